@@ -1,0 +1,1 @@
+"""Tieout calculation server: importers, matching engine, storage and the `tieout` CLI."""

@@ -1,0 +1,33 @@
+"""The importer protocol: every bank format is one module with one object that says whether a file is
+its format (`identify`) and turns it into canonical statements (`extract`). Nothing else knows the format."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from ..records import ImportResult
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user may tell an importer; every field has a sensible default."""
+
+    profile: str | None = None  # force a tabular layout profile by name
+    currency: str | None = None  # currency to assume when the file does not state one
+    account: str | None = None  # account to assume when the file does not state one
+    profile_dirs: tuple[Path, ...] = ()  # extra folders of user layout profiles (TOML)
+
+
+@runtime_checkable
+class Importer(Protocol):
+    """One bank file format."""
+
+    name: str  # the --format name, e.g. "mt940"
+    priority: int  # lower is asked first; content sniffers before lenient fallbacks such as CSV
+
+    def identify(self, path: Path, head: bytes) -> bool:
+        """True when the file's content (its first bytes are in `head`) is this format."""
+
+    def extract(self, path: Path, options: ImportOptions) -> ImportResult:
+        """Read the whole file; raise BankFileError naming the line/record, field and problem."""

@@ -1,0 +1,26 @@
+"""Shared test fixtures. Fixtures are made by code; the real bank files live in ../shared/corpus (not copied)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("TIEOUT_CORPUS", REPO.parent / "shared" / "corpus"))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The folder of real published bank files. In CI it must exist: a missing corpus fails, never skips."""
+    if not (CORPUS / "EXPECTED.json").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"bank file corpus not found at {CORPUS}")
+        pytest.skip(f"bank file corpus not found at {CORPUS} (set TIEOUT_CORPUS)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_expected(corpus) -> dict:
+    return json.loads((corpus / "EXPECTED.json").read_text())["files"]
