@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) -m tests.bench
+	$(PY) tests/bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import BankFileError
 from ..records import ImportResult
+from ..statement_checks import verify_statements
 from .base import Importer, ImportOptions
 
 HEAD_BYTES = 64 * 1024
@@ -70,7 +71,9 @@ def get(name: str) -> Importer:
 
 
 def import_file(path: str | Path, fmt: str = "auto", options: ImportOptions | None = None) -> ImportResult:
-    """Import one bank file. Raises BankFileError (and imports nothing) on any problem."""
+    """Import one bank file and check it against its own balances.
+
+    Raises BankFileError (and imports nothing) on any problem."""
     path = Path(path)
     options = options or ImportOptions()
     if fmt == "auto":
@@ -78,4 +81,4 @@ def import_file(path: str | Path, fmt: str = "auto", options: ImportOptions | No
     else:
         _read_head(path)
         imp = get(fmt)
-    return imp.extract(path, options)
+    return verify_statements(imp.extract(path, options), path)
