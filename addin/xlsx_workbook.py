@@ -1,0 +1,126 @@
+"""The saved-workbook adapter: the same handlers as in Excel, on an .xlsx through openpyxl (batch mode, CI)."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Protection
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.protection import SheetProtection
+
+from ..excel_templates.sheet_writer import Column, write_table
+from ..server.errors import InputError
+
+SETTING_PREFIX = "Tieout_"
+# Sheet protection is a guard-rail against slips, not security (the server's hash is the proof); a fixed,
+# documented password keeps it a guard-rail users' admins can lift.
+PROTECTION_PASSWORD = "tieout"
+
+
+class XlsxWorkbook:
+    def __init__(self, path: str | Path, selection: dict[str, Sequence[str]] | None = None, echo=None):
+        self.path = Path(path)
+        try:
+            self.wb: Workbook = load_workbook(self.path)
+        except FileNotFoundError:
+            raise InputError(self.path, "workbook not found") from None
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a file that is not xlsx
+            raise InputError(self.path, f"not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})") from None
+        self.selection = {k: list(v) for k, v in (selection or {}).items()}
+        self.messages: list[str] = []
+        self._echo = echo or (lambda text: print(text, file=sys.stderr))
+
+    # tables -------------------------------------------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def read_table(self, sheet: str) -> list[dict]:
+        if sheet not in self.wb.sheetnames:
+            raise InputError(self.path, f"the workbook has no sheet named {sheet!r}")
+        ws = self.wb[sheet]
+        if not ws.tables:
+            raise InputError(self.path, f"sheet {sheet!r} has no Excel Table")
+        table = next(iter(ws.tables.values()))
+        rows = list(ws[table.ref])
+        header = [str(c.value) for c in rows[0]]
+        out = []
+        for r in rows[1:]:
+            values = [c.value for c in r]
+            if any(v not in (None, "") for v in values):
+                out.append(dict(zip(header, values)))
+        return out
+
+    def write_table(self, sheet: str, table_name: str, columns: Sequence[Column], rows: Iterable[Sequence],
+                    first_row: int = 1) -> int:
+        if sheet in self.wb.sheetnames:
+            ws = self.wb[sheet]
+            for name in list(ws.tables):
+                del ws.tables[name]
+            if ws.max_row >= first_row:
+                ws.delete_rows(first_row, ws.max_row - first_row + 1)
+        else:
+            ws = self.wb.create_sheet(sheet)
+        return write_table(ws, table_name, columns, rows, first_row=first_row)
+
+    def selected_ids(self, sheet: str) -> list[str]:
+        return list(self.selection.get(sheet, ()))
+
+    def set_cells(self, sheet: str, values: dict[str, object]) -> None:
+        ws = self.wb[sheet]
+        for addr, value in values.items():
+            ws[addr] = value
+
+    # settings -----------------------------------------------------------------------------------------
+    def get_setting(self, name: str) -> str | None:
+        dn = self.wb.defined_names.get(SETTING_PREFIX + name)
+        if dn is None:
+            return None
+        text = dn.attr_text or ""
+        return text[1:-1].replace('""', '"') if text.startswith('"') and text.endswith('"') else text
+
+    def set_setting(self, name: str, value: str) -> None:
+        key = SETTING_PREFIX + name
+        quoted = '"' + str(value).replace('"', '""') + '"'
+        self.wb.defined_names[key] = DefinedName(key, attr_text=quoted)
+
+    # protection ---------------------------------------------------------------------------------------
+    def protect(self, sheet: str, unlocked: Sequence[str] = ()) -> None:
+        ws = self.wb[sheet]
+        for ref in unlocked:
+            for row in ws[ref]:
+                for cell in row:
+                    cell.protection = Protection(locked=False)
+        ws.protection.sheet = True
+        ws.protection.autoFilter = False  # filtering and sorting stay possible in a protected sheet
+        ws.protection.sort = False
+        ws.protection.set_password(PROTECTION_PASSWORD)
+
+    def unprotect(self, sheet: str) -> None:
+        self.wb[sheet].protection = SheetProtection(sheet=False)
+
+    def is_protected(self, sheet: str) -> bool:
+        return bool(self.wb[sheet].protection.sheet)
+
+    def protect_structure(self, on: bool) -> None:
+        if on:
+            self.wb.security = WorkbookProtection(lockStructure=True)
+            self.wb.security.set_workbook_password(PROTECTION_PASSWORD)
+        else:
+            self.wb.security = None
+
+    # user feedback ------------------------------------------------------------------------------------
+    def status(self, text: str) -> None:
+        self._echo(text)
+
+    def alert(self, text: str, title: str = "Tieout") -> None:
+        self.messages.append(text)
+        self._echo(f"{title}: {text}")
+
+    def save(self) -> None:
+        try:
+            self.wb.save(self.path)
+        except OSError as exc:
+            raise InputError(self.path, f"cannot save the workbook: {exc.strerror} (is it open in Excel?)") from None
