@@ -11,11 +11,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..excel_templates.gl_template import fill_gl_template, write_gl_template
+from ..excel_templates.gl_template import fill_gl_template
 from ..excel_templates.reconciliation_workbook import AuditEntry, ReconciliationView, write_reconciliation_workbook
 from .errors import InputError
 from .gl_import import read_gl_template
 from .importers import import_file
+from .importers.base import ImportOptions
 from .matching import auto_match
 from .reconciliation import compute_figures
 from .sample_data import build_sample_month, write_chase_csv
@@ -45,11 +46,10 @@ def run_demo(out: Path, seed: int = 20261122, echo=print) -> ReconciliationView:
     with _timed(timings, "generate sample files"):
         month = build_sample_month(seed)
         bank_file = write_chase_csv(month, sample_dir / "chase-statement.csv")
-        template = write_gl_template(sample_dir / "GL-Import-Template.xlsx")
-        gl_file = fill_gl_template(template, sample_dir / "GL-filled.xlsx", month.gl_balance(),
+        gl_file = fill_gl_template(None, sample_dir / "GL-filled.xlsx", month.gl_balance(),
                                    month.ledger_lines())
     with _timed(timings, "import bank statement"):
-        imported = import_file(bank_file)
+        imported = import_file(bank_file, options=ImportOptions(account=month.account, currency=month.currency))
     statement = imported.statements[0]
     log("import bank file", f"{bank_file.name}: {imported.format}, {len(statement.lines)} lines, "
                             f"closing balance {statement.closing_balance}")
