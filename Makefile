@@ -25,3 +25,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info
+
+# The Excel add-in dist/Tieout.xlam (ribbon/README.md). Interpreter paths on the users' machines, if not the default:
+#   make addin INTERPRETER_WIN='C:\Users\me\.tieout\venv\Scripts\pythonw.exe' INTERPRETER_MAC=/Users/me/.tieout/venv/bin/python
+.PHONY: addin
+addin: $(STAMP)
+	$(PY) -m tieout.ribbon.build_xlam --out dist/Tieout.xlam $(if $(INTERPRETER_WIN),--interpreter-win '$(INTERPRETER_WIN)') $(if $(INTERPRETER_MAC),--interpreter-mac '$(INTERPRETER_MAC)')
