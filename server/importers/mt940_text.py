@@ -1,0 +1,171 @@
+"""MT940 text: the bank's character set and the readable description of an :86: narrative.
+
+Kept apart from the field parser (mt940.py) because both are about text, not money. Not a format module:
+it defines no IMPORTER.
+
+Character sets: SWIFT itself is ASCII, but banks export national letters in UTF-8 or in a legacy code page
+(Polish and Czech banks CP852 or CP1250, western banks Latin-1/CP1252). A general detector (charset-normalizer)
+picks CP1250 for short Latin-1 French text here, so the choice among these few candidates is made by a small
+score of our own: national letters count for a code page, box-drawing, control and stray symbol characters
+count against it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+# Tried in this order when the file is not UTF-8; the first with the best score wins.
+CANDIDATES = ("cp852", "cp1250", "cp1252", "latin-1")
+# Letters that exist but are rare in bank text; they make a wrong code page look plausible otherwise.
+_RARE_LETTERS = set("ŕĺľďťňăţŔĹĽĎŤŇĂŢìòõÿðþÌÒÕÐÞªº")
+_HARMLESS = set("€§°«»„“”‘’‚–—…·´\u00a0¨")
+
+LINE_WIDTH = 65  # an :86: line holds at most 65 characters; a full line was wrapped mid-word
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) of an MT940 file's bytes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    high = Counter(re.findall(rb"[\x80-\xff]", data))
+    best: tuple[float, str] | None = None
+    for enc in CANDIDATES:
+        score = 0.0
+        try:
+            for byte, count in high.items():
+                score += count * _weight(byte.decode(enc))
+        except UnicodeDecodeError:
+            continue
+        if best is None or score > best[0]:
+            best = (score, enc)
+    enc = best[1] if best else "latin-1"
+    return data.decode(enc, errors="replace"), enc
+
+
+def _weight(ch: str) -> float:
+    if ch.isalpha():
+        return 0.25 if ch in _RARE_LETTERS else 1.0
+    if ch in _HARMLESS:
+        return 0.0
+    return -2.0  # control characters, box drawing, superscripts and other symbols no bank writes in a narrative
+
+
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """What an :86: field says, made readable: description, counterparty and the end-to-end reference."""
+
+    description: str
+    counterparty: str = ""
+    reference: str = ""
+
+
+def join_lines(lines: list[str], width: int = LINE_WIDTH) -> str:
+    """Physical lines -> one text. A full-width line not ending in a space, followed by a line not starting with
+    one, was cut mid-word by the bank's fixed line width: those two join without a space."""
+    out: list[str] = []
+    prev_full = False
+    for raw in lines:
+        piece = raw.strip()
+        if not piece:
+            prev_full = False
+            continue
+        if out and (not prev_full or raw[0].isspace()):
+            out.append(" ")
+        out.append(piece)
+        prev_full = len(raw) >= width and not raw[-1].isspace()
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+_SPACES = re.compile(r"\s{2,}")
+# German-style structured :86: (a three-digit GVC code, then ?NN subfields).
+_GVC = re.compile(r"\d{3}\?\d\d")
+_SUBFIELD = re.compile(r"\?(\d\d)")
+_PURPOSE_KEYS = re.compile(r"\b(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT|SQTP|PURP)\+")
+# Slash-keyed :86: (Dutch, Belgian, many SEPA exports): /KEY/value/KEY/value...
+_SLASH_KEYS = ("EREF", "REMI", "NAME", "BENM", "ORDP", "CNTP", "IBAN", "BIC", "ADDR", "TRCD", "MARF", "CSID",
+               "SVCL", "PREF", "RTRN", "ULTC", "ULTD", "ULTB", "PURP", "ISDT", "CDTRREFTP", "CDTRREF", "IREF",
+               "KREF", "EXCH", "OCMT", "CHGS", "ACCW", "BUSP", "CODE", "TRID")
+_SLASH = re.compile(r"/(" + "|".join(sorted(_SLASH_KEYS, key=len, reverse=True)) + r")/")
+_NO_REFERENCE = {"", "NOTPROVIDED", "NONREF", "NONE"}
+
+
+def narrative(lines: list[str]) -> Narrative:
+    """Readable description of an :86: field given as its physical lines (the tag already removed)."""
+    raw = "".join(lines).strip()
+    if raw[:3].isdigit() and _GVC.match(raw):
+        return _structured(raw)
+    text = join_lines(lines)
+    if text.startswith("/"):
+        parts = _SLASH.split(text)
+        if len(parts) > 1:
+            return _slash_keyed(text, parts)
+    return Narrative(text)
+
+
+def _structured(raw: str) -> Narrative:
+    parts = _SUBFIELD.split(raw[3:])
+    sub: dict[int, list[str]] = {}
+    for key, value in zip(parts[1::2], parts[2::2]):
+        sub.setdefault(int(key), []).append(value)
+
+    def run(keys) -> str:
+        # Subfields hold at most 27 characters: a full one was cut mid-word and joins its next without a space.
+        out: list[str] = []
+        prev_full = True
+        for k in keys:
+            for chunk in sub.get(k, ()):
+                if out and not prev_full:
+                    out.append(" ")
+                out.append(chunk)
+                prev_full = len(chunk) >= 27
+        return _SPACES.sub(" ", "".join(out)).strip()
+
+    purpose = run(list(range(20, 30)) + list(range(60, 64)))
+    name = run((32, 33))
+    posting = run((0,))
+    reference = ""
+    pieces = _PURPOSE_KEYS.split(purpose)
+    if len(pieces) > 1:
+        keyed = {k: v.strip() for k, v in zip(pieces[1::2], pieces[2::2])}
+        reference = keyed.get("EREF", "")
+        if reference.upper() in _NO_REFERENCE:
+            reference = ""
+        purpose = keyed.get("SVWZ") or (pieces[0].strip() + " " + " ".join(
+            f"{k}+{v}" for k, v in keyed.items() if k not in ("EREF", "KREF", "MREF", "CRED"))).strip()
+    description = "; ".join(p for p in (name, purpose, posting) if p)
+    return Narrative(description or _SPACES.sub(" ", raw).strip(), name, reference)
+
+
+def _slash_keyed(text: str, parts: list[str]) -> Narrative:
+    values: dict[str, str] = {}
+    for key, value in zip(parts[1::2], parts[2::2]):
+        value = value.strip().strip("/").strip()
+        if value and key not in values:
+            values[key] = value
+    name = values.get("NAME", "")
+    if not name and "CNTP" in values:  # /CNTP/account/BIC/name/city/
+        bits = values["CNTP"].split("/")
+        name = bits[2].strip() if len(bits) > 2 else ""
+    remi = values.get("REMI", "")
+    for prefix in ("USTD//", "USTD/", "STRD/CUR/", "STRD/ISO/", "STRD/"):
+        if remi.upper().startswith(prefix):
+            remi = remi[len(prefix):].strip("/ ")
+            break
+    reference = values.get("EREF", "")
+    if reference.upper() in _NO_REFERENCE:
+        reference = ""
+    description = "; ".join(p for p in (name, remi) if p) or _SLASH.sub(" ", text).strip(" /")
+    return Narrative(_SPACES.sub(" ", description), name, reference)
+
+
+def printable(text: str) -> str:
+    """Drop control characters a bank's export left in free text."""
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == " ")

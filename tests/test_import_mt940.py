@@ -1,0 +1,414 @@
+"""MT940 importer: the published corpus files, generated files for every variation (reversals, entry dates,
+narratives, character sets, several statements, SWIFT envelopes, truncation), errors naming line and field,
+and property tests (generated statements round-trip; mutated or random text fails only with BankFileError)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tieout.server import cli
+from tieout.server.errors import BankFileError
+from tieout.server.importers import bai2, detect, import_file, mt940
+from tieout.server.importers.mt940_text import decode, join_lines, narrative
+
+# ---- a generator of MT940 text ------------------------------------------------------------------------------
+
+
+def amount_text(value: Decimal) -> str:
+    return f"{abs(value):.2f}".replace(".", ",")
+
+
+def balance(tag: str, value: Decimal, date: str = "260115", currency: str = "EUR") -> str:
+    return f":{tag}:{'D' if value < 0 else 'C'}{date}{currency}{amount_text(value)}"
+
+
+SIGN = {"C": 1, "D": -1, "RC": -1, "RD": 1}
+
+
+def statement(ref: str, opening: Decimal, entries: list[tuple[str, Decimal, list[str]]], *, number: str = "1/1",
+              account: str = "NL81ASNB0000000001", date: str = "260115", currency: str = "EUR",
+              closing: bool = True, funds: str = "") -> list[str]:
+    """entries: (mark, unsigned amount, lines after the :61: line, e.g. supplementary details and :86:)."""
+    out = [f":20:{ref}", f":25:{account}", f":28C:{number}", balance("60F", opening, date, currency)]
+    total = opening
+    for i, (mark, value, extra) in enumerate(entries, start=1):
+        out.append(f":61:{date}{date[2:]}{mark}{funds}{amount_text(value)}NTRF{ref}-{i}//BR{ref}{i}")
+        out += extra
+        total += SIGN[mark] * value
+    if closing:
+        out.append(balance("62F", total, date, currency))
+    return out
+
+
+def text_of(*statements: list[str]) -> str:
+    return "\n".join(line for s in statements for line in s) + "\n"
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "statement.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(BankFileError) as info:
+        import_file(path, "mt940")
+    return str(info.value)
+
+
+# ---- the published corpus -----------------------------------------------------------------------------------
+
+
+def _corpus_files(corpus_expected):
+    files = {k: v for k, v in corpus_expected.items() if v["format"] == "mt940"}
+    assert len(files) >= 2
+    return files
+
+
+def test_corpus_files_import_with_the_expected_values(corpus, corpus_expected):
+    for name, exp in _corpus_files(corpus_expected).items():
+        assert exp["date_basis"].startswith(":61: value date")
+        result = import_file(corpus / name)  # auto-detection, then the central balance check
+        assert result.format == "mt940", name
+        lines = result.lines
+        assert len(result.statements) == exp["statements"], name
+        assert len(lines) == exp["transactions"], name
+        assert sum(ln.amount for ln in lines) == Decimal(exp["sum"]), name
+        assert sorted({s.currency for s in result.statements}) == exp["currency"], name
+        assert result.statements[0].opening_balance == Decimal(exp["opening_balance"]), name
+        assert result.statements[-1].closing_balance == Decimal(exp["closing_balance"]), name
+        assert min(ln.date for ln in lines).isoformat() == exp["first_date"], name
+        assert max(ln.date for ln in lines).isoformat() == exp["last_date"], name
+        assert sum(ln.type == "reversal" for ln in lines) == exp["reversals"], name
+        for st_, per in zip(result.statements, exp["per_statement"] or (), strict=False):
+            assert (st_.opening_balance, st_.closing_balance) == (Decimal(per["opening"]), Decimal(per["closing"]))
+            assert (st_.currency, len(st_.lines), st_.total) == (per["currency"], per["transactions"],
+                                                                 Decimal(per["sum"])), name
+        assert len({ln.line_id for ln in lines}) == len(lines), name
+
+
+def test_corpus_files_through_the_cli(corpus, corpus_expected, tmp_path, capsys):
+    for name, exp in _corpus_files(corpus_expected).items():
+        out = tmp_path / (Path(name).stem + ".csv")
+        assert cli.main(["import", str(corpus / name), "--out", str(out), "--json"]) == 0
+        summary = json.loads(capsys.readouterr().out)
+        assert summary["format"] == "mt940"
+        statements = summary["statements"]
+        assert len(statements) == exp["statements"]
+        assert sum(s["count"] for s in statements) == exp["transactions"]
+        assert sum(Decimal(s["total"]) for s in statements) == Decimal(exp["sum"])
+        assert statements[0]["opening_balance"] == exp["opening_balance"]
+        assert statements[-1]["closing_balance"] == exp["closing_balance"]
+        if exp["per_statement"]:
+            assert [(s["opening_balance"], s["closing_balance"], s["count"]) for s in statements] == [
+                (p["opening"], p["closing"], p["transactions"]) for p in exp["per_statement"]]
+        rows = out.read_text(encoding="utf-8").splitlines()
+        assert len(rows) == 1 + exp["transactions"]
+
+
+def test_corpus_soh_byte_and_wrapped_narratives(corpus):
+    result = import_file(corpus / "mt940" / "wolph_mBank_mt940.sta")
+    first = result.lines[0]
+    assert first.line_id == "MB170119012058"  # the bank reference after //
+    assert "OD: JAN NOWAK UL. NIJAKA 1 M 2 31-234 KRAKOW" in first.description
+    asn = import_file(corpus / "mt940" / "wolph_ASNB_0708271685_09022020_164516.940.txt")
+    assert "Betaling aan ICS 99999999999" in asn.lines[2].description  # a 65-character line cut mid-word
+
+
+# ---- signs and marks ----------------------------------------------------------------------------------------
+
+
+def test_reversal_marks_have_the_account_holders_sign(tmp_path):
+    entries = [("C", Decimal("100.00"), []), ("D", Decimal("30.00"), []),
+               ("RC", Decimal("20.00"), []), ("RD", Decimal("5.00"), [])]
+    result = import_file(write(tmp_path, text_of(statement("S1", Decimal("1000.00"), entries))))
+    assert [ln.amount for ln in result.lines] == [Decimal("100.00"), Decimal("-30.00"), Decimal("-20.00"),
+                                                  Decimal("5.00")]
+    assert [ln.type for ln in result.lines] == ["transfer", "transfer", "reversal", "reversal"]
+    assert result.statements[0].closing_balance == Decimal("1055.00")  # and the central balance check passed
+
+
+def test_a_reversal_signed_the_other_way_would_not_balance(tmp_path):
+    lines = statement("S1", Decimal("0.00"), [("RC", Decimal("20.00"), [])])
+    lines[-1] = balance("62F", Decimal("20.00"))  # what a parser that signs RC as money in would expect
+    message = error_of(write(tmp_path, text_of(lines)))
+    assert "does not balance" in message and "-20.00" in message
+
+
+@pytest.mark.parametrize("funds", ["R", "N"])
+def test_funds_code_letter_is_not_part_of_mark_or_amount(tmp_path, funds):
+    entries = [("C", Decimal("1000.00"), []), ("D", Decimal("1.50"), []), ("RC", Decimal("2.00"), []),
+               ("RD", Decimal("3.00"), [])]
+    parsed = mt940.parse(text_of(statement("F", Decimal("0"), entries, funds=funds))).statements[0]
+    assert [(e.mark, e.funds_code, e.amount) for e in parsed.entries] == [
+        ("C", funds, Decimal("1000.00")), ("D", funds, Decimal("-1.50")), ("RC", funds, Decimal("-2.00")),
+        ("RD", funds, Decimal("3.00"))]
+    assert [e.reversal for e in parsed.entries] == [False, False, True, True]
+
+
+# ---- dates --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value,entry,expected", [
+    ("201231", "0102", dt.date(2021, 1, 2)),  # booked in the new year
+    ("210102", "1231", dt.date(2020, 12, 31)),  # booked in the old year
+    ("200301", "0229", dt.date(2020, 2, 29)),
+    ("260115", "0115", dt.date(2026, 1, 15)),
+    ("990701", "0630", dt.date(1999, 6, 30)),
+])
+def test_entry_date_takes_the_year_nearest_the_value_date(value, entry, expected):
+    text = text_of([":20:D", ":25:ACC", balance("60F", Decimal("0"), value),
+                    f":61:{value}{entry}C1,00NTRFREF", balance("62F", Decimal("1"), value)])
+    (e,) = mt940.parse(text).statements[0].entries
+    assert e.entry_date == expected
+    assert e.value_date.strftime("%y%m%d") == value
+
+
+def test_the_line_date_is_the_value_date(tmp_path):
+    text = text_of([":20:D", ":25:ACC", balance("60F", Decimal("0"), "201231"),
+                    ":61:2012310104C1,00NTRFREF", balance("62F", Decimal("1"), "201231")])
+    (line,) = import_file(write(tmp_path, text)).lines
+    assert line.date == line.value_date == dt.date(2020, 12, 31)
+
+
+@pytest.mark.parametrize("field61,fieldname", [("2001011340C1,00NTRFREF", ":61: entry date"),
+                                               ("2013320101C1,00NTRFREF", ":61: value date")])
+def test_impossible_dates_name_line_and_field(tmp_path, field61, fieldname):
+    text = text_of([":20:D", ":25:ACC", balance("60F", Decimal("0"), "200101"), f":61:{field61}",
+                    balance("62F", Decimal("1"), "200101")])
+    message = error_of(write(tmp_path, text))
+    assert "line 4" in message and f"field '{fieldname}'" in message
+
+
+# ---- narratives ---------------------------------------------------------------------------------------------
+
+
+def test_slash_keyed_narrative_over_several_lines(tmp_path):
+    entries = [("D", Decimal("12.34"), [
+        "SUPPLEMENTARY",
+        ":86:/EREF/E2E-REF-77//CNTP/NL12RABO0123456789/RABONL2U/Acme Supplies BV/Utrecht/",
+        "/REMI/USTD//Invoice 2026-0042 thank you/"])]
+    lines = statement("N1", Decimal("100"), entries)
+    lines[4] = lines[4].replace("NTRFN1-1//", "NTRFNONREF//")  # no customer reference in :61:
+    (line,) = import_file(write(tmp_path, text_of(lines))).lines
+    assert line.description == "Acme Supplies BV; Invoice 2026-0042 thank you"
+    assert line.reference == "E2E-REF-77"
+
+
+def test_german_structured_narrative():
+    # ?21 is full (27 characters), so ?22 goes on with it without a space.
+    n = narrative(["166?00SEPA-UEBERWEISUNG?109310?20EREF+RE-4711?21SVWZ+Rechnung 4711 vom 01.0",
+                   "?221.2026 Kundennr 9876?30DEUTDEFF?31DE02120300000000202051?32Max Mustermann"])
+    assert n.description == "Max Mustermann; Rechnung 4711 vom 01.01.2026 Kundennr 9876; SEPA-UEBERWEISUNG"
+    assert n.reference == "RE-4711"
+    assert n.counterparty == "Max Mustermann"
+
+
+def test_free_text_narrative_joins_lines_and_keeps_words_cut_at_65_characters():
+    full = "x" * 50 + " Betaling aa"  # 62 characters of text padded to 65 below, then a mid-word cut
+    assert join_lines([full.ljust(65), "next line"]) == full + " next line"
+    cut = ("y" * 60 + " Beta")
+    assert len(cut) == 65
+    assert join_lines([cut, "ling aan ICS", "   ", "end"]) == "y" * 60 + " Betaling aan ICS end"
+    assert join_lines(["z" * 65, " word"]) == "z" * 65 + " word"  # the cut fell on a space
+
+
+def test_description_falls_back_to_supplementary_details_then_type(tmp_path):
+    entries = [("C", Decimal("1"), ["SUPPLEMENTARY DETAILS"]), ("C", Decimal("2"), [])]
+    result = import_file(write(tmp_path, text_of(statement("N2", Decimal("0"), entries))))
+    assert [ln.description for ln in result.lines] == ["SUPPLEMENTARY DETAILS", "NTRF"]
+
+
+# ---- character sets -----------------------------------------------------------------------------------------
+
+POLISH = "Przelew środków; Zażółć gęślą jaźń; ul. Łódzka 5, Kraków"
+FRENCH = "Virement reçu: à régler, fenêtre, élève, façade"
+GERMAN = "Überweisung Müller Straße, Gebühr für Kontoführung"
+
+
+@pytest.mark.parametrize("encoding,narrative_text", [
+    ("cp852", POLISH), ("cp1250", POLISH), ("utf-8", POLISH), ("latin-1", FRENCH), ("cp1252", GERMAN),
+    ("cp852", GERMAN), ("utf-8", FRENCH),
+])
+def test_bank_character_sets(tmp_path, encoding, narrative_text):
+    lines = statement("E", Decimal("0"), [("C", Decimal("5"), [":86:" + narrative_text])])
+    data = text_of(lines).encode(encoding)
+    result = import_file(write(tmp_path, data))
+    assert result.lines[0].description == narrative_text
+    if encoding != "utf-8":
+        assert any("not UTF-8" in w for w in result.warnings)
+
+
+def test_decode_prefers_utf8_and_strips_a_byte_order_mark():
+    assert decode("\ufeff:20:Ł".encode("utf-8")) == (":20:Ł", "utf-8")
+    assert decode(POLISH.encode("cp852"))[1] == "cp852"
+    assert decode(POLISH.encode("cp1250"))[1] == "cp1250"
+
+
+# ---- several statements, envelopes, ignored fields ----------------------------------------------------------
+
+
+def test_windows_and_old_mac_line_ends(tmp_path):
+    text = text_of(statement("A", Decimal("1"), [("C", Decimal("2"), ["SUPP", ":86:two", "lines"])]))
+    for sep in ("\r\n", "\r"):
+        (line,) = import_file(write(tmp_path, text.replace("\n", sep))).lines
+        assert (line.amount, line.description) == (Decimal("2"), "two lines")
+
+
+def test_several_statements_each_with_its_own_balances(tmp_path):
+    s1 = statement("A", Decimal("100.00"), [("C", Decimal("50.00"), [":86:first"])], number="1/1", date="260101")
+    s2 = statement("B", Decimal("150.00"), [("D", Decimal("200.00"), [":86:second"])], number="2/1", date="260102")
+    s3 = statement("C", Decimal("-50.00"), [], number="3/1", date="260103", account="OTHER", currency="USD")
+    result = import_file(write(tmp_path, text_of(s1, s2, s3)))
+    assert [(s.statement_id, s.account, s.currency) for s in result.statements] == [
+        ("1/1", "NL81ASNB0000000001", "EUR"), ("2/1", "NL81ASNB0000000001", "EUR"), ("3/1", "OTHER", "USD")]
+    assert [(s.opening_balance, s.closing_balance) for s in result.statements] == [
+        (Decimal("100.00"), Decimal("150.00")), (Decimal("150.00"), Decimal("-50.00")),
+        (Decimal("-50.00"), Decimal("-50.00"))]
+    assert [len(s.lines) for s in result.statements] == [1, 1, 0]
+    assert result.statements[2].first_date == dt.date(2026, 1, 3)
+
+
+def test_swift_envelopes_control_bytes_and_ignored_fields(tmp_path):
+    s1 = statement("A", Decimal("10.00"), [("C", Decimal("1.00"), [":86:one"])], number="1/1")
+    s2 = statement("B", Decimal("11.00"), [("D", Decimal("2.00"), [])], number="2/1")
+    s1 += [":64:C260115EUR11,00", ":65:C260116EUR11,00", ":86:statement information, not a line"]
+    s2.insert(1, ":21:RELATED")
+    s2.insert(5, ":NS:22 non-standard")
+    body = ("\x01{1:F01BANKBEBBAXXX0000000000}{2:O940BANKBEBBXXXXN}{3:}{4:\r\n" + "\r\n".join(s1) + "\r\n-}{5:}"
+            "{1:F01BANKBEBBAXXX0000000000}{2:O940BANKBEBBXXXXN}{4:\r\n" + "\r\n".join(s2) + "\r\n-\r\n}\x03")
+    result = import_file(write(tmp_path, body))
+    assert [ln.amount for ln in result.lines] == [Decimal("1.00"), Decimal("-2.00")]
+    assert result.lines[0].description == "one"
+    assert [s.closing_balance for s in result.statements] == [Decimal("11.00"), Decimal("9.00")]
+
+
+# ---- truncation and bad content -----------------------------------------------------------------------------
+
+
+def test_truncated_file_is_an_error_not_a_short_import(tmp_path):
+    lines = statement("T", Decimal("0"), [("C", Decimal("1"), [":86:paid"]), ("C", Decimal("2"), [])])
+    cut = text_of(lines[:-1])  # everything up to the closing balance
+    message = error_of(write(tmp_path, cut))
+    assert "line 1" in message and "field ':62F:'" in message and "truncated" in message
+
+
+def test_statement_without_closing_followed_by_another_is_an_error(tmp_path):
+    s1 = statement("A", Decimal("0"), [("C", Decimal("1"), [])], closing=False)
+    s2 = statement("B", Decimal("1"), [])
+    message = error_of(write(tmp_path, text_of(s1, s2)))
+    assert "statement :20:A of line 1" in message and "without a closing balance" in message
+
+
+@pytest.mark.parametrize("mutate,expected", [
+    (lambda ls: [ln.replace("C1,00NTRF", "C1.000,00NTRF") for ln in ls], "line 5, field ':61:'"),
+    (lambda ls: [ln.replace("NTRFT-1", "TRFT-1") for ln in ls], "line 5, field ':61:'"),
+    (lambda ls: [ln.replace(":60F:C260115EUR", ":60F:X260115EUR") for ln in ls], "line 4, field ':60F:'"),
+    (lambda ls: [ln.replace(":62F:C260115EUR", ":62F:C260115USD") for ln in ls], "is in USD but the opening"),
+    (lambda ls: [ln for ln in ls if not ln.startswith(":25:")], "field ':25:'"),
+    (lambda ls: [ls[0], ls[1], ls[4], *ls[2:4], *ls[5:]], "line 3, field ':61:': a statement line before the open"),
+    (lambda ls: [*ls, ":61:2601150115C1,00NTRFX"], "after the closing balance"),
+    (lambda ls: [*ls[:4], ls[3], *ls[4:]], "a second opening balance"),
+    (lambda ls: [ln for ln in ls if not ln.startswith(":20:")], "no MT940 statement found"),
+])
+def test_bad_content_names_line_and_field(tmp_path, mutate, expected):
+    lines = statement("T", Decimal("0"), [("C", Decimal("1"), [":86:paid"])])
+    import_file(write(tmp_path, text_of(lines), "good.txt"))
+    assert expected in error_of(write(tmp_path, text_of(mutate(lines))))
+
+
+# ---- identification, ids, types ----------------------------------------------------------------------------
+
+
+def test_content_decides_between_bai2_and_mt940_for_txt_files(tmp_path):
+    mt = write(tmp_path, text_of(statement("A", Decimal("0"), [])), "a.txt")
+    bai = write(tmp_path, "01,S,R,260116,0800,1,,,2/\n02,R,S,1,260115,2400,,2/\n03,1,USD,/\n49,0,2/\n98,0,1,4/\n"
+                          "99,0,1,6/\n", "b.txt")
+    assert detect(mt).name == "mt940" and detect(bai).name == "bai2"
+    assert not mt940.IMPORTER.identify(bai, bai.read_bytes())
+    assert not bai2.IMPORTER.identify(mt, mt.read_bytes())
+    assert import_file(bai).format == "bai2" and import_file(mt).format == "mt940"
+
+
+def test_line_ids_cheque_numbers_and_types(tmp_path):
+    text = text_of([":20:I", ":25:ACC", balance("60F", Decimal("100")),
+                    ":61:260115D10,00NCHK000123//BANK1", ":61:260115D1,00NCHGNONREF//BANK1",
+                    ":61:260115D2,00NINTNONREF", ":61:260115C3,00S103REF9", balance("62F", Decimal("90"))])
+    lines = import_file(write(tmp_path, text)).lines
+    assert [ln.line_id for ln in lines] == ["BANK1", "ACC-20260115-2", "ACC-20260115-3", "ACC-20260115-4"]
+    assert [ln.type for ln in lines] == ["check", "fee", "interest", "wire"]
+    assert [ln.check_number for ln in lines] == ["000123", "", "", ""]
+    assert [ln.reference for ln in lines] == ["000123", "", "", "REF9"]
+
+
+# ---- properties ---------------------------------------------------------------------------------------------
+
+ENTRY = st.tuples(st.sampled_from(["C", "D", "RC", "RD"]), st.integers(0, 10**11).map(lambda c: Decimal(c).scaleb(-2)),
+                  st.lists(st.text(alphabet="abc ĄłŚ/?0:", max_size=30).map(lambda s: ":86:" + s), max_size=1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(-10**9, 10**9), st.lists(ENTRY, max_size=5)), min_size=1, max_size=4))
+def test_generated_statements_round_trip(specs):
+    blocks = [statement(f"S{i}", Decimal(opening).scaleb(-2), entries, number=f"{i}/1")
+              for i, (opening, entries) in enumerate(specs)]
+    result = mt940.to_statements(mt940.parse(text_of(*blocks)).statements)
+    assert len(result) == len(specs)
+    for st_, (opening, entries) in zip(result, specs):
+        assert st_.opening_balance == Decimal(opening).scaleb(-2)
+        assert [ln.amount for ln in st_.lines] == [SIGN[m] * v for m, v, _ in entries]
+        assert st_.opening_balance + st_.total == st_.closing_balance
+    ids = [ln.line_id for st_ in result for ln in st_.lines]
+    assert len(ids) == len(set(ids))
+
+
+def _import_or_bank_error(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.sta"
+        path.write_bytes(data)
+        try:
+            import_file(path, "mt940")
+        except BankFileError:
+            pass
+
+
+BASE = text_of(statement("A", Decimal("10"), [("C", Decimal("1"), ["SUPP", ":86:/EREF/X/REMI/USTD//Y/"]),
+                                              ("RD", Decimal("2"), [":86:166?00GUT?20SVWZ+Z?32NAME"])]),
+               statement("B", Decimal("13"), [("RC", Decimal("3"), [":86:line", "two"])]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_mutated_files_fail_only_with_bank_file_error(data):
+    text = bytearray(BASE.encode("cp852") if data.draw(st.booleans()) else BASE.encode())
+    for _ in range(data.draw(st.integers(1, 4))):
+        op = data.draw(st.sampled_from(["delete", "insert", "replace", "cut"]))
+        at = data.draw(st.integers(0, len(text)))
+        if op == "delete":
+            del text[at:at + data.draw(st.integers(1, 8))]
+        elif op == "insert":
+            text[at:at] = data.draw(st.binary(max_size=6) | st.sampled_from(
+                [b":61:", b":20:", b":62F:", b"\n-}", b"{4:", b"RC", b",", b"\n:86:?2", b"\xff"]))
+        elif op == "replace" and at < len(text):
+            text[at] = data.draw(st.sampled_from(b"0123456789CDR,:/\n-{}\x01\xa5"))
+        else:
+            del text[at:]
+    _import_or_bank_error(bytes(text))
+
+
+def test_the_mutation_base_imports():
+    assert len(mt940.parse(BASE).statements) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_random_input_fails_only_with_bank_file_error(data):
+    _import_or_bank_error(data)
+    _import_or_bank_error(b":20:X\n:25:Y\n:60F:C260101EUR1,00\n" + data)
