@@ -1,0 +1,246 @@
+"""Bytes of a tabular bank file -> rows of cells, whatever the container: delimited text (any of the
+encodings and delimiters banks use), an Excel workbook (.xlsx/.xls via python-calamine), or an HTML table
+saved as ".xls" (a common bank "Excel" export). Every failure becomes a BankFileError naming the line."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..errors import BankFileError, Problem
+from .tabular_xlsx_guard import oversized_sheets
+
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_LINES = 60
+MAX_SHEET_CELLS = 30_000_000  # a full-height sheet (1,048,576 rows) of 26 columns fits; beyond, no statement
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# Bytes cp1252 leaves undefined: a file holding them is neither UTF-8 nor Windows-1252 text.
+_CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One table: a CSV file, a worksheet or an HTML <table>. `lines[i]` is the 1-based line (text) or row
+    (sheet) where `rows[i]` starts, so every message can point the user at the spot."""
+
+    kind: str  # csv | xlsx | xls | html
+    name: str  # sheet or table name; "" for CSV
+    rows: list
+    lines: Sequence[int]
+    typed: bool = False  # cells may be numbers and dates (spreadsheets), not only text
+
+
+# ------------------------------------------------------------------------------------------ sniffing
+
+def sniff_container(head: bytes) -> str:
+    """'zip', 'ole', 'html' or 'text' from a file's first bytes."""
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"<") and (b"<table" in head.lower() or start.startswith((b"<!doctype html", b"<html"))):
+        return "html"
+    return "text"
+
+
+def is_spreadsheet_zip(path: Path) -> bool:
+    """An OOXML workbook (xlsx/xlsm/xlsb), judged by its parts, not its name."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return False
+    return "xl/workbook.xml" in names or "xl/workbook.bin" in names
+
+
+def foreign_text(head: bytes) -> bool:
+    """Text formats that other importers own (BAI2, MT940, OFX, camt, PDF, markup): never a CSV statement."""
+    s = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if s.startswith((b"%PDF", b"\x01", b"{1:", b"OFXHEADER", b"<", ZIP_MAGIC, OLE_MAGIC)):
+        return True
+    if re.search(rb"(?m)^\s*:(20|25|28C|60F|61):", s):
+        return True
+    return s.startswith(b"01,") and re.search(rb"(?m)^(02|03|16|49|88),", s) is not None
+
+
+# ------------------------------------------------------------------------------------------ text
+
+def _line_of(data: bytes, pos: int) -> int:
+    return data.count(b"\n", 0, pos) + 1
+
+
+def decode_text(source, data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; anything else is an error naming the
+    line, because a silently mis-decoded description would match nothing later."""
+    if data.startswith(codecs.BOM_UTF8):
+        data, encoding = data[3:], "utf-8"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2].count(b"\x00") == 0:
+        encoding = "utf-16-le"  # UTF-16 without a BOM, as some "Unicode text" exports are
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            raise BankFileError(source, Problem(f"not valid {encoding.upper()} text", line=None)) from None
+        if _UTF8_MULTIBYTE.search(data):
+            raise BankFileError(source, Problem(
+                f"byte 0x{data[exc.start]:02X} is not UTF-8, yet the rest of the file is UTF-8: the file mixes "
+                "encodings; save it again as UTF-8", line=_line_of(data, exc.start))) from None
+        hole = _CP1252_HOLES.search(data)
+        if hole:
+            raise BankFileError(source, Problem(
+                f"byte 0x{data[hole.start()]:02X} is neither UTF-8 nor Windows-1252 text; save the file as UTF-8",
+                line=_line_of(data, hole.start()))) from None
+        text = data.decode("cp1252")
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise BankFileError(source, Problem("binary content (a NUL character) in a text file",
+                                            line=text.count("\n", 0, nul) + 1))
+    return text
+
+
+def rank_delimiters(text: str, preferred: str | None = None) -> list[str]:
+    """Delimiters most likely first: the one that splits most lines into the same number (>1) of fields."""
+    sample = "\n".join(text[:65536].splitlines()[:SNIFF_LINES])
+    scores = []
+    for d in DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=d) if any(c.strip() for c in r)]
+        except csv.Error:
+            counts = []
+        mode, freq = Counter(counts).most_common(1)[0] if counts else (0, 0)
+        scores.append(((freq if mode > 1 else 0), mode, -DELIMITERS.index(d), d))
+    ranked = [s[3] for s in sorted(scores, reverse=True)]
+    if preferred:
+        ranked = [preferred] + [d for d in ranked if d != preferred]
+    return ranked
+
+
+def csv_grid(source, text: str, delimiter: str, max_rows: int | None = None) -> Grid:
+    """Rows of a delimited text with the line each starts on (quoted fields may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=False)
+    try:
+        if max_rows is None:
+            rows = list(reader)
+            if reader.line_num == len(rows):  # no record spans lines: row i is on line i + 1
+                return Grid("csv", "", rows, range(1, len(rows) + 1))
+            reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=False)
+    except csv.Error as exc:
+        raise BankFileError(source, Problem(f"unreadable delimited text: {exc}", line=reader.line_num)) from None
+    rows, lines = [], []
+    append_row, append_line = rows.append, lines.append
+    end = 0
+    try:
+        for row in reader:
+            append_row(row)
+            append_line(end + 1)
+            end = reader.line_num
+            if max_rows is not None and len(rows) >= max_rows:
+                break
+    except csv.Error as exc:
+        raise BankFileError(source, Problem(f"unreadable delimited text: {exc}", line=end + 1)) from None
+    return Grid("csv", "", rows, lines)
+
+
+def looks_like_table(head: bytes) -> bool:
+    """Lenient: text (not another importer's format) where some delimiter splits a line into fields."""
+    if not head.strip() or foreign_text(head):
+        return False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="replace")
+    elif b"\x00" in head and not (len(head) >= 4 and head[1:4:2] == b"\x00\x00"):
+        return False
+    else:
+        text = head.decode("utf-16-le" if b"\x00" in head else "utf-8", errors="replace")
+    lines = [ln for ln in text.splitlines()[:SNIFF_LINES] if ln.strip()]
+    for d in DELIMITERS:
+        try:
+            if any(len(r) >= 2 for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=d)):
+                return True
+        except csv.Error:
+            continue
+    return False
+
+
+# ------------------------------------------------------------------------------------------ workbooks
+
+def _wrap_reader_error(source, exc: BaseException) -> BankFileError:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+        raise exc
+    text = str(exc).strip() or type(exc).__name__
+    if "password" in text.lower() or type(exc).__name__ == "PasswordError":
+        text = "the workbook is password-protected; save an unprotected copy"
+    return BankFileError(source, Problem(f"cannot read the workbook: {text[:300]}"))
+
+
+def workbook_grids(source, path: Path, kind: str) -> Iterator[Grid]:
+    """Each visible worksheet in workbook order, read lazily (a bank workbook's first sheet is usually it)."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    oversized = oversized_sheets(path, MAX_SHEET_CELLS) if kind == "xlsx" else {}
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = [m.name for m in wb.sheets_metadata
+                 if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet] or wb.sheet_names
+    except BaseException as exc:  # noqa: BLE001 - calamine raises Rust panics (BaseException) on broken files
+        raise _wrap_reader_error(source, exc) from None
+    for name in names:
+        if name in oversized:
+            extent = oversized[name]
+            what = (f"the used range reaches row {extent[0]:,}, column {extent[1]:,} "
+                    f"({extent[0] * extent[1]:,} cells)" if extent else "the sheet's data is over 2 GB")
+            raise BankFileError(f"{source} [sheet '{name}']", Problem(
+                f"{what}: too large for a statement; delete the stray cells far from the data"))
+        try:
+            # skip_empty_area=False keeps row numbers true to the sheet (calamine trims leading blanks otherwise)
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except BaseException as exc:  # noqa: BLE001 - see above
+            raise _wrap_reader_error(source, exc) from None
+        yield Grid(kind, name, rows, list(range(1, len(rows) + 1)), typed=True)
+
+
+# ------------------------------------------------------------------------------------------ HTML tables
+
+def html_grids(source, data: bytes) -> list[Grid]:
+    """Every <table> of an HTML page (banks save these as .xls); cells are text, colspans padded."""
+    import lxml.etree
+    import lxml.html
+
+    text = _XML_DECL.sub("", decode_text(source, data), count=1)
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except (lxml.etree.LxmlError, ValueError) as exc:
+        raise BankFileError(source, Problem(f"unreadable HTML: {exc}")) from None
+    grids = []
+    for n, table in enumerate(doc.iter("table"), start=1):
+        rows, lines = [], []
+        for tr in table.iter("tr"):
+            if next(tr.iterancestors("table"), None) is not table:
+                continue  # a row of a nested table
+            cells = []
+            for td in tr:
+                if td.tag not in ("td", "th"):
+                    continue
+                cells.append(" ".join(td.text_content().split()))
+                span = td.get("colspan", "1")
+                cells.extend([""] * (min(int(span), 100) - 1 if span.isdigit() and int(span) > 1 else 0))
+            rows.append(cells)
+            lines.append(tr.sourceline or 0)
+        if rows:
+            grids.append(Grid("html", table.get("id") or f"table {n}", rows, lines))
+    if not grids:
+        raise BankFileError(source, Problem("the HTML file holds no table"))
+    return grids

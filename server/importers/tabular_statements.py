@@ -1,0 +1,145 @@
+"""Lines of a tabular file -> Statements, checked against every figure the file states itself: the running
+balance line by line (a dropped, doubled or mis-signed line shows at the line where it happens), balances
+printed above the header or in summary rows, and totals rows."""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Sequence
+
+from ..errors import Problem
+from ..records import BankLine, Statement
+from .tabular_rows import Stated, TableContent
+
+# One booked line for the balance checks: (file line, date, amount, printed balance or None).
+Entry = tuple
+
+
+def _chronological(entries: list[Entry]) -> list[Entry]:
+    """Banks list newest first or oldest first; the running balance says which (dates can tie)."""
+    forward = backward = 0
+    for prev, cur in zip(entries, entries[1:201]):  # a sample decides; running_balance checks every line
+        if prev[3] is not None and cur[3] is not None:
+            forward += prev[3] + cur[2] == cur[3]
+            backward += cur[3] + prev[2] == prev[3]
+    if backward > forward or (backward == forward and entries and entries[0][1] > entries[-1][1]):
+        return entries[::-1]
+    return entries
+
+
+def running_balance(entries: list[Entry], title: str, problems: list[Problem]
+                    ) -> tuple[Decimal | None, Decimal | None]:
+    """Check each printed balance against the previous one plus the lines between; return the opening and
+    closing balances it implies (None, None without printed balances)."""
+    if not any(e[3] is not None for e in entries):
+        return None, None
+    prev_balance, prev_line, since = None, None, Decimal(0)
+    opening = None
+    for line, _, amount, balance in _chronological(entries):
+        since += amount
+        if balance is None:
+            continue
+        if prev_balance is None:
+            opening = balance - since
+        elif prev_balance + since != balance:
+            expected = prev_balance + since
+            problems.append(Problem(
+                f"running balance {balance} does not follow from the balance {prev_balance} at line {prev_line} "
+                f"plus the amounts since ({since}), which give {expected} (difference {balance - expected}): "
+                "a line is missing, doubled or has the wrong sign", line=line, field=title))
+        prev_balance, prev_line, since = balance, line, Decimal(0)
+    return opening, prev_balance + since
+
+
+def _stated_one(stated: Sequence[Stated], kind: str, problems: list[Problem]) -> Stated | None:
+    found = [s for s in stated if s.kind == kind]
+    for other in found[1:]:
+        if other.value != found[0].value:
+            problems.append(Problem(f"{other.label!r} says {other.value}, but line {found[0].line} "
+                                    f"({found[0].label!r}) says {found[0].value}", line=other.line))
+    return found[0] if found else None
+
+
+def _check_totals(stated: Sequence[Stated], amounts: Sequence[Decimal], problems: list[Problem]) -> None:
+    sums = {
+        "total_debits": sum((a for a in amounts if a < 0), Decimal(0)),
+        "total_credits": sum((a for a in amounts if a > 0), Decimal(0)),
+        "total": sum(amounts, Decimal(0)),
+    }
+    names = {"total_debits": "money-out lines", "total_credits": "money-in lines", "total": "lines"}
+    for s in stated:
+        if s.kind not in sums:
+            continue
+        computed = sums[s.kind]
+        if s.value != computed and (s.kind == "total" or abs(s.value) != abs(computed)):
+            problems.append(Problem(
+                f"{s.label!r} states {s.value}, but the {names[s.kind]} add up to {computed} "
+                f"(difference {abs(s.value) - abs(computed)}): a line is missing or extra", line=s.line))
+
+
+def _agree(kind: str, stated: Stated | None, derived: Decimal | None, title: str,
+           problems: list[Problem]) -> Decimal | None:
+    if stated is None:
+        return derived
+    if derived is not None and stated.value != derived:
+        problems.append(Problem(
+            f"{stated.label!r} says {stated.value}, but the {title!r} column implies a {kind.replace('_', ' ')} "
+            f"of {derived} (difference {stated.value - derived})", line=stated.line))
+    return stated.value
+
+
+def _bank_ids(content: TableContent, warnings: list[str]) -> list[BankLine]:
+    """Line ids are the bank's transaction ids when the layout has them and they are unique, else the file's
+    line numbers (already in place)."""
+    ids = content.bank_ids
+    if not ids:
+        return content.lines
+    if all(ids) and len(set(ids)) == len(ids):
+        return [replace(ln, line_id=i) for ln, i in zip(content.lines, ids)]
+    warnings.append("the transaction id column is empty or repeated on some lines; line ids use line numbers")
+    return content.lines
+
+
+def build_statements(content: TableContent, balance_title: str
+                     ) -> tuple[list[Statement], list[Problem], list[str]]:
+    """Group lines by account and currency into statements; every stated figure is checked here."""
+    problems: list[Problem] = list(content.problems)
+    warnings = list(content.warnings)
+    if not content.lines:
+        if not problems:
+            problems.append(Problem("no transaction lines below the header" + (
+                " (only summary rows)" if content.stated else "")))
+        return [], problems, warnings
+    lines = _bank_ids(content, warnings)
+    no_currency = next((n for ln, n in zip(lines, content.line_numbers) if not ln.currency), None)
+    if no_currency is not None:
+        problems.append(Problem("the file does not state its currency: pass --currency (ImportOptions.currency) "
+                                "or set currency in the layout profile", line=no_currency, field="currency"))
+    groups: dict[tuple[str, str], list[int]] = {}
+    if len(set(content.accounts)) == 1 and len({ln.currency for ln in lines}) == 1:
+        groups[(content.accounts[0], lines[0].currency)] = list(range(len(lines)))
+    else:
+        for i, (ln, acct) in enumerate(zip(lines, content.accounts)):
+            groups.setdefault((acct, ln.currency), []).append(i)
+    stated = content.stated
+    if len(groups) > 1 and stated:
+        warnings.append("the file holds several accounts or currencies; balances and totals printed in it were "
+                        "not applied to any one of them")
+    statements = []
+    numbers, balances = content.line_numbers, content.balances
+    for (acct, cur), members in groups.items():
+        if len(groups) == 1:
+            entries = [(n, ln.date, ln.amount, b) for n, ln, b in zip(numbers, lines, balances) if not ln.pending]
+        else:
+            entries = [(numbers[i], lines[i].date, lines[i].amount, balances[i]) for i in members
+                       if not lines[i].pending]
+        opening, closing = running_balance(entries, balance_title, problems)
+        if len(groups) == 1:
+            opening = _agree("opening_balance", _stated_one(stated, "opening_balance", problems), opening,
+                             balance_title, problems)
+            closing = _agree("closing_balance", _stated_one(stated, "closing_balance", problems), closing,
+                             balance_title, problems)
+            _check_totals(stated, [e[2] for e in entries], problems)
+        statement_lines = tuple(lines) if len(groups) == 1 else tuple(lines[i] for i in members)
+        statements.append(Statement(acct, cur, opening, closing, statement_lines))
+    return statements, problems, warnings
