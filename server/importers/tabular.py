@@ -7,14 +7,13 @@ text or an HTML table is read as what it is. CSV is the lenient fallback, asked 
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BankFileError
 from ..layout_profiles import HEADER_SCAN_ROWS, Layout, choose_layout, get_profile, load_profiles
 from ..records import ImportResult
 from .base import ImportOptions
+from .gc_pause import paused_gc
 from .tabular_read import (Grid, csv_grid, decode_text, html_grids, is_spreadsheet_zip, looks_like_table,
                            rank_delimiters, sniff_container, workbook_grids)
 from .tabular_rows import TableReader
@@ -67,22 +66,8 @@ def _first_table(path: Path, grids, profiles, forced: str | None) -> tuple[Grid,
     raise _best_error(errors)
 
 
-@contextmanager
-def _cyclic_gc_paused():
-    """A big table allocates millions of objects that all stay alive (rows, cells, lines) and hold no reference
-    cycles; the cyclic collector would traverse them again and again, about a third of the import time.
-    It is paused for the import and resumed after (never switched off for good)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
-    with _cyclic_gc_paused():
+    with paused_gc():
         return _extract(Path(path), options)
 
 

@@ -1,0 +1,187 @@
+"""Import speed of camt.053 and OFX (SGML and XML): lines/s on a 100,000-transaction file of each (seed fixed).
+
+Each import runs in a fresh subprocess (so one's memory does not inflate the next) through
+importers.import_file, i.e. detection, parsing, statement assembly and the balance check. Printed per file:
+wall seconds, CPU seconds of the subprocess, lines/s (wall and CPU) and the subprocess's peak memory. The target
+is 50,000 lines/s each. The machine is shared: CPU seconds are the steadier figure when it is busy.
+"""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+N = 100_000
+SEED = 20260131
+NAMES = ["Acme GmbH", "Müller & Söhne KG", "Power Co", "City Water", "Payroll Services", "Office Supplies Ltd",
+         "Café Central", "Northwind Traders", "Contoso", "Fabrikam"]
+
+_MEASURE = r"""
+import json, re, sys, time
+from tieout.server.importers import import_file
+
+def peak_mb():  # this process's peak resident memory (VmHWM: reset by exec, unlike ru_maxrss)
+    with open("/proc/self/status") as fh:
+        return int(re.search(r"VmHWM:\s+(\d+)", fh.read()).group(1)) / 1024
+
+before = peak_mb()
+t0, c0 = time.perf_counter(), time.process_time()
+result = import_file(sys.argv[1])
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+print(json.dumps({"lines": len(result.lines), "wall": wall, "cpu": cpu, "format": result.format,
+                  "peak_mb": peak_mb(), "start_mb": before, "warnings": len(result.warnings)}))
+"""
+
+
+# The floor under the camt.053 figure: lxml's streaming parse alone, with the importer's options, reading nothing.
+_PARSE_ONLY = r"""
+import sys, time
+from lxml import etree
+ns = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+c0 = time.process_time()
+for _, el in etree.iterparse(sys.argv[1], events=("end",), tag=("{%s}Ntry" % ns, "{%s}Stmt" % ns),
+                             resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             remove_blank_text=True):
+    el.clear()
+    prev = el.getprevious()
+    if prev is not None:
+        el.getparent().remove(prev)
+print(time.process_time() - c0)
+"""
+
+
+def _amount(rnd: random.Random) -> Decimal:
+    return Decimal(rnd.randint(1, 2_500_000)) / 100
+
+
+def write_camt(path: Path, n: int = N, seed: int = SEED) -> None:
+    """A pretty-printed camt.053.001.08 statement with n entries: transfers, card payments, fees, 1% batches,
+    2% pending, reversals; remittance information and parties as banks write them."""
+    rnd = random.Random(seed)
+    ns = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+    entries, total = [], Decimal(0)
+    for i in range(n):
+        amount = _amount(rnd)
+        credit = rnd.random() < 0.45
+        pending = rnd.random() < 0.02
+        day = 1 + i * 28 // n
+        kind = rnd.choice([("PMNT", "RCDT", "ESCT"), ("PMNT", "ICDT", "ESCT"), ("PMNT", "CCRD", "POSD"),
+                           ("ACMT", "MDOP", "CHRG"), ("PMNT", "IDDT", "ESDD")])
+        name = rnd.choice(NAMES)
+        details = (f"<TxDtls><Refs><AcctSvcrRef>TX{i}</AcctSvcrRef><EndToEndId>E2E-{i:07d}</EndToEndId></Refs>"
+                   f"<RltdPties><{'Dbtr' if credit else 'Cdtr'}><Pty><Nm>{name.replace('&', '&amp;')}</Nm></Pty>"
+                   f"</{'Dbtr' if credit else 'Cdtr'}></RltdPties>"
+                   f"<RmtInf><Ustrd>Invoice {rnd.randint(1000, 99999)}</Ustrd>"
+                   + ("<Ustrd>second line</Ustrd>" if i % 10 == 0 else "") + "</RmtInf></TxDtls>")
+        if i % 100 == 0:  # a batch of 3
+            parts = [amount / 4, amount / 4, amount - 2 * (amount / 4)]
+            details = "".join(f'<TxDtls><Refs><EndToEndId>B{i}-{k}</EndToEndId></Refs><Amt Ccy="EUR">{p:.2f}</Amt>'
+                              f"<CdtDbtInd>{'CRDT' if credit else 'DBIT'}</CdtDbtInd></TxDtls>"
+                              for k, p in enumerate(parts))
+            amount = sum(Decimal(f"{p:.2f}") for p in parts)
+            details = f"<Btch><PmtInfId>PMT{i}</PmtInfId><NbOfTxs>3</NbOfTxs></Btch>" + details
+        reversal = "<RvslInd>true</RvslInd>" if i % 500 == 7 else ""
+        entries.append(
+            f"<Ntry><NtryRef>{i}</NtryRef><Amt Ccy=\"EUR\">{amount:.2f}</Amt>"
+            f"<CdtDbtInd>{'CRDT' if credit else 'DBIT'}</CdtDbtInd>{reversal}"
+            f"<Sts><Cd>{'PDNG' if pending else 'BOOK'}</Cd></Sts>"
+            f"<BookgDt><DtTm>2026-01-{day:02d}T{rnd.randint(0, 23):02d}:15:00+01:00</DtTm></BookgDt>"
+            f"<ValDt><Dt>2026-01-{day:02d}</Dt></ValDt><AcctSvcrRef>REF{i:08d}</AcctSvcrRef>"
+            f"<BkTxCd><Domn><Cd>{kind[0]}</Cd><Fmly><Cd>{kind[1]}</Cd><SubFmlyCd>{kind[2]}</SubFmlyCd></Fmly></Domn>"
+            f"</BkTxCd><NtryDtls>{details}</NtryDtls></Ntry>")
+        if not pending:
+            total += amount if credit else -amount
+    opening = Decimal("10000.00")
+    closing = opening + total
+
+    def bal(code, value):
+        return (f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{abs(value):.2f}</Amt>"
+                f"<CdtDbtInd>{'CRDT' if value >= 0 else 'DBIT'}</CdtDbtInd><Dt><Dt>2026-01-31</Dt></Dt></Bal>")
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><Document xmlns="{ns}"><BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId>'
+           f"<CreDtTm>2026-02-01T06:00:00+01:00</CreDtTm></GrpHdr><Stmt><Id>BENCH-1</Id>"
+           f"<CreDtTm>2026-02-01T06:00:00+01:00</CreDtTm><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id>"
+           f"<Ccy>EUR</Ccy></Acct>{bal('OPBD', opening)}{bal('CLBD', closing)}{''.join(entries)}</Stmt>"
+           f"</BkToCstmrStmt></Document>\n")
+    path.write_text(_indent(xml), encoding="utf-8")
+
+
+def _indent(xml: str) -> str:
+    """Pretty-print as banks do (one element per line, indented), cheaply: the generator's markup is regular."""
+    out, depth = [], 0
+    for piece in xml.replace("><", ">\n<").split("\n"):
+        if piece.startswith("</"):
+            depth -= 1
+        out.append("  " * max(depth, 0) + piece)
+        if piece.startswith("<") and not piece.startswith(("</", "<?")) and "</" not in piece \
+                and not piece.endswith("/>"):
+            depth += 1
+    return "\n".join(out) + "\n"
+
+
+def write_ofx(path: Path, xml: bool, n: int = N, seed: int = SEED) -> None:
+    """An OFX bank statement with n transactions (SGML 1.02 with unclosed leaves, or XML 2.2)."""
+    rnd = random.Random(seed)
+    types = ["DEBIT", "CREDIT", "POS", "ATM", "CHECK", "XFER", "FEE", "DIRECTDEP", "DIRECTDEBIT", "PAYMENT"]
+
+    def leaf(name, value):
+        return f"<{name}>{value}</{name}>" if xml else f"<{name}>{value}"
+    rows = []
+    for i in range(n):
+        trntype = rnd.choice(types)
+        amount = _amount(rnd)
+        signed = amount if trntype in ("CREDIT", "DIRECTDEP") else -amount
+        day = 1 + i * 28 // n
+        fields = [leaf("TRNTYPE", trntype), leaf("DTPOSTED", f"202601{day:02d}120000.000[-5:EST]"),
+                  leaf("TRNAMT", f"{signed:.2f}"), leaf("FITID", f"{20260000000 + i}")]
+        if trntype == "CHECK":
+            fields.append(leaf("CHECKNUM", str(1000 + i)))
+        name = rnd.choice(NAMES).replace("&", "&amp;")
+        fields += [leaf("NAME", name), leaf("MEMO", f"{name} REF {rnd.randint(100000, 999999)}")]
+        rows.append("<STMTTRN>\n" + "\n".join(fields) + "\n</STMTTRN>\n")
+    header = ('<?xml version="1.0" encoding="UTF-8"?>\n<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" '
+              'OLDFILEUID="NONE" NEWFILEUID="NONE"?>\n') if xml else \
+        "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\n" \
+        "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
+    body = (f"<OFX>\n<SIGNONMSGSRSV1><SONRS><STATUS>{leaf('CODE', '0')}{leaf('SEVERITY', 'INFO')}</STATUS>"
+            f"{leaf('DTSERVER', '20260201')}{leaf('LANGUAGE', 'ENG')}</SONRS></SIGNONMSGSRSV1>\n<BANKMSGSRSV1>"
+            f"<STMTTRNRS>{leaf('TRNUID', '1')}<STATUS>{leaf('CODE', '0')}{leaf('SEVERITY', 'INFO')}</STATUS>\n"
+            f"<STMTRS>{leaf('CURDEF', 'USD')}<BANKACCTFROM>{leaf('BANKID', '121000248')}{leaf('ACCTID', '4242')}"
+            f"{leaf('ACCTTYPE', 'CHECKING')}</BANKACCTFROM>\n<BANKTRANLIST>{leaf('DTSTART', '20260101')}"
+            f"{leaf('DTEND', '20260131')}\n{''.join(rows)}</BANKTRANLIST>\n<LEDGERBAL>{leaf('BALAMT', '1234.56')}"
+            f"{leaf('DTASOF', '20260131')}</LEDGERBAL>\n</STMTRS></STMTTRNRS></BANKMSGSRSV1>\n</OFX>\n")
+    path.write_bytes((header + body).encode("cp1252" if not xml else "utf-8"))  # as the headers declare
+
+
+def _measure(path: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def run() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {
+            "camt.053 (.001.08, pretty-printed)": (Path(tmp) / "bench.xml", write_camt, {}),
+            "OFX 1.02 SGML": (Path(tmp) / "bench_sgml.ofx", write_ofx, {"xml": False}),
+            "OFX 2.2 XML": (Path(tmp) / "bench_xml.ofx", write_ofx, {"xml": True}),
+        }
+        for label, (path, writer, kwargs) in files.items():
+            writer(path, **kwargs)
+            size = path.stat().st_size / 1e6
+            m = _measure(path)
+            assert m["lines"] == N and m["format"] == ("camt053" if "camt" in label else "ofx"), m
+            print(f"{label}: {m['lines']:,} lines ({size:.1f} MB) in {m['wall']:.2f} s wall / {m['cpu']:.2f} s CPU "
+                  f"-> {m['lines'] / m['wall']:,.0f} lines/s wall, {m['lines'] / m['cpu']:,.0f} lines/s CPU "
+                  f"(target 50,000); peak memory {m['peak_mb']:.0f} MB (at start: "
+                  f"{m['start_mb']:.0f} MB); {m['warnings']} warnings", flush=True)
+            if "camt" in label:
+                out = subprocess.run([sys.executable, "-c", _PARSE_ONLY, str(path)], capture_output=True, text=True,
+                                     check=True)
+                print(f"  of which lxml's streaming parse alone: {float(out.stdout):.2f} s CPU", flush=True)
+
+
+if __name__ == "__main__":
+    run()
