@@ -1,0 +1,57 @@
+"""The calculation server's Flask application: `create_app(config=None)`.
+
+Configuration comes from the environment (TIEOUT_*) with `config` on top; the database handle, the token,
+the job runner and the scheduler are created per app, never at import time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from .. import jobs
+from ..services import users
+from ..services.context import Actor
+from ..store import Store, database_url, open_store
+from . import config as config_mod
+from . import errors, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
+
+
+@dataclass
+class Tieout:
+    """What one app holds: its store, its token and owner, its job runner and scheduler."""
+
+    config: dict
+    store: Store
+    token: str
+    owner: Actor
+    jobs: jobs.JobRunner
+    scheduler: jobs.Scheduler | None = None
+
+    def close(self) -> None:
+        if self.scheduler:
+            self.scheduler.stop()
+        self.jobs.shutdown(wait=True)
+        self.store.dispose()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    cfg = config_mod.load(config)
+    # instance_path given: Flask cannot infer it for a package mapped by setuptools package-dir.
+    app = Flask(__name__, instance_path=str(cfg["TIEOUT_HOME"]))
+    app.config.update(cfg)
+    home = cfg["TIEOUT_HOME"]
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database and token: the owner's only
+    store = open_store(cfg["DATABASE_URL"] or database_url(home))  # runs the migrations
+    owner = users.ensure_user(store, cfg["LOCAL_USER"], admin=True)
+    runner = jobs.JobRunner(store, workers=cfg["JOB_WORKERS"])
+    jobs.recover(store, owner)
+    ext = Tieout(cfg, store, security.ensure_token(home), owner, runner)
+    if cfg["SCHEDULER_INTERVAL"]:
+        ext.scheduler = jobs.Scheduler(store, runner, cfg["SCHEDULER_INTERVAL"])
+        ext.scheduler.start()
+    app.extensions["tieout"] = ext
+    app.before_request(security.check_request)
+    errors.register(app)
+    for bp in (routes_meta.bp, routes_accounts.bp, routes_recs.bp, routes_work.bp, openapi.bp):
+        app.register_blueprint(bp)
+    return app

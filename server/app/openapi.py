@@ -1,0 +1,108 @@
+"""The OpenAPI 3.1 description of the API, built from the table below (kept true by a test that compares it
+with the routes Flask has registered, both ways)."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, jsonify
+
+bp = Blueprint("openapi", __name__, url_prefix="/api")
+
+R = "/api/reconciliations/{rec_id}"
+A = "/api/accounts/{account_id}"
+# path -> {method: (tag, summary, request body: None | "json" | "file", success status)}
+OPERATIONS: dict[str, dict[str, tuple]] = {
+    "/api/health": {"get": ("meta", "Liveness check; needs no token", None, 200)},
+    "/api/openapi.json": {"get": ("meta", "This description", None, 200)},
+    "/api/me": {"get": ("meta", "The user the token stands for", None, 200)},
+    "/api/users": {"get": ("users", "List users", None, 200),
+                   "post": ("users", "Team mode: add a user; the answer holds their token, shown once", "json", 201)},
+    "/api/audit": {"get": ("audit", "Audit rows (?reconciliation_id, ?after, ?limit)", None, 200)},
+    "/api/audit/verify": {"get": ("audit", "Verify the audit trail's hash chain", None, 200)},
+    "/api/accounts": {"get": ("accounts", "List accounts", None, 200),
+                      "post": ("accounts", "Create an account (GL account, bank account, currency, kind)", "json",
+                               201)},
+    A: {"get": ("accounts", "One account and its roles", None, 200)},
+    A + "/roles": {"get": ("accounts", "Roles held on the account", None, 200),
+                   "post": ("accounts", "Grant a role (administrators)", "json", 200)},
+    A + "/schedule": {"get": ("accounts", "The auto-reconciliation schedule", None, 200),
+                      "put": ("accounts", "Set the auto-reconciliation schedule", "json", 200)},
+    "/api/reconciliations": {"get": ("reconciliations", "List reconciliations (?account_id)", None, 200),
+                             "post": ("reconciliations", "Create the reconciliation of an account and period",
+                                      "json", 201)},
+    R: {"get": ("reconciliations", "Status, balances, difference, freshness", None, 200)},
+    R + "/workflow/{action}": {"post": ("workflow", "start | submit | review | approve | reject | revert", "json",
+                                        200)},
+    R + "/gl-balance": {"put": ("data", "Set the GL balance", "json", 200)},
+    R + "/support-balance": {"put": ("data", "Set the support balance (Manual accounts)", "json", 200)},
+    R + "/bank-lines": {"get": ("data", "Bank lines", None, 200)},
+    R + "/gl-lines": {"get": ("data", "GL lines", None, 200),
+                      "post": ("data", "Add GL lines (all or none)", "json", 201)},
+    R + "/gl-lines/{line_id}": {"put": ("data", "Edit an unmatched GL line", "json", 200),
+                                "delete": ("data", "Delete an unmatched GL line", None, 204)},
+    R + "/unmatched": {"get": ("data", "Unmatched bank and GL lines, reconciling items", None, 200)},
+    R + "/unmatched/{side}/{line_id}": {"put": ("data", "Owner, due date, status, notes of an unmatched line",
+                                                "json", 200)},
+    R + "/items": {"get": ("data", "Reconciling items (Manual accounts)", None, 200),
+                   "post": ("data", "Add a reconciling item", "json", 201)},
+    R + "/items/{item_id}": {"put": ("data", "Edit a reconciling item", "json", 200),
+                             "delete": ("data", "Delete a reconciling item", None, 204)},
+    R + "/transactions": {"get": ("data", "New transactions to post", None, 200),
+                          "post": ("data", "Add a new transaction", "json", 201)},
+    R + "/transactions/{txn_id}": {"put": ("data", "Edit a new transaction", "json", 200),
+                                   "delete": ("data", "Delete a new transaction", None, 204)},
+    R + "/statements": {"get": ("statements", "Imported statements", None, 200),
+                        "post": ("statements", "Upload a bank file (?format, ?background=1, ?wait=seconds)",
+                                 "file", 201)},
+    R + "/matches": {"get": ("matching", "Match groups (?history=1 includes undone ones)", None, 200),
+                     "post": ("matching", "Match lines by hand, with a reason", "json", 201)},
+    R + "/matches/{key}/undo": {"post": ("matching", "Undo a match group (unreconcile)", "json", 200)},
+    R + "/auto-match": {"post": ("matching", "Queue an auto-match job (?wait=seconds)", None, 202)},
+    R + "/jobs": {"get": ("jobs", "Jobs of the reconciliation", None, 200)},
+    "/api/jobs/{job_id}": {"get": ("jobs", "A job's status and progress (?wait=seconds)", None, 200)},
+    "/api/jobs/{job_id}/rerun": {"post": ("jobs", "Rerun a failed job", None, 202)},
+}
+
+INT_PARAMS = {"rec_id", "account_id", "item_id", "txn_id", "job_id"}
+ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _operation(path: str, method: str, spec: tuple) -> dict:
+    tag, summary, req, ok = spec
+    params = [{"name": p, "in": "path", "required": True,
+               "schema": {"type": "integer"} if p in INT_PARAMS else {"type": "string"}}
+              for p in re.findall(r"{(\w+)}", path)]
+    op = {"tags": [tag], "summary": summary, "operationId": f"{method}_{path}".replace("/", "_").strip("_"),
+          "parameters": params,
+          "responses": {str(ok): {"description": "success"}, "400": ERROR, "401": ERROR, "403": ERROR,
+                        "404": ERROR, "409": ERROR, "413": ERROR}}
+    if path == "/api/health":
+        op["security"] = []
+    if req == "json":
+        op["requestBody"] = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    elif req == "file":
+        op["requestBody"] = {"content": {"multipart/form-data": {"schema": {
+            "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+    return op
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Tieout calculation server", "version": "1"},
+        "security": [{"bearer": []}],
+        "paths": {p: {m: _operation(p, m, spec) for m, spec in ops.items()} for p, ops in OPERATIONS.items()},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "the token in $TIEOUT_HOME/token, or a user's token"}},
+            "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}}}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(document())

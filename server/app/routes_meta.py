@@ -1,0 +1,49 @@
+"""Health, identity, users (team mode) and the audit trail."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from .. import audit
+from ..services import users
+from ..workflow import Refusal
+from .http import body, ext, read, write
+
+bp = Blueprint("meta", __name__, url_prefix="/api")
+
+
+@bp.get("/health")
+def health():
+    return jsonify({"status": "ok", "service": "tieout"})
+
+
+@bp.get("/me")
+def me():
+    return jsonify({"name": g.actor.name, "is_admin": g.actor.is_admin, "mode": ext().config["MODE"]})
+
+
+@bp.get("/users")
+def list_users():
+    return jsonify(read(users.list_users))
+
+
+@bp.post("/users")
+def create_user():
+    if ext().config["MODE"] != "team":
+        raise Refusal("local_mode", "a local server has one user, the operating-system user; "
+                                    "start the server in team mode (TIEOUT_MODE=team) to add users", 409)
+    return jsonify(write(users.create_user, body())), 201
+
+
+@bp.get("/audit")
+def audit_rows():
+    rec = request.args.get("reconciliation_id", type=int)
+    after = request.args.get("after", default=0, type=int)
+    limit = min(request.args.get("limit", default=500, type=int), 5000)
+    return jsonify(read(lambda s: audit.rows_for(s, rec, after, limit)))
+
+
+@bp.get("/audit/verify")
+def audit_verify():
+    verdict = read(audit.verify)
+    return jsonify({"intact": verdict.intact, "rows": verdict.rows, "broken_id": verdict.broken_id,
+                    "problem": verdict.problem, "message": verdict.describe()})

@@ -1,0 +1,237 @@
+"""Background jobs: large imports and auto-matches run off the request thread, with status and progress.
+
+A job's work is written in one transaction at its end, so a job that fails (or a server killed while it
+runs) changes nothing: it ends as "Error on Import" / "Error on Match" with the reason, and can be rerun.
+Live progress is kept in memory (a job's own write transaction holds SQLite's write lock, so progress
+cannot be written beside it); the database holds the status. `recover()` runs at start: jobs that were
+queued or running when the server stopped are marked failed."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .services import imports, matches, recs
+from .services.context import Actor, change, not_found, now
+from .store.db import StoreBusy
+from .store.models import Account, Job, Reconciliation, Schedule, User
+from .workflow import EDITABLE, Refusal
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE = "Queued", "Running", "Done"
+FAILED = {"import": "Error on Import", "auto_match": "Error on Match"}
+WHAT = {"import": "upload", "auto_match": "match"}
+
+
+def _run_import(store, actor: Actor, job: Job, params: dict, progress) -> dict:
+    progress(10, "reading the file")
+    result = imports.parse(Path(params["path"]), params.get("format", "auto"), params["source"],
+                           imports.options_for(store, job.reconciliation_id))
+    progress(40, f"read {len(result.lines)} lines")
+    with change(store, actor) as ch:
+        out = imports.store_result(ch, job.reconciliation_id, result, params["source"], params["sha256"], progress)
+    Path(params["path"]).unlink(missing_ok=True)
+    return out
+
+
+def _run_auto_match(store, actor: Actor, job: Job, params: dict, progress) -> dict:
+    progress(5, "loading unmatched lines")
+    t0 = time.perf_counter()
+    result = matches.compute_auto(store, job.reconciliation_id, progress)
+    t1 = time.perf_counter()
+    progress(70, f"{len(result.matched)} groups found")
+    with change(store, actor) as ch:
+        out = matches.store_auto(ch, job.reconciliation_id, result, progress)
+    return {**out, "seconds": {"load_and_match": round(t1 - t0, 3), "store": round(time.perf_counter() - t1, 3)}}
+
+
+TASKS = {"import": _run_import, "auto_match": _run_auto_match}
+
+
+def _persist(write, attempts: int = 20) -> None:
+    """A job's final status must be written even when the store is busy for a while."""
+    for attempt in range(attempts):
+        try:
+            return write()
+        except StoreBusy:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
+
+
+def job_dict(job: Job, live: dict | None = None) -> dict:
+    progress, message = (live or {}).get(job.id, (job.progress, job.message))
+    iso = lambda t: t.isoformat() + "Z" if t else None  # noqa: E731
+    return {"id": job.id, "kind": job.kind, "reconciliation_id": job.reconciliation_id, "status": job.status,
+            "progress": progress if job.status == RUNNING else job.progress,
+            "message": message if job.status == RUNNING else job.message, "detail": json.loads(job.detail),
+            "created_at": iso(job.created_at), "started_at": iso(job.started_at),
+            "finished_at": iso(job.finished_at), "rerun_of": job.rerun_of}
+
+
+class JobRunner:
+    """A small thread pool running jobs of this server process."""
+
+    def __init__(self, store, workers: int = 1):
+        self.store = store
+        self.live: dict[int, tuple[int, str]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tieout-job")
+        self._done: dict[int, threading.Event] = {}
+
+    def create(self, actor: Actor, rec_id: int, kind: str, params: dict, rerun_of: int | None = None) -> dict:
+        """Queue a job after the same checks its work will pass (so a refused job is refused now)."""
+        with change(self.store, actor) as ch:
+            recs.for_change(ch, rec_id, WHAT[kind])
+            job = Job(kind=kind, reconciliation_id=rec_id, status=QUEUED, params=json.dumps(params),
+                      created_by=actor.id, rerun_of=rerun_of)
+            ch.session.add(job)
+            ch.session.flush()
+            ch.audit(f"job.{kind}.queued", "job", job.id, None, {"rerun_of": rerun_of}, rec_id)
+            out = job_dict(job)
+        self._done[out["id"]] = threading.Event()
+        self._pool.submit(self._run, out["id"])
+        return out
+
+    def rerun(self, actor: Actor, job_id: int) -> dict:
+        with self.store.read() as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                raise not_found(f"job {job_id}")
+            if job.status not in FAILED.values():
+                raise Refusal("bad_transition", f"job {job_id} is {job.status}: only a failed job can be rerun")
+            params = json.loads(job.params)
+        if job.kind == "import" and not Path(params["path"]).exists():
+            raise Refusal("gone", f"the uploaded file of job {job_id} is no longer kept: upload it again", 410)
+        return self.create(actor, job.reconciliation_id, job.kind, params, rerun_of=job_id)
+
+    def wait(self, job_id: int, timeout: float) -> bool:
+        ev = self._done.get(job_id)
+        return ev.wait(timeout) if ev else True
+
+    def get(self, job_id: int) -> dict:
+        with self.store.read() as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                raise not_found(f"job {job_id}")
+            return job_dict(job, self.live)
+
+    def _set(self, job_id: int, **fields) -> None:
+        def apply():
+            with self.store.write() as session:
+                job = session.get(Job, job_id)
+                for k, v in fields.items():
+                    setattr(job, k, v)
+        _persist(apply)
+
+    def _run(self, job_id: int) -> None:
+        try:
+            with self.store.write() as session:
+                job = session.get(Job, job_id)
+                job.status, job.started_at = RUNNING, now()
+                user = session.get(User, job.created_by)
+                actor = Actor(user.id, user.name, user.is_admin)
+                params = json.loads(job.params)
+            self.live[job_id] = (0, "started")
+
+            def progress(pct: int, message: str) -> None:
+                self.live[job_id] = (int(pct), message)
+
+            try:
+                detail = TASKS[job.kind](self.store, actor, job, params, progress)
+            except Refusal as exc:
+                self._fail(job, actor, exc.code, exc.message)
+            except Exception as exc:  # noqa: BLE001 - a job must end in a state, never vanish
+                log.exception("job %s failed", job_id)
+                self._fail(job, actor, "internal", f"internal error ({type(exc).__name__}: {exc}); "
+                                                   "nothing was changed")
+            else:
+                self._set(job_id, status=DONE, progress=100, message="done", detail=json.dumps(detail),
+                          finished_at=now())
+        finally:
+            self.live.pop(job_id, None)
+            ev = self._done.get(job_id)
+            if ev:
+                ev.set()
+
+    def _fail(self, job: Job, actor: Actor, code: str, message: str) -> None:
+        _persist(lambda: self._write_failure(job, actor, code, message))
+
+    def _write_failure(self, job: Job, actor: Actor, code: str, message: str) -> None:
+        with change(self.store, actor) as ch:
+            row = ch.session.get(Job, job.id)
+            row.status, row.message, row.finished_at = FAILED[job.kind], message, now()
+            row.detail = json.dumps({"code": code})
+            row.progress = self.live.get(job.id, (0, ""))[0]
+            ch.audit(f"job.{job.kind}.failed", "job", job.id, {"status": RUNNING},
+                     {"status": row.status, "message": message}, job.reconciliation_id)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def recover(store, actor: Actor) -> int:
+    """Jobs left Queued or Running by a stopped server: failed, with nothing of their work stored."""
+    n = 0
+    with change(store, actor) as ch:
+        for job in ch.session.scalars(select(Job).where(Job.status.in_((QUEUED, RUNNING)))):
+            before = job.status
+            job.status, job.finished_at = FAILED[job.kind], now()
+            job.message = (f"the server stopped while the job was {before.lower()}; nothing of it was stored; "
+                           "rerun it")
+            job.detail = json.dumps({"code": "interrupted"})
+            ch.audit(f"job.{job.kind}.failed", "job", job.id, {"status": before},
+                     {"status": job.status, "message": job.message}, job.reconciliation_id)
+            n += 1
+    return n
+
+
+def due_schedules(store, runner: JobRunner, at: dt.datetime | None = None) -> list[int]:
+    """Queue the auto-match of every account whose schedule is due; returns the job ids queued."""
+    at = at or now()
+    queued = []
+    with store.read() as session:
+        due = [(s.id, s.account_id, s.set_by, s.interval_minutes) for s in session.scalars(
+            select(Schedule).where(Schedule.enabled.is_(True), Schedule.next_run_at <= at))]
+    for sched_id, account_id, user_id, minutes in due:
+        with store.read() as session:
+            user = session.get(User, user_id)
+            actor = Actor(user.id, user.name, user.is_admin)
+            rec = session.scalar(select(Reconciliation).where(Reconciliation.account_id == account_id,
+                                                              Reconciliation.status.in_(EDITABLE))
+                                 .order_by(Reconciliation.id).limit(1))
+            kind = session.get(Account, account_id).kind
+        if rec is not None and kind == "Bank":
+            try:
+                queued.append(runner.create(actor, rec.id, "auto_match", {"scheduled": True})["id"])
+            except Refusal as exc:
+                log.warning("scheduled auto-match of account %s refused: %s", account_id, exc.message)
+        with store.write() as session:
+            s = session.get(Schedule, sched_id)
+            s.last_run_at, s.next_run_at = at, at + dt.timedelta(minutes=minutes)
+    return queued
+
+
+class Scheduler(threading.Thread):
+    """Ticks every `interval` seconds and queues due scheduled auto-matches."""
+
+    def __init__(self, store, runner: JobRunner, interval: float = 30.0):
+        super().__init__(name="tieout-scheduler", daemon=True)
+        self.store, self.runner, self.interval = store, runner, interval
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                due_schedules(self.store, self.runner)
+            except Exception:  # noqa: BLE001 - the scheduler must survive a bad tick
+                log.exception("scheduler tick failed")
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -1,0 +1,200 @@
+"""Matches: manual ones (with the preparer's reason), auto ones from the matching engine, and undoing them
+(unreconcile) with history: an undone group keeps its lines, who undid it, when and why."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+
+from sqlalchemy import bindparam, func, insert, select, update
+
+from ..records import BankLine, LedgerLine, ProposedTransaction
+from ..store.models import BankLineRow, GLLineRow, Match, MatchItem, NewTransaction, Reconciliation
+from ..store.types import money_str
+from ..workflow import Refusal
+from . import recs, values
+from .context import Change, bad_input, not_found, now
+
+
+def _next_key(session, rec_id: int, n: int = 1) -> list[str]:
+    start = session.scalar(select(func.count()).where(Match.reconciliation_id == rec_id)) + 1
+    return [f"M{i:06d}" for i in range(start, start + n)]
+
+
+def _lines(ch: Change, model, rec_id: int, ids: list[str], side: str) -> list:
+    rows = list(ch.session.scalars(select(model).where(model.reconciliation_id == rec_id, model.line_id.in_(ids))))
+    missing = set(ids) - {r.line_id for r in rows}
+    if missing:
+        raise not_found(f"{side} line(s) {', '.join(sorted(missing))}")
+    taken = sorted(r.line_id for r in rows if r.match_id is not None)
+    if taken:
+        raise Refusal("already_matched", f"{side} line(s) {', '.join(taken)} are already matched")
+    return rows
+
+
+def manual_match(ch: Change, rec_id: int, data: dict) -> dict:
+    rec = recs.for_change(ch, rec_id, "match")
+    bank_ids, gl_ids = values.id_list(data, "bank"), values.id_list(data, "ledger")
+    reason = values.text(data, "reason", required=True, max_len=2000)
+    if not bank_ids and not gl_ids:
+        raise bad_input("a match needs at least one bank or ledger line")
+    bank = _lines(ch, BankLineRow, rec.id, bank_ids, "bank")
+    gl = _lines(ch, GLLineRow, rec.id, gl_ids, "ledger")
+    diff = sum((b.amount for b in bank), Decimal(0)) - sum((g.amount for g in gl), Decimal(0))
+    if diff and data.get("allow_difference") is not True:
+        raise Refusal("amounts_differ", f"the bank lines and ledger lines differ by {money_str(diff)}: "
+                                        "send allow_difference=true to match them anyway", 400)
+    key = _next_key(ch.session, rec.id)[0]
+    m = Match(reconciliation_id=rec.id, key=key, kind="manual", rule="manual", confidence=Decimal(1),
+              reason=reason, created_by=ch.actor.id)
+    ch.session.add(m)
+    ch.session.flush()
+    for b in bank:
+        b.match_id = m.id
+        ch.session.add(MatchItem(match_id=m.id, side="bank", bank_line_id=b.id))
+    for g in gl:
+        g.match_id = m.id
+        ch.session.add(MatchItem(match_id=m.id, side="ledger", gl_line_id=g.id))
+    rec.ever_matched = True
+    ch.session.flush()
+    out = {"key": key, "bank": sorted(bank_ids), "ledger": sorted(gl_ids), "rule": "manual", "reason": reason,
+           "amount_difference": money_str(diff)}
+    ch.audit("match.manual", "match", key, None, out, rec.id)
+    return out
+
+
+def undo(ch: Change, rec_id: int, key: str, data: dict) -> dict:
+    rec = recs.for_change(ch, rec_id, "match")
+    reason = values.text(data, "reason", max_len=2000)
+    m = ch.session.scalar(select(Match).where(Match.reconciliation_id == rec.id, Match.key == key))
+    if m is None:
+        raise not_found(f"match {key}")
+    if m.undone_at is not None:
+        raise Refusal("already_undone", f"match {key} was already undone")
+    m.undone_at, m.undone_by, m.undo_reason = now(), ch.actor.id, reason
+    nb = ch.session.execute(update(BankLineRow).where(BankLineRow.match_id == m.id).values(match_id=None)).rowcount
+    ng = ch.session.execute(update(GLLineRow).where(GLLineRow.match_id == m.id).values(match_id=None)).rowcount
+    ch.audit("match.undo", "match", key, {"status": "matched", "bank_lines": nb, "ledger_lines": ng},
+             {"status": "undone", "reason": reason}, rec.id)
+    return {"key": key, "undone": True, "bank_lines": nb, "ledger_lines": ng}
+
+
+def listing(session, rec_id: int, history: bool = False) -> list[dict]:
+    stmt = select(Match).where(Match.reconciliation_id == rec_id).order_by(Match.id)
+    if not history:
+        stmt = stmt.where(Match.undone_at.is_(None))
+    found = list(session.scalars(stmt))
+    members: dict[int, dict] = {m.id: {"bank": [], "ledger": []} for m in found}
+    if found:
+        rows = session.execute(select(MatchItem.match_id, MatchItem.side, BankLineRow.line_id, GLLineRow.line_id)
+                               .join(Match, Match.id == MatchItem.match_id)
+                               .outerjoin(BankLineRow, BankLineRow.id == MatchItem.bank_line_id)
+                               .outerjoin(GLLineRow, GLLineRow.id == MatchItem.gl_line_id)
+                               .where(Match.reconciliation_id == rec_id))
+        for mid, side, bid, gid in rows:
+            if mid in members:
+                members[mid][side].append(bid if side == "bank" else gid)
+    return [{"key": m.key, "kind": m.kind, "rule": m.rule, "confidence": money_str(m.confidence),
+             "reason": m.reason, "bank": sorted(members[m.id]["bank"]), "ledger": sorted(members[m.id]["ledger"]),
+             "status": "undone" if m.undone_at else "matched", "undo_reason": m.undo_reason}
+            for m in found]
+
+
+def load_unmatched(session, rec: Reconciliation) -> tuple[list[BankLine], list[LedgerLine]]:
+    """The unmatched lines as engine records (plain column rows: no ORM objects for 100,000 lines)."""
+    b, g = BankLineRow, GLLineRow
+    bank = [BankLine(*row) for row in session.execute(
+        select(b.line_id, b.date, b.amount, b.currency, b.reference, b.description, b.type, b.check_number,
+               b.value_date, b.pending)
+        .where(b.reconciliation_id == rec.id, b.match_id.is_(None), b.pending.is_(False)).order_by(b.id))]
+    ledger = [LedgerLine(*row) for row in session.execute(
+        select(g.line_id, g.date, g.amount, g.currency, g.reference, g.description, g.source, g.counterparty)
+        .where(g.reconciliation_id == rec.id, g.match_id.is_(None)).order_by(g.id))]
+    return bank, ledger
+
+
+def compute_auto(store, rec_id: int, progress: Callable[[int, str], None] | None = None):
+    """Run the engine on the unmatched lines (a read transaction only); returns its MatchResult."""
+    from ..matching import auto_match
+
+    with store.read() as session:
+        rec = recs.get(session, rec_id)
+        bank, ledger = load_unmatched(session, rec)
+    if progress:
+        progress(20, f"matching {len(bank)} bank lines against {len(ledger)} ledger lines")
+    return auto_match(bank, ledger)
+
+
+def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], None] | None = None) -> dict:
+    """Write the engine's match groups in one transaction, after checking no line changed meanwhile.
+
+    Plain Core executemany statements: the ORM's bulk paths issue one statement per row here."""
+    rec = recs.for_change(ch, rec_id, "match")
+    groups = list(result.matched)
+    b_ids = {i for g in groups for i in g.bank_ids}
+    g_ids = {i for g in groups for i in g.ledger_ids}
+    bank, gl = _free(ch, BankLineRow, rec.id, b_ids), _free(ch, GLLineRow, rec.id, g_ids)
+    if len(bank) != len(b_ids) or len(gl) != len(g_ids):
+        raise Refusal("stale", "lines were matched, edited or deleted while the auto-match ran: nothing was "
+                               "stored; run it again")
+    keys = _next_key(ch.session, rec.id, len(groups))
+    conn = ch.session.connection()
+    stamp = now()
+    if groups:
+        conn.execute(insert(Match.__table__), [
+            {"reconciliation_id": rec.id, "key": k, "kind": "auto", "rule": g.rule[:80],
+             "confidence": g.confidence, "reason": g.reason, "created_by": ch.actor.id, "created_at": stamp,
+             "undo_reason": ""} for k, g in zip(keys, groups)])
+    ids = dict(conn.execute(select(Match.key, Match.id).where(Match.reconciliation_id == rec.id,
+                                                               Match.key.in_(keys))).all()) if keys else {}
+    if progress:
+        progress(85, f"storing {len(groups)} match groups")
+    items, b_upd, g_upd, txns = [], [], [], []
+    for k, g in zip(keys, groups):
+        mid = ids[k]
+        for i in g.bank_ids:
+            items.append({"match_id": mid, "side": "bank", "bank_line_id": bank[i], "gl_line_id": None})
+            b_upd.append({"row_id": bank[i], "new_match": mid})
+        for i in g.ledger_ids:
+            items.append({"match_id": mid, "side": "ledger", "bank_line_id": None, "gl_line_id": gl[i]})
+            g_upd.append({"row_id": gl[i], "new_match": mid})
+        for p in g.proposed:
+            if isinstance(p, ProposedTransaction):
+                txns.append({"reconciliation_id": rec.id, "date": p.date, "amount": p.amount,
+                             "currency": p.currency or rec_currency(ch, rec), "gl_account": p.gl_account,
+                             "description": p.description, "kind": p.kind, "bank_line_id": p.bank_line_id,
+                             "rule": p.rule, "created_by": ch.actor.id})
+    if items:
+        conn.execute(insert(MatchItem.__table__), items)
+    for model, rows in ((BankLineRow, b_upd), (GLLineRow, g_upd)):
+        if rows:
+            t = model.__table__
+            conn.execute(t.update().where(t.c.id == bindparam("row_id")).values(match_id=bindparam("new_match")),
+                         rows)
+    if txns:
+        conn.execute(insert(NewTransaction.__table__), txns)
+    if groups:
+        rec.ever_matched = True
+    rules = Counter(g.rule for g in groups)
+    out = {"matched_groups": len(groups), "suggested": len(result.suggested), "rules": dict(rules),
+           "proposed_transactions": len(txns),
+           "unmatched_bank": len(result.unmatched_bank), "unmatched_ledger": len(result.unmatched_ledger)}
+    ch.audit("match.auto", "reconciliation", rec.id, None,
+             {**out, "groups": [[k, list(g.bank_ids), list(g.ledger_ids), g.rule] for k, g in zip(keys, groups)]},
+             rec.id)
+    return out
+
+
+def rec_currency(ch: Change, rec: Reconciliation) -> str:
+    from ..store.models import Account
+
+    return ch.session.get(Account, rec.account_id).currency
+
+
+def _free(ch: Change, model, rec_id: int, ids: set[str]) -> dict[str, int]:
+    """{line_id: row id} of those of `ids` that are still unmatched."""
+    out, ids = {}, sorted(ids)
+    for i in range(0, len(ids), 500):
+        out.update(ch.session.execute(select(model.line_id, model.id).where(
+            model.reconciliation_id == rec_id, model.match_id.is_(None), model.line_id.in_(ids[i:i + 500]))).all())
+    return out

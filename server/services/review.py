@@ -1,0 +1,67 @@
+"""Workflow actions (start, submit, review, approve, reject, revert) with segregation of duties and the
+tamper check: Submit stores the hash of the data; Review, Approve and Reject refuse if it changed."""
+from __future__ import annotations
+
+
+from .. import tamper, workflow
+from ..audit import canonical_json
+from ..store.models import Account
+from ..workflow import Refusal
+from . import recs
+from .accounts import roles_on
+from .context import Change, now
+
+
+def _reconciled_balance(ch: Change, rec, kind: str):
+    if kind == "Manual":
+        return rec.support_balance
+    from .summary import statement_balance
+
+    return statement_balance(ch.session, rec)
+
+
+def act(ch: Change, rec_id: int, action: str, comment: str = "") -> None:
+    rec = recs.get(ch.session, rec_id, lock=True)
+    recs.check_prior_approved(ch.session, rec)
+    st = recs.state(ch.session, rec)
+    t = workflow.check_transition(st, action, ch.actor.name, roles_on(ch.session, rec.account_id, ch.actor.id),
+                                  comment)
+    before = {"status": rec.status}
+    if action == "start":
+        recs.start(ch, rec)
+        return
+    if t.checks_hash:
+        changed = tamper.check(ch.session, rec)
+        if changed:
+            raise Refusal("tampered", "the reconciliation's data changed after it was submitted: "
+                                      + "; ".join(changed), 409)
+    if action == "submit":
+        snap = tamper.snapshot(ch.session, rec)
+        rec.submitted_snapshot = canonical_json(snap)
+        rec.submitted_hash = tamper.digest(snap)
+        rec.submitted_at = now()
+        rec.prepared_by = ch.actor.id
+        rec.reviewed_by = rec.approved_by = rec.approved_at = None
+    elif action == "review":
+        rec.reviewed_by = ch.actor.id
+    elif action == "approve":
+        kind = ch.session.get(Account, rec.account_id).kind
+        rec.approved_by, rec.approved_at = ch.actor.id, now()
+        rec.reconciled_balance = _reconciled_balance(ch, rec, kind)
+    elif action in ("reject", "revert"):
+        rec.submitted_hash = rec.submitted_snapshot = None
+        rec.reviewed_by = rec.approved_by = rec.approved_at = None
+        rec.reconciled_balance = None
+    rec.status = t.target
+    rec.last_comment = comment.strip()
+    rec.updated_at = now()
+    ch.audit(f"workflow.{action}", "reconciliation", rec.id, before,
+             {"status": rec.status, "comment": rec.last_comment, "hash": rec.submitted_hash}, rec.id)
+
+
+def record_tamper(store, actor, rec_id: int, action: str, message: str) -> None:
+    """The refused action's own transaction rolled back; the detection itself is kept in the audit trail."""
+    from .context import change
+
+    with change(store, actor) as ch:
+        ch.audit("tamper.detected", "reconciliation", rec_id, None, {"action": action, "message": message}, rec_id)

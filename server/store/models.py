@@ -1,0 +1,259 @@
+"""The server's tables. Money columns are `Money` (exact integer units), dates are `Date`, times are UTC.
+
+A line's `match_id` points at its one active match group, so the database itself refuses a line in two
+matches; `match_items` keeps every membership, undone ones too, as history."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .types import Money
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    gl_account: Mapped[str] = mapped_column(String(100), default="")
+    bank_account: Mapped[str] = mapped_column(String(100), default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(10))  # Bank | Manual
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Role(Base):
+    __tablename__ = "account_roles"
+    __table_args__ = (UniqueConstraint("account_id", "user_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))  # preparer | reviewer | approver
+
+
+class Period(Base):
+    __tablename__ = "periods"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+
+
+class Reconciliation(Base):
+    __tablename__ = "reconciliations"
+    __table_args__ = (UniqueConstraint("account_id", "period_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    status: Mapped[str] = mapped_column(String(20), default="Not Started")
+    opening_balance: Mapped[Decimal | None] = mapped_column(Money)  # carried forward
+    gl_balance: Mapped[Decimal | None] = mapped_column(Money)
+    support_balance: Mapped[Decimal | None] = mapped_column(Money)  # Manual kind
+    reconciled_balance: Mapped[Decimal | None] = mapped_column(Money)  # set at approval
+    prepared_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    submitted_hash: Mapped[str | None] = mapped_column(String(64))
+    submitted_snapshot: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    ever_matched: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StatementRow(Base):
+    __tablename__ = "statements"
+    __table_args__ = (UniqueConstraint("account_id", "fingerprint"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    bank_account: Mapped[str] = mapped_column(String(100), default="")
+    currency: Mapped[str] = mapped_column(String(3), default="")
+    opening_balance: Mapped[Decimal | None] = mapped_column(Money)
+    closing_balance: Mapped[Decimal | None] = mapped_column(Money)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    statement_ref: Mapped[str] = mapped_column(String(200), default="")
+    format: Mapped[str] = mapped_column(String(40), default="")
+    source_name: Mapped[str] = mapped_column(String(300), default="")
+    imported_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class _Annotated:
+    """What an accountant records about an unmatched item."""
+
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    item_status: Mapped[str] = mapped_column(String(20), default="open")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class BankLineRow(_Annotated, Base):
+    __tablename__ = "bank_lines"
+    __table_args__ = (UniqueConstraint("reconciliation_id", "line_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"))
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"), index=True)
+    line_id: Mapped[str] = mapped_column(String(120))
+    date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[str] = mapped_column(String(20), default="other")
+    check_number: Mapped[str] = mapped_column(String(40), default="")
+    value_date: Mapped[dt.date | None] = mapped_column(Date)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    carried_from: Mapped[int | None] = mapped_column(Integer)  # bank_lines.id in the prior period
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id"), index=True)
+
+
+class GLLineRow(_Annotated, Base):
+    __tablename__ = "gl_lines"
+    __table_args__ = (UniqueConstraint("reconciliation_id", "line_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"))
+    line_id: Mapped[str] = mapped_column(String(120))
+    date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(120), default="")
+    counterparty: Mapped[str] = mapped_column(String(200), default="")
+    carried_from: Mapped[int | None] = mapped_column(Integer)  # gl_lines.id in the prior period
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id"), index=True)
+
+
+class Match(Base):
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("reconciliation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))  # auto | manual
+    rule: Mapped[str] = mapped_column(String(80))
+    confidence: Mapped[Decimal] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undo_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class MatchItem(Base):
+    __tablename__ = "match_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id"), index=True)
+    side: Mapped[str] = mapped_column(String(6))  # bank | ledger
+    bank_line_id: Mapped[int | None] = mapped_column(ForeignKey("bank_lines.id"))
+    gl_line_id: Mapped[int | None] = mapped_column(ForeignKey("gl_lines.id"))
+
+
+class ManualItem(_Annotated, Base):
+    """A reconciling item of a Manual reconciliation (support balance vs GL balance)."""
+
+    __tablename__ = "manual_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class NewTransaction(Base):
+    __tablename__ = "transactions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    gl_account: Mapped[str] = mapped_column(String(100), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="custom")
+    bank_line_id: Mapped[str] = mapped_column(String(120), default="")
+    rule: Mapped[str] = mapped_column(String(80), default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # import | auto_match
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(30), default="Queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    message: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    params: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    rerun_of: Mapped[int | None] = mapped_column(Integer)
+
+
+class Schedule(Base):
+    """Scheduled auto-reconciliation of an account's open reconciliation."""
+
+    __tablename__ = "schedules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    interval_minutes: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the scheduled runs act as this user
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    next_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditRow(Base):
+    """Append-only, hash-chained: hash = SHA-256(prev_hash + canonical JSON of the row's other fields)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC, exactly as hashed
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(120))
+    reconciliation_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[str] = mapped_column(Text)  # canonical JSON
+    after: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's last link, one row: appends lock it, so the chain is a line even under concurrency."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+Index("ix_jobs_status", Job.status)
