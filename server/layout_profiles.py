@@ -30,8 +30,9 @@ MONEY_KEYS = {"signed": ("amount",), "debit_credit": ("debit", "credit"), "indic
 LABEL_KINDS = ("opening_balance", "closing_balance", "total_debits", "total_credits", "total", "ignore")
 FIELD_KINDS = ("account", "currency")
 TEMPLATE_HINT = ("add or update a layout profile (a TOML file in --profile-dir DIR or $TIEOUT_HOME/profiles; the "
-                 "shipped ones are in server/importers/profiles/), or enter the statement by hand in the GL and "
-                 "statement template (excel_templates/) and import that instead")
+                 "shipped ones are in server/importers/profiles/), or type the statement into the bank statement "
+                 "template excel_templates/Statement-Import-Template.xlsx and import that instead (the GL "
+                 "goes in excel_templates/GL-Import-Template.xlsx)")
 
 _SCALARS = {"name": str, "title": str, "convention": str, "decimal": str, "currency": str, "sign": str,
             "debit_values": str, "continuation_rows": bool, "check_pattern": str, "delimiter": str,
