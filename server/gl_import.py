@@ -14,6 +14,7 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -417,8 +418,18 @@ def _unsigned_amount(value, currency: str) -> Decimal:
 def _check_code(text: str, currency: str) -> None:
     """parse_amount drops a currency code; one that is not the template's currency must not pass silently."""
     for code in _CODE.findall(text):
+        if not _is_iso_currency(code.upper()):
+            continue  # an ordinary word ("abc"): the number check will say it is not a number
         if currency and code.upper() != currency:
             raise _Bad(f"{text.strip()!r} is in {code.upper()}, but the template's currency is {currency}")
+
+
+def _is_iso_currency(code: str) -> bool:
+    try:
+        Currency(code)
+    except ValueError:
+        return False
+    return True
 
 
 def _to_date(value, epoch, orders: dict) -> dt.date | _TwoWayDate:
@@ -436,6 +447,8 @@ def _to_date(value, epoch, orders: dict) -> dt.date | _TwoWayDate:
 
 
 def _serial_date(value, epoch) -> dt.date:
+    if not math.isfinite(value):
+        raise _Bad(f"not a date: {value}")
     if value == int(value) and 19000101 <= value <= 29991231:  # 20240315 typed as a number
         try:
             return dt.datetime.strptime(str(int(value)), "%Y%m%d").date()

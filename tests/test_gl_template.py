@@ -427,3 +427,31 @@ def test_an_unprotected_copy_with_moved_columns_and_notes_is_read_by_headings(tm
     assert data.balance == GLBalance("1010", dt.date(2024, 2, 29), Decimal("-1234.50"), "EUR")
     assert [(ln.line_id, ln.date.day, ln.amount, ln.description, ln.counterparty) for ln in data.lines] == [
         ("GL-4", 1, Decimal("-1200.00"), "Rent", "Landlord"), ("GL-6", 29, Decimal("99.90"), "Sale", "Customer")]
+
+
+def test_words_are_not_currencies_and_infinite_dates_are_refused(tmp_path):
+    path = _edit(_blank(tmp_path), {
+        "A2": "2024-03-01", "D2": "abc",       # a word, not a currency code
+        "A3": 45000, "D3": 1,                  # becomes 1E999 below: a crafted, infinite date number
+        "A4": "2024-03-02", "D4": "12 USD",    # the template's own currency is fine
+    })
+    _replace_in_zip(path, "xl/worksheets/sheet3.xml", b"<v>45000</v>", b"<v>1E999</v>")
+    with pytest.raises(TemplateError) as info:
+        read_gl_template(path)
+    message = str(info.value)
+    assert "line 2, field 'Amount': not a number: 'abc'" in message
+    assert "line 3, field 'Date': not a date: inf" in message
+    assert "line 4" not in message
+
+
+def _replace_in_zip(path, member, old, new):
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {i: z.read(i.filename) for i in z.infolist()}
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in parts.items():
+            if info.filename == member:
+                assert old in data, f"{old!r} not in {member}"
+                data = data.replace(old, new)
+            z.writestr(info, data)
