@@ -10,13 +10,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl import Workbook
 
-# The pieces every import template shares; the bounds and formats are re-exported here for gl_import.
-from .template_kit import (AMOUNT_FORMAT, DATE_FORMAT, MAX_ABS_AMOUNT, MAX_DATE, MIN_DATE,  # noqa: F401
-                           TEXT_FORMAT, Column, Field, choice_rule, fit_table, put, rule, save_deterministic,
-                           write_field_block, write_input_table, write_instructions)
+# The pieces every import template shares; the formats are re-exported here for the tests and callers.
+from .template_kit import (ALL_AT_ONCE_HELP, AMOUNT_FORMAT, DATE_FORMAT, TEXT_DATES_HELP,  # noqa: F401
+                           TEXT_FORMAT, Column, Field, TemplateLayout, amount_cells, build_template, choice_rule,
+                           fill_template, more_rows_help, protection_help, regenerate_main, rule, save_deterministic)
 
 TEMPLATE_PATH = Path(__file__).with_name("GL-Import-Template.xlsx")
 TEMPLATE_VERSION = "1"
@@ -70,10 +69,7 @@ INSTRUCTIONS = (
     ("bullet", "GL balance at period end (required): the ledger balance of the account on that date. "
                "A debit balance (money in the bank) is positive; an overdraft is negative."),
     ("heading", "2. Sheet 'GL Lines': one row per GL line posted to this account"),
-    ("bullet", "Date (required): the posting date. Type it as a date (e.g. 2024-03-15). Dates typed as text are "
-               "read as 2024-03-15, 03/15/2024 (month first) or 15/03/2024 and 15.03.2024 (day first); a date "
-               "such as 03/04/2024 that reads both ways must be typed 2024-04-03 unless another date in the "
-               "file shows which order you use."),
+    ("bullet", "Date (required): the posting date. " + TEXT_DATES_HELP),
     ("bullet", "Amount: + for money into the bank account (a debit to cash: receipts, deposits, transfers in), "
                "- for money out (a credit to cash: payments, checks, fees, transfers out)."),
     ("bullet", "Or, instead of Amount, Debit and Credit: Debit = money in, Credit = money out, both as positive "
@@ -82,12 +78,9 @@ INSTRUCTIONS = (
                "or with the currency sign."),
     ("bullet", "Reference, Description, Source (AP, AR, JE, Payroll... pick from the list or type your own) "
                "and Counterparty are optional."),
-    ("bullet", f"The table has {INPUT_ROWS:,} rows ready. Empty rows are skipped. More rows may be pasted "
-               "directly below the table; they are imported too."),
+    more_rows_help(INPUT_ROWS),
     ("heading", "3. What happens on import"),
-    ("bullet", "Tieout checks every row before it imports anything. If any row has a problem, nothing is "
-               "imported and you get the list of all problems, each with its row number and column, e.g. "
-               "\"line 14, field 'Amount': not a number: 'abc'\", so you can fix them in one pass."),
+    ALL_AT_ONCE_HELP,
     ("bullet", "Checked: dates are real dates; amounts are numbers; a row fills only one of Amount, Debit, "
                "Credit; Debit and Credit are not negative; every non-empty row has a date and an amount; "
                "the balance block is complete."),
@@ -97,11 +90,7 @@ INSTRUCTIONS = (
                "text in Reference, Description, Source and Counterparty."),
     ("bullet", "Each line is known by its row number (row 14 becomes GL-14): sort or delete rows before you "
                "import, not between an import and the review."),
-    ("heading", "4. Protection"),
-    ("bullet", "Labels and column headings are protected so that the import finds them; the input cells are "
-               "unlocked. There is no password: Review > Unprotect Sheet if you must, but keep the sheet names "
-               "and the column headings as they are."),
-    ("text", f"Template version {TEMPLATE_VERSION}."),
+    *protection_help(TEMPLATE_VERSION),
 )
 
 
@@ -111,16 +100,13 @@ def _column_rule(col: Column) -> dict:
     return rule(col.kind)
 
 
+LAYOUT = TemplateLayout(TEMPLATE_PATH, INSTRUCTIONS, INSTRUCTIONS_SHEET, BALANCE_SHEET, BALANCE_FIELDS, LINES_SHEET,
+                        COLUMNS, LINES_TABLE, INPUT_ROWS, _column_rule)
+
+
 def build_workbook() -> Workbook:
     """The empty template, in memory."""
-    wb = Workbook()
-    write_instructions(wb.active, INSTRUCTIONS)
-    wb.active.title = INSTRUCTIONS_SHEET
-    write_field_block(wb.create_sheet(BALANCE_SHEET), BALANCE_FIELDS)
-    write_input_table(wb.create_sheet(LINES_SHEET), COLUMNS, LINES_TABLE, INPUT_ROWS, _column_rule)
-    # Sheet names are what the importer looks for: lock the structure (no password, like the sheets).
-    wb.security = WorkbookProtection(lockStructure=True)
-    return wb
+    return build_template(LAYOUT)
 
 
 def generate(out: str | Path = TEMPLATE_PATH) -> Path:
@@ -137,32 +123,16 @@ def fill_gl_template(template_path, out_path, balance, lines, *, debit_credit: b
     """
     if any(ln.currency and balance.currency and ln.currency != balance.currency for ln in lines):
         raise ValueError(f"every line must be in the balance's currency {balance.currency}")
-    wb = load_workbook(template_path or TEMPLATE_PATH)
-    ws = wb[BALANCE_SHEET]
     values = {"account": balance.account, "account_name": account_name, "currency": balance.currency,
               "period_end": balance.period_end, "balance": balance.balance}
-    for row, f in enumerate(BALANCE_FIELDS, start=2):
-        put(ws.cell(row=row, column=2), values[f.key], f.kind)
-    ws = wb[LINES_SHEET]
-    index = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
-    for row, ln in enumerate(lines, start=2):
-        cells = {"date": ln.date, "reference": ln.reference, "description": ln.description,
-                 "source": ln.source, "counterparty": ln.counterparty}
-        if debit_credit:
-            cells["debit" if ln.amount >= 0 else "credit"] = abs(ln.amount)
-        else:
-            cells["amount"] = ln.amount
-        for col in COLUMNS:
-            put(ws.cell(row=row, column=index[col.key]), cells.get(col.key), col.kind)
-    fit_table(ws, LINES_TABLE, len(COLUMNS), INPUT_ROWS, len(lines))
-    return save_deterministic(wb, out_path, compress=True)
+    rows = [{"date": ln.date, "reference": ln.reference, "description": ln.description, "source": ln.source,
+             "counterparty": ln.counterparty, **amount_cells(ln.amount, debit_credit, "debit", "credit")}
+            for ln in lines]
+    return fill_template(LAYOUT, template_path, out_path, values, rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = generate(args[0] if args else TEMPLATE_PATH)
-    print(f"wrote {out}")
-    return 0
+    return regenerate_main(generate, argv)
 
 
 if __name__ == "__main__":

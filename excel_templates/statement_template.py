@@ -11,13 +11,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.protection import WorkbookProtection
 
 from ..server.records import BANK_TYPES
-from .template_kit import (Column, Field, choice_rule, fit_table, put, rule, save_deterministic, write_field_block,
-                           write_input_table, write_instructions)
+from .template_kit import (ALL_AT_ONCE_HELP, TEXT_DATES_HELP, Column, Field, TemplateLayout, amount_cells,
+                           build_template, choice_rule, fill_template, more_rows_help, protection_help,
+                           regenerate_main, rule, save_deterministic)
 
 TEMPLATE_PATH = Path(__file__).with_name("Statement-Import-Template.xlsx")
 TEMPLATE_VERSION = "1"
@@ -76,10 +76,7 @@ INSTRUCTIONS = (
                "account is positive; an overdrawn balance is negative (or type it with DR, e.g. 150.00 DR)."),
     ("bullet", "Statement number (optional)."),
     ("heading", "2. Sheet 'Statement Lines': one row per line of the statement"),
-    ("bullet", "Date (required): the booking date. Type it as a date (e.g. 2024-03-15). Dates typed as text are "
-               "read as 2024-03-15, 03/15/2024 (month first) or 15/03/2024 and 15.03.2024 (day first); a date "
-               "such as 03/04/2024 that reads both ways must be typed 2024-04-03 unless another date in the "
-               "file shows which order you use."),
+    ("bullet", "Date (required): the booking date. " + TEXT_DATES_HELP),
     ("bullet", "Amount: + for money in (deposits, receipts, interest, transfers in), - for money out "
                "(payments, checks, card purchases, fees, transfers out)."),
     ("bullet", "Or, instead of Amount, the two columns Money in and Money out, both as positive numbers, as many "
@@ -91,14 +88,11 @@ INSTRUCTIONS = (
                "or check when a check number is given."),
     ("bullet", "Description, Reference and Check number are optional; the more you copy from the statement, "
                "the better Tieout matches the lines to your GL."),
-    ("bullet", f"The table has {INPUT_ROWS:,} rows ready. Empty rows are skipped. More rows may be pasted "
-               "directly below the table; they are imported too."),
+    more_rows_help(INPUT_ROWS),
     ("heading", "3. What happens on import"),
     ("bullet", "Import the saved workbook as you would a bank file (tieout import FILE --out LINES.csv). "
                "Tieout recognises this template by itself."),
-    ("bullet", "Tieout checks every row before it imports anything. If any row has a problem, nothing is "
-               "imported and you get the list of all problems, each with its row number and column, e.g. "
-               "\"line 14, field 'Amount': not a number: 'abc'\", so you can fix them in one pass."),
+    ALL_AT_ONCE_HELP,
     ("bullet", "Checked: the statement block is complete; dates are real dates within the statement period; "
                "amounts are numbers; a row fills only one of Amount, Money in, Money out; Money in and Money "
                "out are not negative; the type is one of the list."),
@@ -108,11 +102,7 @@ INSTRUCTIONS = (
                "text in Description, Reference and Check number."),
     ("bullet", "Each line is known by its row number (row 14 becomes T-14): sort or delete rows before you "
                "import, not between an import and the review."),
-    ("heading", "4. Protection"),
-    ("bullet", "Labels and column headings are protected so that the import finds them; the input cells are "
-               "unlocked. There is no password: Review > Unprotect Sheet if you must, but keep the sheet names "
-               "and the column headings as they are."),
-    ("text", f"Template version {TEMPLATE_VERSION}."),
+    *protection_help(TEMPLATE_VERSION),
 )
 
 
@@ -122,16 +112,14 @@ def _column_rule(col: Column) -> dict:
     return rule(col.kind)
 
 
+LAYOUT = TemplateLayout(TEMPLATE_PATH, INSTRUCTIONS, INSTRUCTIONS_SHEET, STATEMENT_SHEET, STATEMENT_FIELDS,
+                        LINES_SHEET, COLUMNS, LINES_TABLE, INPUT_ROWS, _column_rule)
+
+
 def build_workbook() -> Workbook:
-    """The empty template, in memory."""
-    wb = Workbook()
-    write_instructions(wb.active, INSTRUCTIONS)
-    wb.active.title = INSTRUCTIONS_SHEET
-    write_field_block(wb.create_sheet(STATEMENT_SHEET), STATEMENT_FIELDS)
-    write_input_table(wb.create_sheet(LINES_SHEET), COLUMNS, LINES_TABLE, INPUT_ROWS, _column_rule)
+    """The empty template, in memory, with its marker name."""
+    wb = build_template(LAYOUT)
     wb.defined_names[MARKER_NAME] = DefinedName(MARKER_NAME, attr_text=f'"{TEMPLATE_VERSION}"')
-    # Sheet names are what the importer looks for: lock the structure (no password, like the sheets).
-    wb.security = WorkbookProtection(lockStructure=True)
     return wb
 
 
@@ -149,33 +137,18 @@ def fill_statement_template(template_path, out_path, statement, *, money_in_out:
     """
     if any(ln.currency and statement.currency and ln.currency != statement.currency for ln in statement.lines):
         raise ValueError(f"every line must be in the statement's currency {statement.currency}")
-    wb = load_workbook(template_path or TEMPLATE_PATH)
-    ws = wb[STATEMENT_SHEET]
     values = {"account": statement.account, "currency": statement.currency,
               "period_start": statement.period_start, "period_end": statement.period_end,
               "opening_balance": statement.opening_balance, "closing_balance": statement.closing_balance,
               "statement_id": statement.statement_id}
-    for row, f in enumerate(STATEMENT_FIELDS, start=2):
-        put(ws.cell(row=row, column=2), values[f.key], f.kind)
-    ws = wb[LINES_SHEET]
-    for row, ln in enumerate(statement.lines, start=2):
-        cells = {"date": ln.date, "description": ln.description, "reference": ln.reference,
-                 "type": ln.type, "check_number": ln.check_number}
-        if money_in_out:
-            cells["money_in" if ln.amount >= 0 else "money_out"] = abs(ln.amount)
-        else:
-            cells["amount"] = ln.amount
-        for idx, col in enumerate(COLUMNS, start=1):
-            put(ws.cell(row=row, column=idx), cells.get(col.key), col.kind)
-    fit_table(ws, LINES_TABLE, len(COLUMNS), INPUT_ROWS, len(statement.lines))
-    return save_deterministic(wb, out_path, compress=True)
+    rows = [{"date": ln.date, "description": ln.description, "reference": ln.reference, "type": ln.type,
+             "check_number": ln.check_number, **amount_cells(ln.amount, money_in_out, "money_in", "money_out")}
+            for ln in statement.lines]
+    return fill_template(LAYOUT, template_path, out_path, values, rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = generate(args[0] if args else TEMPLATE_PATH)
-    print(f"wrote {out}")
-    return 0
+    return regenerate_main(generate, argv)
 
 
 if __name__ == "__main__":

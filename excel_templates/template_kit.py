@@ -1,5 +1,6 @@
 """What every import template shares: value bounds and cell formats, Excel data validation, the sheet writers
-(instructions, a label/value block, an input table), protection as a guard-rail, and the deterministic save.
+(instructions, a label/value block, an input table), protection as a guard-rail, the deterministic save, and
+the generator, filler and command line drawn from a template's layout (TemplateLayout).
 
 The GL template (gl_template.py) and the bank statement template (statement_template.py) are drawn with these
 same pieces, so both look and behave alike and both regenerate byte for byte.
@@ -8,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Sequence
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
@@ -37,6 +40,31 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 UNLOCKED = Protection(locked=False)
 HEAD_FONT = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+# Instruction paragraphs every template shares word for word: they describe what the kit and the server's
+# cell reader (server/template_cells.py) do for every template alike.
+TEXT_DATES_HELP = ("Type it as a date (e.g. 2024-03-15). Dates typed as text are read as 2024-03-15, 03/15/2024 "
+                   "(month first) or 15/03/2024 and 15.03.2024 (day first); a date such as 03/04/2024 that reads "
+                   "both ways must be typed 2024-04-03 unless another date in the file shows which order you use.")
+ALL_AT_ONCE_HELP = ("bullet", "Tieout checks every row before it imports anything. If any row has a problem, nothing "
+                              "is imported and you get the list of all problems, each with its row number and column, "
+                              "e.g. \"line 14, field 'Amount': not a number: 'abc'\", so you can fix them in one pass.")
+
+
+def more_rows_help(input_rows: int) -> tuple[str, str]:
+    return ("bullet", f"The table has {input_rows:,} rows ready. Empty rows are skipped. More rows may be pasted "
+                      "directly below the table; they are imported too.")
+
+
+def protection_help(version: str) -> tuple[tuple[str, str], ...]:
+    """The closing section: what protect() guards, and the template's version."""
+    return (
+        ("heading", "4. Protection"),
+        ("bullet", "Labels and column headings are protected so that the import finds them; the input cells are "
+                   "unlocked. There is no password: Review > Unprotect Sheet if you must, but keep the sheet names "
+                   "and the column headings as they are."),
+        ("text", f"Template version {version}."),
+    )
 
 
 @dataclass(frozen=True)
@@ -59,6 +87,23 @@ class Column:
     kind: str  # date | amount | unsigned | text
     width: float
     prompt: str
+
+
+@dataclass(frozen=True)
+class TemplateLayout:
+    """One import template as data: an Instructions sheet, a label/value block and an input table. The
+    generator below draws the workbook from it, and the server's reader finds the cells by the same names."""
+
+    path: Path  # the checked-in template
+    instructions: Sequence[tuple[str, str]]  # (style, text) paragraphs, see write_instructions
+    instructions_sheet: str
+    block_sheet: str
+    fields: Sequence[Field]
+    lines_sheet: str
+    columns: Sequence[Column]
+    table: str  # the Excel Table's name on the lines sheet
+    input_rows: int  # empty table rows ready for typing or pasting
+    column_rule: Callable[[Column], dict]  # a column's data validation settings
 
 
 def excel_date(d: dt.date) -> str:
@@ -225,3 +270,51 @@ def fit_table(ws, table_name: str, ncols: int, input_rows: int, filled_rows: int
     table.ref = f"A1:{get_column_letter(ncols)}{max(input_rows, filled_rows) + 1}"
     if table.autoFilter is not None:
         table.autoFilter.ref = table.ref
+
+
+# ---- a whole template: generated, filled, regenerated from the command line ----
+
+def build_template(layout: TemplateLayout) -> Workbook:
+    """The empty template, in memory: instructions, the block and the table, the structure locked."""
+    wb = Workbook()
+    write_instructions(wb.active, layout.instructions)
+    wb.active.title = layout.instructions_sheet
+    write_field_block(wb.create_sheet(layout.block_sheet), layout.fields)
+    write_input_table(wb.create_sheet(layout.lines_sheet), layout.columns, layout.table, layout.input_rows,
+                      layout.column_rule)
+    # Sheet names are what the importer looks for: lock the structure (no password, like the sheets).
+    wb.security = WorkbookProtection(lockStructure=True)
+    return wb
+
+
+def amount_cells(amount, split: bool, inflow: str, outflow: str) -> dict:
+    """A signed amount as the table holds it: in the Amount column, or (split) as a positive number in the
+    money-in column `inflow` or the money-out column `outflow`."""
+    if split:
+        return {inflow if amount >= 0 else outflow: abs(amount)}
+    return {"amount": amount}
+
+
+def fill_template(layout: TemplateLayout, template_path, out_path, values: dict, rows: Sequence[dict]) -> Path:
+    """A filled copy: `values` (field key -> value) in the block, one table row per dict (column key -> value).
+
+    template_path None means the checked-in template; protection and validations are kept.
+    """
+    wb = load_workbook(template_path or layout.path)
+    ws = wb[layout.block_sheet]
+    for row, f in enumerate(layout.fields, start=2):
+        put(ws.cell(row=row, column=2), values[f.key], f.kind)
+    ws = wb[layout.lines_sheet]
+    for row, cells in enumerate(rows, start=2):
+        for idx, col in enumerate(layout.columns, start=1):
+            put(ws.cell(row=row, column=idx), cells.get(col.key), col.kind)
+    fit_table(ws, layout.table, len(layout.columns), layout.input_rows, len(rows))
+    return save_deterministic(wb, out_path, compress=True)
+
+
+def regenerate_main(generate: Callable[..., Path], argv: list[str] | None = None) -> int:
+    """`python -m <template module> [OUT]`: write the empty template to OUT (default: the checked-in file)."""
+    args = sys.argv[1:] if argv is None else argv
+    out = generate(*args[:1])
+    print(f"wrote {out}")
+    return 0
