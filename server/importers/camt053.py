@@ -7,7 +7,11 @@ Choices, and why:
 - Safety and memory: lxml iterparse streams the file and every entry is cleared once read, so memory stays
   flat; entity resolution, DTD loading, network access and huge-tree mode are off, and a file carrying any
   DTD is refused (camt files never have one). XML bombs and external entities end as BankFileError.
-- Speed: each entry is read by one walk over the branches named in camt053_fields' element map (data).
+- Speed: each entry is read by one flat pass over its elements, interpreted with camt053_fields' element map
+  (data); when the camt namespace is only the root's default one, it is blanked before parsing so that lxml
+  hands out short tags (camt053_source); the per-entry bookkeeping tells elements apart by identity, not by
+  their tags, and an entry's record name is only written out for a message. What is left is mostly lxml's own
+  cost: its parse, and one proxy object and tag string per element handed to Python.
 - Batches: one canonical line per entry (Ntry), never per TxDtls. The entry is what the bank booked and
   printed on the statement, the balance check adds entries, and the matcher groups 1:n when the ledger has
   the individual payments; the batch size and references go into the description. When the TxDtls carry
@@ -31,7 +35,8 @@ from lxml import etree
 from ..errors import BankFileError, Problem
 from ..records import BankLine, ImportResult, Statement
 from .base import ImportOptions
-from .camt053_fields import EntryReader
+from .camt053_fields import EntryReader, tag_of
+from .camt053_source import BlankedSource, NamespaceSurprise, blankable_declaration
 from .camt053_texts import batch_texts, single_texts
 from .gc_pause import paused_gc
 from .iso20022_codes import canonical_type
@@ -62,7 +67,10 @@ class Camt053Importer:
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
         with paused_gc():
-            return _Reader(Path(path), options).read()
+            try:
+                return _Reader(Path(path), options).read()
+            except NamespaceSurprise:  # a namespace declaration past the root: read the file as written
+                return _Reader(Path(path), options, blank_namespace=False).read()
 
 
 def _namespace(head: bytes) -> str | None:
@@ -78,8 +86,9 @@ def _namespace(head: bytes) -> str | None:
 class _Reader:
     """One file's import: streams Stmt and Ntry elements, collects every problem, then builds statements."""
 
-    def __init__(self, path: Path, options: ImportOptions):
+    def __init__(self, path: Path, options: ImportOptions, blank_namespace: bool = True):
         self.path = path
+        self.blank_namespace = blank_namespace
         self.options = options
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
@@ -87,15 +96,16 @@ class _Reader:
         self.warned: set[str] = set()
 
     # -- plumbing ------------------------------------------------------------------------------------------
-    def problem(self, text: str, line: int | None = None, field: str | None = None, record: str | None = None):
-        self.problems.append(Problem(text, line=line, field=field, record=record))
+    def problem(self, text: str, line: int | None = None, field: str | None = None,
+                record: str | tuple[int, int] | None = None):
+        self.problems.append(Problem(text, line=line, field=field, record=_record_name(record)))
         if len(self.problems) >= MAX_PROBLEMS:
             self.problems.append(Problem(f"stopped after {MAX_PROBLEMS} problems"))
             raise BankFileError(self.path, self.problems)
 
     def _setup(self, ns: str) -> None:
         self.ns = ns
-        self.tag_ntry, self.tag_stmt = f"{{{ns}}}Ntry", f"{{{ns}}}Stmt"
+        self.tag_ntry, self.tag_stmt = tag_of("Ntry", ns), tag_of("Stmt", ns)
         self.read_entry = EntryReader(ns)
 
     # -- reading -------------------------------------------------------------------------------------------
@@ -109,29 +119,40 @@ class _Reader:
         if ns is None:
             raise BankFileError(self.path, Problem(f"not a camt.053 file: no {NS_PREFIX}* namespace",
                                                    field="Document/@xmlns"))
-        self._setup(ns)
+        blank = blankable_declaration(head, ns) if self.blank_namespace else None
+        self._setup("" if blank else ns)  # tags without the namespace when it is blanked (camt053_source)
         raw_statements = []  # (statement element facts, entries)
         entries: list[dict] = []
         checked_dtd = False
+        source = None
         try:
-            context = etree.iterparse(str(self.path), events=("end",), tag=(self.tag_ntry, self.tag_stmt),
+            source = BlankedSource(self.path, *blank) if blank else str(self.path)
+            context = etree.iterparse(source, events=("end",), tag=(self.tag_ntry, self.tag_stmt),
                                       resolve_entities=False, no_network=True, load_dtd=False,
                                       huge_tree=False, remove_comments=True, remove_pis=True,
                                       remove_blank_text=True)
+            tag_ntry, tag_stmt, entry = self.tag_ntry, self.tag_stmt, self._entry
+            stmt = previous = None  # the statement whose entries are coming, and its last entry read (lxml hands
+            # out the same proxy object for a node while one is alive, so `is` tells them without their tags)
             for _, el in context:
                 if not checked_dtd:
                     self._refuse_dtd(el)
                     checked_dtd = True
-                if el.tag == self.tag_ntry:
-                    if el.getparent().tag != self.tag_stmt:
-                        self.problem("an entry (Ntry) outside a statement (Stmt)", line=el.sourceline, field="Ntry")
-                        continue
-                    entries.append(self._entry(el, len(raw_statements) + 1, len(entries) + 1))
-                    el.clear()
-                    prev = el.getprevious()
-                    if prev is not None and prev.tag == self.tag_ntry:
-                        el.getparent().remove(prev)
+                if el.tag == tag_ntry:
+                    parent = el.getparent()
+                    if parent is not stmt:
+                        if parent is None or parent.tag != tag_stmt:
+                            self.problem("an entry (Ntry) outside a statement (Stmt)", line=el.sourceline,
+                                         field="Ntry")
+                            continue
+                        stmt, previous = parent, None
+                    entries.append(entry(el, len(raw_statements) + 1, len(entries) + 1))
+                    el.clear()  # the entry is read: free its subtree, and the emptied one before it
+                    if previous is not None and el.getprevious() is previous:
+                        parent.remove(previous)
+                    previous = el
                 else:
+                    stmt = previous = None
                     raw_statements.append((self._statement_facts(el, len(raw_statements) + 1), entries))
                     entries = []
                     el.clear()
@@ -149,6 +170,9 @@ class _Reader:
         except (etree.LxmlError, OSError, ValueError, LookupError) as exc:
             self.problems.append(Problem(f"unreadable XML: {exc}"))
             raise BankFileError(self.path, self.problems) from None
+        finally:
+            if isinstance(source, BlankedSource):
+                source.close()
         if not raw_statements and not self.problems:
             self.problem("no statement (BkToCstmrStmt/Stmt) in the file", field="Stmt")
         statements = [self._statement(facts, ents) for facts, ents in raw_statements]
@@ -170,7 +194,7 @@ class _Reader:
     def _entry(self, el, stmt_no: int, entry_no: int) -> dict:
         """The entry's facts (amount signed by CdtDbtInd, dates, texts); problems are noted, not raised."""
         fields, details = self.read_entry(el)
-        return self._entry_facts(fields, details, el.sourceline, f"statement #{stmt_no} entry #{entry_no}")
+        return self._entry_facts(fields, details, el.sourceline, (stmt_no, entry_no))
 
     def _date(self, text: str, line, field, record, required: bool = True) -> dt.date | None:
         if not text:
@@ -210,9 +234,15 @@ class _Reader:
 
     def _entry_facts(self, f: dict, details: list[dict], line, record) -> dict:
         text = f["amount"]
-        amount = Decimal(text) if _AMOUNT.fullmatch(text) else self._amount(text, line, "Ntry/Amt", record)
+        whole, _, fraction = text.partition(".")  # the test of _AMOUNT (\d is isdecimal()), without a regex
+        if 0 < len(whole) <= 18 and whole.isdecimal() and (fraction.isdecimal() and len(fraction) <= 5
+                                                            or not fraction):
+            amount = Decimal(text)
+        else:
+            amount = self._amount(text, line, "Ntry/Amt", record)
         sign = _SIGNS.get(f["direction"]) or self._direction(f["direction"], line, "Ntry/CdtDbtInd", record)
-        reversal = _BOOLEAN.get(f["reversal"].lower())
+        text = f["reversal"]
+        reversal = _BOOLEAN.get(text.lower()) if text else False
         if reversal is None:
             self.problem(f"must be true or false, found {f['reversal'][:20]!r}", line=line, field="Ntry/RvslInd",
                          record=record)
@@ -238,19 +268,19 @@ class _Reader:
                 self._warn_once("value_date_used", "booked entries without a booking date (BookgDt) were "
                                                    "dated by their value date (ValDt)")
             booking_date = value_date
-        get = f.get
-        single = details[0] if len(details) == 1 else {}
-        kind = canonical_type(get("domain", ""), get("family", ""), get("subfamily", ""), get("proprietary", ""))
-        if kind == "other" and single:
-            kind = canonical_type(single.get("detail_domain", ""), single.get("detail_family", ""),
-                                  single.get("detail_subfamily", ""), single.get("detail_proprietary", ""))
-        check_number = single.get("check_number", "")
+        one = len(details) == 1
+        single = details[0] if one else self.read_entry.empty_detail  # every field of both dicts is set
+        kind = canonical_type(f["domain"], f["family"], f["subfamily"], f["proprietary"])
+        if kind == "other" and one:
+            kind = canonical_type(single["detail_domain"], single["detail_family"], single["detail_subfamily"],
+                                  single["detail_proprietary"])
+        check_number = single["check_number"]
         if check_number and kind == "other":
             kind = "check"
         if reversal and kind != "return":
             kind = "reversal"
-        batch_count = get("batch_count", "")
-        count = len(details) or (int(batch_count) if batch_count.isdigit() else 0)
+        batch_count = f["batch_count"]
+        count = len(details) or (int(batch_count) if batch_count.isascii() and batch_count.isdigit() else 0)
         if count > 1:
             reference, description = batch_texts(f, details, count)
             if len(details) > 1 and amount is not None:
@@ -258,11 +288,11 @@ class _Reader:
         else:
             reference, description = single_texts(f, single, money_in=(sign == 1) != reversal)
         return {
-            "line": line, "record": record, "currency": get("currency", ""),
+            "line": line, "record": record, "currency": f["currency"],
             "amount": _signed(amount, sign),
             "date": booking_date, "value_date": value_date, "pending": pending, "reversal": reversal,
             "type": kind, "reference": reference, "description": description, "check_number": check_number,
-            "id": get("servicer_ref") or get("entry_ref", ""),
+            "id": f["servicer_ref"] or f["entry_ref"],
         }
 
     def _check_batch_sum(self, f: dict, details: list[dict], amount: Decimal, record: str) -> None:
@@ -276,8 +306,8 @@ class _Reader:
             same = (d.get("detail_direction") or direction) == direction
             total += Decimal(text) if same else -Decimal(text)
         if total != amount:
-            self.warnings.append(f"{record}: its {len(details)} transaction details add up to {total}, but the "
-                                 f"bank booked {amount}; the booked amount was imported")
+            self.warnings.append(f"{_record_name(record)}: its {len(details)} transaction details add up to "
+                                 f"{total}, but the bank booked {amount}; the booked amount was imported")
 
     def _warn_once(self, key: str, text: str) -> None:
         if key not in self.warned:
@@ -286,7 +316,7 @@ class _Reader:
 
     # -- one statement -------------------------------------------------------------------------------------
     def _find(self, el, path: str) -> str:
-        q = "/".join(f"{{{self.ns}}}{p}" for p in path.split("/"))
+        q = "/".join(tag_of(p, self.ns) for p in path.split("/"))
         return (el.findtext(q) or "").strip()
 
     def _statement_facts(self, el, stmt_no: int) -> dict:
@@ -295,7 +325,7 @@ class _Reader:
         stmt_id = self._find(el, "Id")
         record = f"statement #{stmt_no}" + (f" ({stmt_id})" if stmt_id else "")
         balances = []
-        for bal in el.iterfind(f"{{{self.ns}}}Bal"):
+        for bal in el.iterfind(tag_of("Bal", self.ns)):
             code = self._find(bal, "Tp/CdOrPrtry/Cd") or self._find(bal, "Tp/CdOrPrtry/Prtry")
             if code not in OPENING_CODES + CLOSING_CODES:
                 continue
@@ -306,7 +336,7 @@ class _Reader:
                 sign = 1
             else:
                 sign = self._direction(direction, bline, f"Bal[{code}]/CdtDbtInd", record)
-            amt_el = bal.find(f"{{{self.ns}}}Amt")
+            amt_el = bal.find(tag_of("Amt", self.ns))
             currency = (amt_el.get("Ccy") or "").strip() if amt_el is not None else ""
             date = self._date(self._find(bal, "Dt/Dt") or self._find(bal, "Dt/DtTm"), bline, f"Bal[{code}]/Dt",
                               record, required=False)
@@ -343,7 +373,7 @@ class _Reader:
         n = facts["n_entries"]
         if n:
             booked = sum(1 for e in entries if not e["pending"])
-            if not n.isdigit() or int(n) not in (len(entries), booked):
+            if not (n.isascii() and n.isdigit()) or int(n) not in (len(entries), booked):
                 self.problem(f"the statement says it has {n} entries but {len(entries)} were found", line=line,
                              field="TxsSummry/TtlNtries/NbOfNtries", record=record)
         self._settle_reversals(entries, opening, closing, record)
@@ -397,6 +427,13 @@ class _Reader:
             out.append(Statement(st["account"], st["currency"], st["opening"], st["closing"], tuple(lines),
                                  facts["from"], facts["to"], facts["id"]))
         return out
+
+
+def _record_name(record: str | tuple[int, int] | None) -> str | None:
+    """An entry is named (statement number, entry number) until a message needs the words."""
+    if record.__class__ is tuple:
+        return f"statement #{record[0]} entry #{record[1]}"
+    return record
 
 
 def _signed(amount: Decimal | None, sign: int | None) -> Decimal | None:
