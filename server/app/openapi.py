@@ -67,6 +67,62 @@ INT_PARAMS = {"rec_id", "account_id", "item_id", "txn_id", "job_id"}
 ERROR = {"$ref": "#/components/responses/Error"}
 
 
+def _object(required: dict, optional: dict | None = None) -> dict:
+    """A JSON object with exactly these fields (a test checks real answers against it)."""
+    return {"type": "object", "required": sorted(required), "additionalProperties": False,
+            "properties": {**required, **(optional or {})}}
+
+
+_TEXT, _INT, _BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+_MONEY = {"type": ["string", "null"], "description": "exact decimal as text"}
+_DAY = {"type": ["string", "null"], "format": "date"}
+_REF = {"type": ["integer", "null"]}
+_LIST = lambda name: {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}  # noqa: E731
+
+# Answers whose fields are described (path, method) -> schema name in SCHEMAS.
+RESPONSE_SCHEMAS = {(R + "/statements", "post"): "StatementImport", (R + "/statements", "get"): "StatementList"}
+SCHEMAS = {
+    "ImportedStatement": _object({
+        "statement": _INT, "account": _TEXT, "currency": _TEXT, "opening_balance": _MONEY,
+        "closing_balance": _MONEY, "count": {**_INT, "description": "lines in the statement as the bank gave it"},
+        "total": _MONEY}),
+    "StatementDetail": _object({
+        "statement": _INT, "statement_ref": _TEXT, "count": _INT, "added": {**_INT, "description": "lines stored"},
+        "skipped": {**_INT, "description": "lines the account already held (not stored again)"},
+        "period_start": _DAY, "period_end": _DAY,
+        "period_stated": {**_BOOL, "description": "printed by the bank (else the first and last lines' dates)"}}),
+    "SkippedLine": _object({
+        "statement": _INT, "line_id": _TEXT, "date": _DAY, "amount": _MONEY, "description": _TEXT,
+        "held_statement": _INT, "held_line_id": _TEXT, "by": {"enum": ["bank id", "content"]}, "reason": _TEXT}),
+    "DuplicateStatement": _object({
+        "statement_ref": _TEXT, "account": _TEXT, "currency": _TEXT, "opening_balance": _MONEY,
+        "closing_balance": _MONEY, "count": _INT, "held_statement": _REF, "duplicate_of": _TEXT,
+        "message": _TEXT}),
+    "ContinuityFinding": _object({
+        "severity": {"enum": ["info", "warning", "error"]},
+        "kind": {"enum": ["opening_mismatch", "overlap_mismatch", "gap", "overlap", "bank_id_conflict",
+                          "undated"]},
+        "statement": _REF, "message": _TEXT, "other": _TEXT, "expected": _MONEY, "actual": _MONEY,
+        "difference": _MONEY, "first_day": _DAY, "last_day": _DAY}),
+    "RenamedLine": _object({"statement": _INT, "line_id": _TEXT, "stored_as": _TEXT}),
+    "StatementImport": _object({
+        "format": _TEXT, "statements": _LIST("ImportedStatement"), "details": _LIST("StatementDetail"),
+        "warnings": {"type": "array", "items": _TEXT,
+                     "description": "the importer's warnings, then what was skipped and every continuity "
+                                    "warning or error, as sentences"},
+        "added": _INT, "skipped_count": _INT,
+        "skipped": {**_LIST("SkippedLine"), "description": "the first 1,000 skipped lines"},
+        "duplicates": _LIST("DuplicateStatement"), "continuity": _LIST("ContinuityFinding"),
+        "renamed": {**_LIST("RenamedLine"), "description": "new lines whose id was taken in the reconciliation"}}),
+    "StatementListItem": _object({
+        "id": _INT, "bank_account": _TEXT, "currency": _TEXT, "format": _TEXT, "source": _TEXT,
+        "opening_balance": _MONEY, "closing_balance": _MONEY, "period_start": _DAY, "period_end": _DAY,
+        "period_stated": {"type": ["boolean", "null"]}, "lines_in_file": _REF, "lines_skipped": _REF,
+        "continuity": _LIST("ContinuityFinding")}),
+    "StatementList": {"type": "array", "items": {"$ref": "#/components/schemas/StatementListItem"}},
+}
+
+
 def _operation(path: str, method: str, spec: tuple) -> dict:
     tag, summary, req, ok = spec
     params = [{"name": p, "in": "path", "required": True,
@@ -76,6 +132,9 @@ def _operation(path: str, method: str, spec: tuple) -> dict:
           "parameters": params,
           "responses": {str(ok): {"description": "success"}, "400": ERROR, "401": ERROR, "403": ERROR,
                         "404": ERROR, "409": ERROR, "413": ERROR}}
+    if (path, method) in RESPONSE_SCHEMAS:
+        op["responses"][str(ok)]["content"] = {"application/json": {"schema": {
+            "$ref": f"#/components/schemas/{RESPONSE_SCHEMAS[(path, method)]}"}}}
     if path == "/api/health":
         op["security"] = []
     if req == "json":
@@ -93,6 +152,7 @@ def document() -> dict:
         "security": [{"bearer": []}],
         "paths": {p: {m: _operation(p, m, spec) for m, spec in ops.items()} for p, ops in OPERATIONS.items()},
         "components": {
+            "schemas": SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "the token in $TIEOUT_HOME/token, or a user's token"}},
             "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {

@@ -2,26 +2,40 @@
 statements and lines are written in one transaction with their audit row: an import is whole or absent.
 
 Checks beyond the importer's own balance check: the statement's currency and bank account must be the
-account's, the same statement cannot be imported twice for one account, and line ids must be new."""
+account's. Against what the account already holds, from any of its reconciliations (statement_history.py):
+a statement imported before is skipped (a file of nothing but such statements is refused, as it always
+was), lines an overlapping statement repeats are skipped and listed, and the continuity of balances and
+dates with the statements before and after is reported.
+
+Continuity findings never refuse an import; they are returned (new fields, and the existing `warnings`
+that every client already shows), stored on the statement and written to the audit trail. Why not refuse:
+the file is still the bank's own record and balances on its own (checked by the importer); a break means
+something else is missing or wrong (a statement not imported yet, a bank correction), which refusing this
+one does not fix; and refusing would make the outcome depend on the order files arrive in (March before
+February "breaks" until February comes). So the preparer sees every break, with the figures, at import, and
+the reviewer sees it on the statement and in the audit trail."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, or_, select
 
-from ..audit import canonical_json
+from .. import statement_history as history
 from ..errors import InputError
 from ..importers.base import ImportOptions
-from ..records import ImportResult, Statement
-from ..store.models import Account, BankLineRow, StatementRow
+from ..records import BankLine, ImportResult, Statement
+from ..store.models import Account, BankLineRow, StatementRow, User
 from ..store.types import money_str
 from ..workflow import Refusal
 from . import recs
 from .context import Change, bad_input
 
 CHUNK = 5000
+ID_CHUNK = 500  # bank ids looked up per query
+LISTED = 1000  # skipped lines listed in a response or an audit row (the counts are always complete)
 
 
 def options_for(store, rec_id: int) -> ImportOptions:
@@ -46,44 +60,107 @@ def parse(path: Path, fmt: str = "auto", source: str | None = None,
 
 
 def fingerprint(st: Statement) -> str:
-    body = [st.account, st.currency, st.opening_balance, st.closing_balance, st.period_start, st.period_end,
-            [[ln.line_id, ln.date, ln.amount, ln.pending] for ln in st.lines]]
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    return history.statement_fingerprint(st)
 
 
 def _norm(account: str) -> str:
     return "".join(account.split()).upper()
 
 
-def _check(ch: Change, acc: Account, rec_id: int, result: ImportResult, source: str) -> list[str]:
-    """Fingerprints of the statements, after refusing anything that does not belong to this account."""
-    problems, prints, seen_ids = [], [], set()
-    existing = set(ch.session.scalars(select(BankLineRow.line_id).where(BankLineRow.reconciliation_id == rec_id)))
+def _check(acc: Account, result: ImportResult, source: str) -> None:
+    """Refuse anything that does not belong to this account."""
+    problems = []
     for n, st in enumerate(result.statements, start=1):
         where = f"{source}: statement {st.statement_id or n}"
         if st.currency and st.currency.upper() != acc.currency:
             problems.append(f"{where}: currency {st.currency} is not the account's currency {acc.currency}")
         if st.account and acc.bank_account and _norm(st.account) != _norm(acc.bank_account):
             problems.append(f"{where}: bank account {st.account} is not this account's {acc.bank_account}")
-        fp = fingerprint(st)
-        dup = ch.session.scalar(select(StatementRow).where(StatementRow.account_id == acc.id,
-                                                           StatementRow.fingerprint == fp))
-        if dup is not None or fp in prints:
-            problems.append(f"{where}: this statement was already imported (reconciliation "
-                            f"#{dup.reconciliation_id if dup else rec_id})")
-        prints.append(fp)
         for ln in st.lines:
-            if ln.line_id in existing or ln.line_id in seen_ids:
-                problems.append(f"{where}: line id {ln.line_id!r} already exists in this reconciliation")
-                break
-            seen_ids.add(ln.line_id)
             if ln.currency and ln.currency.upper() != acc.currency:
                 problems.append(f"{where}: line {ln.line_id}, field 'currency': {ln.currency} is not "
                                 f"{acc.currency}")
                 break
     if problems:
         raise Refusal("bad_file", "; ".join(problems[:20]), 400)
-    return prints
+
+
+def _held(session, acc: Account, result: ImportResult) -> list[history.HeldStatement]:
+    """The account's statements (every reconciliation), each with its stored lines that could be lines of
+    this file: those dated within the file's dates, and those carrying one of the file's line ids."""
+    rows = list(session.scalars(select(StatementRow).where(StatementRow.account_id == acc.id)))
+    if not rows:
+        return []
+    names = dict(session.execute(select(User.id, User.name).where(
+        User.id.in_({r.imported_by for r in rows}))).all())
+    dates = [ln.date for ln in result.lines]
+    lines: dict[int, dict[int, BankLine]] = {r.id: {} for r in rows}
+    wanted = []
+    if dates:
+        wanted.append(BankLineRow.date.between(min(dates), max(dates)))
+    ids = sorted({bid for st in result.statements for ln in st.lines
+                  if (bid := history.bank_id(ln, result.format, st.account, st.statement_id))})
+    for i in range(0, len(ids), ID_CHUNK):
+        wanted.append(BankLineRow.line_id.in_(ids[i:i + ID_CHUNK]))
+    for k in range(0, len(wanted), 20):
+        query = (select(BankLineRow).join(StatementRow, StatementRow.id == BankLineRow.statement_id)
+                 .where(and_(StatementRow.account_id == acc.id, BankLineRow.carried_from.is_(None),
+                             or_(*wanted[k:k + 20])))
+                 .execution_options(yield_per=CHUNK))
+        for r in session.scalars(query):
+            lines[r.statement_id][r.id] = BankLine(r.line_id, r.date, r.amount, r.currency, r.reference,
+                                                   r.description, r.type, r.check_number, r.value_date, r.pending)
+    return [history.HeldStatement(
+        ref=r.id, label=f"statement #{r.id} (reconciliation #{r.reconciliation_id})", account=r.bank_account,
+        currency=r.currency, format=r.format, opening_balance=r.opening_balance, closing_balance=r.closing_balance,
+        period_start=r.period_start, period_end=r.period_end, fingerprint=r.fingerprint,
+        period_stated=bool(r.period_stated), statement_id=r.statement_ref, source=r.source_name,
+        imported_at=r.imported_at, imported_by=names.get(r.imported_by, ""),
+        lines=tuple(v for _, v in sorted(lines[r.id].items()))) for r in rows]
+
+
+def _unique_ids(wanted: list[str], taken: set[str]) -> list[str]:
+    """Line ids unique in the reconciliation: an id already used there gets "-2", "-3"... (deterministic)."""
+    out = []
+    for line_id in wanted:
+        new, n = line_id, 1
+        while new in taken:
+            n += 1
+            new = f"{line_id[:110]}-{n}"  # bank_lines.line_id holds 120 characters
+        taken.add(new)
+        out.append(new)
+    return out
+
+
+def _finding(f: history.Finding, row_ids: dict[int, int]) -> dict:
+    day = lambda d: d.isoformat() if d else None  # noqa: E731
+    return {"severity": f.severity, "kind": f.kind, "statement": row_ids.get(f.statement), "message": f.message,
+            "other": f.other, "expected": money_str(f.expected), "actual": money_str(f.actual),
+            "difference": money_str(f.difference), "first_day": day(f.first_day), "last_day": day(f.last_day)}
+
+
+def _skipped(s: history.SkippedLine, row_id: int) -> dict:
+    return {"statement": row_id, "line_id": s.line.line_id, "date": s.line.date.isoformat(),
+            "amount": money_str(s.line.amount), "description": s.line.description, "held_statement": s.held_ref,
+            "held_line_id": s.held_line.line_id, "by": s.by, "reason": s.reason}
+
+
+def _duplicate(sp: history.StatementPlan, source: str) -> dict:
+    st = sp.statement
+    where = f"{source}: statement {st.statement_id or sp.index + 1}"
+    if sp.duplicate_ref is None:
+        message = f"{where} repeats {sp.duplicate_of}, so it was imported once"
+    else:
+        message = f"{where}: this statement was already imported ({sp.duplicate_of}); nothing of it was added"
+    return {"statement_ref": st.statement_id, "account": st.account, "currency": st.currency,
+            "opening_balance": money_str(st.opening_balance), "closing_balance": money_str(st.closing_balance),
+            "count": len(st.lines), "held_statement": sp.duplicate_ref, "duplicate_of": sp.duplicate_of,
+            "message": message}
+
+
+def _refuse_duplicates(plan: history.ImportPlan, source: str) -> None:
+    if not plan.stored:
+        raise Refusal("bad_file", "; ".join(_duplicate(sp, source)["message"] for sp in plan.statements[:20]), 400)
 
 
 def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, file_sha256: str,
@@ -92,21 +169,37 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
     acc = ch.session.get(Account, rec.account_id)
     if acc.kind != "Bank":
         raise bad_input("Manual accounts are reconciled against a support balance, not bank files")
-    prints = _check(ch, acc, rec.id, result, source)
-    summary, total_lines, done = [], sum(len(st.lines) for st in result.statements), 0
-    for st, fp in zip(result.statements, prints):
-        row = StatementRow(reconciliation_id=rec.id, account_id=acc.id, fingerprint=fp,
+    _check(acc, result, source)
+    # one import per account at a time (PostgreSQL; SQLite has one writer anyway), so that two imports of
+    # overlapping statements into two of its reconciliations cannot both find their lines new
+    ch.session.execute(select(Account.id).where(Account.id == acc.id).with_for_update())
+    plan = history.plan_import(_held(ch.session, acc, result), result, source)
+    _refuse_duplicates(plan, source)
+    taken = set(ch.session.scalars(select(BankLineRow.line_id).where(BankLineRow.reconciliation_id == rec.id)))
+    summary, total_lines, done = [], len(plan.lines_to_add), 0
+    row_ids: dict[int, int] = {}
+    rows: dict[int, StatementRow] = {}
+    renamed, skipped, details = [], [], []
+    for sp in plan.stored:
+        st = sp.statement
+        row = StatementRow(reconciliation_id=rec.id, account_id=acc.id, fingerprint=fingerprint(st),
                            bank_account=st.account or "", currency=(st.currency or acc.currency).upper(),
                            opening_balance=st.opening_balance, closing_balance=st.closing_balance,
                            period_start=st.period_start or st.first_date, period_end=st.period_end or st.last_date,
                            statement_ref=st.statement_id[:200], format=result.format, source_name=source[:300],
-                           imported_by=ch.actor.id)
+                           imported_by=ch.actor.id, period_stated=None not in (st.period_start, st.period_end),
+                           lines_in_file=len(st.lines), lines_skipped=len(sp.skipped))
         ch.session.add(row)
         ch.session.flush()
-        lines = [{"reconciliation_id": rec.id, "statement_id": row.id, "line_id": ln.line_id, "date": ln.date,
+        row_ids[sp.index], rows[sp.index] = row.id, row
+        ids = _unique_ids([ln.line_id for ln in sp.add], taken)
+        renamed += [{"statement": row.id, "line_id": ln.line_id, "stored_as": new}
+                    for ln, new in zip(sp.add, ids) if new != ln.line_id]
+        skipped += [_skipped(s, row.id) for s in sp.skipped]
+        lines = [{"reconciliation_id": rec.id, "statement_id": row.id, "line_id": line_id, "date": ln.date,
                   "amount": ln.amount, "currency": (ln.currency or acc.currency).upper(), "reference": ln.reference,
                   "description": ln.description, "type": ln.type, "check_number": ln.check_number,
-                  "value_date": ln.value_date, "pending": ln.pending} for ln in st.lines]
+                  "value_date": ln.value_date, "pending": ln.pending} for ln, line_id in zip(sp.add, ids)]
         for i in range(0, len(lines), CHUNK):
             ch.session.execute(insert(BankLineRow), lines[i:i + CHUNK])
             done += len(lines[i:i + CHUNK])
@@ -116,9 +209,40 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
                         "opening_balance": money_str(st.opening_balance),
                         "closing_balance": money_str(st.closing_balance), "count": len(st.lines),
                         "total": money_str(st.total)})
-    after = {"format": result.format, "source": source, "sha256": file_sha256, "statements": summary}
+        details.append({"statement": row.id, "statement_ref": st.statement_id, "count": len(st.lines),
+                        "added": len(sp.add), "skipped": len(sp.skipped),
+                        "period_start": row.period_start.isoformat() if row.period_start else None,
+                        "period_end": row.period_end.isoformat() if row.period_end else None,
+                        "period_stated": row.period_stated})
+    findings = [_finding(f, row_ids) for f in plan.findings]
+    for index, row in rows.items():
+        row.continuity = json.dumps([f for f, raw in zip(findings, plan.findings) if raw.statement == index])
+    duplicates = [_duplicate(sp, source) for sp in plan.duplicates]
+    warnings = list(result.warnings) + _messages(plan, duplicates, row_ids, renamed)
+    # new fields beside the existing ones (whose shape clients rely on), per stored statement in `details`
+    extra = {"details": details, "added": total_lines, "skipped_count": len(skipped), "skipped": skipped[:LISTED],
+             "duplicates": duplicates, "continuity": findings, "renamed": renamed[:LISTED]}
+    after = {"format": result.format, "source": source, "sha256": file_sha256, "statements": summary, **extra}
     ch.audit("statement.import", "reconciliation", rec.id, None, after, rec.id)
-    return {"format": result.format, "statements": summary, "warnings": list(result.warnings)}
+    return {"format": result.format, "statements": summary, "warnings": warnings, **extra}
+
+
+def _messages(plan: history.ImportPlan, duplicates: list[dict], row_ids: dict[int, int],
+              renamed: list[dict]) -> list[str]:
+    """What a preparer must read, as plain sentences (clients already show `warnings`)."""
+    out = [d["message"] for d in duplicates]
+    for sp in plan.stored:
+        if sp.skipped:
+            holders = sorted({s.held_label for s in sp.skipped})
+            out.append(f"statement #{row_ids[sp.index]}: {len(sp.skipped)} of its {len(sp.statement.lines)} lines "
+                       f"were already held ({', '.join(holders[:5])}{', ...' if len(holders) > 5 else ''}) and "
+                       f"were skipped; {len(sp.add)} were added")
+    out += [f"{f.severity}: {f.message}" for f in plan.findings if f.severity != history.INFO]
+    if renamed:
+        n = len(renamed)
+        out.append(f"{n} line id{' was' if n == 1 else 's were'} already used in this reconciliation and got a "
+                   f"suffix, e.g. {renamed[0]['line_id']} -> {renamed[0]['stored_as']}")
+    return out
 
 
 def statements(session, rec_id: int) -> list[dict]:
@@ -126,7 +250,9 @@ def statements(session, rec_id: int) -> list[dict]:
              "source": s.source_name, "opening_balance": money_str(s.opening_balance),
              "closing_balance": money_str(s.closing_balance),
              "period_start": s.period_start.isoformat() if s.period_start else None,
-             "period_end": s.period_end.isoformat() if s.period_end else None}
+             "period_end": s.period_end.isoformat() if s.period_end else None,
+             "period_stated": s.period_stated, "lines_in_file": s.lines_in_file, "lines_skipped": s.lines_skipped,
+             "continuity": json.loads(s.continuity) if s.continuity else []}
             for s in session.scalars(select(StatementRow).where(StatementRow.reconciliation_id == rec_id)
                                      .order_by(StatementRow.id))]
 

@@ -100,6 +100,13 @@ class StatementRow(Base):
     source_name: Mapped[str] = mapped_column(String(300), default="")
     imported_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Since migration 0002 (NULL on statements imported before it): whether the bank printed the period
+    # (else period_start/end are its first and last lines' dates), how many lines the statement had and
+    # how many of them were skipped as already held, and the continuity findings at import (JSON list).
+    period_stated: Mapped[bool | None] = mapped_column(Boolean)
+    lines_in_file: Mapped[int | None] = mapped_column(Integer)
+    lines_skipped: Mapped[int | None] = mapped_column(Integer)
+    continuity: Mapped[str | None] = mapped_column(Text)
 
 
 class _Annotated:
