@@ -38,17 +38,22 @@ def _cmd_import(args) -> int:
 
 def _cmd_match(args) -> int:
     from .canonical import read_bank_lines, read_ledger_lines, write_matches
-    from .matching import auto_match
+    from .matching import auto_match, default_rules, load_rules
+    from .matching.report import suggestions_path, write_proposals, write_suggestions
 
+    rules = load_rules(args.rules) if args.rules else default_rules()  # bad rules: exit 2 before reading data
     bank = read_bank_lines(args.bank)
     ledger = read_ledger_lines(args.ledger)
-    result = auto_match(bank, ledger, rules=args.rules)
+    result = auto_match(bank, ledger, rules=rules)
     write_matches(args.out, result.matched)
-    nb, nl = len(bank), len(ledger)
-    mb = nb - len(result.unmatched_bank)
-    ml = nl - len(result.unmatched_ledger)
-    print(f"matched {len(result.matched)} groups: bank {mb}/{nb} lines, ledger {ml}/{nl} lines; "
-          f"{len(result.suggested)} suggestions left for review; wrote {args.out}")
+    sugg = Path(args.suggestions) if args.suggestions else suggestions_path(args.out)
+    write_suggestions(sugg, result.suggested)
+    print(f"wrote {args.out} ({len(result.matched)} groups) and {sugg} ({len(result.suggested)} suggestions)")
+    if args.proposed:
+        write_proposals(args.proposed, result.proposed)
+        print(f"wrote {args.proposed} ({len(result.proposed)} proposed new transactions)")
+    for line in result.statistics.lines():
+        print(line)
     return EXIT_OK
 
 
@@ -57,6 +62,38 @@ def _cmd_demo(args) -> int:
 
     run_demo(Path(args.out), seed=args.seed)
     return EXIT_OK
+
+
+def _cmd_serve(args) -> int:
+    from .app.serve import serve
+
+    try:
+        serve(args.host, args.port)
+    except ValueError as exc:
+        raise InputError(None, str(exc)) from None
+    return EXIT_OK
+
+
+def _cmd_audit_verify(args) -> int:
+    from .audit import verify
+    from .store import open_store
+
+    store = open_store()
+    try:
+        with store.read() as session:
+            verdict = verify(session)
+    finally:
+        store.dispose()
+    print(verdict.describe(), file=sys.stdout if verdict.intact else sys.stderr)
+    return EXIT_OK if verdict.intact else EXIT_INPUT
+
+
+def _cmd_run(args) -> int:
+    from ..addin.dispatch import run_batch
+    from ..addin.handlers.options import OPTIONS
+
+    options = {k: getattr(args, k) for k in OPTIONS if getattr(args, k, None) is not None}
+    return run_batch(args.workbook, args.action, options)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,16 +113,39 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=_cmd_import)
 
     m = sub.add_parser("match", help="auto-match canonical bank lines against canonical ledger lines")
-    m.add_argument("--bank", required=True)
-    m.add_argument("--ledger", required=True)
-    m.add_argument("--out", required=True)
+    m.add_argument("--bank", required=True, help="canonical bank lines CSV")
+    m.add_argument("--ledger", required=True, help="canonical ledger lines CSV")
+    m.add_argument("--out", required=True, help="matches CSV to write (match_id,side,line_id,rule,confidence)")
     m.add_argument("--rules", help="rules TOML file (default: the built-in rule library)")
+    m.add_argument("--suggestions", help="suggestions CSV to write: lines in doubt with their ranked candidates "
+                                         "(default: OUT's name with .suggestions.csv)")
+    m.add_argument("--proposed", help="also write the proposed new transactions (fees, interest, returns) here")
     m.set_defaults(func=_cmd_match)
 
     d = sub.add_parser("demo", help="build a sample reconciliation workbook end to end")
     d.add_argument("--out", default="demo/Reconciliation-demo.xlsx")
     d.add_argument("--seed", type=int, default=20261122)
     d.set_defaults(func=_cmd_demo)
+
+    sv = sub.add_parser("serve", help="run the calculation server (loopback only unless in team mode)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8765)
+    sv.set_defaults(func=_cmd_serve)
+
+    from ..addin.handlers.options import OPTIONS  # a table only: the handlers load when `run` runs
+
+    rn = sub.add_parser("run", help="run an add-in button's handler on a saved workbook (batch mode)")
+    rn.add_argument("workbook", help="the reconciliation workbook (.xlsx); the first import creates it")
+    rn.add_argument("--action", required=True, help="the handler, e.g. import_bank_file, auto_match, "
+                                                    "match_selected, submit_for_review (ribbon/buttons.toml)")
+    for name, text in OPTIONS.items():
+        rn.add_argument("--" + name.replace("_", "-"), dest=name, help=text)
+    rn.set_defaults(func=_cmd_run)
+
+    au = sub.add_parser("audit", help="audit trail tools")
+    au_sub = au.add_subparsers(dest="audit_command", required=True)
+    av = au_sub.add_parser("verify", help="verify the audit trail's hash chain (exit 2 naming the first broken row)")
+    av.set_defaults(func=_cmd_audit_verify)
     return p
 
 

@@ -1,60 +1,108 @@
-"""First matcher: exact amount, same currency, within a date window, one-to-one, with an ambiguity guard.
+"""The auto-match engine: rules in priority order over the lines still open, then the result.
 
-A pair is matched only when each line is the other's single candidate; every other candidate pair is
-reported as suggested, never matched silently. (The full rule engine replaces this module's internals;
-its entry point and result stay.)
+Two entry points share one core:
+- `match_frames(bank_df, ledger_df, rules)`: pandas DataFrames of the canonical columns (amounts as
+  `amount` decimals or `amount_minor` integers); built for a million lines a side;
+- `auto_match(bank_lines, ledger_lines, rules)`: canonical records in, records out (`MatchResult`).
+
+Lines matched or unmatched by hand are never touched: pass the manual groups and the lines the user
+excluded; they are taken out before any rule runs, and the manual groups come back unchanged, so running
+auto-match again on its own result changes nothing.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+import time
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
 
 from ..records import BankLine, LedgerLine, MatchGroup
+from . import bank_only, batches, one_to_one
+from .frames import detect_decimals, prepare, records_to_frame
+from .result import FrameMatch, MatchResult
+from .rules_io import resolve_rules
+from .state import MatchState
 
-DATE_WINDOW_DAYS = 5
+_HANDLERS = {
+    "one_to_one": one_to_one.run,
+    "one_bank_to_many_ledger": batches.run,
+    "many_bank_to_one_ledger": batches.run,
+    "bank_pair": bank_only.run_pair,
+    "bank_only": bank_only.run_alone,
+}
 
 
-@dataclass(frozen=True)
-class MatchResult:
-    matched: tuple[MatchGroup, ...]
-    suggested: tuple[MatchGroup, ...]
-    unmatched_bank: tuple[str, ...]
-    unmatched_ledger: tuple[str, ...]
+def match_frames(bank: pd.DataFrame, ledger: pd.DataFrame, rules=None, *, decimals: int | None = None,
+                 manual_bank: Iterable[str] = (), manual_ledger: Iterable[str] = (),
+                 excluded_bank: Iterable[str] = (), excluded_ledger: Iterable[str] = (),
+                 forbidden_pairs: Iterable[tuple[str, str]] = (), reserved_ids: Iterable[str] = ()) -> FrameMatch:
+    """Match two DataFrames of canonical lines. `decimals`: places of `amount_minor` (default 2), or of
+    `amount` (default: as many as the amounts use, at least 2)."""
+    ruleset = resolve_rules(rules)
+    timings: list[tuple[str, float, float]] = []  # (step, wall seconds, CPU seconds)
+    t0, c0 = time.perf_counter(), time.process_time()
+    if decimals is None:
+        decimals = 2 if "amount_minor" in bank.columns else detect_decimals(_decimals_of(bank), _decimals_of(ledger))
+    currencies: dict[str, int] = {}
+    b = prepare(bank, "bank", decimals, currencies)
+    g = prepare(ledger, "ledger", decimals, currencies)
+    state = MatchState(b, g, decimals, currencies)
+    manual_b, manual_l = _mask(b, manual_bank), _mask(g, manual_ledger)
+    state.b_open &= ~(manual_b | _mask(b, excluded_bank))
+    state.l_open &= ~(manual_l | _mask(g, excluded_ledger))
+    state.forbidden = _pair_keys(b, g, forbidden_pairs)
+    timings.append(("prepare", time.perf_counter() - t0, time.process_time() - c0))
+    for rule in ruleset.active:
+        t, c = time.perf_counter(), time.process_time()
+        _HANDLERS[rule.shape](state, rule)
+        timings.append((rule.name, time.perf_counter() - t, time.process_time() - c))
+    return FrameMatch(state, ruleset, manual_b, manual_l, frozenset(reserved_ids), timings)
 
 
-def auto_match(bank: Sequence[BankLine], ledger: Sequence[LedgerLine], rules=None) -> MatchResult:
-    by_key: dict[tuple[str, Decimal], list[LedgerLine]] = defaultdict(list)
-    for ln in ledger:
-        by_key[(ln.currency, ln.amount)].append(ln)
-    cands_b: dict[str, list[LedgerLine]] = {}
-    cands_l: dict[str, list[BankLine]] = defaultdict(list)
-    for b in bank:
-        c = [g for g in by_key.get((b.currency, b.amount), ()) if abs((g.date - b.date).days) <= DATE_WINDOW_DAYS]
-        cands_b[b.line_id] = c
-        for g in c:
-            cands_l[g.line_id].append(b)
-    matched, suggested, used_b, used_l = [], [], set(), set()
-    for b in sorted(bank, key=lambda x: (x.date, x.line_id)):
-        c = cands_b[b.line_id]
-        if not c:
-            continue
-        if len(c) == 1 and len(cands_l[c[0].line_id]) == 1:
-            g = c[0]
-            days = (g.date - b.date).days
-            matched.append(MatchGroup(f"M{len(matched) + 1:06d}", (b.line_id,), (g.line_id,), "exact_amount_date",
-                                      Decimal("0.95"), Decimal(0), days, None,
-                                      f"same amount {b.amount} {b.currency}, {abs(days)} day(s) apart, only candidate"))
-            used_b.add(b.line_id)
-            used_l.add(g.line_id)
-        else:
-            for g in sorted(c, key=lambda x: (abs((x.date - b.date).days), x.line_id)):
-                days = (g.date - b.date).days
-                suggested.append(MatchGroup(f"S{len(suggested) + 1:06d}", (b.line_id,), (g.line_id,),
-                                            "exact_amount_date", Decimal("0.50"), Decimal(0), days, None,
-                                            f"same amount, {abs(days)} day(s) apart, one of {len(c)} candidates",
-                                            status="suggested"))
-    return MatchResult(tuple(matched), tuple(suggested),
-                       tuple(b.line_id for b in bank if b.line_id not in used_b),
-                       tuple(g.line_id for g in ledger if g.line_id not in used_l))
+def _decimals_of(frame: pd.DataFrame) -> list[Decimal]:
+    out = []
+    for v in frame["amount"].to_numpy(dtype=object) if "amount" in frame.columns else ():
+        try:
+            out.append(v if isinstance(v, Decimal) else Decimal(repr(v) if isinstance(v, float) else str(v).strip()))
+        except (InvalidOperation, ValueError):
+            continue  # reported by prepare() with its row
+    return out
+
+
+def _pair_keys(bank, ledger, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+    """(bank id, ledger id) pairs as bank position * ledger count + ledger position; unknown ids are ignored."""
+    pairs = list(pairs)
+    if not pairs:
+        return np.zeros(0, dtype=np.int64)
+    bpos = {i: k for k, i in enumerate(bank.ids)}
+    lpos = {i: k for k, i in enumerate(ledger.ids)}
+    return np.array(sorted(bpos[b] * ledger.n + lpos[g] for b, g in pairs if b in bpos and g in lpos),
+                    dtype=np.int64)
+
+
+def _mask(side, ids: Iterable[str]) -> np.ndarray:
+    ids = set(ids)
+    if not ids:
+        return np.zeros(side.n, dtype=bool)
+    return np.fromiter((i in ids for i in side.ids), dtype=bool, count=side.n)
+
+
+def auto_match(bank: Sequence[BankLine], ledger: Sequence[LedgerLine], rules=None, *,
+               manual: Iterable[MatchGroup] = (), excluded_bank: Iterable[str] = (),
+               excluded_ledger: Iterable[str] = (), forbidden_pairs: Iterable[tuple[str, str]] = ()) -> MatchResult:
+    """Auto-match bank lines against ledger lines with a rule set (None: the built-in library; a TOML
+    path; a RuleSet). `manual`: groups the user made by hand (returned unchanged, their lines untouched);
+    `excluded_*`: line ids the user unmatched by hand (never auto-matched); `forbidden_pairs`: (bank id,
+    ledger id) pairs the user said do not belong together (each line may still match another)."""
+    manual = tuple(manual)
+    fm = match_frames(records_to_frame(bank, "bank"), records_to_frame(ledger, "ledger"), rules,
+                      decimals=detect_decimals([b.amount for b in bank], [g.amount for g in ledger]),
+                      manual_bank={i for m in manual for i in m.bank_ids},
+                      manual_ledger={i for m in manual for i in m.ledger_ids},
+                      excluded_bank=excluded_bank, excluded_ledger=excluded_ledger,
+                      forbidden_pairs=forbidden_pairs, reserved_ids={m.match_id for m in manual})
+    return MatchResult(manual + tuple(fm.groups("matched")), tuple(fm.groups("suggested")),
+                       fm.unmatched_bank(), fm.unmatched_ledger(),
+                       tuple(p for m in manual for p in m.proposed) + tuple(fm.proposals()), fm.statistics())

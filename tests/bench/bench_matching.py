@@ -1,0 +1,102 @@
+"""Auto-match quality and speed on the seeded generator (tests/match_data.py).
+
+Per size: precision and recall over matched (bank, ledger) pairs, wrong groups, proposals, the time of
+`match_frames` (wall and CPU) and the process's peak memory while matching, and the ratio of that time to a
+plain exact-amount pandas join of the same frames (the floor any matcher pays).
+
+Sizes: 10,000 and 100,000 lines a side by default; the full Excel sheet (1,048,576 a side) when
+TIEOUT_BENCH_FULL=1 (about two to three minutes more); or the sizes listed in TIEOUT_BENCH_SIZES.
+Each size runs in a fresh process so that its peak memory is its own.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+from pathlib import Path
+
+SEED = 20240301
+FULL_SHEET = 1_048_576
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def _peak_reset() -> bool:
+    """Reset the kernel's peak-RSS mark of this process (Linux), so the peak measured is the matcher's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _rss_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _one(n: int, out) -> None:
+    sys.path.insert(0, str(TESTS))
+    from match_data import evaluate, generate
+
+    from tieout.server.matching import match_frames
+
+    t = time.perf_counter()
+    data = generate(n, seed=SEED)
+    gen_s = time.perf_counter() - t
+    t = time.perf_counter()
+    joined = data.bank.merge(data.ledger, on=["currency", "amount_minor"])
+    join_s = time.perf_counter() - t
+    join_rows = len(joined)
+    del joined
+    before = _rss_kib("VmRSS")
+    reset = _peak_reset()
+    t, c = time.perf_counter(), time.process_time()
+    fm = match_frames(data.bank, data.ledger)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    peak = _rss_kib("VmHWM")
+    q = evaluate(data, fm.member_rows(), [p.bank_line_id for p in fm.proposals()])
+    stats = fm.statistics()
+    out.put(dict(n=n, bank=len(data.bank), ledger=len(data.ledger), gen_s=gen_s, join_s=join_s, join_rows=join_rows,
+                 wall=wall, cpu=cpu,
+                 peak_mib=peak / 1024, before_mib=before / 1024, peak_is_matcher=reset,
+                 slowest=sorted(fm.timings, key=lambda x: -x[2])[:4],
+                 bound_exceeded=sum(r.bound_exceeded for r in stats.by_rule),
+                 suggested=stats.groups_suggested, **q))
+
+
+def _sizes() -> list[int]:
+    if os.environ.get("TIEOUT_BENCH_SIZES"):
+        return [int(s) for s in os.environ["TIEOUT_BENCH_SIZES"].split(",")]
+    return [10_000, 100_000] + ([FULL_SHEET] if os.environ.get("TIEOUT_BENCH_FULL") == "1" else [])
+
+
+def run() -> None:
+    ctx = mp.get_context("fork")
+    print(f"seed {SEED}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at start")
+    if os.environ.get("TIEOUT_BENCH_FULL") != "1" and not os.environ.get("TIEOUT_BENCH_SIZES"):
+        print(f"(set TIEOUT_BENCH_FULL=1 to add the full sheet, {FULL_SHEET:,} lines a side)")
+    for n in _sizes():
+        q = ctx.Queue()
+        p = ctx.Process(target=_one, args=(n, q))
+        p.start()
+        r = q.get()
+        p.join()
+        print(f"size {r['n']:>9,}: bank {r['bank']:,} x ledger {r['ledger']:,} lines")
+        print(f"  quality  precision {r['precision']:.5f}  recall {r['recall']:.5f}  "
+              f"({r['pairs_right']:,} right of {r['pairs_predicted']:,} matched pairs, {r['pairs_true']:,} true)")
+        print(f"           wrong groups {r['wrong_groups']} of {r['groups']:,}; proposals {r['proposals_right']}/"
+              f"{r['proposals_expected']} right, {r['proposals_wrong']} wrong; {r['suggested']:,} suggestions; "
+              f"{r['bound_exceeded']:,} lines past the group-search bound")
+        print(f"  speed    match_frames {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU; plain exact-amount pandas join "
+              f"{r['join_s']:.3f} s ({r['join_rows']:,} rows out); ratio {r['wall'] / r['join_s']:.1f}x")
+        print(f"  memory   peak {r['peak_mib']:,.0f} MiB while matching (inputs held: {r['before_mib']:,.0f} MiB)"
+              + ("" if r["peak_is_matcher"] else " [peak of the whole process: could not reset the mark]"))
+        print("  slowest  " + ", ".join(f"{name} {c:.2f} s CPU" for name, _, c in r["slowest"]))
+        print(f"  (generating the lines took {r['gen_s']:.1f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    run()
