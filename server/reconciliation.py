@@ -2,8 +2,9 @@
 are on one side only. One place computes them, so the Summary sheet, the CLI and the server agree.
 
     adjusted bank = statement closing balance + GL-only items (deposits in transit, outstanding payments)
-    adjusted GL   = GL balance + bank-only items (fees, interest, returns, and differences inside matches
-                    such as a wire fee deducted) that still have to be posted
+    adjusted GL   = GL balance + bank-only items (fees, interest, returns, whether or not a new transaction
+                    is proposed for them yet) + differences inside matches (a wire fee deducted), all of
+                    which still have to be posted
     difference    = adjusted bank - adjusted GL   (0.00 when the account is reconciled)
 """
 from __future__ import annotations
@@ -59,13 +60,16 @@ def compute_figures(statement_balance: Decimal, gl_balance: Decimal, bank: Seque
     matched_b = {i for g in matched for i in g.bank_ids}
     matched_l = {i for g in matched for i in g.ledger_ids}
     gl_only = [ledger_amount[i] for i in ledger_amount if i not in matched_l]
-    bank_only = [bank_amount[i] for i in bank_amount if i not in matched_b]
+    # A group with no ledger side (a fee or interest settled by a proposed new transaction) is still a
+    # bank-only item for the balances: it is not in the GL until the proposal is posted.
+    settled_by_proposal = {i for g in matched if not g.ledger_ids for i in g.bank_ids}
+    bank_only = [bank_amount[i] for i in bank_amount if i not in matched_b or i in settled_by_proposal]
     dit = sum((a for a in gl_only if a > 0), ZERO)
     outstanding = sum((a for a in gl_only if a < 0), ZERO)
     credits = sum((a for a in bank_only if a > 0), ZERO)
     debits = sum((a for a in bank_only if a < 0), ZERO)
     inside = sum((sum((bank_amount[i] for i in g.bank_ids), ZERO) - sum((ledger_amount[i] for i in g.ledger_ids), ZERO)
-                  for g in matched), ZERO)
+                  for g in matched if g.ledger_ids), ZERO)
     adjusted_bank = statement_balance + dit + outstanding
     adjusted_gl = gl_balance + credits + debits + inside
     return Figures(statement_balance, gl_balance, dit, outstanding, adjusted_bank, credits, debits, inside,

@@ -35,3 +35,12 @@ def test_figures_show_a_real_difference():
     matched = [MatchGroup("M1", ("B1",), ("G1",), "r", D(1))]
     f = compute_figures(D("1100.00"), D("1090.00"), bank, ledger, matched)
     assert f.difference == D("10.00")
+
+
+def test_bank_only_items_settled_by_a_proposal_stay_bank_only_until_posted():
+    bank = [BankLine("B1", DAY, D("-25.00"), "USD", type="fee"), BankLine("B2", DAY, D("3.10"), "USD")]
+    matched = [MatchGroup("M1", ("B1",), (), "bank_fee_to_expense", D("0.95"), amount_difference=D("-25.00")),
+               MatchGroup("M2", ("B2",), (), "interest_to_income", D("0.95"), amount_difference=D("3.10"))]
+    f = compute_figures(D("978.10"), D("1000.00"), bank, [], matched)
+    assert (f.bank_only_debits, f.bank_only_credits, f.match_differences) == (D("-25.00"), D("3.10"), D(0))
+    assert f.difference == D("0.00")
