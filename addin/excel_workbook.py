@@ -3,23 +3,42 @@ on Mac). This is the thin edge that cannot run on Linux; it only moves values, f
 no logic of its own, so the handlers above it are tested for real through `XlsxWorkbook`."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from ..excel_templates.sheet_writer import DATE_FORMAT, MONEY_FORMAT, PERCENT_FORMAT, Column
+from .workbook import Choice, ColourRule
 from .xlsx_workbook import PROTECTION_PASSWORD, SETTING_PREFIX
 
 _FORMATS = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "percent": PERCENT_FORMAT}
+# Excel constants (COM): FormatConditions types and operators, data validation list.
+_XL_CELL_VALUE, _XL_EXPRESSION, _XL_OPERATORS = 1, 2, {"equal": 3, "notEqual": 4}
+_XL_VALIDATE_LIST, _XL_VALID_ALERT_STOP = 3, 1
+# Colours, drop-downs and frozen panes are set through COM (Windows). On a Mac, xlwings' api is AppleScript
+# with other names; those three are skipped there (the sheets work without them) until written for it.
+_MAC = sys.platform == "darwin"
 
 
 def _cell(value):
-    """Excel-safe value: Decimals as numbers, text that looks like a formula kept as text."""
+    """Excel-safe value: Decimals as numbers; text always as text. Excel would read "=...", "+...", "-...",
+    "@..." as a formula and "00123" or "1/2" as a number or date, so every string gets the text prefix "'"
+    (Excel stores it as the cell's prefix character, not as part of the value)."""
     from decimal import Decimal
 
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str) and value:
         return "'" + value
     return value
+
+
+def _rgb(colour: str) -> int:
+    """RRGGBB -> the BGR integer COM's Color property takes."""
+    r, g, b = int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+    return r + (g << 8) + (b << 16)
 
 
 class ExcelWorkbook:
@@ -27,6 +46,11 @@ class ExcelWorkbook:
         import xlwings as xw
 
         self.book = book if book is not None else xw.Book.caller()
+
+    @property
+    def path(self) -> Path | None:
+        full = self.book.fullname
+        return Path(full) if os.path.dirname(full) else None  # a never-saved book has no folder
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.book.sheets]
@@ -61,11 +85,29 @@ class ExcelWorkbook:
             if col.kind in _FORMATS:
                 ws.range((first_row + 1, i), (last, i)).number_format = _FORMATS[col.kind]
             ws.range((first_row, i)).column_width = col.width
+        self._freeze(ws, first_row)
         return len(data)
+
+    def _freeze(self, ws, header_row: int) -> None:
+        """Freeze the rows down to the header (a window setting: the sheet is activated for it)."""
+        if _MAC:
+            return
+        active = self.book.sheets.active
+        ws.activate()
+        window = self.book.app.api.ActiveWindow
+        window.FreezePanes = False
+        window.SplitColumn, window.SplitRow = 0, header_row
+        window.FreezePanes = True
+        active.activate()
 
     def selected_ids(self, sheet: str) -> list[str]:
         ws = self.book.sheets[sheet]
+        active = self.book.sheets.active
+        if active.name != sheet:  # every sheet keeps its own selection; it is read while the sheet is active
+            ws.activate()
         sel = self.book.app.selection
+        if active.name != sheet:
+            active.activate()
         if sel is None or sel.sheet.name != sheet:
             return []
         table = ws.tables[0]
@@ -73,6 +115,9 @@ class ExcelWorkbook:
         id_col = table.range.column
         rows = sorted({cell.row for cell in sel})
         return [str(ws.range((r, id_col)).value) for r in rows if r >= first_data]
+
+    def active_sheet(self) -> str | None:
+        return self.book.sheets.active.name
 
     def get_setting(self, name: str) -> str | None:
         try:
@@ -92,6 +137,7 @@ class ExcelWorkbook:
 
     def protect(self, sheet: str, unlocked: Sequence[str] = ()) -> None:
         ws = self.book.sheets[sheet]
+        ws.api.Cells.Locked = True
         for ref in unlocked:
             ws.range(ref).api.Locked = False
         ws.api.Protect(Password=PROTECTION_PASSWORD, UserInterfaceOnly=True, AllowSorting=True,
@@ -117,3 +163,65 @@ class ExcelWorkbook:
 
     def save(self) -> None:
         self.book.save()
+
+    def read_range(self, sheet: str, ref: str) -> list[list]:
+        return self.book.sheets[sheet].range(ref).options(ndim=2).value
+
+    def colour_rules(self, sheet: str, rules: Sequence[ColourRule]) -> None:
+        if _MAC:
+            return
+        ws = self.book.sheets[sheet]
+        ws.api.Cells.FormatConditions.Delete()
+        for r in rules:
+            conditions = ws.range(r.ref).api.FormatConditions
+            if r.kind == "formula":
+                # COM reads a rule formula's relative references from the active cell: make it the range's first.
+                active = self.book.sheets.active
+                ws.activate()
+                ws.range(r.ref)[0].select()
+                fc = conditions.Add(Type=_XL_EXPRESSION, Formula1="=" + r.value)
+                active.activate()
+            else:
+                fc = conditions.Add(Type=_XL_CELL_VALUE, Operator=_XL_OPERATORS[r.kind], Formula1="=" + r.value)
+            fc.Interior.Color = _rgb(r.colour)
+
+    def set_choices(self, sheet: str, choices: Sequence[Choice]) -> None:
+        if _MAC:
+            return
+        ws = self.book.sheets[sheet]
+        ws.api.Cells.Validation.Delete()
+        for c in choices:
+            validation = ws.range(c.ref).api.Validation
+            source = "=" + c.named if c.named else ",".join(c.values)
+            validation.Add(Type=_XL_VALIDATE_LIST, AlertStyle=_XL_VALID_ALERT_STOP, Operator=1, Formula1=source)
+            validation.IgnoreBlank = True
+            if c.prompt:
+                validation.InputMessage = c.prompt[:255]
+
+    def define_range(self, name: str, sheet: str, ref: str) -> None:
+        self.book.names.add(name, "=" + self.book.sheets[sheet].range(ref).get_address(True, True, True))
+
+    def ask_file(self, title: str) -> str | None:
+        if sys.platform == "darwin":
+            return _osascript(f'POSIX path of (choose file with prompt "{_quote(title)}")')
+        picked = self.book.app.api.GetOpenFilename(FileFilter="All files (*.*),*.*", Title=title)
+        return picked if isinstance(picked, str) and picked else None  # False when cancelled
+
+    def ask_text(self, prompt: str, title: str = "Tieout") -> str | None:
+        if sys.platform == "darwin":
+            return _osascript(f'text returned of (display dialog "{_quote(prompt)}" default answer "" '
+                              f'with title "{_quote(title)}")')
+        answer = self.book.app.api.InputBox(Prompt=prompt, Title=title, Type=2)
+        return answer if isinstance(answer, str) and answer.strip() else None
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _osascript(script: str) -> str | None:
+    """A Mac dialog through AppleScript (Excel's own dialogs are not reachable from Python there)."""
+    done = subprocess.run(["osascript", "-e", script], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return None  # cancelled
+    return done.stdout.strip() or None

@@ -4,12 +4,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from ..excel_templates.sheet_writer import Column
 
 
+@dataclass(frozen=True)
+class ColourRule:
+    """Conditional colouring of `ref`: kind "equal"/"notEqual" compares each cell with `value` (a formula
+    operand such as '"Approved"' or '0'); kind "formula" colours where the formula `value` is true."""
+
+    ref: str
+    kind: str
+    value: str
+    colour: str  # RRGGBB
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A drop-down (data validation list) on `ref`: from fixed `values`, or from the workbook name `named`."""
+
+    ref: str
+    values: tuple[str, ...] = ()
+    named: str | None = None
+    prompt: str = ""
+
+
 class WorkbookAdapter(Protocol):
+    path: Path | None  # the workbook's file; None when it was never saved (files are written next to it)
+
     def sheet_names(self) -> list[str]:
         """Names of the sheets, in order."""
 
@@ -23,6 +48,9 @@ class WorkbookAdapter(Protocol):
     def selected_ids(self, sheet: str) -> list[str]:
         """The line_id values of the table rows the user selected on `sheet`."""
 
+    def active_sheet(self) -> str | None:
+        """The sheet the user is on when pressing the button (None in batch mode)."""
+
     def get_setting(self, name: str) -> str | None:
         """A value the add-in keeps in the workbook (reconciliation id, server URL...)."""
 
@@ -32,7 +60,7 @@ class WorkbookAdapter(Protocol):
         """Write single cells by address, e.g. {"B5": "In Review"}."""
 
     def protect(self, sheet: str, unlocked: Sequence[str] = ()) -> None:
-        """Protect `sheet`, leaving the given ranges (e.g. "H2:K500") editable."""
+        """Protect `sheet`: every cell locked but the given ranges (e.g. "H2:K500"), which stay editable."""
 
     def unprotect(self, sheet: str) -> None: ...
 
@@ -48,3 +76,21 @@ class WorkbookAdapter(Protocol):
         """A message the user must see (a message box in Excel)."""
 
     def save(self) -> None: ...
+
+    def read_range(self, sheet: str, ref: str) -> list[list]:
+        """Values of a rectangular range, row by row (e.g. a list the user keeps on the Rules sheet)."""
+
+    def colour_rules(self, sheet: str, rules: Sequence[ColourRule]) -> None:
+        """Replace the sheet's conditional colours (status colours follow the values as they change)."""
+
+    def set_choices(self, sheet: str, choices: Sequence[Choice]) -> None:
+        """Replace the sheet's drop-down lists."""
+
+    def define_range(self, name: str, sheet: str, ref: str) -> None:
+        """A workbook name for a range, e.g. the chart of accounts a drop-down lists."""
+
+    def ask_file(self, title: str) -> str | None:
+        """A file the user picks in a dialog (None: cancelled, or no dialog in batch mode)."""
+
+    def ask_text(self, prompt: str, title: str = "Tieout") -> str | None:
+        """A line of text the user types in a dialog (None: cancelled, or no dialog in batch mode)."""

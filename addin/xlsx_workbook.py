@@ -6,13 +6,18 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Protection
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import PatternFill, Protection
+from openpyxl.utils.cell import absolute_coordinate, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation, DataValidationList
 from openpyxl.worksheet.protection import SheetProtection
 
 from ..excel_templates.sheet_writer import Column, write_table
 from ..server.errors import InputError
+from .workbook import Choice, ColourRule
 
 SETTING_PREFIX = "Tieout_"
 # Sheet protection is a guard-rail against slips, not security (the server's hash is the proof); a fixed,
@@ -68,10 +73,53 @@ class XlsxWorkbook:
     def selected_ids(self, sheet: str) -> list[str]:
         return list(self.selection.get(sheet, ()))
 
+    def active_sheet(self) -> str | None:
+        return None  # batch mode: no user on a sheet; selections come as arguments
+
     def set_cells(self, sheet: str, values: dict[str, object]) -> None:
         ws = self.wb[sheet]
         for addr, value in values.items():
             ws[addr] = value
+            if isinstance(value, str) and value.startswith("="):
+                ws[addr].data_type = "s"  # text that looks like a formula stays text
+
+    def read_range(self, sheet: str, ref: str) -> list[list]:
+        cells = self.wb[sheet][ref]
+        if not isinstance(cells, tuple):
+            return [[cells.value]]
+        if cells and not isinstance(cells[0], tuple):
+            cells = (cells,)
+        return [[c.value for c in row] for row in cells]
+
+    def colour_rules(self, sheet: str, rules: Sequence[ColourRule]) -> None:
+        ws = self.wb[sheet]
+        ws.conditional_formatting = ConditionalFormattingList()
+        for r in rules:
+            fill = PatternFill("solid", start_color=r.colour, end_color=r.colour)
+            rule = (FormulaRule(formula=[r.value], fill=fill) if r.kind == "formula"
+                    else CellIsRule(operator=r.kind, formula=[r.value], fill=fill))
+            ws.conditional_formatting.add(r.ref, rule)
+
+    def set_choices(self, sheet: str, choices: Sequence[Choice]) -> None:
+        ws = self.wb[sheet]
+        ws.data_validations = DataValidationList()
+        for c in choices:
+            source = c.named if c.named else '"' + ",".join(c.values) + '"'
+            dv = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
+                                errorTitle="Tieout", error="Pick a value from the list.",
+                                showInputMessage=bool(c.prompt), prompt=c.prompt or None)
+            dv.add(c.ref)
+            ws.add_data_validation(dv)
+
+    def define_range(self, name: str, sheet: str, ref: str) -> None:
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(sheet)}!"
+                                                                  f"{absolute_coordinate(ref)}")
+
+    def ask_file(self, title: str) -> str | None:
+        return None  # batch mode: files come as arguments
+
+    def ask_text(self, prompt: str, title: str = "Tieout") -> str | None:
+        return None
 
     # settings -----------------------------------------------------------------------------------------
     def get_setting(self, name: str) -> str | None:
@@ -89,8 +137,15 @@ class XlsxWorkbook:
     # protection ---------------------------------------------------------------------------------------
     def protect(self, sheet: str, unlocked: Sequence[str] = ()) -> None:
         ws = self.wb[sheet]
+        locked = Protection(locked=True)
+        for cell in ws._cells.values():  # cells an earlier stage left editable are locked again
+            if cell.has_style and cell.protection.locked is False:
+                cell.protection = locked
         for ref in unlocked:
-            for row in ws[ref]:
+            cells = ws[ref]
+            rows = ((cells,),) if not isinstance(cells, tuple) else (cells,) if not isinstance(cells[0], tuple) \
+                else cells  # one cell, one row or column, or a block
+            for row in rows:
                 for cell in row:
                     cell.protection = Protection(locked=False)
         ws.protection.sheet = True

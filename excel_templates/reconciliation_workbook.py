@@ -43,7 +43,8 @@ SHEETS: dict[str, tuple[str, tuple[Column, ...]]] = {
     "New Transactions": ("tblNewTransactions", (
         Column("date", "date", 12), Column("amount", "money", 14), Column("currency", width=9),
         Column("gl_account", width=12), Column("description", width=50), Column("kind", width=12),
-        Column("bank_line_id", width=13), Column("rule", width=22), Column("status", width=11))),
+        Column("bank_line_id", width=13), Column("rule", width=22), Column("status", width=11),
+        Column("txn_id", "int", 8))),  # the server's id of the transaction (blank until it is sent)
     "Rules": ("tblRules", (Column("name", width=28), Column("description", width=80))),
     "Audit": ("tblAudit", (Column("when", width=22), Column("user", width=14), Column("action", width=18),
                            Column("detail", width=90))),

@@ -1,0 +1,55 @@
+"""Plain advice for every error code the server sends (server/app/errors.py, server/workflow.py), so the
+message box says what to do, not only what went wrong. Unknown codes get the generic advice."""
+from __future__ import annotations
+
+ADVICE: dict[str, str] = {
+    "bad_input": "Correct the value named in the message and try again.",
+    "bad_json": "This is a fault in the add-in; please report it with the message.",
+    "bad_request": "Correct what the message names and try again.",
+    "conflict": "Press Refresh: the reconciliation changed meanwhile; then try again.",
+    "bad_file": "Check that you picked the right file and that it is the bank's original download; fix or "
+                "re-download it and import it again. Nothing of it was imported.",
+    "not_found": "Press Refresh: the item may have been changed or removed by someone else.",
+    "forbidden": "Ask an administrator to give you the role this step needs on the account (preparer, "
+                 "reviewer or approver).",
+    "locked": "The reconciliation is submitted, so its data is locked. Ask the reviewer to Reject it, or "
+              "Revert it, to change it again.",
+    "bad_transition": "Press Refresh to see the reconciliation's current status; this step is not possible "
+                      "in that status.",
+    "comment_required": "Type the reason in the Review comment cell on the Summary sheet, then press the "
+                        "button again.",
+    "segregation_of_duties": "A different person must approve: the reviewer cannot also be the approver.",
+    "tampered": "The data was changed after it was submitted. Revert the reconciliation, check the changes "
+                "named in the message, and submit it again.",
+    "already_matched": "Press Refresh, then select only lines that are not matched yet (or unmatch them "
+                       "first).",
+    "already_undone": "Press Refresh: that match is already undone.",
+    "amounts_differ": "Select lines whose totals agree, or give a tolerance and a write-off account.",
+    "matched": "Unmatch the line first (Unmatch Selected), then change it.",
+    "stale": "Lines changed while the auto-match ran. Press Auto-Match again.",
+    "exists": "This account already has a reconciliation for the period; open its workbook, or choose "
+              "another period.",
+    "prior_period_open": "Approve the previous period's reconciliation of this account first.",
+    "unauthorized": "The add-in's access token was refused. Close Excel, make sure $TIEOUT_HOME/token (or "
+                    "TIEOUT_TOKEN) is the server's, and try again.",
+    "bad_host": "The server refused the address it was called by; check the ServerUrl setting.",
+    "origin_refused": "The server refused the request's origin; check the ServerUrl setting.",
+    "too_large": "The file is larger than the server accepts; split it or raise TIEOUT_MAX_CONTENT_LENGTH.",
+    "busy": "The server is busy with another change; wait a moment and press the button again.",
+    "gone": "Import the bank file again.",
+    "unknown_action": "This is a fault in the add-in; please report it with the message.",
+    "local_mode": "Start the server in team mode to have several users.",
+    "job_timeout": "The server is still working; press Refresh later to see the result.",
+    "interrupted": "The server stopped while working; nothing was stored. Press the button again.",
+    "internal": "The server failed; nothing was changed. Try again, and report it if it happens again "
+                "(the server's log is in $TIEOUT_HOME/logs).",
+}
+GENERIC = "Press Refresh and try again; if it happens again, report it with this message."
+SERVER_DOWN = ("Tieout could not reach or start its calculation server. Check that Tieout is installed in the "
+               "Python the add-in uses (ribbon/README.md), or start it yourself with `tieout serve`; its log "
+               "is $TIEOUT_HOME/logs/server.log.")
+BAD_FILE = "Fix what the message names (file, line, field) and import again; nothing was imported."
+
+
+def advice_for(code: str) -> str:
+    return ADVICE.get(code, GENERIC)

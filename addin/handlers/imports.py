@@ -1,0 +1,85 @@
+"""Import group: a bank file (uploaded to the server as a background job, progress on the status bar) and
+the free tier's GL template (read here, sent as a GL balance and GL lines)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import sheets
+from .common import base, current_state, show
+from .context import ActionError, Context
+from .link import rec_for_gl, rec_for_statement
+from .registry import handler
+
+
+def _path(ctx: Context, title: str) -> Path:
+    picked = ctx.arg("file") or ctx.book.ask_file(title)
+    if not picked:
+        raise ActionError("No file was chosen, so nothing was imported.",
+                          "Press the button again and pick the file (batch mode: give --file PATH).")
+    path = Path(picked).expanduser()
+    if not path.is_file():
+        raise ActionError(f"{path}: no such file.", "Check the path and try again.")
+    return path
+
+
+@handler("import_bank_file", options=("file", "format", "account_name", "currency", "cash_account", "period"))
+def import_bank_file(ctx: Context) -> None:
+    """Import a bank statement into the reconciliation (creating it on the first import)."""
+    path = _path(ctx, "Tieout: import a bank statement")
+    fmt = ctx.arg("format", "auto")
+    rec_id = rec_for_statement(ctx, path, fmt)
+
+    def progress(pct: int, message: str) -> None:
+        ctx.progress(f"Importing {path.name}: {pct}% {message}")
+
+    ctx.progress(f"Uploading {path.name}")
+    summary = ctx.client.upload_statement(rec_id, path, fmt, progress)
+    show(ctx)
+    parts = [f"{st['count']} lines (total {st['total']} {st['currency']}, opening {st['opening_balance']}, "
+             f"closing {st['closing_balance']})" for st in summary["statements"]]
+    ctx.say(f"Imported {path.name} ({summary['format']}): " + "; ".join(parts) + ". The opening balance plus the "
+            "lines equals the closing balance.")
+    for w in summary.get("warnings", []):
+        ctx.say(f"warning: {w}")
+
+
+@handler("import_gl_template", options=("file", "account_name", "period"))
+def import_gl_template(ctx: Context) -> None:
+    """Import a filled GL template: the GL balance and the GL lines of the period."""
+    from ...server.gl_import import read_gl_template
+
+    path = _path(ctx, "Tieout: import a filled GL template")
+    ctx.progress(f"Reading {path.name}")
+    data = read_gl_template(path)  # TemplateError names every bad row and column; nothing is sent then
+    rec_id = rec_for_gl(ctx, data)
+    state = current_state(ctx)
+    if state.account["currency"] != data.balance.currency.upper():
+        raise ActionError(f"{path.name} is in {data.balance.currency}, the reconciliation in "
+                          f"{state.account['currency']}.", "Import the template of this account.")
+    existing = {ln.line_id: ln for ln in state.ledger}
+    new, same, clash = [], 0, []
+    for ln in data.lines:
+        old = existing.get(ln.line_id)
+        if old is None:
+            new.append(ln)
+        elif (old.date, old.amount, old.description) == (ln.date, ln.amount, ln.description):
+            same += 1
+        else:
+            clash.append(f"{ln.line_id} ({old.date} {old.amount} on the server, {ln.date} {ln.amount} in the file)")
+    if clash:
+        raise ActionError(f"{path.name}: {len(clash)} GL line(s) already exist with other values: "
+                          + "; ".join(clash[:10]) + ". Nothing was imported.",
+                          "Unmatch and correct those lines, or import the template this reconciliation was made "
+                          "from.")
+    ctx.progress(f"Sending the GL balance and {len(new)} GL lines")
+    if new:
+        ctx.client.post(f"{base(rec_id)}/gl-lines", {"lines": [
+            {"line_id": ln.line_id, "date": ln.date, "amount": ln.amount, "currency": ln.currency,
+             "reference": ln.reference, "description": ln.description, "source": ln.source,
+             "counterparty": ln.counterparty} for ln in new]})
+    ctx.client.put(f"{base(rec_id)}/gl-balance", {"balance": data.balance.balance})
+    state = show(ctx)
+    total = sum((ln.amount for ln in new), 0)
+    ctx.say(f"Imported {path.name}: GL balance {data.balance.balance} {data.balance.currency} at "
+            f"{data.balance.period_end}; {len(new)} new GL lines (total {total})"
+            + (f", {same} already there" if same else "") + f". Difference now {sheets.text(state.figure('difference'))}.")

@@ -1,0 +1,93 @@
+"""Linking a workbook to its reconciliation on the server. The first import creates (or finds) the account,
+the period and the reconciliation, from the file itself or from the options, and the workbook remembers the
+reconciliation's id (setting ReconciliationId)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .context import CASH_ACCOUNT, REC_ID, ActionError, Context
+
+
+def _norm(account: str) -> str:
+    return "".join((account or "").split()).upper()
+
+
+def find_or_create_account(ctx: Context, *, name: str, currency: str, bank_account: str = "",
+                           gl_account: str = "") -> dict:
+    currency = currency.upper()
+    accounts = ctx.client.get("/api/accounts")
+    for acc in accounts:
+        same_bank = bank_account and _norm(acc["bank_account"]) == _norm(bank_account)
+        same_gl = gl_account and not bank_account and acc["gl_account"] == gl_account
+        if (same_bank or same_gl or acc["name"] == name) and acc["currency"] == currency:
+            return acc
+    if any(acc["name"] == name for acc in accounts):
+        raise ActionError(f"An account named {name!r} exists on the server in another currency.",
+                          "Give the new account another name (option account_name).")
+    ctx.progress(f"Creating account {name} on the server")
+    return ctx.client.post("/api/accounts", {"name": name, "currency": currency, "bank_account": bank_account,
+                                             "gl_account": gl_account, "kind": "Bank"})
+
+
+def find_or_create_rec(ctx: Context, account_id: int, period: str) -> int:
+    for rec in ctx.client.get("/api/reconciliations", account_id=account_id):
+        if rec["period"] == period:
+            return rec["id"]
+    ctx.progress(f"Creating the reconciliation of period {period}")
+    return ctx.client.post("/api/reconciliations", {"account_id": account_id, "period": period})["id"]
+
+
+def period_of(ctx: Context, day: dt.date | None) -> str:
+    period = ctx.arg("period")
+    if period:
+        try:
+            dt.date.fromisoformat(period + "-01")
+        except ValueError:
+            raise ActionError(f"period {period!r} is not yyyy-mm.", "Give the period as e.g. 2026-10.") from None
+        return period
+    if day is None:
+        raise ActionError("The file has no dates to tell its period.", "Give the period (yyyy-mm).")
+    return day.strftime("%Y-%m")
+
+
+def link(ctx: Context, rec_id: int) -> int:
+    ctx.book.set_setting(REC_ID, str(rec_id))
+    return rec_id
+
+
+def rec_for_statement(ctx: Context, path: Path, fmt: str) -> int:
+    """The linked reconciliation, or one made for the statement's account and period."""
+    if ctx.setting(REC_ID) is not None:
+        return ctx.rec_id()
+    from ...server import importers
+    from ...server.importers.base import ImportOptions
+
+    ctx.progress(f"Reading {path.name} to learn its account and period")
+    # Parsed here only to learn account, currency and period; the server parses the upload itself.
+    result = importers.import_file(path, fmt, ImportOptions(currency=ctx.arg("currency"),
+                                                            account=None))
+    st = result.statements[0]
+    currency = st.currency or ctx.arg("currency")
+    if not currency:
+        raise ActionError(f"{path.name} does not state its currency.", "Give the currency (e.g. USD).")
+    name = ctx.arg("account_name") or (f"Bank {st.account} {currency}" if st.account else None)
+    if name is None:
+        name = ctx.book.ask_text(f"{path.name} does not name its bank account. Name it (e.g. Operating - "
+                                 f"First Bank):", "Tieout: new account") or f"{path.stem} {currency}"
+    acc = find_or_create_account(ctx, name=name, currency=currency, bank_account=st.account or "",
+                                 gl_account=ctx.arg("cash_account") or "")
+    if acc.get("gl_account"):
+        ctx.book.set_setting(CASH_ACCOUNT, acc["gl_account"])
+    return link(ctx, find_or_create_rec(ctx, acc["id"], period_of(ctx, st.period_end or st.last_date)))
+
+
+def rec_for_gl(ctx: Context, data) -> int:
+    """The linked reconciliation, or one made for the GL template's account and period end."""
+    ctx.book.set_setting(CASH_ACCOUNT, data.balance.account)
+    if ctx.setting(REC_ID) is not None:
+        return ctx.rec_id()
+    name = ctx.arg("account_name") or data.account_name or f"GL {data.balance.account}"
+    acc = find_or_create_account(ctx, name=name, currency=data.balance.currency,
+                                 gl_account=data.balance.account)
+    return link(ctx, find_or_create_rec(ctx, acc["id"], period_of(ctx, data.balance.period_end)))

@@ -1,0 +1,136 @@
+"""Match group: auto-match (a server job, progress on the status bar), accepting the proposed (green) auto
+matches, matching and unmatching selected lines by hand.
+
+Accepting is the preparer's review of the engine's work: the server applies an auto-match at once (its
+figures count it), and the workbook shows it green on Unmatched until the preparer accepts it, which moves
+it to Matched. The workbook records the accepted auto-match numbers (setting AcceptedThrough); Submit for
+Review refuses while green matches remain. (The server has no accept endpoint yet: see README.)"""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from ...server.store.types import money_str
+from .common import base, current_state, selected, show
+from .context import ACCEPTED_THROUGH, MATCH_TOLERANCE, WRITE_OFF_ACCOUNT, ActionError, Context, parse_money
+from .registry import handler
+from .state import State, match_number
+
+MANUAL_REASON = "matched by hand in Excel"
+
+
+@handler("auto_match")
+def auto_match(ctx: Context) -> None:
+    """Match bank and GL lines with the rule library; the matches found are proposed (green) for review."""
+    rid = ctx.rec_id()
+    job = ctx.client.post(f"{base(rid)}/auto-match")
+    job = ctx.client.wait_job(job, lambda pct, msg: ctx.progress(f"Auto-match: {pct}% {msg}"))
+    d = job["detail"]
+    state = show(ctx)
+    ctx.say(f"Auto-match: {d['matched_groups']} matches proposed (green on Unmatched), {d['unmatched_bank']} bank "
+            f"and {d['unmatched_ledger']} GL lines left open, {d['proposed_transactions']} new transactions "
+            f"proposed. Unmatch any you disagree with, then press Accept Matches. "
+            f"Difference now {money_str(state.figure('difference'))}.")
+
+
+@handler("accept_matches")
+def accept_matches(ctx: Context) -> None:
+    """Accept every proposed (green) auto-match: they move to the Matched sheet."""
+    state = current_state(ctx)
+    keys = sorted(state.proposed_keys, key=match_number)
+    if not keys:
+        show(ctx, state)
+        ctx.say("There are no proposed matches to accept.")
+        return
+    through = max(match_number(k) for k in keys)
+    ctx.book.set_setting(ACCEPTED_THROUGH, str(through))
+    state = show(ctx, replace(state, accepted_through=through))
+    accepted = set(keys)
+    lines = sum(len(m.bank) + len(m.ledger) for m in state.matches if m.key in accepted)
+    ctx.say(f"Accepted {len(keys)} matches ({lines} lines): they are on the Matched sheet now.")
+
+
+def _members(state: State, side: str, ids: list[str]) -> list:
+    missing = [i for i in ids if state.line(side, i) is None]
+    if missing:
+        sheet = "Bank Statement" if side == "bank" else "GL Lines"
+        raise ActionError(f"{sheet}: no line {', '.join(missing)} in this reconciliation.",
+                          "Select rows of the table (the line_id column identifies them).")
+    return [state.line(side, i) for i in ids]
+
+
+@handler("match_selected", options=("bank", "gl", "tolerance", "write_off_account", "reason"))
+def match_selected(ctx: Context) -> None:
+    """Match the bank and GL lines you selected; they must balance, or differ by at most the tolerance (the
+    difference then becomes a write-off New Transaction)."""
+    bank_ids = selected(ctx, "Bank Statement", "bank")
+    gl_ids = selected(ctx, "GL Lines", "gl")
+    if not bank_ids and not gl_ids:
+        raise ActionError("No lines are selected.", "Select the rows on Bank Statement and on GL Lines, then press "
+                                                     "Match Selected (batch mode: --bank B1,B2 --gl G7).")
+    state = current_state(ctx)
+    bank, gl = _members(state, "bank", bank_ids), _members(state, "ledger", gl_ids)
+    taken = [f"{ln.line_id} (in {ln.match})" for ln in (*bank, *gl) if ln.match]
+    if taken:
+        raise ActionError(f"Already matched: {', '.join(taken)}.", "Unmatch them first (Unmatch Selected), or "
+                                                                  "select other lines.")
+    diff = sum((b.amount for b in bank), Decimal(0)) - sum((g.amount for g in gl), Decimal(0))
+    tolerance = parse_money(ctx.arg("tolerance") or ctx.setting(MATCH_TOLERANCE) or "0", "tolerance")
+    reason = ctx.arg("reason") or MANUAL_REASON
+    body = {"bank": bank_ids, "ledger": gl_ids, "reason": reason}
+    if diff == 0:
+        made = ctx.client.post(f"{base(state)}/matches", body)
+        show(ctx)
+        ctx.say(f"Matched {len(bank_ids)} bank and {len(gl_ids)} GL lines as {made['key']}: they balance.")
+        return
+    totals = (f"bank {money_str(sum((b.amount for b in bank), Decimal(0)))}, GL "
+              f"{money_str(sum((g.amount for g in gl), Decimal(0)))}, difference {money_str(diff)}")
+    if abs(diff) > tolerance:
+        raise ActionError(f"The selected lines do not balance: {totals}. Nothing was matched.",
+                          f"Select lines whose totals agree, or allow a difference up to a tolerance (now "
+                          f"{money_str(tolerance)}: workbook setting {MATCH_TOLERANCE} or --tolerance) with a "
+                          f"write-off account.")
+    account = ctx.arg("write_off_account") or ctx.setting(WRITE_OFF_ACCOUNT)
+    if not account:
+        raise ActionError(f"The difference ({totals}) is within the tolerance, but no write-off account is set.",
+                          f"Give the GL account for write-offs (workbook setting {WRITE_OFF_ACCOUNT} or "
+                          f"--write-off-account).")
+    made = ctx.client.post(f"{base(state)}/matches", {**body, "allow_difference": True,
+                                                      "reason": f"{reason}; difference {money_str(diff)} "
+                                                                f"written off to {account}"})
+    dates = [ln.date for ln in (*bank, *gl)]
+    ctx.client.post(f"{base(state)}/transactions", {
+        "date": max(dates), "amount": diff, "gl_account": account, "kind": "custom",
+        "description": f"Write-off of the difference in match {made['key']}",
+        "bank_line_id": bank_ids[0] if bank_ids else "", "rule": "write-off"})
+    show(ctx)
+    ctx.say(f"Matched as {made['key']} within the tolerance ({totals}); a write-off of {money_str(diff)} to "
+            f"{account} was added to New Transactions. Post it with Post New Transactions.")
+
+
+@handler("unmatch_selected", options=("bank", "gl", "match", "reason"))
+def unmatch_selected(ctx: Context) -> None:
+    """Undo the matches of the selected lines (or selected rows of Matched); the lines become unmatched."""
+    state = current_state(ctx)
+    keys: list[str] = []
+    for m in selected(ctx, "Matched", "match", only_active=True):
+        if state.match(m) is None:
+            raise ActionError(f"Matched: no match {m} in this reconciliation.", "Press Refresh and select again.")
+        keys.append(m)
+    for sheet, option, side in (("Bank Statement", "bank", "bank"), ("GL Lines", "gl", "ledger")):
+        for ln in _members(state, side, selected(ctx, sheet, option, only_active=True)):
+            if ln.match is None:
+                raise ActionError(f"{sheet}: line {ln.line_id} is not matched.", "Select matched lines only.")
+            keys.append(ln.match)
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        raise ActionError("No matched lines are selected.", "Select rows on Matched, Bank Statement or GL Lines, "
+                                                            "then press Unmatch Selected (batch mode: --match, "
+                                                            "--bank or --gl).")
+    reason = ctx.arg("reason") or "unmatched by hand in Excel"
+    lines = 0
+    for key in keys:
+        done = ctx.client.post(f"{base(state)}/matches/{key}/undo", {"reason": reason})
+        lines += done["bank_lines"] + done["ledger_lines"]
+    show(ctx)
+    ctx.say(f"Unmatched {', '.join(keys)}: {lines} lines are open again (on Unmatched).")

@@ -1,0 +1,28 @@
+"""The options a handler takes in batch mode (`tieout run WORKBOOK --action NAME --option value`), as data:
+the CLI builds its parser from this table without importing the handlers. In Excel the same values come
+from the selection, a dialog or the sheets."""
+from __future__ import annotations
+
+OPTIONS: dict[str, str] = {
+    "file": "the bank file or filled GL template to import (in Excel: picked in a dialog)",
+    "format": "bank file format: auto (default), csv, xlsx, xls, pdf, bai2, mt940, camt053, ofx",
+    "account_name": "first import: name of the account to create on the server",
+    "currency": "first import: the currency when the bank file does not state one (e.g. USD)",
+    "cash_account": "the GL cash account being reconciled (first import; journal files use it)",
+    "period": "first import: the period, yyyy-mm (default: the month the statement or template ends)",
+    "bank": "bank line ids, comma-separated (in Excel: the rows selected on Bank Statement)",
+    "gl": "GL line ids, comma-separated (in Excel: the rows selected on GL Lines)",
+    "match": "match ids, comma-separated (in Excel: the rows selected on Matched)",
+    "tolerance": "Match Selected: the largest difference accepted with a write-off line (default: the "
+                 "workbook's MatchTolerance setting, else 0.00)",
+    "write_off_account": "Match Selected: GL account of the write-off line (default: the workbook's "
+                         "WriteOffAccount setting)",
+    "reason": "why: recorded with a manual match or an unmatch",
+    "date": "new transaction: date, yyyy-mm-dd (default: the selected bank line's, else the period end)",
+    "amount": "new transaction: amount, + into the bank account, - out (default: the selected bank line's)",
+    "gl_account": "new transaction: the GL account of the other side of the entry",
+    "description": "new transaction: description",
+    "bank_line": "new transaction: the bank line it accounts for (default: the selected bank line)",
+    "comment": "Reject (required), Approve, Revert: the review comment",
+    "out": "Report: the file to write (default: <workbook>-report.xlsx next to the workbook)",
+}

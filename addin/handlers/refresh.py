@@ -1,0 +1,34 @@
+"""Review group: Refresh. Sends the user's input to the server, re-reads everything, and writes every sheet.
+A submitted reconciliation's sheets must show exactly the server's data: when they do not (edited, or their
+protection lifted), Refresh says so, restores them, and reminds that the server's hash is the proof."""
+from __future__ import annotations
+
+from ...server.store.types import money_str
+from .. import locking, sheets
+from .common import current_state, show
+from .context import Context
+from .registry import handler
+
+
+def check_agreement(ctx: Context, state) -> list[str]:
+    if not locking.is_submitted(state.status):
+        return []
+    return locking.protection_problems(ctx.book, state.status) + sheets.disagreements(ctx.book, state)
+
+
+@handler("refresh")
+def refresh(ctx: Context) -> None:
+    """Read the latest status, figures and lines from the server into every sheet."""
+    state = current_state(ctx)
+    problems = check_agreement(ctx, state)
+    show(ctx, state)
+    if problems:
+        ctx.book.alert(
+            f"This workbook no longer matched the server's record of the {state.status} reconciliation:\n- "
+            + "\n- ".join(problems)
+            + "\n\nSheet protection is only a guard-rail; the server's record (hash "
+            f"{(state.rec.get('submitted_hash') or '')[:16]}...) is what counts. The sheets show the server's data "
+            "again.", "Tieout: workbook differs from the server")
+        ctx.messages.append(f"warning: {len(problems)} difference(s) between the workbook and the server: "
+                            + "; ".join(problems))
+    ctx.say(f"Refreshed: status {state.status}, difference {money_str(state.figure('difference'))}.")

@@ -1,0 +1,85 @@
+"""Review group: the workflow buttons. Each one asks the server (which checks roles, segregation of duties
+and, from Review on, the hash of the submitted data), then re-renders the sheets with the new stage's locks:
+Submit locks, Reject and Revert unlock, Approve locks for good."""
+from __future__ import annotations
+
+from ...server.store.types import money_str
+from ...server.workflow import IN_REVIEW, PENDING_APPROVAL
+from .. import sheets
+from .common import base, current_state, show
+from .context import ActionError, Context
+from .registry import handler
+
+
+def _act(ctx: Context, action: str, comment: str = ""):
+    rid = ctx.rec_id()
+    ctx.progress(f"Asking the server to {action} the reconciliation")
+    ctx.client.post(f"{base(rid)}/workflow/{action}", {"comment": comment})
+    return show(ctx)
+
+
+def _comment(ctx: Context, required: bool, prompt: str) -> str:
+    """The review comment: --comment, else Summary's Review comment cell, else a dialog (Excel)."""
+    given = ctx.arg("comment")
+    if given:
+        return given
+    if "Summary" in ctx.book.sheet_names():
+        cell = sheets.SUMMARY_CELLS["Review comment"]
+        typed = sheets.text(ctx.book.read_range("Summary", cell)[0][0])
+        if typed:
+            return typed
+    if required:
+        asked = ctx.book.ask_text(prompt, "Tieout")
+        if asked and asked.strip():
+            return asked.strip()
+        cell = sheets.SUMMARY_CELLS["Review comment"]
+        raise ActionError("A reason is needed to send the reconciliation back.",
+                          f"Type it in the Review comment cell (Summary!{cell}) and press the button again "
+                          f"(batch mode: --comment \"...\").")
+    return ""
+
+
+@handler("submit_for_review", options=("comment",))
+def submit_for_review(ctx: Context) -> None:
+    """Submit the reconciliation for review: the server stores the hash of its data and the workbook locks."""
+    state = current_state(ctx)
+    proposed = sorted(state.proposed_keys)
+    if proposed:
+        raise ActionError(f"{len(proposed)} proposed (green) auto-matches are not accepted yet: "
+                          f"{', '.join(proposed[:10])}{' ...' if len(proposed) > 10 else ''}.",
+                          "Review them on Unmatched: unmatch those you disagree with, then press Accept Matches.")
+    unposted = [t for t in state.txns if not state.posted(t)]
+    state = _act(ctx, "submit", _comment(ctx, False, ""))
+    ctx.say(f"Submitted for review: status {state.status}, difference {money_str(state.figure('difference'))}. "
+            f"The workbook is locked; the server keeps the hash {state.rec['submitted_hash'][:16]}... of the "
+            f"submitted data (the proof: sheet protection is only a guard-rail)."
+            + (f" Note: {len(unposted)} new transactions were not posted." if unposted else ""))
+
+
+@handler("approve", options=("comment",))
+def approve(ctx: Context) -> None:
+    """Sign off: a reviewer's approval (In Review -> Pending Approval), then the approver's (-> Approved)."""
+    status = current_state(ctx).status
+    action = {IN_REVIEW: "review", PENDING_APPROVAL: "approve"}.get(status)
+    if action is None:
+        raise ActionError(f"The reconciliation is {status}: there is nothing to approve.",
+                          "Approve works once it is submitted (In Review or Pending Approval).")
+    state = _act(ctx, action, _comment(ctx, False, ""))
+    who = state.rec["reviewed_by"] if action == "review" else state.rec["approved_by"]
+    ctx.say(f"{'Reviewed' if action == 'review' else 'Approved'} by {who}: status {state.status}.")
+
+
+@handler("reject", options=("comment",))
+def reject(ctx: Context) -> None:
+    """Send the reconciliation back to its preparer, with the reason."""
+    comment = _comment(ctx, True, "Why is the reconciliation sent back? (the preparer reads this)")
+    state = _act(ctx, "reject", comment)
+    ctx.say(f"Sent back to the preparer: status {state.status}. The sheets are editable again.")
+
+
+@handler("revert", options=("comment",), sync=False)
+def revert(ctx: Context) -> None:
+    """Take a submitted or approved reconciliation back to In Progress; the sheets show the server's data."""
+    state = _act(ctx, "revert", _comment(ctx, False, ""))
+    ctx.say(f"Reverted: status {state.status}. The sheets show the reconciliation as the server holds it and "
+            "are editable again.")

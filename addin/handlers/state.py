@@ -1,0 +1,171 @@
+"""The server's state of one reconciliation, read through the API into immutable records (Decimal money,
+real dates), so that rendering, comparing and posting never touch JSON."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from ..client import Client
+
+POSTED_SOURCE = "Tieout"  # GL lines created by posting a reconciliation's new transactions
+
+
+def posted_line_id(txn_id: int) -> str:
+    """The GL line a new transaction becomes when posted: one id per transaction, so posting is idempotent."""
+    return f"NT-{txn_id}"
+
+
+def _money(v) -> Decimal | None:
+    return None if v is None or v == "" else Decimal(str(v))
+
+
+def _date(v) -> dt.date | None:
+    return dt.date.fromisoformat(v[:10]) if v else None
+
+
+def match_number(key: str) -> int:
+    """M000012 -> 12 (keys are numbered in creation order per reconciliation)."""
+    digits = "".join(ch for ch in key if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+@dataclass(frozen=True)
+class Line:
+    side: str  # bank | ledger
+    line_id: str
+    date: dt.date
+    amount: Decimal
+    currency: str
+    reference: str
+    description: str
+    kind: str  # bank: transaction type; ledger: source
+    extra: str  # bank: check number; ledger: counterparty
+    match: str | None
+    owner: str
+    due_date: dt.date | None
+    item_status: str
+    notes: str
+    pending: bool = False
+
+    @property
+    def posted_here(self) -> bool:
+        return self.side == "ledger" and self.kind == POSTED_SOURCE and self.line_id.startswith("NT-")
+
+
+@dataclass(frozen=True)
+class MatchGroup:
+    key: str
+    kind: str  # auto | manual
+    rule: str
+    confidence: Decimal
+    reason: str
+    bank: tuple[str, ...]
+    ledger: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Txn:
+    id: int
+    date: dt.date
+    amount: Decimal
+    currency: str
+    gl_account: str
+    description: str
+    kind: str
+    bank_line_id: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class State:
+    rec: dict  # the server's description: status, balances, figures, sign-offs
+    account: dict
+    bank: tuple[Line, ...]
+    ledger: tuple[Line, ...]
+    matches: tuple[MatchGroup, ...]
+    txns: tuple[Txn, ...]
+    statements: tuple[dict, ...]
+    audit: tuple[dict, ...]
+    accepted_through: int = 0
+    cash_account: str = ""  # the GL cash account: the server account's, else the workbook's CashAccount
+
+    @property
+    def gl_balance(self) -> Decimal | None:
+        return _money(self.rec.get("gl_balance"))
+
+    @property
+    def id(self) -> int:
+        return self.rec["id"]
+
+    @property
+    def status(self) -> str:
+        return self.rec["status"]
+
+    @property
+    def period_end(self) -> dt.date:
+        return dt.date.fromisoformat(self.rec["period"]["end"])
+
+    def figure(self, name: str) -> Decimal | None:
+        return _money(self.rec["figures"].get(name))
+
+    def proposed(self, m: MatchGroup) -> bool:
+        """An auto-match the preparer has not accepted yet (shown green, outside the Matched sheet)."""
+        return m.kind == "auto" and match_number(m.key) > self.accepted_through
+
+    # Lookups are computed once per state (cached_property writes the instance's __dict__ directly, which a
+    # frozen dataclass allows): rendering asks them for every line.
+    @cached_property
+    def proposed_keys(self) -> frozenset[str]:
+        return frozenset(m.key for m in self.matches if self.proposed(m))
+
+    def line(self, side: str, line_id: str) -> Line | None:
+        return self._lines.get((side, line_id))
+
+    @cached_property
+    def _lines(self) -> dict:
+        return {(ln.side, ln.line_id): ln for ln in (*self.bank, *self.ledger)}
+
+    def match(self, key: str) -> MatchGroup | None:
+        return self._matches.get(key)
+
+    @cached_property
+    def _matches(self) -> dict:
+        return {m.key: m for m in self.matches}
+
+    @cached_property
+    def posted_ids(self) -> frozenset[str]:
+        return frozenset(ln.line_id for ln in self.ledger if ln.posted_here)
+
+    def posted(self, t: Txn) -> bool:
+        return posted_line_id(t.id) in self.posted_ids
+
+
+def _bank(d: dict) -> Line:
+    return Line("bank", d["line_id"], _date(d["date"]), _money(d["amount"]), d["currency"], d["reference"] or "",
+                d["description"] or "", d["type"] or "", d["check_number"] or "", d["match"], d["owner"] or "",
+                _date(d["due_date"]), d["status"] or "open", d["notes"] or "", bool(d["pending"]))
+
+
+def _ledger(d: dict) -> Line:
+    return Line("ledger", d["line_id"], _date(d["date"]), _money(d["amount"]), d["currency"], d["reference"] or "",
+                d["description"] or "", d["source"] or "", d["counterparty"] or "", d["match"], d["owner"] or "",
+                _date(d["due_date"]), d["status"] or "open", d["notes"] or "")
+
+
+def load_state(client: Client, rec_id: int, accepted_through: int = 0, cash_account: str = "") -> State:
+    base = f"/api/reconciliations/{rec_id}"
+    rec = client.get(base)
+    account = client.get(f"/api/accounts/{rec['account']['id']}")
+    matches = tuple(MatchGroup(m["key"], m["kind"], m["rule"], _money(m["confidence"]) or Decimal(0),
+                               m["reason"] or "", tuple(m["bank"]), tuple(m["ledger"]))
+                    for m in client.get(base + "/matches"))
+    txns = tuple(Txn(t["id"], _date(t["date"]), _money(t["amount"]), t["currency"], t["gl_account"] or "",
+                     t["description"] or "", t["kind"], t["bank_line_id"] or "", t["rule"] or "")
+                 for t in client.get(base + "/transactions"))
+    return State(rec, account, tuple(_bank(d) for d in client.get(base + "/bank-lines")),
+                 tuple(_ledger(d) for d in client.get(base + "/gl-lines")), matches, txns,
+                 tuple(client.get(base + "/statements")),
+                 tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), accepted_through,
+                 account.get("gl_account") or cash_account)

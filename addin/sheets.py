@@ -1,0 +1,474 @@
+"""The server's state as the eight sheets accountants read (rows in the columns of SHEETS), and the user's
+input read back from them: owner, due date, status and notes on Unmatched; date, amount, GL account,
+description and kind on New Transactions.
+
+Rendering is pure (state -> rows); `render` writes them through a workbook adapter, with status colours,
+drop-downs and the stage's locks. `disagreements` compares what locked sheets show with the server's data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl.utils import get_column_letter
+
+from ..excel_templates.reconciliation_workbook import SHEET_NAMES, SHEETS
+from ..excel_templates.sheet_writer import STATUS_COLOURS, Column
+from . import locking
+from .handlers.context import ActionError, parse_date, parse_money
+from .handlers.state import Line, State, Txn
+from .workbook import Choice, ColourRule, WorkbookAdapter
+
+ITEM_STATUSES = ("open", "investigating", "resolved")
+TXN_KINDS = ("custom", "liability", "cash entry")
+TO_POST, POSTED = "To post", "Posted"
+CREATED_HERE = "reconciliation"  # GL Lines' created_by for lines posted from New Transactions
+GREEN, AMBER, GREY, RED, YELLOW = "A9D08E", "F8CBAD", "D9D9D9", "FFC7CE", "FFF2CC"
+LINE_COLOURS = {"Proposed": GREEN, "Unmatched": AMBER, "Pending": GREY}
+TXN_COLOURS = {TO_POST: YELLOW, POSTED: GREEN}
+CHART_NAME = "TieoutChartOfAccounts"
+CHART_ROWS = 200
+
+# Summary: a block of labelled cells above the figures table.
+SUMMARY_LABELS = ("Account", "Currency", "Period", "Status", "Lines matched", "Match rate", "Sign-offs",
+                  "Submitted data hash", "Review comment", "Last comment", "Reconciliation")
+SUMMARY_CELLS = {label: f"B{row}" for row, label in enumerate(SUMMARY_LABELS, start=2)}
+SUMMARY_TABLE_ROW = len(SUMMARY_LABELS) + 3
+SUMMARY_FIGURES = 10  # rows of the figures table; the last one is the difference
+
+
+def columns(sheet: str) -> tuple[Column, ...]:
+    return SHEETS[sheet][1]
+
+
+def headers(sheet: str) -> tuple[str, ...]:
+    return tuple(c.header for c in columns(sheet))
+
+
+# ---------------------------------------------------------------------------------------------- rows
+def line_status(state: State, ln: Line) -> str:
+    if ln.pending:
+        return "Pending"
+    if ln.match is None:
+        return "Unmatched"
+    return "Proposed" if ln.match in state.proposed_keys else "Matched"
+
+
+def bank_rows(state: State) -> list[tuple]:
+    return [(b.line_id, b.date, b.amount, b.currency, b.reference, b.description, b.kind, b.extra,
+             line_status(state, b), b.match or "") for b in state.bank]
+
+
+def gl_rows(state: State) -> list[tuple]:
+    return [(g.line_id, g.date, g.amount, g.currency, g.reference, g.description, g.kind, g.extra,
+             line_status(state, g), g.match or "", CREATED_HERE if g.posted_here else "") for g in state.ledger]
+
+
+def matched_rows(state: State) -> list[tuple]:
+    """Accepted and hand-made matches, one row per line, with the evidence (rule, confidence, reason)."""
+    rows = []
+    for m in state.matches:
+        if state.proposed(m):
+            continue
+        members = [state.line("bank", i) for i in m.bank] + [state.line("ledger", i) for i in m.ledger]
+        members = [ln for ln in members if ln is not None]
+        diff = (sum((ln.amount for ln in members if ln.side == "bank"), Decimal(0))
+                - sum((ln.amount for ln in members if ln.side == "ledger"), Decimal(0)))
+        dates = [ln.date for ln in members]
+        days = (max(dates) - min(dates)).days if dates else 0
+        for ln in members:
+            rows.append((m.key, ln.side, ln.line_id, ln.date, ln.amount, ln.description, m.rule, m.confidence,
+                         diff, days, None, m.reason))
+    return rows
+
+
+def unmatched_rows(state: State) -> list[tuple]:
+    """Lines outside accepted matches: open items with their age and the preparer's notes; lines of a
+    proposed auto-match name it in `candidates` (and are coloured green)."""
+    end = state.period_end
+    rows = []
+    for ln in (*state.bank, *state.ledger):
+        if ln.pending or (ln.match is not None and ln.match not in state.proposed_keys):
+            continue
+        cand = ""
+        if ln.match is not None:
+            m = state.match(ln.match)
+            others = m.ledger if ln.side == "bank" else m.bank
+            cand = f"proposed {m.key}: {', '.join(others)}"
+        rows.append((ln.side, ln.line_id, ln.date, ln.amount, ln.description, (end - ln.date).days,
+                     ln.item_status, cand, ln.owner, ln.due_date, ln.notes))
+    return rows
+
+
+def txn_rows(state: State) -> list[tuple]:
+    return [(t.date, t.amount, t.currency, t.gl_account, t.description, t.kind, t.bank_line_id, t.rule,
+             POSTED if state.posted(t) else TO_POST, t.id) for t in state.txns]
+
+
+def audit_rows(state: State) -> list[tuple]:
+    out = []
+    for a in state.audit:
+        after = a.get("after")
+        detail = f"{a['entity']} {a['entity_id']}"
+        if after:
+            detail += ": " + json.dumps(after, separators=(",", ":"), default=str)[:400]
+        out.append((a["at"], a["actor"], a["action"], detail))
+    return out
+
+
+def _signed(lines: Sequence[Line]) -> tuple[Decimal, Decimal]:
+    """(sum of the positive, sum of the negative) amounts of unmatched, booked lines."""
+    amounts = [ln.amount for ln in lines if ln.match is None and not ln.pending]
+    return (sum((a for a in amounts if a > 0), Decimal(0)), sum((a for a in amounts if a < 0), Decimal(0)))
+
+
+def summary_rows(state: State) -> list[tuple]:
+    f = state.figure
+    dit, outstanding = _signed(state.ledger)
+    credits, debits = _signed(state.bank)
+    stmt, gl = f("statement_balance"), state.gl_balance
+    return [
+        ("Statement closing balance", stmt, "as printed by the bank" if stmt is not None else "import a bank file"),
+        ("Add: deposits in transit", dit, "GL receipts not yet on the statement"),
+        ("Less: outstanding payments", outstanding, "GL payments not yet presented"),
+        ("Adjusted bank balance", f("adjusted_bank"), ""),
+        ("GL balance", gl, f"GL account {state.cash_account or '(not set)'} at {state.period_end}"
+         if gl is not None else "import the GL template"),
+        ("Add: bank credits not in GL", credits, "interest, unrecorded receipts"),
+        ("Less: bank debits not in GL", debits, "fees, returned items, unrecorded payments"),
+        ("Differences inside matches", f("match_differences"), "e.g. fees deducted from wires"),
+        ("Adjusted GL balance", f("adjusted_gl"), ""),
+        ("Difference", f("difference") if f("difference") is not None else "n/a", "0.00 when reconciled"),
+    ]
+
+
+def match_rate(state: State) -> Decimal:
+    figs = state.rec["figures"]
+    total = figs["bank_lines"] + figs["gl_lines"]
+    done = figs["matched_bank_lines"] + figs["matched_gl_lines"]
+    return (Decimal(done) / total).quantize(Decimal("0.0001")) if total else Decimal(0)
+
+
+def summary_cells(state: State) -> dict[str, object]:
+    rec, figs = state.rec, state.rec["figures"]
+    period = rec["period"]
+    signoffs = "; ".join(f"{what} by {who}" for what, who in (("prepared", rec.get("prepared_by")),
+                                                                ("reviewed", rec.get("reviewed_by")),
+                                                                ("approved", rec.get("approved_by"))) if who)
+    if rec.get("approved_at"):
+        signoffs += f" at {rec['approved_at']}"
+    proposed = len(state.proposed_keys)
+    values = {
+        "Account": f"{state.account['name']} (bank account {state.account.get('bank_account') or 'not set'}, "
+                   f"GL account {state.cash_account or 'not set'})",
+        "Currency": state.account["currency"],
+        "Period": f"{period['name']} ({period['start']} to {period['end']})",
+        "Status": state.status,
+        "Lines matched": f"bank {figs['matched_bank_lines']}/{figs['bank_lines']}, GL {figs['matched_gl_lines']}/"
+                         f"{figs['gl_lines']}" + (f"; {proposed} proposed matches to accept" if proposed else ""),
+        "Match rate": f"{match_rate(state) * 100:.1f}%",
+        "Sign-offs": signoffs or "none yet",
+        "Submitted data hash": rec.get("submitted_hash") or "",
+        "Review comment": None,
+        "Last comment": rec.get("comment") or "",
+        "Reconciliation": f"#{state.id} on the Tieout server, last changed {rec.get('last_updated_at') or '-'}",
+    }
+    cells: dict[str, object] = {"A1": "Bank reconciliation"}
+    for label, ref in SUMMARY_CELLS.items():
+        cells["A" + ref[1:]] = label
+        cells[ref] = values[label]
+    return cells
+
+
+def sheet_rows(state: State) -> dict[str, list[tuple]]:
+    return {"Summary": summary_rows(state), "Bank Statement": bank_rows(state), "GL Lines": gl_rows(state),
+            "Matched": matched_rows(state), "Unmatched": unmatched_rows(state),
+            "New Transactions": txn_rows(state), "Audit": audit_rows(state)}
+
+
+# ---------------------------------------------------------------------------------------------- writing
+def _col(sheet: str, name: str) -> str:
+    return get_column_letter(headers(sheet).index(name) + 1)
+
+
+def _span(sheet: str, name: str, first: int, n: int) -> str:
+    letter = _col(sheet, name)
+    return f"{letter}{first + 1}:{letter}{first + max(n, 1)}"
+
+
+def _equal(ref: str, colours: dict[str, str]) -> list[ColourRule]:
+    return [ColourRule(ref, "equal", f'"{value}"', colour) for value, colour in colours.items()]
+
+
+def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout]:
+    """Writes every sheet from the server's state, then applies the stage's locks; returns the layouts."""
+    locking.release(book, SHEET_NAMES)
+    rows = sheet_rows(state)
+    layouts: dict[str, locking.TableLayout] = {}
+    for sheet in SHEET_NAMES:
+        if sheet == "Rules":
+            if "Rules" not in book.sheet_names():
+                write_rules(book, state)
+            elif not book.get_setting("ChartOfAccounts"):  # e.g. the demo workbook: rules, no chart yet
+                header = book.read_range("Rules", "A1:CZ1")[0]
+                used = max((i for i, v in enumerate(header, start=1) if v not in (None, "")), default=0)
+                write_chart(book, state, used + 2)
+            continue
+        table, cols = SHEETS[sheet]
+        first = SUMMARY_TABLE_ROW if sheet == "Summary" else 1
+        if sheet == "Summary":
+            book.write_table(sheet, table, cols, rows[sheet], first_row=first)
+            book.set_cells(sheet, summary_cells(state))
+        else:
+            book.write_table(sheet, table, cols, rows[sheet])
+        editable = None
+        if sheet == "New Transactions":
+            at = headers(sheet).index("status")
+            editable = tuple(i for i, r in enumerate(rows[sheet]) if r[at] == TO_POST)
+        layouts[sheet] = locking.TableLayout(first, headers(sheet), len(rows[sheet]), editable)
+    _decorate(book, state, {s: len(r) for s, r in rows.items()})
+    locking.apply(book, state.status, layouts, {"Summary": {locking.COMMENT_CELL: SUMMARY_CELLS["Review comment"]}})
+    return layouts
+
+
+def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
+    """Status colours (conditional, so they follow the values) and drop-downs."""
+    diff = f"B{SUMMARY_TABLE_ROW + SUMMARY_FIGURES}"
+    book.colour_rules("Summary", _equal(SUMMARY_CELLS["Status"], STATUS_COLOURS) + [
+        ColourRule(diff, "equal", "0", "C6EFCE"), ColourRule(diff, "notEqual", "0", RED)])
+    for sheet in ("Bank Statement", "GL Lines"):
+        book.colour_rules(sheet, _equal(_span(sheet, "status", 1, n[sheet]), LINE_COLOURS))
+    last = get_column_letter(len(headers("Unmatched")))
+    cand = _col("Unmatched", "candidates")
+    book.colour_rules("Unmatched", [ColourRule(f"A2:{last}{1 + max(n['Unmatched'], 1)}", "formula",
+                                               f'LEFT(${cand}2,8)="proposed"', GREEN)])
+    book.colour_rules("New Transactions", _equal(_span("New Transactions", "status", 1, n["New Transactions"]),
+                                                 TXN_COLOURS))
+    book.set_choices("Unmatched", [Choice(_span("Unmatched", "status", 1, n["Unmatched"]), ITEM_STATUSES,
+                                          prompt="open, investigating or resolved")])
+    k = n["New Transactions"]
+    book.set_choices("New Transactions", [
+        Choice(_span("New Transactions", "gl_account", 1, k), named=CHART_NAME,
+               prompt="An account from the chart of accounts on the Rules sheet (you can add to it there)."),
+        Choice(_span("New Transactions", "kind", 1, k), TXN_KINDS, prompt="custom, liability or cash entry")])
+
+
+def write_rules(book: WorkbookAdapter, state: State | None = None) -> str:
+    """The Rules sheet: the rule library (the built-in one the server's auto-match uses; the API takes no
+    rules yet, so edits here do not change the matching) and the chart of accounts the GL account drop-down
+    lists (a plain column the user extends; a workbook name points at it). Returns the chart's range."""
+    from ..server.matching import RULE_COLUMNS, default_rule_rows
+
+    rules = default_rule_rows()
+    cols = tuple(Column(k, width=max(12, min(40, len(k) + 4))) for k in RULE_COLUMNS)
+    book.write_table("Rules", SHEETS["Rules"][0], cols,
+                     [tuple(_rule_cell(r.get(k, "")) for k in RULE_COLUMNS) for r in rules])
+    return write_chart(book, state, len(cols) + 2)
+
+
+def write_chart(book: WorkbookAdapter, state: State | None, column: int) -> str:
+    """The chart of accounts list in `column` of the Rules sheet, started with the accounts the rule library
+    proposes and the cash account; the user adds the rest."""
+    from ..server.matching import default_rule_rows
+
+    letter = get_column_letter(column)
+    accounts = sorted({str(r.get(k)) for r in default_rule_rows() for k in ("gl_account", "fee_gl_account")
+                       if r.get(k)})
+    cash = state.cash_account if state else ""
+    if cash and cash not in accounts:
+        accounts.insert(0, cash)
+    cells: dict[str, object] = {f"{letter}1": "chart_of_accounts"}
+    cells.update({f"{letter}{i}": acc for i, acc in enumerate(accounts, start=2)})
+    book.set_cells("Rules", cells)
+    ref = f"{letter}2:{letter}{CHART_ROWS + 1}"
+    book.define_range(CHART_NAME, "Rules", ref)
+    book.set_setting("ChartOfAccounts", f"Rules!{ref}")
+    return ref
+
+
+def _rule_cell(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def chart_of_accounts(book: WorkbookAdapter) -> list[str]:
+    """The accounts on the Rules sheet's list ([] when the workbook has none)."""
+    where = book.get_setting("ChartOfAccounts")
+    if not where or "!" not in where:
+        return []
+    sheet, ref = where.split("!", 1)
+    if sheet not in book.sheet_names():
+        return []
+    return [text(v) for row in book.read_range(sheet, ref) for v in row if text(v)]
+
+
+# ---------------------------------------------------------------------------------------------- reading back
+def text(v) -> str:
+    """A cell as text: Excel hands numbers over as floats (a GL account 6100 arrives as 6100.0)."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()[:10]
+    return str(v).strip()
+
+
+@dataclass(frozen=True)
+class UnmatchedInput:
+    row: int  # the sheet row, for messages
+    side: str
+    line_id: str
+    owner: str
+    due_date: dt.date | None
+    status: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class TxnInput:
+    row: int
+    txn_id: int | None
+    date: dt.date
+    amount: Decimal
+    gl_account: str
+    description: str
+    kind: str
+    bank_line_id: str
+
+
+def _table(book: WorkbookAdapter, sheet: str) -> list[dict] | None:
+    return book.read_table(sheet) if sheet in book.sheet_names() else None
+
+
+def read_unmatched_inputs(book: WorkbookAdapter) -> list[UnmatchedInput]:
+    rows = _table(book, "Unmatched")
+    out, problems = [], []
+    for n, r in enumerate(rows or [], start=2):
+        if not text(r.get("line_id")):
+            continue
+        where = f"Unmatched row {n}"
+        status = text(r.get("status")).lower() or "open"
+        if status not in ITEM_STATUSES:
+            problems.append(f"{where}, field 'status': {status!r} is not one of {', '.join(ITEM_STATUSES)}")
+        due = None
+        if text(r.get("due_date")):
+            try:
+                due = parse_date(r.get("due_date"), f"{where}, field 'due_date'")
+            except ActionError as exc:
+                problems.append(exc.message)
+        out.append(UnmatchedInput(n, text(r.get("side")), text(r.get("line_id")), text(r.get("owner")), due,
+                                  status, text(r.get("notes"))))
+    if problems:
+        raise ActionError("; ".join(problems), "Correct those cells and press the button again.")
+    return out
+
+
+def read_txn_inputs(book: WorkbookAdapter) -> list[TxnInput]:
+    rows = _table(book, "New Transactions")
+    out, problems = [], []
+    for n, r in enumerate(rows or [], start=2):
+        if not any(text(r.get(k)) for k in ("date", "amount", "gl_account", "description", "txn_id")):
+            continue
+        where = f"New Transactions row {n}"
+        try:
+            txn_id = int(float(r["txn_id"])) if text(r.get("txn_id")) else None
+            date = parse_date(r.get("date"), f"{where}, field 'date'")
+            amount = parse_money(r.get("amount"), f"{where}, field 'amount'")
+        except (ActionError, ValueError) as exc:
+            problems.append(getattr(exc, "message", f"{where}, field 'txn_id': not a number"))
+            continue
+        kind = text(r.get("kind")).lower() or "custom"
+        if kind not in TXN_KINDS:
+            problems.append(f"{where}, field 'kind': {kind!r} is not one of {', '.join(TXN_KINDS)}")
+            continue
+        out.append(TxnInput(n, txn_id, date, amount, text(r.get("gl_account")), text(r.get("description")), kind,
+                            text(r.get("bank_line_id"))))
+    if problems:
+        raise ActionError("; ".join(problems), "Correct those cells and press the button again.")
+    return out
+
+
+def txn_changes(t: Txn, row: TxnInput) -> dict:
+    """What the user changed on a transaction's row (only the fields that differ)."""
+    out = {}
+    for name, old, new in (("date", t.date, row.date), ("amount", t.amount, row.amount),
+                           ("gl_account", t.gl_account, row.gl_account), ("description", t.description,
+                                                                          row.description),
+                           ("kind", t.kind, row.kind)):
+        if old != new:
+            out[name] = new
+    return out
+
+
+def annotation_changes(ln: Line, row: UnmatchedInput) -> dict:
+    out = {}
+    for name, old, new in (("owner", ln.owner, row.owner), ("due_date", ln.due_date, row.due_date),
+                           ("status", ln.item_status, row.status), ("notes", ln.notes, row.notes)):
+        if old != new:
+            out[name] = new
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- agreement
+CHECKED_FIELDS = {
+    "Bank Statement": ("line_id", ("date", "amount", "currency", "reference", "description", "match_id")),
+    "GL Lines": ("line_id", ("date", "amount", "currency", "reference", "description", "match_id")),
+    "Matched": (("match_id", "side", "line_id"), ("date", "amount", "rule")),
+    "New Transactions": ("txn_id", ("date", "amount", "gl_account", "description", "kind", "bank_line_id")),
+}
+
+
+def _norm(v):
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+        return Decimal(repr(v) if isinstance(v, float) else v).quantize(Decimal("0.0001"))
+    if isinstance(v, str) and v.strip() == "":
+        return None
+    return v.strip() if isinstance(v, str) else v
+
+
+def _key(row: dict, key) -> tuple:
+    names = key if isinstance(key, tuple) else (key,)
+    return tuple(text(row.get(k)) for k in names)
+
+
+def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] = locking.HASHED_SHEETS,
+                  limit: int = 12) -> list[str]:
+    """Where the workbook's sheets differ from the server's data (missing, extra or changed rows)."""
+    rows = sheet_rows(state)
+    out: list[str] = []
+    for sheet in sheets:
+        key, fields = CHECKED_FIELDS[sheet]
+        if sheet not in book.sheet_names():
+            out.append(f"sheet {sheet!r} is missing")
+            continue
+        names = headers(sheet)
+        expected = {_key(d, key): d for d in (dict(zip(names, r)) for r in rows[sheet])}
+        actual = {}
+        try:
+            table = book.read_table(sheet)
+        except Exception as exc:  # noqa: BLE001 - a table deleted or broken by hand is itself a disagreement
+            out.append(f"sheet {sheet!r}: its table cannot be read ({exc})")
+            continue
+        for d in table:
+            actual[_key(d, key)] = d
+        for k in expected.keys() - actual.keys():
+            out.append(f"{sheet}: {'/'.join(k)} is on the server but not on the sheet")
+        for k in actual.keys() - expected.keys():
+            out.append(f"{sheet}: {'/'.join(k)} is on the sheet but not on the server")
+        for k in sorted(expected.keys() & actual.keys()):
+            changed = [f"{f} {text(actual[k].get(f)) or '(blank)'} on the sheet, {text(expected[k].get(f)) or '(blank)'}"
+                       f" on the server" for f in fields if _norm(actual[k].get(f)) != _norm(expected[k].get(f))]
+            if changed:
+                out.append(f"{sheet}: {'/'.join(k)}: " + "; ".join(changed))
+        if len(out) >= limit:
+            return out[:limit] + ["..."]
+    return out

@@ -1,0 +1,142 @@
+"""Submit for Review, Approve (reviewer, then approver), Reject (with its comment), Revert, Refresh and
+Report: the workflow on the server, the locks on the workbook (protection flags, locked and unlocked cells,
+workbook structure), and Refresh noticing a locked sheet that no longer shows the server's data."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from test_addin_kit import live, month, ok, prepared, run, table  # noqa: F401 (fixtures)
+from tieout.excel_templates.reconciliation_workbook import SHEET_NAMES
+
+PREPARING_PROTECTED = {"Summary", "Matched", "Unmatched", "New Transactions", "Audit"}
+
+
+def protected(path) -> set[str]:
+    wb = load_workbook(path)
+    return {s for s in SHEET_NAMES if wb[s].protection.sheet}
+
+
+def structure_locked(path) -> bool:
+    wb = load_workbook(path)
+    return bool(wb.security and wb.security.lockStructure)
+
+
+def status(live, rec_id) -> dict:
+    return live.call("GET", f"/api/reconciliations/{rec_id}", user="alice")
+
+
+def test_submit_locks_the_workbook_and_refresh_flags_edits_to_locked_sheets(live, month, tmp_path):
+    path = tmp_path / "Rec.xlsx"
+    rec_id = prepared(live, month, path)
+    ok(live, path, "post_new_transactions")
+    assert protected(path) == PREPARING_PROTECTED and not structure_locked(path)
+    outcome, _ = ok(live, path, "submit_for_review")
+    rec = status(live, rec_id)
+    assert rec["status"] == "In Review" and len(rec["submitted_hash"]) == 64
+    assert rec["submitted_hash"][:16] in outcome.messages[0] and "guard-rail" in outcome.messages[0]
+    assert protected(path) == set(SHEET_NAMES) and structure_locked(path)
+    wb = load_workbook(path)
+    assert wb["Summary"]["B5"].value == "In Review"
+    assert wb["Summary"]["B9"].value == rec["submitted_hash"]
+    assert wb["Summary"]["B10"].protection.locked is False  # the reviewer's comment
+    assert wb["Summary"]["B11"].protection.locked is True
+    assert wb["Unmatched"]["I2"].protection.locked is False  # notes on open items are still taken
+    assert wb["New Transactions"]["D2"].protection.locked is True
+    assert wb["Bank Statement"]["C2"].protection.locked is True
+    outcome, _ = run(live, path, "new_transaction_custom")
+    assert outcome.exit_code == 2 and "In Review" in outcome.error
+
+    # someone lifts protection, changes an amount and deletes a match id: Refresh says so and restores them
+    wb = load_workbook(path)
+    bank = wb["Bank Statement"]
+    line_id, amount = bank["A3"].value, bank["C3"].value
+    bank["C3"] = amount + 100
+    wb["Matched"]["A2"] = None
+    bank.protection.sheet = False
+    wb.save(path)
+    outcome, book = ok(live, path, "refresh")
+    (alert,) = book.messages
+    assert "sheet 'Bank Statement' should be protected (In Review) but its protection was removed" in alert
+    assert f"Bank Statement: {line_id}: amount {amount + 100} on the sheet, {amount:.2f} on the server" in alert
+    assert "Matched: " in alert and "is on the server but not on the sheet" in alert
+    assert "the server's record (hash" in alert and outcome.messages[0].startswith("warning: ")
+    wb = load_workbook(path)
+    assert wb["Bank Statement"]["C3"].value == amount and wb["Bank Statement"].protection.sheet
+    outcome, book = ok(live, path, "refresh")
+    assert book.messages == [] and len(outcome.messages) == 1
+
+
+def test_reject_needs_a_comment_then_unlocks(live, month, tmp_path):
+    path = tmp_path / "Rec.xlsx"
+    rec_id = prepared(live, month, path)
+    ok(live, path, "submit_for_review")
+    outcome, _ = run(live, path, "reject", user="bob")
+    assert outcome.exit_code == 2 and "Review comment cell (Summary!B10)" in outcome.error
+    wb = load_workbook(path)
+    wb["Summary"]["B10"] = "Fee on line L2 belongs to October"  # the unlocked comment cell
+    wb.save(path)
+    outcome, _ = run(live, path, "reject", user="alice")
+    assert outcome.exit_code == 2 and "alice is not a reviewer" in outcome.error
+    assert "What to do: Ask an administrator to give you the role" in outcome.error
+    ok(live, path, "reject", user="bob")
+    rec = status(live, rec_id)
+    assert (rec["status"], rec["comment"]) == ("In Progress", "Fee on line L2 belongs to October")
+    wb = load_workbook(path)
+    assert wb["Summary"]["B11"].value == "Fee on line L2 belongs to October" and wb["Summary"]["B10"].value is None
+    assert protected(path) == PREPARING_PROTECTED and not structure_locked(path)
+
+
+def test_approve_twice_then_locked_for_good_and_revert_unlocks(live, month, tmp_path):
+    path = tmp_path / "Rec.xlsx"
+    rec_id = prepared(live, month, path)
+    ok(live, path, "post_new_transactions")
+    ok(live, path, "submit_for_review")
+    outcome, _ = ok(live, path, "approve", user="bob")
+    assert outcome.messages == ["Reviewed by bob: status Pending Approval."]
+    account_id = status(live, rec_id)["account"]["id"]
+    live.call("POST", f"/api/accounts/{account_id}/roles", {"user": "bob", "role": "approver"})
+    outcome, _ = run(live, path, "approve", user="bob")
+    assert outcome.exit_code == 2 and "reviewer and approver must be different people" in outcome.error
+    assert "What to do: A different person must approve" in outcome.error
+    outcome, _ = ok(live, path, "approve", user="carol")
+    assert outcome.messages == ["Approved by carol: status Approved."]
+    rec = status(live, rec_id)
+    assert rec["status"] == "Approved" and Decimal(rec["reconciled_balance"]) == month.data.bank_closing
+    wb = load_workbook(path)
+    assert wb["Summary"]["B5"].value == "Approved"
+    assert "reviewed by bob" in wb["Summary"]["B8"].value and "approved by carol" in wb["Summary"]["B8"].value
+    assert protected(path) == set(SHEET_NAMES) and structure_locked(path)
+    assert wb["Unmatched"]["I2"].protection.locked is True and wb["Summary"]["B10"].protection.locked is True
+    outcome, _ = run(live, path, "approve", user="carol")
+    assert outcome.exit_code == 2 and "there is nothing to approve" in outcome.error
+
+    outcome, _ = run(live, path, "revert", user="alice")
+    assert outcome.exit_code == 2 and "only the original approver (carol)" in outcome.error
+    ok(live, path, "revert", user="carol")
+    assert status(live, rec_id)["status"] == "In Progress"
+    assert protected(path) == PREPARING_PROTECTED and not structure_locked(path)
+    audit = [r["action"] for r in table(path, "Audit")]
+    for action in ("workflow.submit", "workflow.review", "workflow.approve", "workflow.revert"):
+        assert action in audit
+
+
+def test_report_writes_the_reviewers_workbook(live, month, tmp_path):
+    path = tmp_path / "Rec.xlsx"
+    rec_id = prepared(live, month, path)
+    ok(live, path, "submit_for_review")
+    outcome, _ = ok(live, path, "report")
+    report = tmp_path / "Rec-report.xlsx"
+    assert outcome.messages[0].startswith(f"Wrote the report {report}")
+    wb = load_workbook(report)
+    assert wb.sheetnames == ["Report", "Sign-offs", "Open items", "Matches by rule"]
+    figures = {r["Figure"]: r["Amount"] for r in table(report, "Report")}
+    rec = status(live, rec_id)
+    assert Decimal(repr(figures["Difference"])).quantize(Decimal("0.01")) == Decimal(rec["figures"]["difference"])
+    assert [r["action"] for r in table(report, "Sign-offs")] == ["start", "submit"]
+    assert len(table(report, "Open items")) == len(table(path, "Unmatched"))
+    rules = table(report, "Matches by rule")
+    assert sum(r["matches"] for r in rules) == rec["figures"]["matched_groups"]
+    outcome, _ = run(live, path, "report", out=tmp_path / "r.pdf")
+    assert outcome.exit_code == 2 and "as .xlsx" in outcome.error
