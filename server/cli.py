@@ -158,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return EXIT_INTERNAL
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
     except Exception:  # noqa: BLE001 - the CLI's last line of defence: say it is ours, not the user's
         traceback.print_exc()
         print("internal error: this is a bug in Tieout, not a problem with your file", file=sys.stderr)

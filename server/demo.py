@@ -96,6 +96,7 @@ def _print_figures(echo, out: Path, view: ReconciliationView, timings) -> None:
     echo(f"  unmatched bank lines   {f.unmatched_bank_lines:>8}")
     echo(f"  unmatched GL lines     {f.unmatched_ledger_lines:>8}")
     echo(f"  suggestions to review  {len(view.suggested):>8}")
+    echo(f"  new transactions       {len(view.proposed):>8}  (proposed for bank-only items and fees deducted)")
     echo(f"  statement balance      {f.statement_balance:>14,.2f} {cur}")
     echo(f"  GL balance             {f.gl_balance:>14,.2f} {cur}")
     echo(f"  adjusted bank balance  {f.adjusted_bank:>14,.2f} {cur}")

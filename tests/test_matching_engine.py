@@ -186,6 +186,17 @@ def test_returned_deposit_without_ledger_reversal_becomes_a_proposed_transaction
     assert group_of(r, "B1").ledger_ids == ("L1",)
 
 
+def test_remote_deposit_text_names_no_one_so_the_receipt_matches_before_its_return():
+    """Chase prints remote deposits as 'REMOTE ONLINE DEPOSIT # 1': banking words, no counterparty. The deposit
+    must match the GL receipt (not be paired away with its NSF return, leaving the receipt as in transit)."""
+    bank = [bank_line("B1", "2024-03-06", "909.83", "deposit", "REMOTE ONLINE DEPOSIT #          1"),
+            bank_line("B2", "2024-03-10", "-909.83", "return", "DEPOSITED ITEM RETURNED NSF")]
+    ledger = [ledger_line("L1", "2024-03-06", "909.83", "INV-4990", "Coho Winery", "Receipt Coho Winery")]
+    r = auto_match(bank, ledger)
+    assert group_of(r, "B1").ledger_ids == ("L1",)
+    assert group_of(r, "B2").rule == "returned_deposit_to_receivable"
+
+
 def test_deposit_and_its_return_with_no_ledger_line_cancel_out():
     bank = [bank_line("B3", "2024-03-02", "300.00", "deposit", "DEPOSIT"),
             bank_line("B4", "2024-03-05", "-300.00", "return", "RETURNED ITEM")]
