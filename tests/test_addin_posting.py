@@ -139,3 +139,31 @@ def test_posting_refuses_rows_without_account_or_amount(live, month, tmp_path):
     assert "row 3" not in outcome.error
     assert not list(tmp_path.glob("Rec-journal-*"))
     assert not [r for r in table(path, "GL Lines") if r["line_id"]]
+
+
+def test_a_failed_posting_posts_nothing_and_leaves_no_journal(live, month, tmp_path):
+    """One server change: when any step fails (here a transaction naming a bank line that does not exist),
+    no GL line, no balance move, no match and no journal file remain; fixed, it posts everything."""
+    path = tmp_path / "Rec.xlsx"
+    rec_id = prepared(live, month, path)
+    base = f"/api/reconciliations/{rec_id}"
+    account = load_state(live.client(), rec_id).txns[0].gl_account
+    ghost = live.call("POST", base + "/transactions", {"date": "2026-10-31", "amount": "-1.00",
+                                                       "gl_account": account, "bank_line_id": "GHOST"},
+                      user="alice")["id"]
+    state = load_state(live.client(), rec_id)
+    outcome, _ = run(live, path, "post_new_transactions")
+    assert outcome.exit_code != 0
+    assert f"transaction {ghost}, field 'bank_line_id': bank line 'GHOST' is not in this reconciliation" in (
+        outcome.error)
+    assert not list(tmp_path.glob("Rec-journal-*"))
+    after = load_state(live.client(), rec_id)
+    assert (after.ledger, after.matches, after.gl_balance) == (state.ledger, state.matches, state.gl_balance)
+    assert not [g for g in after.ledger if g.line_id.startswith("NT-")]
+
+    live.call("PUT", f"{base}/transactions/{ghost}", {"bank_line_id": ""}, user="alice")
+    outcome, _ = ok(live, path, "post_new_transactions")
+    n = len(state.txns)
+    assert f"Posted {n} new transactions" in outcome.messages[0]
+    assert f"{n - 1} matched to their bank lines" in outcome.messages[0]
+    assert load_state(live.client(), rec_id).gl_balance == state.gl_balance + sum(t.amount for t in state.txns)

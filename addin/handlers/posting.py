@@ -1,7 +1,8 @@
 """Post group: Post New Transactions. Each transaction not yet posted becomes a GL line (id NT-<id>, source
 Tieout: GL Lines shows it as created by the reconciliation), the GL balance moves by what was posted (the
 journal file brings the same entries into the ledger), and each posted line is matched to the bank line it
-accounts for. Posting twice posts nothing twice: a transaction whose GL line exists is skipped."""
+accounts for. The server does all of that in one change (POST .../transactions/post), so a failure leaves
+nothing half posted; posting twice posts nothing twice."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,7 +14,7 @@ from .common import base, current_state, show
 from .context import ActionError, Context
 from .journal import journal_lines, write_journal
 from .registry import handler
-from .state import POSTED_SOURCE, State, Txn, posted_line_id
+from .state import State, Txn
 
 
 def _check(ctx: Context, state: State, todo: list[Txn]) -> None:
@@ -31,33 +32,6 @@ def _check(ctx: Context, state: State, todo: list[Txn]) -> None:
     if problems:
         raise ActionError("Nothing was posted: " + "; ".join(problems) + ".",
                           "Fill in those cells (the GL account from the drop-down), then post again.")
-
-
-def _match_posted(ctx: Context, state: State, posted: list[Txn]) -> list[str]:
-    """Matches each posted line to its bank line: alone when the bank line is open and the amounts agree, or
-    into the bank line's match when the posted amount is exactly that match's difference (a deducted fee,
-    a write-off). Returns the match keys made."""
-    made = []
-    for t in posted:
-        bank = state.line("bank", t.bank_line_id) if t.bank_line_id else None
-        if bank is None:
-            continue
-        gl_id, why = posted_line_id(t.id), f"posted new transaction {posted_line_id(t.id)} ({t.kind})"
-        if bank.match is None:
-            if bank.amount == t.amount:
-                made.append(ctx.client.post(f"{base(state)}/matches", {
-                    "bank": [bank.line_id], "ledger": [gl_id], "reason": why})["key"])
-            continue
-        m = state.match(bank.match)
-        diff = (sum((state.line("bank", i).amount for i in m.bank), Decimal(0))
-                - sum((state.line("ledger", i).amount for i in m.ledger), Decimal(0)))
-        if diff != t.amount:
-            continue
-        ctx.client.post(f"{base(state)}/matches/{m.key}/undo", {"reason": f"re-matched with {gl_id}"})
-        made.append(ctx.client.post(f"{base(state)}/matches", {
-            "bank": list(m.bank), "ledger": [*m.ledger, gl_id], "reason": f"{m.reason}; {why}"})["key"])
-        state = current_state(ctx)
-    return made
 
 
 @handler("post_new_transactions", options=("cash_account",))
@@ -89,21 +63,27 @@ def post_new_transactions(ctx: Context) -> None:
                           f"{exc.strerror or exc}. Nothing was posted.",
                           "Save the workbook in a folder on this computer, then post again.") from None
     try:
-        ctx.client.post(f"{base(state)}/gl-lines", {"lines": [
-            {"line_id": posted_line_id(t.id), "date": t.date, "amount": t.amount, "currency": t.currency,
-             "reference": f"Tieout {t.kind} {t.id}", "description": t.description, "source": POSTED_SOURCE,
-             "counterparty": t.gl_account} for t in todo]})
+        # One server change posts, moves the GL balance and matches: all of it or nothing
+        done = ctx.client.post(f"{base(state)}/transactions/post", {"transaction_ids": [t.id for t in todo]})
     except Exception:
         csv_path.unlink(missing_ok=True)  # nothing was posted: no journal either
         xlsx_path.unlink(missing_ok=True)
         raise
-    total = sum((t.amount for t in todo), Decimal(0))
-    gl_balance = state.gl_balance
-    if gl_balance is not None:
-        ctx.client.put(f"{base(state)}/gl-balance", {"balance": gl_balance + total})
-    made = _match_posted(ctx, current_state(ctx), todo)
+    posted_ids = {p["id"] for p in done["posted"]}
+    if posted_ids != {t.id for t in todo}:  # someone posted some meanwhile: the journal holds only ours
+        csv_path.unlink(missing_ok=True)
+        xlsx_path.unlink(missing_ok=True)
+        todo = [t for t in todo if t.id in posted_ids]
+        if todo:
+            csv_path, xlsx_path = write_journal(ctx.book.path.parent, ctx.book.path.stem,
+                                                journal_lines(todo, cash, state.id))
+    total = Decimal(done["total"])
+    gl_balance = None if done["gl_balance"] is None else Decimal(done["gl_balance"])
     state = show(ctx)
+    if not todo:
+        ctx.say(f"Nothing to post: all {len(state.txns)} new transactions are already posted.")
+        return
     ctx.say(f"Posted {len(todo)} new transactions (total {money_str(total)}) to GL Lines"
-            + (f" and moved the GL balance to {money_str(gl_balance + total)}" if gl_balance is not None else "")
-            + f"; {len(made)} matched to their bank lines. Journal file: {csv_path.name} and {xlsx_path.name} "
-            f"(import it into your ledger). Difference now {money_str(state.figure('difference'))}.")
+            + (f" and moved the GL balance to {money_str(gl_balance)}" if gl_balance is not None else "")
+            + f"; {done['matched']} matched to their bank lines. Journal file: {csv_path.name} and "
+            f"{xlsx_path.name} (import it into your ledger). Difference now {money_str(state.figure('difference'))}.")

@@ -7,14 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from ...server.services.posting import POSTED_SOURCE, posted_line_id  # one definition: the server's
 from ..client import Client
-
-POSTED_SOURCE = "Tieout"  # GL lines created by posting a reconciliation's new transactions
-
-
-def posted_line_id(txn_id: int) -> str:
-    """The GL line a new transaction becomes when posted: one id per transaction, so posting is idempotent."""
-    return f"NT-{txn_id}"
 
 
 def _money(v) -> Decimal | None:

@@ -51,6 +51,9 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
                           "post": ("data", "Add a new transaction", "json", 201)},
     R + "/transactions/{txn_id}": {"put": ("data", "Edit a new transaction", "json", 200),
                                    "delete": ("data", "Delete a new transaction", None, 204)},
+    R + "/transactions/post": {"post": ("data", "Post the new transactions not yet posted (all, or "
+                                                "transaction_ids): GL lines, GL balance, matches, in one change",
+                                        "json", 200)},
     R + "/statements": {"get": ("statements", "Imported statements", None, 200),
                         "post": ("statements", "Upload a bank file (?format, ?background=1, ?wait=seconds)",
                                  "file", 201)},
@@ -80,8 +83,20 @@ _REF = {"type": ["integer", "null"]}
 _LIST = lambda name: {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}  # noqa: E731
 
 # Answers whose fields are described (path, method) -> schema name in SCHEMAS.
-RESPONSE_SCHEMAS = {(R + "/statements", "post"): "StatementImport", (R + "/statements", "get"): "StatementList"}
+RESPONSE_SCHEMAS = {(R + "/statements", "post"): "StatementImport", (R + "/statements", "get"): "StatementList",
+                    (R + "/transactions/post", "post"): "TransactionsPosted"}
 SCHEMAS = {
+    "PostedTransaction": _object({
+        "id": _INT, "line_id": {**_TEXT, "description": "the GL line made: NT-<id>"}, "date": _DAY,
+        "amount": _MONEY, "gl_account": _TEXT, "bank_line_id": _TEXT,
+        "match": {"type": ["string", "null"], "description": "the match key the line joined, if any"},
+        "replaced_match": {"type": ["string", "null"],
+                           "description": "the bank line's match undone to take the line in (a fee, a write-off)"}}),
+    "TransactionsPosted": _object({
+        "posted": _LIST("PostedTransaction"), "count": _INT, "total": _MONEY,
+        "matched": {**_INT, "description": "posted lines matched to their bank lines"},
+        "already_posted": {"type": "array", "items": _INT, "description": "asked for, posted before: skipped"},
+        "gl_balance": {**_MONEY, "description": "after posting (null when not set: then not moved)"}}),
     "ImportedStatement": _object({
         "statement": _INT, "account": _TEXT, "currency": _TEXT, "opening_balance": _MONEY,
         "closing_balance": _MONEY, "count": {**_INT, "description": "lines in the statement as the bank gave it"},

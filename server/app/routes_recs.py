@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from ..services import lines, recs, review, summary
+from ..services import lines, posting, recs, review, summary
 from ..workflow import Refusal
 from .http import body, ext, read, write
 
@@ -131,6 +131,11 @@ def transactions(rec_id: int):
 @bp.post("/<int:rec_id>/transactions")
 def add_transaction(rec_id: int):
     return jsonify(write(lines.add_transaction, rec_id, body())), 201
+
+
+@bp.post("/<int:rec_id>/transactions/post")
+def post_transactions(rec_id: int):
+    return jsonify(write(posting.post, rec_id, body()))
 
 
 @bp.put("/<int:rec_id>/transactions/<int:txn_id>")

@@ -205,6 +205,9 @@ class NewTransaction(Base):
     bank_line_id: Mapped[str] = mapped_column(String(120), default="")
     rule: Mapped[str] = mapped_column(String(80), default="")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Since migration 0003: set when the transaction was posted (its GL line NT-<id>), NULL until then.
+    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    posted_line_id: Mapped[str | None] = mapped_column(String(120))
 
 
 class Job(Base):
