@@ -213,3 +213,18 @@ def test_amounts_add_up_exactly(live, tmp_path):
     expected = Decimal("-37.66") + sum(amounts)
     assert Decimal(out["total"]) == expected and out["count"] == 4 + len(amounts)
     assert Decimal(alice.ok("GET", base)["gl_balance"]) == Decimal("1150.00") + expected
+
+
+def test_a_posted_transaction_can_no_longer_be_edited_or_deleted(live, tmp_path):
+    users, rid, ids = _rec(live, tmp_path)
+    alice = users["alice"]
+    base = f"/api/reconciliations/{rid}"
+    alice.ok("POST", base + "/transactions/post", {"transaction_ids": [ids["fee"]]})
+    before = _snapshot(alice, rid)
+    status, data = alice.put(f"{base}/transactions/{ids['fee']}", {"amount": "-30.00"})
+    assert status == 409 and data["error"]["code"] == "posted"
+    assert f"posted as GL line NT-{ids['fee']}" in data["error"]["message"]
+    status, data = alice.delete(f"{base}/transactions/{ids['fee']}")
+    assert status == 409 and data["error"]["code"] == "posted"
+    assert _snapshot(alice, rid) == before
+    alice.ok("PUT", f"{base}/transactions/{ids['accrual']}", {"amount": "12.35"})  # not posted: still editable

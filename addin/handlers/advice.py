@@ -26,6 +26,7 @@ ADVICE: dict[str, str] = {
     "already_undone": "Press Refresh: that match is already undone.",
     "amounts_differ": "Select lines whose totals agree, or give a tolerance and a write-off account.",
     "matched": "Unmatch the line first (Unmatch Selected), then change it.",
+    "posted": "The transaction is already posted to GL Lines. Add a correcting New Transaction instead.",
     "stale": "Lines changed while the auto-match ran. Press Auto-Match again.",
     "exists": "This account already has a reconciliation for the period; open its workbook, or choose "
               "another period.",

@@ -283,9 +283,17 @@ def _txn(ch: Change, rec_id: int, txn_id: int) -> NewTransaction:
     return t
 
 
+def _unposted(t: NewTransaction, doing: str) -> NewTransaction:
+    """A posted transaction is a GL line now: changing it here would leave the two telling different stories."""
+    if t.posted_at is not None:
+        raise Refusal("posted", f"transaction {t.id} is posted as GL line {t.posted_line_id}: it cannot be "
+                                f"{doing}; record a correcting new transaction instead")
+    return t
+
+
 def edit_transaction(ch: Change, rec_id: int, txn_id: int, data: dict) -> dict:
     rec = recs.for_change(ch, rec_id, "transactions")
-    t = _txn(ch, rec.id, txn_id)
+    t = _unposted(_txn(ch, rec.id, txn_id), "edited")
     before = txn_dict(t)
     for name, value in _txn_values(data, t.currency, partial=True).items():
         setattr(t, name, value)
@@ -296,7 +304,7 @@ def edit_transaction(ch: Change, rec_id: int, txn_id: int, data: dict) -> dict:
 
 def delete_transaction(ch: Change, rec_id: int, txn_id: int) -> None:
     rec = recs.for_change(ch, rec_id, "transactions")
-    t = _txn(ch, rec.id, txn_id)
+    t = _unposted(_txn(ch, rec.id, txn_id), "deleted")
     ch.audit("transaction.delete", "transaction", t.id, txn_dict(t), None, rec.id)
     ch.session.delete(t)
 
