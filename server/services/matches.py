@@ -16,6 +16,24 @@ from . import recs, values
 from .context import Change, bad_input, not_found, now
 
 
+def new_manual_match(ch: Change, rec, bank: list[BankLineRow], gl: list[GLLineRow], reason: str) -> str:
+    """Records a manual match of these lines (a user's, or a posted transaction's) and returns its key."""
+    key = _next_key(ch.session, rec.id)[0]
+    m = Match(reconciliation_id=rec.id, key=key, kind="manual", rule="manual", confidence=Decimal(1),
+              reason=reason, created_by=ch.actor.id)
+    ch.session.add(m)
+    ch.session.flush()
+    for b in bank:
+        b.match_id = m.id
+        ch.session.add(MatchItem(match_id=m.id, side="bank", bank_line_id=b.id))
+    for g in gl:
+        g.match_id = m.id
+        ch.session.add(MatchItem(match_id=m.id, side="ledger", gl_line_id=g.id))
+    rec.ever_matched = True
+    ch.session.flush()
+    return key
+
+
 def _next_key(session, rec_id: int, n: int = 1) -> list[str]:
     start = session.scalar(select(func.count()).where(Match.reconciliation_id == rec_id)) + 1
     return [f"M{i:06d}" for i in range(start, start + n)]
@@ -44,19 +62,7 @@ def manual_match(ch: Change, rec_id: int, data: dict) -> dict:
     if diff and data.get("allow_difference") is not True:
         raise Refusal("amounts_differ", f"the bank lines and ledger lines differ by {money_str(diff)}: "
                                         "send allow_difference=true to match them anyway", 400)
-    key = _next_key(ch.session, rec.id)[0]
-    m = Match(reconciliation_id=rec.id, key=key, kind="manual", rule="manual", confidence=Decimal(1),
-              reason=reason, created_by=ch.actor.id)
-    ch.session.add(m)
-    ch.session.flush()
-    for b in bank:
-        b.match_id = m.id
-        ch.session.add(MatchItem(match_id=m.id, side="bank", bank_line_id=b.id))
-    for g in gl:
-        g.match_id = m.id
-        ch.session.add(MatchItem(match_id=m.id, side="ledger", gl_line_id=g.id))
-    rec.ever_matched = True
-    ch.session.flush()
+    key = new_manual_match(ch, rec, bank, gl, reason)
     out = {"key": key, "bank": sorted(bank_ids), "ledger": sorted(gl_ids), "rule": "manual", "reason": reason,
            "amount_difference": money_str(diff)}
     ch.audit("match.manual", "match", key, None, out, rec.id)

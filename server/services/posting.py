@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..store.models import BankLineRow, GLLineRow, Match, MatchItem, NewTransaction, Reconciliation
+from ..store.models import BankLineRow, GLLineRow, Match, NewTransaction, Reconciliation
 from ..store.types import money_str
 from . import recs
 from .context import Change, bad_input, not_found, now
-from .matches import _next_key
+from .matches import new_manual_match
 
 POSTED_SOURCE = "Tieout"  # the GL lines a reconciliation creates (the add-in shows them as such)
 
@@ -50,23 +50,6 @@ def _check(todo: list[NewTransaction]) -> None:
         raise bad_input("nothing was posted: " + "; ".join(problems))
 
 
-def _new_match(ch: Change, rec: Reconciliation, bank: list[BankLineRow], gl: list[GLLineRow], reason: str) -> str:
-    key = _next_key(ch.session, rec.id)[0]
-    m = Match(reconciliation_id=rec.id, key=key, kind="manual", rule="manual", confidence=Decimal(1),
-              reason=reason, created_by=ch.actor.id)
-    ch.session.add(m)
-    ch.session.flush()
-    for b in bank:
-        b.match_id = m.id
-        ch.session.add(MatchItem(match_id=m.id, side="bank", bank_line_id=b.id))
-    for g in gl:
-        g.match_id = m.id
-        ch.session.add(MatchItem(match_id=m.id, side="ledger", gl_line_id=g.id))
-    rec.ever_matched = True
-    ch.session.flush()
-    return key
-
-
 def match_posted(ch: Change, rec: Reconciliation, t: NewTransaction, line: GLLineRow) -> dict | None:
     """Matches a posted line to its bank line: alone when the bank line is open and the amounts agree, or
     into the bank line's match (undone and made again with the line) when the posted amount is exactly that
@@ -82,7 +65,7 @@ def match_posted(ch: Change, rec: Reconciliation, t: NewTransaction, line: GLLin
     if bank.match_id is None:
         if bank.amount != t.amount:
             return None
-        return {"key": _new_match(ch, rec, [bank], [line], why), "replaces": None}
+        return {"key": new_manual_match(ch, rec, [bank], [line], why), "replaces": None}
     old = ch.session.get(Match, bank.match_id)
     b_rows = list(ch.session.scalars(select(BankLineRow).where(BankLineRow.match_id == old.id)))
     g_rows = list(ch.session.scalars(select(GLLineRow).where(GLLineRow.match_id == old.id)))
@@ -93,7 +76,7 @@ def match_posted(ch: Change, rec: Reconciliation, t: NewTransaction, line: GLLin
     for row in (*b_rows, *g_rows):
         row.match_id = None
     ch.session.flush()
-    key = _new_match(ch, rec, b_rows, [*g_rows, line], f"{old.reason}; {why}")
+    key = new_manual_match(ch, rec, b_rows, [*g_rows, line], f"{old.reason}; {why}")
     return {"key": key, "replaces": old.key}
 
 
