@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,43 +19,49 @@ def _fmt_amount(value: Decimal) -> str:
     return format(value, "f")
 
 
-def write_bank_lines(path: str | Path, lines: Iterable[BankLine]) -> int:
-    """Write canonical bank lines; returns the count written."""
+def write_csv(path: str | Path, header: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    """Write a UTF-8 CSV with its header row; returns the number of data rows written."""
     n = 0
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(BANK_COLUMNS)
-        for ln in lines:
-            w.writerow((ln.line_id, ln.date.isoformat(), _fmt_amount(ln.amount), ln.currency, ln.reference,
-                        ln.description, ln.type, ln.check_number))
-            n += 1
+        w.writerow(header)
+        for n, row in enumerate(rows, start=1):
+            w.writerow(row)
     return n
+
+
+def write_bank_lines(path: str | Path, lines: Iterable[BankLine]) -> int:
+    """Write canonical bank lines; returns the count written."""
+    return write_csv(path, BANK_COLUMNS, (
+        (ln.line_id, ln.date.isoformat(), _fmt_amount(ln.amount), ln.currency, ln.reference, ln.description,
+         ln.type, ln.check_number) for ln in lines))
 
 
 def write_ledger_lines(path: str | Path, lines: Iterable[LedgerLine]) -> int:
-    n = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(LEDGER_COLUMNS)
-        for ln in lines:
-            w.writerow((ln.line_id, ln.date.isoformat(), _fmt_amount(ln.amount), ln.currency, ln.reference,
-                        ln.description, ln.source, ln.counterparty))
-            n += 1
-    return n
+    return write_csv(path, LEDGER_COLUMNS, (
+        (ln.line_id, ln.date.isoformat(), _fmt_amount(ln.amount), ln.currency, ln.reference, ln.description,
+         ln.source, ln.counterparty) for ln in lines))
 
 
-def write_matches(path: str | Path, groups: Iterable[MatchGroup]) -> int:
-    """One row per line placed in a match group (DESIGN.md). Returns the number of groups."""
-    n = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(MATCH_COLUMNS)
+def write_match_groups(path: str | Path, groups: Iterable[MatchGroup], header: tuple[str, ...] = MATCH_COLUMNS,
+                       extra: Callable[[MatchGroup], tuple] = lambda g: ()) -> int:
+    """One row per line placed in a group (DESIGN.md's matches file; `extra` adds columns after those).
+    Returns the number of groups."""
+    groups = list(groups)
+
+    def rows():
         for g in groups:
             for side, ids in (("bank", g.bank_ids), ("ledger", g.ledger_ids)):
                 for line_id in ids:
-                    w.writerow((g.match_id, side, line_id, g.rule, _fmt_amount(g.confidence)))
-            n += 1
-    return n
+                    yield (g.match_id, side, line_id, g.rule, _fmt_amount(g.confidence), *extra(g))
+
+    write_csv(path, header, rows())
+    return len(groups)
+
+
+def write_matches(path: str | Path, groups: Iterable[MatchGroup]) -> int:
+    """The matches CSV of DESIGN.md. Returns the number of groups."""
+    return write_match_groups(path, groups)
 
 
 def _read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:

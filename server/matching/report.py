@@ -6,10 +6,10 @@ line in doubt (rank 1 = most plausible).
 """
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..canonical import write_csv, write_match_groups
 from ..records import MATCH_COLUMNS, MatchGroup, ProposedTransaction
 
 SUGGESTION_COLUMNS = MATCH_COLUMNS + ("reason",)
@@ -23,25 +23,11 @@ def suggestions_path(out: str | Path) -> Path:
 
 
 def write_suggestions(path: str | Path, groups: Iterable[MatchGroup]) -> int:
-    n = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(SUGGESTION_COLUMNS)
-        for g in groups:
-            for side, ids in (("bank", g.bank_ids), ("ledger", g.ledger_ids)):
-                for line_id in ids:
-                    w.writerow((g.match_id, side, line_id, g.rule, format(g.confidence, "f"), g.reason))
-            n += 1
-    return n
+    return write_match_groups(path, groups, SUGGESTION_COLUMNS, lambda g: (g.reason,))
 
 
 def write_proposals(path: str | Path, proposals: Iterable[ProposedTransaction]) -> int:
-    n = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(PROPOSAL_COLUMNS)
-        for p in proposals:
-            w.writerow((p.date.isoformat(), format(p.amount, "f"), p.currency, p.gl_account, p.description, p.kind,
-                        p.bank_line_id, p.rule))
-            n += 1
-    return n
+    return write_csv(path, PROPOSAL_COLUMNS, (
+        (p.date.isoformat(), format(p.amount, "f"), p.currency, p.gl_account, p.description, p.kind,
+         p.bank_line_id, p.rule) for p in proposals))
+
