@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,25 +50,19 @@ class Live:
 
 @pytest.fixture
 def live(tmp_path, monkeypatch):
-    from tieout.server.app.serve import make_server, stop
+    from tieout.server.app.serve import running
 
     home = tmp_path / "home"
     monkeypatch.setenv("TIEOUT_HOME", str(home))
-    server, app = make_server("127.0.0.1", 0, {"LOCAL_USER": "owner", "MODE": "team"}, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.effective_port}"
-    monkeypatch.setenv("TIEOUT_URL", base)
-    tokens = {"owner": app.extensions["tieout"].token}
-    made = Live(base, app, tokens, [])
-    for user in USERS:
-        tokens[user] = made.call("POST", "/api/users", {"name": user})["token"]
-    yield made
-    for c in made.clients:
-        c.close()  # waitress waits for kept-alive connections before it stops
-    stop(server)
-    thread.join(10)
-    app.extensions["tieout"].close()
+    with running({"LOCAL_USER": "owner", "MODE": "team"}) as (base, app):
+        monkeypatch.setenv("TIEOUT_URL", base)
+        tokens = {"owner": app.extensions["tieout"].token}
+        made = Live(base, app, tokens, [])
+        for user in USERS:
+            tokens[user] = made.call("POST", "/api/users", {"name": user})["token"]
+        yield made
+        for c in made.clients:
+            c.close()  # waitress waits for kept-alive connections before it stops
 
 
 @dataclass

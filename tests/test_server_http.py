@@ -17,17 +17,12 @@ from test_server_kit import Api, bank_file, free_port, install_test_importer, st
 @pytest.fixture
 def live(tmp_path, monkeypatch):
     """The real server (waitress) in a thread on a free loopback port; yields (base_url, app)."""
-    from tieout.server.app.serve import make_server, stop
+    from tieout.server.app.serve import running
 
     monkeypatch.setenv("TIEOUT_HOME", str(tmp_path / "home"))
     install_test_importer()
-    server, app = make_server("127.0.0.1", 0, {"LOCAL_USER": "owner", "MODE": "team"}, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", app
-    stop(server)
-    thread.join(10)
-    app.extensions["tieout"].close()
+    with running({"LOCAL_USER": "owner", "MODE": "team"}, threads=8) as (base, app):
+        yield base, app
 
 
 def test_reconciliation_end_to_end_over_http(live, tmp_path):
@@ -200,3 +195,20 @@ def test_tieout_serve_stops_cleanly_on_sigterm(tmp_path):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 0
     assert (home / "tieout.db").exists() and (home / "token").stat().st_mode & 0o777 == 0o600
+
+
+def test_stopping_a_server_whose_loop_already_closed_it_raises_nothing(tmp_path, monkeypatch):
+    """waitress closes the server (and its wake-up pipe) itself when a handler raises; stopping it afterwards
+    must not fail on the closed pipe, and must leave no worker thread behind."""
+    from tieout.server.app.serve import make_server, stop
+
+    monkeypatch.setenv("TIEOUT_HOME", str(tmp_path / "home"))
+    server, app = make_server("127.0.0.1", 0, {"LOCAL_USER": "owner"}, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    server.trigger.pull_trigger(server.close)  # as waitress's own handle_error would
+    thread.join(10)
+    assert not thread.is_alive() and server.trigger._closed
+    stop(server, thread)
+    assert server.task_dispatcher.threads == set()
+    app.extensions["tieout"].close()

@@ -3,7 +3,6 @@ GL lines, GL balance, posted marks and matches made in one change with one audit
 nothing twice; a failure at any step leaves the reconciliation exactly as it was."""
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -19,19 +18,15 @@ GL = [("G1", "2026-01-05", "100.00"), ("G3", "2026-01-11", "1000.00"), ("G4", "2
 @pytest.fixture
 def live(tmp_path, monkeypatch, db_url):  # noqa: F811 (the kit's fixture)
     """The real server (waitress) in a thread, on a free loopback port, over the parametrized database."""
-    from tieout.server.app.serve import make_server, stop
+    from tieout.server.app.serve import running
 
     monkeypatch.setenv("TIEOUT_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("TIEOUT_DATABASE_URL", raising=False)
     install_test_importer()
-    server, app = make_server("127.0.0.1", 0, {"LOCAL_USER": "owner", "MODE": "team", "DATABASE_URL": db_url},
-                              threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield Api(f"http://127.0.0.1:{server.effective_port}", app.extensions["tieout"].token)
-    stop(server)
-    thread.join(10)
-    app.extensions["tieout"].close()
+    with running({"LOCAL_USER": "owner", "MODE": "team", "DATABASE_URL": db_url}) as (base, app):
+        api = Api(base, app.extensions["tieout"].token)
+        yield api
+        api.session.close()  # waitress's loop ends once no kept-alive connection is left open
 
 
 def _rec(owner: Api, tmp_path) -> tuple[dict[str, Api], int, dict]:

@@ -22,20 +22,14 @@ JAN_B = [("X1", "2026-01-12", "-80.25", "check 1001"), ("X2", "2026-01-14", "500
 @pytest.fixture
 def live(home, db_url):
     """The real server (waitress) in a thread on a free loopback port, team mode, on each backend."""
-    from tieout.server.app.serve import make_server, stop
+    from tieout.server.app.serve import running
 
     install_test_importer()
-    server, app = make_server("127.0.0.1", 0, {"LOCAL_USER": "owner", "MODE": "team", "DATABASE_URL": db_url},
-                              threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    clients: list[Api] = []
-    yield f"http://127.0.0.1:{server.effective_port}", app, clients
-    for api in clients:  # waitress's loop ends once no kept-alive connection is left open
-        api.session.close()
-    stop(server)
-    thread.join(10)
-    app.extensions["tieout"].close()
+    with running({"LOCAL_USER": "owner", "MODE": "team", "DATABASE_URL": db_url}) as (base, app):
+        clients: list[Api] = []
+        yield base, app, clients
+        for api in clients:  # waitress's loop ends once no kept-alive connection is left open
+            api.session.close()
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ import ipaddress
 import logging
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from waitress.server import create_server
 
@@ -36,9 +38,44 @@ def make_server(host: str = "127.0.0.1", port: int = 8765, config: dict | None =
     return server, app
 
 
-def stop(server) -> None:
-    """Stop a server running in another thread: the close runs inside waitress's own loop."""
-    server.trigger.pull_trigger(server.close)
+def stop(server, thread: threading.Thread | None = None, timeout: float = 10.0) -> None:
+    """Stop a server running in `thread`: the close runs inside waitress's own loop, then its workers end.
+
+    Safe when the loop has already ended or closed the server itself (waitress closes a dispatcher whose
+    handler raised, trigger included): pulling a closed trigger would raise EBADF, so the server is then
+    closed from here instead, and why is logged."""
+    trigger = server.trigger
+    if (thread is None or thread.is_alive()) and not trigger._closed:
+        try:
+            trigger.pull_trigger(server.close)
+        except OSError as exc:
+            log.warning("the server's wake-up pipe is gone (%s); closing it from this thread", exc)
+    if thread is not None:
+        thread.join(timeout)
+        if thread.is_alive():
+            log.warning("the server loop did not end within %g s (a client kept its connection open)", timeout)
+    if thread is not None and not thread.is_alive():  # closing twice is harmless in waitress
+        try:
+            server.close()
+        except OSError as exc:
+            log.warning("closing the server after its loop ended: %s", exc)
+    server.task_dispatcher.shutdown(timeout=timeout)
+
+
+@contextmanager
+def running(config: dict | None = None, threads: int = 4, host: str = "127.0.0.1",
+            port: int = 0) -> Iterator[tuple[str, object]]:
+    """The server in a background thread for as long as the block runs: yields (base URL, app).
+
+    For tests, benchmarks and embedding; `serve` is the command's foreground loop."""
+    server, app = make_server(host, port, config, threads=threads)
+    thread = threading.Thread(target=server.run, name="tieout-server-loop", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.effective_port}", app
+    finally:
+        stop(server, thread)
+        app.extensions["tieout"].close()
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, config: dict | None = None) -> None:

@@ -8,7 +8,6 @@ import datetime as dt
 import os
 import random
 import tempfile
-import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -45,47 +44,41 @@ def run() -> None:
     from tieout.addin.client import Client
     from tieout.addin.xlsx_workbook import XlsxWorkbook
     from tieout.excel_templates.gl_template import fill_gl_template
-    from tieout.server.app.serve import make_server, stop
+    from tieout.server.app.serve import running
     from tieout.server.sample_data import write_chase_csv
 
     for n in SIZES:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             os.environ["TIEOUT_HOME"] = str(tmp / "home")
-            server, app = make_server("127.0.0.1", 0, {"LOCAL_USER": "bench"}, threads=4)
-            thread = threading.Thread(target=server.run, daemon=True)
-            thread.start()
-            client = Client(f"http://127.0.0.1:{server.effective_port}", token=app.extensions["tieout"].token,
-                            autostart=False)
-            month = synthetic_month(n)
-            bank = write_chase_csv(month, tmp / "bank.csv")
-            gl = fill_gl_template(None, tmp / "gl.xlsx", month.gl_balance(), month.ledger_lines())
-            path = tmp / "Rec.xlsx"
-            new_workbook(path)
-            steps = [("import_bank_file", {"file": str(bank), "account_name": "Bench"}),
-                     ("import_gl_template", {"file": str(gl)}), ("auto_match", {}), ("accept_matches", {}),
-                     ("post_new_transactions", {}), ("refresh", {}), ("submit_for_review", {}), ("refresh", {})]
-            print(f"N = {n} bank lines, {len(month.ledger_lines())} GL lines (seed {SEED})")
-            for name, args in steps:
-                t0 = time.perf_counter()
-                book = XlsxWorkbook(path, echo=lambda text: None)
-                t1 = time.perf_counter()
-                outcome = run_handler(name, book, args, client)
-                t2 = time.perf_counter()
-                book.save()
-                t3 = time.perf_counter()
-                if not outcome.ok:
-                    raise RuntimeError(f"{name}: {outcome.error}")
-                print(f"  {name:<24} open {t1 - t0:6.2f} s  handler {t2 - t1:6.2f} s  save {t3 - t2:6.2f} s", flush=True)
-            rec = client.get(f"/api/reconciliations/{book.get_setting('ReconciliationId')}")
-            f = rec["figures"]
-            print(f"  workbook {path.stat().st_size / 1e6:.1f} MB; matched bank {f['matched_bank_lines']}/"
-                  f"{f['bank_lines']}, GL {f['matched_gl_lines']}/{f['gl_lines']}; difference {f['difference']}; "
-                  f"status {rec['status']}", flush=True)
-            client.close()
-            stop(server)
-            thread.join(30)
-            app.extensions["tieout"].close()
+            with running({"LOCAL_USER": "bench"}) as (base, app):
+                client = Client(base, token=app.extensions["tieout"].token, autostart=False)
+                month = synthetic_month(n)
+                bank = write_chase_csv(month, tmp / "bank.csv")
+                gl = fill_gl_template(None, tmp / "gl.xlsx", month.gl_balance(), month.ledger_lines())
+                path = tmp / "Rec.xlsx"
+                new_workbook(path)
+                steps = [("import_bank_file", {"file": str(bank), "account_name": "Bench"}),
+                         ("import_gl_template", {"file": str(gl)}), ("auto_match", {}), ("accept_matches", {}),
+                         ("post_new_transactions", {}), ("refresh", {}), ("submit_for_review", {}), ("refresh", {})]
+                print(f"N = {n} bank lines, {len(month.ledger_lines())} GL lines (seed {SEED})")
+                for name, args in steps:
+                    t0 = time.perf_counter()
+                    book = XlsxWorkbook(path, echo=lambda text: None)
+                    t1 = time.perf_counter()
+                    outcome = run_handler(name, book, args, client)
+                    t2 = time.perf_counter()
+                    book.save()
+                    t3 = time.perf_counter()
+                    if not outcome.ok:
+                        raise RuntimeError(f"{name}: {outcome.error}")
+                    print(f"  {name:<24} open {t1 - t0:6.2f} s  handler {t2 - t1:6.2f} s  save {t3 - t2:6.2f} s", flush=True)
+                rec = client.get(f"/api/reconciliations/{book.get_setting('ReconciliationId')}")
+                f = rec["figures"]
+                print(f"  workbook {path.stat().st_size / 1e6:.1f} MB; matched bank {f['matched_bank_lines']}/"
+                      f"{f['bank_lines']}, GL {f['matched_gl_lines']}/{f['gl_lines']}; difference {f['difference']}; "
+                      f"status {rec['status']}", flush=True)
+                client.close()
 
 
 if __name__ == "__main__":
