@@ -69,6 +69,7 @@ def test_roles_are_checked(people):
     owner, u, acc = people
     rid = new_rec(u["alice"], acc)
     prepare(u["alice"], rid)
+    owner.ok("POST", f"/api/accounts/{acc}/roles", {"user": "dave", "role": "approver"})
     status, data = act(u["dave"], rid, "submit")
     assert status == 403 and "dave is not a preparer" in data["error"]["message"]
     act(u["alice"], rid, "submit")
@@ -215,3 +216,30 @@ def test_transition_table_is_total(status, action):
         assert status not in t.sources or exc.code in ("forbidden", "segregation_of_duties")
     else:
         assert status in t.sources and got.target == t.target
+
+
+def test_a_user_without_a_role_on_the_account_sees_nothing_of_it(people):
+    """Reads are limited too: dave holds no role on the account, so its reconciliation, lines, jobs and audit
+    rows are refused and the listings leave it out; once granted a role he sees it. The owner (admin) sees all."""
+    owner, u, acc = people
+    alice, dave = u["alice"], u["dave"]
+    rid = new_rec(alice, acc)
+    prepare(alice, rid)
+    for path in (f"/api/reconciliations/{rid}", f"/api/reconciliations/{rid}/gl-lines",
+                 f"/api/reconciliations/{rid}/matches", f"/api/reconciliations/{rid}/jobs",
+                 f"/api/accounts/{acc}", f"/api/accounts/{acc}/roles", f"/api/audit?reconciliation_id={rid}"):
+        status, data = dave.call("GET", path)
+        assert status == 403 and data["error"]["code"] == "forbidden", (path, status, data)
+        assert f"dave holds no role on account {acc}" in data["error"]["message"]
+    status, data = dave.call("PUT", f"/api/reconciliations/{rid}/gl-balance", {"balance": "1.00"})
+    assert status == 403
+    assert alice.ok("GET", f"/api/reconciliations/{rid}")["gl_balance"] == "100.00"  # unchanged
+    assert dave.ok("GET", "/api/accounts") == [] and dave.ok("GET", "/api/reconciliations") == []
+    status, data = dave.call("GET", "/api/audit")
+    assert status == 403 and "only an administrator" in data["error"]["message"]
+    assert [r["id"] for r in alice.ok("GET", "/api/reconciliations")] == [rid]
+    assert len(owner.ok("GET", "/api/audit")) > 0
+    owner.ok("POST", f"/api/accounts/{acc}/roles", {"user": "dave", "role": "reviewer"})
+    assert dave.ok("GET", f"/api/reconciliations/{rid}")["id"] == rid
+    assert [a["id"] for a in dave.ok("GET", "/api/accounts")] == [acc]
+    assert dave.call("GET", "/api/reconciliations/999999")[0] == 404  # unknown ids: 404 as before

@@ -13,7 +13,7 @@ from ..services import users
 from ..services.context import Actor
 from ..store import Store, database_url, open_store
 from . import config as config_mod
-from . import errors, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
+from . import access, errors, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
 
 
 @dataclass
@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         ext.scheduler.start()
     app.extensions["tieout"] = ext
     app.before_request(security.check_request)
+    app.before_request(access.check_access)  # after: it needs the authenticated user
     errors.register(app)
     for bp in (routes_meta.bp, routes_accounts.bp, routes_recs.bp, routes_work.bp, openapi.bp):
         app.register_blueprint(bp)

@@ -1,11 +1,12 @@
 """Accounts, roles on them, and their auto-reconciliation schedule."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, g, jsonify
 from sqlalchemy import select
 
 from ..services import accounts
 from ..store.models import Schedule
+from .access import visible_accounts
 from .http import body, read, write
 
 bp = Blueprint("accounts", __name__, url_prefix="/api/accounts")
@@ -13,7 +14,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/api/accounts")
 
 @bp.get("")
 def list_accounts():
-    return jsonify(read(accounts.list_accounts))
+    return jsonify(read(lambda s: accounts.list_accounts(s, visible_accounts(s, g.actor))))
 
 
 @bp.post("")

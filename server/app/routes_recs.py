@@ -5,6 +5,7 @@ from flask import Blueprint, g, jsonify, request
 
 from ..services import lines, posting, recs, review, summary
 from ..workflow import Refusal
+from .access import visible_accounts
 from .http import body, ext, read, write
 
 bp = Blueprint("reconciliations", __name__, url_prefix="/api/reconciliations")
@@ -21,7 +22,8 @@ def _exists(session, rec_id: int):
 
 @bp.get("")
 def list_recs():
-    return jsonify(read(lambda s: summary.list_recs(s, request.args.get("account_id", type=int))))
+    account = request.args.get("account_id", type=int)
+    return jsonify(read(lambda s: summary.list_recs(s, account, visible_accounts(s, g.actor))))
 
 
 @bp.post("")

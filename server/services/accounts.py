@@ -98,5 +98,9 @@ def schedule_dict(s: Schedule | None) -> dict | None:
             "last_run_at": iso(s.last_run_at)}
 
 
-def list_accounts(session) -> list[dict]:
-    return [account_dict(a) for a in session.scalars(select(Account).order_by(Account.id))]
+def list_accounts(session, only: set[int] | None = None) -> list[dict]:
+    """Every account, or those whose ids are in `only` (what a user may see)."""
+    stmt = select(Account).order_by(Account.id)
+    if only is not None:
+        stmt = stmt.where(Account.id.in_(only))
+    return [account_dict(a) for a in session.scalars(stmt)]

@@ -106,10 +106,13 @@ def describe(session, rec: Reconciliation) -> dict:
     }
 
 
-def list_recs(session, account_id: int | None = None) -> list[dict]:
+def list_recs(session, account_id: int | None = None, only: set[int] | None = None) -> list[dict]:
+    """The reconciliations (of one account), limited to the accounts in `only` when given."""
     stmt = select(Reconciliation).order_by(Reconciliation.id)
     if account_id is not None:
         stmt = stmt.where(Reconciliation.account_id == account_id)
+    if only is not None:
+        stmt = stmt.where(Reconciliation.account_id.in_(only))
     out = []
     for rec in session.scalars(stmt):
         acc, period = session.get(Account, rec.account_id), session.get(Period, rec.period_id)
