@@ -44,14 +44,15 @@ def write_ledger_lines(path: str | Path, lines: Iterable[LedgerLine]) -> int:
 
 
 def write_match_groups(path: str | Path, groups: Iterable[MatchGroup], header: tuple[str, ...] = MATCH_COLUMNS,
-                       extra: Callable[[MatchGroup], tuple] = lambda g: ()) -> int:
-    """One row per line placed in a group (DESIGN.md's matches file; `extra` adds columns after those).
-    Returns the number of groups."""
+                       extra: Callable[[MatchGroup], tuple] = lambda g: (),
+                       sides: tuple[str, str] = ("bank", "ledger")) -> int:
+    """One row per line placed in a group (DESIGN.md's matches file; `extra` adds columns after those;
+    `sides` names the two sides, e.g. left/right for two ledgers). Returns the number of groups."""
     groups = list(groups)
 
     def rows():
         for g in groups:
-            for side, ids in (("bank", g.bank_ids), ("ledger", g.ledger_ids)):
+            for side, ids in zip(sides, (g.bank_ids, g.ledger_ids)):
                 for line_id in ids:
                     yield (g.match_id, side, line_id, g.rule, _fmt_amount(g.confidence), *extra(g))
 

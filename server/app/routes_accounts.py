@@ -31,6 +31,11 @@ def get_account(account_id: int):
     return jsonify(read(one))
 
 
+@bp.put("/<int:account_id>")
+def update_account(account_id: int):
+    return jsonify(write(accounts.update_account, account_id, body()))
+
+
 @bp.get("/<int:account_id>/roles")
 def list_roles(account_id: int):
     return jsonify(read(lambda s: (accounts.get_account(s, account_id), accounts.roles_of_account(s, account_id))[1]))

@@ -5,8 +5,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from ..store.models import Account, Role, Schedule, User
-from ..workflow import ROLES, Refusal
+from ..store.models import Account, Reconciliation, Role, Schedule, User
+from ..workflow import EDITABLE, ROLES, Refusal
 from . import values
 from .context import Change, bad_input, not_found, now
 
@@ -20,9 +20,7 @@ def account_dict(a: Account) -> dict:
 
 def create_account(ch: Change, data: dict) -> dict:
     name = values.text(data, "name", required=True, max_len=200)
-    currency = values.text(data, "currency", required=True, max_len=3).upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise bad_input(f"field 'currency': not an ISO 4217 code: {currency!r}")
+    currency = _currency(data)
     acc = Account(name=name, gl_account=values.text(data, "gl_account", max_len=100),
                   bank_account=values.text(data, "bank_account", max_len=100), currency=currency,
                   kind=values.choice(data, "kind", KINDS, "Bank"))
@@ -35,6 +33,56 @@ def create_account(ch: Change, data: dict) -> dict:
     ch.session.add(Role(account_id=acc.id, user_id=ch.actor.id, role="preparer"))
     ch.audit("role.grant", "account", acc.id, None, {"user": ch.actor.name, "role": "preparer"})
     return account_dict(acc)
+
+
+def _currency(data: dict) -> str:
+    currency = values.text(data, "currency", required=True, max_len=3).upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise bad_input(f"field 'currency': not an ISO 4217 code: {currency!r}")
+    return currency
+
+
+def update_account(ch: Change, account_id: int, data: dict) -> dict:
+    """Change an account's details (only the fields sent). What reconciliations already rest on is protected:
+    currency and kind are fixed once the account has a reconciliation, and the GL and bank account numbers
+    cannot change while one is submitted (its sign-off is about those accounts)."""
+    acc = get_account(ch.session, account_id)
+    if not ch.actor.is_admin and "preparer" not in roles_on(ch.session, account_id, ch.actor.id):
+        raise Refusal("forbidden", f"{ch.actor.name} is not a preparer of this account", 403)
+    unknown = sorted(set(data) - {"name", "gl_account", "bank_account", "currency", "kind"})
+    if unknown:
+        raise bad_input(f"field '{unknown[0]}': not a field of an account (name, gl_account, bank_account, "
+                        "currency, kind)")
+    before = account_dict(acc)
+    after = dict(before)
+    if "name" in data:
+        after["name"] = values.text(data, "name", required=True, max_len=200)
+    for field in ("gl_account", "bank_account"):
+        if field in data:
+            after[field] = values.text(data, field, max_len=100)
+    if "currency" in data:
+        after["currency"] = _currency(data)
+    if "kind" in data:
+        after["kind"] = values.choice(data, "kind", KINDS)
+    statuses = list(ch.session.scalars(select(Reconciliation.status).where(Reconciliation.account_id == acc.id)))
+    for field in ("currency", "kind"):
+        if after[field] != before[field] and statuses:
+            raise Refusal("account_in_use", f"field '{field}': the account has {len(statuses)} reconciliation(s), "
+                                            f"so its {field} cannot change; create a new account instead", 409)
+    submitted = [s for s in statuses if s not in EDITABLE]
+    for field in ("gl_account", "bank_account"):
+        if after[field] != before[field] and submitted:
+            raise Refusal("account_in_use", f"field '{field}': a reconciliation of this account is {submitted[0]}; "
+                                            "revert it to In Progress first", 409)
+    if after["name"] != before["name"] and ch.session.scalar(select(Account).where(Account.name == after["name"])):
+        raise bad_input(f"field 'name': an account named {after['name']!r} already exists")
+    if after == before:
+        return before
+    for field in ("name", "gl_account", "bank_account", "currency", "kind"):
+        setattr(acc, field, after[field])
+    ch.session.flush()
+    ch.audit("account.update", "account", acc.id, before, after)
+    return after
 
 
 def get_account(session, account_id: int) -> Account:
