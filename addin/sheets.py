@@ -1,6 +1,6 @@
 """The server's state as the eight sheets accountants read (rows in the columns of SHEETS), and the user's
 input read back from them: owner, due date, status and notes on Unmatched; date, amount, GL account,
-description and kind on New Transactions.
+description and kind on New Transactions; the rule library on Rules (what Auto-Match sends the server).
 
 Rendering is pure (state -> rows); `render` writes them through a workbook adapter, with status colours,
 drop-downs and the stage's locks. `disagreements` compares what locked sheets show with the server's data.
@@ -257,9 +257,10 @@ def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
 
 
 def write_rules(book: WorkbookAdapter, state: State | None = None) -> str:
-    """The Rules sheet: the rule library (the built-in one the server's auto-match uses; the API takes no
-    rules yet, so edits here do not change the matching) and the chart of accounts the GL account drop-down
-    lists (a plain column the user extends; a workbook name points at it). Returns the chart's range."""
+    """The Rules sheet: the rule library, started as the built-in one (Auto-Match sends the table's rows, so
+    edits here change what the server matches; an emptied table means the built-in library), and the chart
+    of accounts the GL account drop-down lists (a plain column the user extends; a workbook name points at
+    it). Returns the chart's range."""
     from ..server.matching import RULE_COLUMNS, default_rule_rows
 
     rules = default_rule_rows()
@@ -295,6 +296,26 @@ def _rule_cell(value):
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return value
+
+
+def rule_rows(book: WorkbookAdapter) -> list[dict]:
+    """The Rules table's rows as the server takes them (one dict per rule keyed by column; numbers Excel
+    holds as floats sent as exact text, dates as ISO); [] when there is no Rules sheet or its table is empty.
+    Blank rows are left out by the adapters, so the server's row numbers count filled rows from row 2."""
+    if "Rules" not in book.sheet_names():
+        return []
+    return [{str(k): _rule_value(v) for k, v in row.items() if k not in (None, "", "None")}
+            for row in book.read_table("Rules")]
+
+
+def _rule_value(v):
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)  # the shortest decimal that round-trips
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return text(v)
 
 
 def chart_of_accounts(book: WorkbookAdapter) -> list[str]:

@@ -44,11 +44,12 @@ def _run_import(store, actor: Actor, job: Job, params: dict, progress) -> dict:
 def _run_auto_match(store, actor: Actor, job: Job, params: dict, progress) -> dict:
     progress(5, "loading unmatched lines")
     t0 = time.perf_counter()
-    result = matches.compute_auto(store, job.reconciliation_id, progress)
+    rules, rule_set = matches.job_rules(params)
+    result = matches.compute_auto(store, job.reconciliation_id, progress, rules)
     t1 = time.perf_counter()
     progress(70, f"{len(result.matched)} groups found")
     with change(store, actor) as ch:
-        out = matches.store_auto(ch, job.reconciliation_id, result, progress)
+        out = matches.store_auto(ch, job.reconciliation_id, result, progress, rule_set)
     return {**out, "seconds": {"load_and_match": round(t1 - t0, 3), "store": round(time.perf_counter() - t1, 3)}}
 
 
@@ -93,7 +94,10 @@ class JobRunner:
                       created_by=actor.id, rerun_of=rerun_of)
             ch.session.add(job)
             ch.session.flush()
-            ch.audit(f"job.{kind}.queued", "job", job.id, None, {"rerun_of": rerun_of}, rec_id)
+            # An auto-match's audit row names the rule set it will run (source, SHA-256, count).
+            ch.audit(f"job.{kind}.queued", "job", job.id, None,
+                     {"rerun_of": rerun_of, **({"rule_set": params["rule_set"]} if "rule_set" in params else {})},
+                     rec_id)
             out = job_dict(job)
         self._done[out["id"]] = threading.Event()
         self._pool.submit(self._run, out["id"])

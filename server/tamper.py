@@ -1,4 +1,5 @@
-"""Tamper evidence: a SHA-256 of a canonical form of a reconciliation's data, taken at Submit.
+"""Tamper evidence: a SHA-256 of a canonical form of a reconciliation's data, taken at Submit. A match's
+form includes who accepted it (the preparer's review of an auto-match is part of what is signed off).
 
 Review, Approve and Reject recompute it. When it differs they refuse and name what changed (section, line,
 field, old -> new) by comparing with the canonical form stored at Submit; the stored form is itself checked
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from .audit import canonical_json
 from .store.models import (BankLineRow, GLLineRow, ManualItem, Match, MatchItem, NewTransaction, Reconciliation,
-                           StatementRow)
+                           StatementRow, User)
 from .store.types import money_str
 
 SECTIONS = ("balances", "statements", "bank_lines", "gl_lines", "matches", "transactions", "manual_items")
@@ -49,9 +50,10 @@ def snapshot(session, rec: Reconciliation) -> dict:
             else:
                 members[it.match_id]["ledger"].append(gl_ids.get(it.gl_line_id))
     matches = {}
+    users = dict(session.execute(select(User.id, User.name)).all())
     for m in session.scalars(select(Match).where(Match.reconciliation_id == rid, Match.undone_at.is_(None))):
         matches[m.key] = {"rule": m.rule, "kind": m.kind, "bank": sorted(members[m.id]["bank"]),
-                          "ledger": sorted(members[m.id]["ledger"])}
+                          "ledger": sorted(members[m.id]["ledger"]), "accepted_by": users.get(m.accepted_by)}
     statements = {str(s.id): {"fingerprint": s.fingerprint, "opening_balance": money_str(s.opening_balance),
                               "closing_balance": money_str(s.closing_balance), "currency": s.currency}
                   for s in session.scalars(select(StatementRow).where(StatementRow.reconciliation_id == rid))}
@@ -93,10 +95,17 @@ def differences(old: dict, new: dict, limit: int = 20) -> list[str]:
 def check(session, rec: Reconciliation) -> list[str]:
     """[] when the data still has the hash stored at Submit, else what changed."""
     current = snapshot(session, rec)
-    if digest(current) == rec.submitted_hash:
+    if digest(current) == rec.submitted_hash or digest(_without_acceptance(current)) == rec.submitted_hash:
         return []
     stored = json.loads(rec.submitted_snapshot or "{}")
     if digest(stored) != rec.submitted_hash:
         return ["the data differs from what was submitted, and the stored copy of the submitted data was "
                 "altered too, so the changed lines cannot be named"]
     return differences(stored, current) or ["the data differs from what was submitted"]
+
+
+def _without_acceptance(snap: dict) -> dict:
+    """The form hashed before matches recorded who accepted them (migration 0004): a reconciliation submitted
+    then still verifies; one submitted since always carries acceptance, so this form cannot match its hash."""
+    return {**snap, "matches": {k: {f: v for f, v in m.items() if f != "accepted_by"}
+                                for k, m in snap["matches"].items()}}

@@ -42,7 +42,12 @@ def test_auto_match_proposes_green_matches_and_accept_moves_them_to_matched(live
 
     outcome, _ = ok(live, path, "accept_matches")
     assert outcome.messages[0].startswith(f"Accepted {len(auto)} matches")
-    assert XlsxWorkbook(path).get_setting("AcceptedThrough") == str(max(int(m.key[1:]) for m in auto))
+    # acceptance is the server's: who and when, on every auto-match; the workbook keeps no setting of it
+    served = live.call("GET", f"/api/reconciliations/{rec_id}/matches", user="alice")
+    assert {m["key"] for m in served if m["kind"] == "auto"} == {m.key for m in auto}
+    assert {(m["state"], m["accepted_by"]) for m in served} == {("accepted", "alice")}
+    assert all(m["accepted_at"] for m in served)
+    assert XlsxWorkbook(path).get_setting("AcceptedThrough") is None
     matched = table(path, "Matched")
     assert len(matched) == sum(len(m.bank) + len(m.ledger) for m in auto)
     assert not [r for r in table(path, "Unmatched") if (r["candidates"] or "").startswith("proposed ")]
@@ -57,6 +62,35 @@ def test_auto_match_proposes_green_matches_and_accept_moves_them_to_matched(live
     assert {r["status"] for r in table(path, "Bank Statement")} <= {"Matched", "Unmatched"}
     again, _ = ok(live, path, "accept_matches")
     assert again.messages == ["There are no proposed matches to accept."]
+
+
+def test_acceptance_is_the_servers_and_the_old_workbook_setting_is_ignored(live, month, tmp_path):
+    path, rec_id = imported(live, month, tmp_path)
+    ok(live, path, "auto_match")
+    keys = sorted(m["key"] for m in live.call("GET", f"/api/reconciliations/{rec_id}/matches", user="alice"))
+    # a workbook from before acceptance was the server's says it accepted every match: not believed
+    book = XlsxWorkbook(path)
+    book.set_setting("AcceptedThrough", str(10**6))
+    book.save()
+    ok(live, path, "refresh")
+    assert table(path, "Matched") == []
+    # accepted elsewhere (another workbook, another client): this workbook shows it after a refresh
+    live.call("POST", f"/api/reconciliations/{rec_id}/matches/accept", {"keys": [keys[0]]}, user="alice")
+    ok(live, path, "refresh")
+    assert {r["match_id"] for r in table(path, "Matched")} == {keys[0]}
+    bank = {r["line_id"]: r["status"] for r in table(path, "Bank Statement")}
+    assert {bank[i] for i in state_bank(live, rec_id, keys[0])} == {"Matched"}
+    assert {bank[i] for k in keys[1:] for i in state_bank(live, rec_id, k)} == {"Proposed"}
+    outcome, _ = ok(live, path, "accept_matches")
+    assert outcome.messages[0].startswith(f"Accepted {len(keys) - 1} matches")
+    audit = [r for r in live.call("GET", f"/api/audit?reconciliation_id={rec_id}", user="alice")
+             if r["action"] == "match.accept"]
+    assert [r["after"]["matches"] for r in audit] == [[keys[0]], keys[1:]]
+
+
+def state_bank(live, rec_id, key) -> list[str]:
+    (m,) = [m for m in load_state(live.client(), rec_id).matches if m.key == key]
+    return list(m.bank)
 
 
 def test_submit_is_refused_while_green_matches_wait(live, month, tmp_path):

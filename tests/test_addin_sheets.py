@@ -25,13 +25,14 @@ def line(side, line_id, day, amount, match=None, pending=False, source=""):
                 match, "", None, "open", "", pending)
 
 
-def make_state(status="In Progress", accepted=0) -> State:
+def make_state(status="In Progress", accepted=False) -> State:
     bank = (line("bank", "B1", 3, "100.00", "M000001"), line("bank", "B2", 30, "-5.00"),
             line("bank", "B3", 31, "7.00", pending=True), line("bank", "B4", 10, "995.00", "M000002"))
     ledger = (line("ledger", "G1", 2, "100.00", "M000001"), line("ledger", "G2", 8, "1000.00", "M000002"),
               line("ledger", "G3", 29, "50.00"), line("ledger", "NT-1", 30, "-5.00", source="Tieout"))
-    matches = (MatchGroup("M000001", "auto", "exact_amount", D("0.95"), "same amount", ("B1",), ("G1",)),
-               MatchGroup("M000002", "manual", "manual", D(1), "wire less fee", ("B4",), ("G2",)))
+    matches = (MatchGroup("M000001", "auto", "exact_amount", D("0.95"), "same amount", ("B1",), ("G1",),
+                          "accepted" if accepted else "proposed"),
+               MatchGroup("M000002", "manual", "manual", D(1), "wire less fee", ("B4",), ("G2",), "accepted"))
     txns = (Txn(1, dt.date(2026, 10, 30), D("-5.00"), "USD", "6100 Bank charges", "fee", "cash entry", "B2", ""),
             Txn(2, dt.date(2026, 10, 31), D("-1.00"), "USD", "", "draft", "custom", "", ""))
     rec = {"id": 7, "status": status, "period": {"name": "2026-10", "start": "2026-10-01", "end": "2026-10-31"},
@@ -42,7 +43,7 @@ def make_state(status="In Progress", accepted=0) -> State:
                        "difference": "5.00", "match_differences": "-5.00", "bank_lines": 3, "gl_lines": 4,
                        "matched_bank_lines": 2, "matched_gl_lines": 2}}
     account = {"id": 1, "name": "Ops", "currency": "USD", "bank_account": "", "gl_account": "1010"}
-    return State(rec, account, bank, ledger, matches, txns, (), (), accepted, "1010")
+    return State(rec, account, bank, ledger, matches, txns, (), (), "1010")
 
 
 def test_line_status_and_proposed_matches_stay_off_matched():
@@ -56,7 +57,7 @@ def test_line_status_and_proposed_matches_stay_off_matched():
     matched = sheets.matched_rows(state)
     assert [(r[0], r[1], r[2], r[8], r[9]) for r in matched] == [("M000002", "bank", "B4", D("-5.00"), 2),
                                                                  ("M000002", "ledger", "G2", D("-5.00"), 2)]
-    accepted = make_state(accepted=1)
+    accepted = make_state(accepted=True)
     assert {r[0] for r in sheets.matched_rows(accepted)} == {"M000001", "M000002"}
     assert [r[1] for r in sheets.unmatched_rows(accepted)] == ["B2", "G3", "NT-1"]
     assert [r[8] for r in sheets.txn_rows(state)] == ["Posted", "To post"]  # NT-1 is transaction 1's GL line

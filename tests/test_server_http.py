@@ -51,6 +51,8 @@ def test_reconciliation_end_to_end_over_http(live, tmp_path):
     fig = summary["figures"]
     assert fig["matched_bank_lines"] + len(alice.ok("GET", f"/api/reconciliations/{rid}/unmatched")["bank"]) == 200
     assert Decimal(fig["difference"]) == 0
+    accepted = alice.ok("POST", f"/api/reconciliations/{rid}/matches/accept", {})  # submit needs them accepted
+    assert accepted["count"] == fig["matched_groups"]
     for api, action in ((alice, "submit"), (u["bob"], "review"), (u["carol"], "approve")):
         api.ok("POST", f"/api/reconciliations/{rid}/workflow/{action}", {})
     assert alice.ok("GET", f"/api/reconciliations/{rid}")["status"] == "Approved"

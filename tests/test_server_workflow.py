@@ -116,6 +116,7 @@ LOCKED_CALLS = [
     ("POST", "/matches", {"bank": [], "ledger": ["G1"], "reason": "x", "allow_difference": True}),
     ("POST", "/transactions", {"date": "2026-01-31", "amount": "-5.00", "description": "fee"}),
     ("POST", "/auto-match", None),
+    ("POST", "/matches/accept", {}),
 ]
 
 
@@ -243,3 +244,27 @@ def test_a_user_without_a_role_on_the_account_sees_nothing_of_it(people):
     assert dave.ok("GET", f"/api/reconciliations/{rid}")["id"] == rid
     assert [a["id"] for a in dave.ok("GET", "/api/accounts")] == [acc]
     assert dave.call("GET", "/api/reconciliations/999999")[0] == 404  # unknown ids: 404 as before
+
+
+def test_an_account_is_edited_by_its_preparer_and_what_reconciliations_rest_on_is_protected(people):
+    owner, u, acc = people
+    alice, bob = u["alice"], u["bob"]
+    before = alice.ok("GET", f"/api/accounts/{acc}")
+    status, data = bob.call("PUT", f"/api/accounts/{acc}", {"name": "Renamed"})
+    assert status == 403 and "bob is not a preparer" in data["error"]["message"]
+    got = alice.ok("PUT", f"/api/accounts/{acc}", {"name": "Operating (renamed)", "bank_account": "987"})
+    assert (got["name"], got["bank_account"], got["currency"]) == ("Operating (renamed)", "987", before["currency"])
+    status, data = alice.call("PUT", f"/api/accounts/{acc}", {"colour": "red"})
+    assert status == 400 and "field 'colour'" in data["error"]["message"]
+    rid = new_rec(alice, acc)
+    status, data = alice.call("PUT", f"/api/accounts/{acc}", {"currency": "EUR"})
+    assert status == 409 and data["error"]["code"] == "account_in_use"
+    assert "has 1 reconciliation(s), so its currency cannot change" in data["error"]["message"]
+    prepare(alice, rid)
+    act(alice, rid, "submit")
+    status, data = alice.call("PUT", f"/api/accounts/{acc}", {"gl_account": "9999"})
+    assert status == 409 and "is In Review; revert it to In Progress first" in data["error"]["message"]
+    assert alice.ok("GET", f"/api/accounts/{acc}")["gl_account"] == before["gl_account"]  # nothing changed
+    audit = owner.ok("GET", "/api/audit")
+    [row] = [r for r in audit if r["action"] == "account.update"]
+    assert row["before"]["name"] == before["name"] and row["after"]["name"] == "Operating (renamed)"

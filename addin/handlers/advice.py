@@ -12,6 +12,8 @@ ADVICE: dict[str, str] = {
     "not_found": "Press Refresh: the item may have been changed or removed by someone else.",
     "forbidden": "Ask an administrator to give you the role this step needs on the account (preparer, "
                  "reviewer or approver).",
+    "account_in_use": "Reconciliations already rest on this account: create a new account for a different "
+                      "currency or kind, or revert the submitted reconciliation before changing account numbers.",
     "locked": "The reconciliation is submitted, so its data is locked. Ask the reviewer to Reject it, or "
               "Revert it, to change it again.",
     "bad_transition": "Press Refresh to see the reconciliation's current status; this step is not possible "
@@ -28,6 +30,10 @@ ADVICE: dict[str, str] = {
     "matched": "Unmatch the line first (Unmatch Selected), then change it.",
     "posted": "The transaction is already posted to GL Lines. Add a correcting New Transaction instead.",
     "stale": "Lines changed while the auto-match ran. Press Auto-Match again.",
+    "unaccepted_matches": "Review the proposed (green) matches on Unmatched: unmatch those you disagree with, "
+                          "press Accept Matches, then submit again.",
+    "bad_rules": "Correct the rule named in the message on the Rules sheet (that row and column), or clear the "
+                 "Rules table to use the built-in library, then press Auto-Match again. Nothing was matched.",
     "exists": "This account already has a reconciliation for the period; open its workbook, or choose "
               "another period.",
     "prior_period_open": "Approve the previous period's reconciliation of this account first.",

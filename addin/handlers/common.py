@@ -16,7 +16,7 @@ def base(state_or_id) -> str:
 
 
 def current_state(ctx: Context) -> State:
-    return load_state(ctx.client, ctx.rec_id(), ctx.accepted_through(), ctx.setting(CASH_ACCOUNT) or "")
+    return load_state(ctx.client, ctx.rec_id(), ctx.setting(CASH_ACCOUNT) or "")
 
 
 def show(ctx: Context, state: State | None = None) -> State:

@@ -1,5 +1,6 @@
 """What a handler works with: the workbook (adapter), the server (client), the batch-mode options, and the
-workbook's own settings (which reconciliation it shows, the accepted matches, tolerances)."""
+workbook's own settings (which reconciliation it shows, tolerances). Which matches are accepted is the
+server's to say: a workbook that still holds the old setting Tieout_AcceptedThrough is not asked for it."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,6 @@ from ..workbook import WorkbookAdapter
 
 # Workbook settings (defined names Tieout_<name>): what the workbook remembers between button presses.
 REC_ID = "ReconciliationId"
-ACCEPTED_THROUGH = "AcceptedThrough"  # highest auto-match number the preparer accepted (Accept Matches)
 MATCH_TOLERANCE = "MatchTolerance"
 WRITE_OFF_ACCOUNT = "WriteOffAccount"
 CASH_ACCOUNT = "CashAccount"
@@ -58,12 +58,6 @@ class Context:
         except ValueError:
             raise ActionError(f"The workbook's setting Tieout_{REC_ID} is {value!r}, not a number.",
                               "Delete that name (Formulas > Name Manager) and import again.") from None
-
-    def accepted_through(self) -> int:
-        try:
-            return int(self.setting(ACCEPTED_THROUGH) or 0)
-        except ValueError:
-            return 0
 
     # user feedback ---------------------------------------------------------------------------------------
     def progress(self, text: str) -> None:

@@ -1,18 +1,19 @@
-"""Match group: auto-match (a server job, progress on the status bar), accepting the proposed (green) auto
-matches, matching and unmatching selected lines by hand.
+"""Match group: auto-match (a server job run with the Rules sheet's rules, progress on the status bar),
+accepting the proposed (green) auto matches, matching and unmatching selected lines by hand.
 
 Accepting is the preparer's review of the engine's work: the server applies an auto-match at once (its
-figures count it), and the workbook shows it green on Unmatched until the preparer accepts it, which moves
-it to Matched. The workbook records the accepted auto-match numbers (setting AcceptedThrough); Submit for
-Review refuses while green matches remain. (The server has no accept endpoint yet: see README.)"""
+figures count it) but keeps it *proposed* until someone accepts it; the workbook shows it green on
+Unmatched until then, and on Matched after. Acceptance is the server's (who and when, in the audit trail and
+the submitted hash), so another workbook or a reviewer sees the same; Submit is refused by the server while
+proposed matches remain."""
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from ...server.store.types import money_str
+from .. import sheets
 from .common import base, current_state, selected, show
-from .context import ACCEPTED_THROUGH, MATCH_TOLERANCE, WRITE_OFF_ACCOUNT, ActionError, Context, parse_money
+from .context import MATCH_TOLERANCE, WRITE_OFF_ACCOUNT, ActionError, Context, parse_money
 from .registry import handler
 from .state import State, match_number
 
@@ -21,33 +22,41 @@ MANUAL_REASON = "matched by hand in Excel"
 
 @handler("auto_match")
 def auto_match(ctx: Context) -> None:
-    """Match bank and GL lines with the rule library; the matches found are proposed (green) for review."""
+    """Match bank and GL lines with the rules on the Rules sheet (its table empty: the built-in library); the
+    matches found are proposed (green) for review. A bad rule is refused by the server, naming its row."""
     rid = ctx.rec_id()
-    job = ctx.client.post(f"{base(rid)}/auto-match")
+    rows = sheets.rule_rows(ctx.book)
+    job = ctx.client.post(f"{base(rid)}/auto-match", {"rules": rows} if rows else None)
     job = ctx.client.wait_job(job, lambda pct, msg: ctx.progress(f"Auto-match: {pct}% {msg}"))
     d = job["detail"]
+    rs = d.get("rule_set") or {}
+    if rs.get("source") == "request":
+        used = f"the Rules sheet ({rs['enabled']} of {rs['count']} rules enabled)"
+    else:
+        used = f"the built-in library ({rs.get('count')} rules)"
     state = show(ctx)
     ctx.say(f"Auto-match: {d['matched_groups']} matches proposed (green on Unmatched), {d['unmatched_bank']} bank "
             f"and {d['unmatched_ledger']} GL lines left open, {d['proposed_transactions']} new transactions "
             f"proposed. Unmatch any you disagree with, then press Accept Matches. "
-            f"Difference now {money_str(state.figure('difference'))}.")
+            f"Difference now {money_str(state.figure('difference'))}. Rules used: {used}.")
 
 
 @handler("accept_matches")
 def accept_matches(ctx: Context) -> None:
-    """Accept every proposed (green) auto-match: they move to the Matched sheet."""
+    """Accept every proposed (green) auto-match shown: the server records who accepted them and when; they
+    move to the Matched sheet."""
     state = current_state(ctx)
     keys = sorted(state.proposed_keys, key=match_number)
     if not keys:
         show(ctx, state)
         ctx.say("There are no proposed matches to accept.")
         return
-    through = max(match_number(k) for k in keys)
-    ctx.book.set_setting(ACCEPTED_THROUGH, str(through))
-    state = show(ctx, replace(state, accepted_through=through))
-    accepted = set(keys)
+    done = ctx.client.post(f"{base(state)}/matches/accept", {"keys": keys})
+    state = show(ctx)
+    accepted = set(done["accepted"])
     lines = sum(len(m.bank) + len(m.ledger) for m in state.matches if m.key in accepted)
-    ctx.say(f"Accepted {len(keys)} matches ({lines} lines): they are on the Matched sheet now.")
+    ctx.say(f"Accepted {len(accepted)} matches ({lines} lines): they are on the Matched sheet now."
+            + (f" {len(done['already_accepted'])} were accepted already." if done["already_accepted"] else ""))
 
 
 def _members(state: State, side: str, ids: list[str]) -> list:

@@ -57,6 +57,9 @@ class MatchGroup:
     reason: str
     bank: tuple[str, ...]
     ledger: tuple[str, ...]
+    state: str = "accepted"  # the server's: proposed (an auto-match nobody accepted yet) | accepted
+    accepted_by: str | None = None
+    accepted_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,6 @@ class State:
     txns: tuple[Txn, ...]
     statements: tuple[dict, ...]
     audit: tuple[dict, ...]
-    accepted_through: int = 0
     cash_account: str = ""  # the GL cash account: the server account's, else the workbook's CashAccount
 
     @property
@@ -105,8 +107,8 @@ class State:
         return _money(self.rec["figures"].get(name))
 
     def proposed(self, m: MatchGroup) -> bool:
-        """An auto-match the preparer has not accepted yet (shown green, outside the Matched sheet)."""
-        return m.kind == "auto" and match_number(m.key) > self.accepted_through
+        """An auto-match nobody has accepted yet, as the server says (shown green, outside the Matched sheet)."""
+        return m.state == "proposed"
 
     # Lookups are computed once per state (cached_property writes the instance's __dict__ directly, which a
     # frozen dataclass allows): rendering asks them for every line.
@@ -148,12 +150,13 @@ def _ledger(d: dict) -> Line:
                 _date(d["due_date"]), d["status"] or "open", d["notes"] or "")
 
 
-def load_state(client: Client, rec_id: int, accepted_through: int = 0, cash_account: str = "") -> State:
+def load_state(client: Client, rec_id: int, cash_account: str = "") -> State:
     base = f"/api/reconciliations/{rec_id}"
     rec = client.get(base)
     account = client.get(f"/api/accounts/{rec['account']['id']}")
     matches = tuple(MatchGroup(m["key"], m["kind"], m["rule"], _money(m["confidence"]) or Decimal(0),
-                               m["reason"] or "", tuple(m["bank"]), tuple(m["ledger"]))
+                               m["reason"] or "", tuple(m["bank"]), tuple(m["ledger"]), m["state"],
+                               m.get("accepted_by"), m.get("accepted_at"))
                     for m in client.get(base + "/matches"))
     txns = tuple(Txn(t["id"], _date(t["date"]), _money(t["amount"]), t["currency"], t["gl_account"] or "",
                      t["description"] or "", t["kind"], t["bank_line_id"] or "", t["rule"] or "")
@@ -161,5 +164,4 @@ def load_state(client: Client, rec_id: int, accepted_through: int = 0, cash_acco
     return State(rec, account, tuple(_bank(d) for d in client.get(base + "/bank-lines")),
                  tuple(_ledger(d) for d in client.get(base + "/gl-lines")), matches, txns,
                  tuple(client.get(base + "/statements")),
-                 tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), accepted_through,
-                 account.get("gl_account") or cash_account)
+                 tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), account.get("gl_account") or cash_account)

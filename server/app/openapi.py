@@ -22,7 +22,9 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
     "/api/accounts": {"get": ("accounts", "List accounts", None, 200),
                       "post": ("accounts", "Create an account (GL account, bank account, currency, kind)", "json",
                                201)},
-    A: {"get": ("accounts", "One account and its roles", None, 200)},
+    A: {"get": ("accounts", "One account and its roles", None, 200),
+        "put": ("accounts", "Edit an account (fields sent only; currency and kind fixed once reconciled)", "json",
+                200)},
     A + "/roles": {"get": ("accounts", "Roles held on the account", None, 200),
                    "post": ("accounts", "Grant a role (administrators)", "json", 200)},
     A + "/schedule": {"get": ("accounts", "The auto-reconciliation schedule", None, 200),
@@ -60,7 +62,10 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
     R + "/matches": {"get": ("matching", "Match groups (?history=1 includes undone ones)", None, 200),
                      "post": ("matching", "Match lines by hand, with a reason", "json", 201)},
     R + "/matches/{key}/undo": {"post": ("matching", "Undo a match group (unreconcile)", "json", 200)},
-    R + "/auto-match": {"post": ("matching", "Queue an auto-match job (?wait=seconds)", None, 202)},
+    R + "/matches/accept": {"post": ("matching", "Accept proposed auto-matches: {\"keys\": [...]}, or {} for every "
+                                                 "proposed one; Submit is refused while any remains", "json", 200)},
+    R + "/auto-match": {"post": ("matching", "Queue an auto-match job (?wait=seconds); optional {\"rules\": [rows "
+                                             "of the Rules sheet]}, else the built-in library", "json", 202)},
     R + "/jobs": {"get": ("jobs", "Jobs of the reconciliation", None, 200)},
     "/api/jobs/{job_id}": {"get": ("jobs", "A job's status and progress (?wait=seconds)", None, 200)},
     "/api/jobs/{job_id}/rerun": {"post": ("jobs", "Rerun a failed job", None, 202)},
@@ -84,8 +89,33 @@ _LIST = lambda name: {"type": "array", "items": {"$ref": f"#/components/schemas/
 
 # Answers whose fields are described (path, method) -> schema name in SCHEMAS.
 RESPONSE_SCHEMAS = {(R + "/statements", "post"): "StatementImport", (R + "/statements", "get"): "StatementList",
-                    (R + "/transactions/post", "post"): "TransactionsPosted"}
+                    (R + "/transactions/post", "post"): "TransactionsPosted", (R + "/matches", "get"): "MatchList",
+                    (R + "/matches/accept", "post"): "MatchesAccepted"}
+# Requests whose fields are described (path, method) -> schema name in SCHEMAS; others: any JSON object.
+REQUEST_SCHEMAS = {(R + "/auto-match", "post"): "AutoMatchRequest", (R + "/matches/accept", "post"): "AcceptRequest"}
+_STAMP = {"type": ["string", "null"], "format": "date-time"}
+_KEYS = {"type": "array", "items": _TEXT}
+_CELL = {"type": ["string", "number", "boolean", "null", "array"]}
 SCHEMAS = {
+    "MatchGroup": _object({
+        "key": _TEXT, "kind": {"enum": ["auto", "manual"]}, "rule": _TEXT, "confidence": _MONEY, "reason": _TEXT,
+        "bank": _KEYS, "ledger": _KEYS, "status": {"enum": ["matched", "undone"]}, "undo_reason": _TEXT,
+        "state": {"enum": ["proposed", "accepted"],
+                  "description": "proposed: an auto-match nobody accepted yet (Submit is refused while any remains)"},
+        "accepted_by": {"type": ["string", "null"]}, "accepted_at": _STAMP}),
+    "MatchList": {"type": "array", "items": {"$ref": "#/components/schemas/MatchGroup"}},
+    "MatchesAccepted": _object({
+        "accepted": {**_KEYS, "description": "the keys accepted by this call"}, "count": _INT,
+        "already_accepted": {**_KEYS, "description": "asked for, accepted before: left as they were"},
+        "accepted_by": _TEXT, "accepted_at": _STAMP}),
+    "AcceptRequest": {"type": "object", "additionalProperties": False, "properties": {
+        "keys": {**_KEYS, "description": "the match keys to accept; absent: every proposed auto-match"}}},
+    "AutoMatchRequest": {"type": "object", "additionalProperties": False, "properties": {"rules": {
+        "type": ["array", "null"], "items": {"type": "object", "additionalProperties": _CELL},
+        "description": "rule rows keyed by the Rules sheet's columns (name and priority required; a list in "
+                       "one cell is separated by ';'); messages number them as sheet rows, the first being "
+                       "row 2. Absent, null or []: the built-in library. The job's detail and audit row name "
+                       "the rule set run (source, SHA-256 of its canonical TOML, count)"}}},
     "PostedTransaction": _object({
         "id": _INT, "line_id": {**_TEXT, "description": "the GL line made: NT-<id>"}, "date": _DAY,
         "amount": _MONEY, "gl_account": _TEXT, "bank_line_id": _TEXT,
@@ -153,7 +183,9 @@ def _operation(path: str, method: str, spec: tuple) -> dict:
     if path == "/api/health":
         op["security"] = []
     if req == "json":
-        op["requestBody"] = {"content": {"application/json": {"schema": {"type": "object"}}}}
+        schema = ({"$ref": f"#/components/schemas/{REQUEST_SCHEMAS[(path, method)]}"}
+                  if (path, method) in REQUEST_SCHEMAS else {"type": "object"})
+        op["requestBody"] = {"content": {"application/json": {"schema": schema}}}
     elif req == "file":
         op["requestBody"] = {"content": {"multipart/form-data": {"schema": {
             "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}

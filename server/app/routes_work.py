@@ -88,9 +88,15 @@ def undo_match(rec_id: int, key: str):
     return jsonify(write(matches.undo, rec_id, key, body()))
 
 
+@bp.post("/reconciliations/<int:rec_id>/matches/accept")
+def accept_matches(rec_id: int):
+    return jsonify(write(matches.accept, rec_id, body()))
+
+
 @bp.post("/reconciliations/<int:rec_id>/auto-match")
 def auto_match(rec_id: int):
-    return _job_response(ext().jobs.create(g.actor, rec_id, "auto_match", {}))
+    """Optional body {"rules": [rows of the Rules sheet]}: checked here, so a bad rule starts no job."""
+    return _job_response(ext().jobs.create(g.actor, rec_id, "auto_match", matches.auto_match_params(body())))
 
 
 @bp.get("/reconciliations/<int:rec_id>/jobs")

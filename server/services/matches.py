@@ -1,7 +1,13 @@
-"""Matches: manual ones (with the preparer's reason), auto ones from the matching engine, and undoing them
-(unreconcile) with history: an undone group keeps its lines, who undid it, when and why."""
+"""Matches: manual ones (with the preparer's reason), auto ones from the matching engine, accepting them, and
+undoing them (unreconcile) with history: an undone group keeps its lines, who undid it, when and why.
+
+An auto-match is stored as *proposed* (accepted_by/accepted_at NULL): the engine's work waits for the
+preparer's review, and Submit is refused while any remains (services/review.py). Manual matches and those
+made by posting are accepted when made. The rules an auto-match runs are the request's (rows in the Rules
+sheet's schema, validated before a job starts) or the built-in library."""
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -9,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, insert, select, update
 
 from ..records import BankLine, LedgerLine, ProposedTransaction
-from ..store.models import BankLineRow, GLLineRow, Match, MatchItem, NewTransaction, Reconciliation
+from ..store.models import BankLineRow, GLLineRow, Match, MatchItem, NewTransaction, Reconciliation, User
 from ..store.types import money_str
 from ..workflow import Refusal
 from . import recs, values
@@ -20,7 +26,7 @@ def new_manual_match(ch: Change, rec, bank: list[BankLineRow], gl: list[GLLineRo
     """Records a manual match of these lines (a user's, or a posted transaction's) and returns its key."""
     key = _next_key(ch.session, rec.id)[0]
     m = Match(reconciliation_id=rec.id, key=key, kind="manual", rule="manual", confidence=Decimal(1),
-              reason=reason, created_by=ch.actor.id)
+              reason=reason, created_by=ch.actor.id, accepted_by=ch.actor.id, accepted_at=now())
     ch.session.add(m)
     ch.session.flush()
     for b in bank:
@@ -85,11 +91,71 @@ def undo(ch: Change, rec_id: int, key: str, data: dict) -> dict:
     return {"key": key, "undone": True, "bank_lines": nb, "ledger_lines": ng}
 
 
+def _iso(t) -> str | None:
+    return t.isoformat() + "Z" if t else None
+
+
+def _chunks(items: list, n: int = 500):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def accept(ch: Change, rec_id: int, data: dict) -> dict:
+    """Accept proposed auto-matches: the keys given, or every proposed one ({}). Keys already accepted are
+    reported, not refused (pressing Accept twice is harmless); unknown or undone keys are refused."""
+    rec = recs.for_change(ch, rec_id, "match")
+    if "keys" not in data or data["keys"] is None:
+        todo = dict(ch.session.execute(select(Match.key, Match.id).where(
+            Match.reconciliation_id == rec.id, Match.undone_at.is_(None), Match.accepted_at.is_(None))).all())
+        already: list[str] = []
+    else:
+        keys = data["keys"]
+        if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
+            raise bad_input("field 'keys': must be a list of match keys (or leave it out to accept every proposed "
+                            "auto-match)")
+        keys = list(dict.fromkeys(keys))
+        found = {}
+        for part in _chunks(keys):
+            found.update((k, (mid, undone, acc)) for k, mid, undone, acc in ch.session.execute(
+                select(Match.key, Match.id, Match.undone_at, Match.accepted_at).where(
+                    Match.reconciliation_id == rec.id, Match.key.in_(part))))
+        missing = [k for k in keys if k not in found]
+        if missing:
+            raise not_found(f"match(es) {', '.join(missing[:20])}")
+        undone = [k for k in keys if found[k][1] is not None]
+        if undone:
+            raise Refusal("already_undone", f"match(es) {', '.join(undone[:20])} were undone and cannot be accepted: "
+                                            "nothing was accepted; press Refresh and accept the others")
+        already = sorted(k for k in keys if found[k][2] is not None)
+        todo = {k: found[k][0] for k in keys if found[k][2] is None}
+    stamp = now()
+    ids = list(todo.values())
+    for part in _chunks(ids):
+        ch.session.execute(update(Match).where(Match.id.in_(part)).values(accepted_by=ch.actor.id,
+                                                                          accepted_at=stamp))
+    accepted = sorted(todo)
+    out = {"accepted": accepted, "count": len(accepted), "already_accepted": already,
+           "accepted_by": ch.actor.name, "accepted_at": _iso(stamp) if accepted else None}
+    if accepted:
+        ch.audit("match.accept", "reconciliation", rec.id, {"state": "proposed", "matches": accepted},
+                 {"state": "accepted", "matches": accepted, "accepted_by": ch.actor.name}, rec.id)
+    return out
+
+
+def proposed_keys(session, rec_id: int) -> list[str]:
+    """Keys of the active auto-matches nobody has accepted yet, in creation order."""
+    return list(session.scalars(select(Match.key).where(
+        Match.reconciliation_id == rec_id, Match.undone_at.is_(None), Match.accepted_at.is_(None))
+        .order_by(Match.id)))
+
+
 def listing(session, rec_id: int, history: bool = False) -> list[dict]:
     stmt = select(Match).where(Match.reconciliation_id == rec_id).order_by(Match.id)
     if not history:
         stmt = stmt.where(Match.undone_at.is_(None))
     found = list(session.scalars(stmt))
+    names = dict(session.execute(select(User.id, User.name).where(
+        User.id.in_({m.accepted_by for m in found if m.accepted_by is not None}))).all()) if found else {}
     members: dict[int, dict] = {m.id: {"bank": [], "ledger": []} for m in found}
     if found:
         rows = session.execute(select(MatchItem.match_id, MatchItem.side, BankLineRow.line_id, GLLineRow.line_id)
@@ -102,7 +168,9 @@ def listing(session, rec_id: int, history: bool = False) -> list[dict]:
                 members[mid][side].append(bid if side == "bank" else gid)
     return [{"key": m.key, "kind": m.kind, "rule": m.rule, "confidence": money_str(m.confidence),
              "reason": m.reason, "bank": sorted(members[m.id]["bank"]), "ledger": sorted(members[m.id]["ledger"]),
-             "status": "undone" if m.undone_at else "matched", "undo_reason": m.undo_reason}
+             "status": "undone" if m.undone_at else "matched", "undo_reason": m.undo_reason,
+             "state": "proposed" if m.accepted_at is None else "accepted",
+             "accepted_by": names.get(m.accepted_by), "accepted_at": _iso(m.accepted_at)}
             for m in found]
 
 
@@ -119,8 +187,86 @@ def load_unmatched(session, rec: Reconciliation) -> tuple[list[BankLine], list[L
     return bank, ledger
 
 
-def compute_auto(store, rec_id: int, progress: Callable[[int, str], None] | None = None):
-    """Run the engine on the unmatched lines (a read transaction only); returns its MatchResult."""
+# ------------------------------------------------------------------------------------------ rules of a run
+BUILT_IN = "built-in"
+MAX_RULE_PROBLEMS = 10
+
+
+def _rule_cell(value, n: int, column: str):
+    """A cell of a rule row as the Rules sheet's parser takes it (Decimal numbers as exact text)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list) and all(v is None or isinstance(v, (str, bool, int, Decimal)) for v in value):
+        return [format(v, "f") if isinstance(v, Decimal) else v for v in value]
+    raise Refusal("bad_rules", f"Rules row {n}, field '{column}': must be text, a number, true/false or a list "
+                               "of them; nothing was started", 400)
+
+
+def _rules_message(exc) -> str:
+    """Each problem as "Rules row N (rule NAME), field 'F': what is wrong" (rows as on the Rules sheet)."""
+    out = []
+    for p in exc.problems:
+        where = "Rules" if p.line is None else ("Rules header" if p.line == 1 else f"Rules row {p.line}")
+        if p.record and not p.record.startswith("row "):
+            where += f" (rule {p.record})"
+        if p.field:
+            where += f", field '{p.field}'"
+        out.append(f"{where}: {p.problem}")
+    more = len(out) - MAX_RULE_PROBLEMS
+    text = "; ".join(out[:MAX_RULE_PROBLEMS]) + (f"; and {more} more" if more > 0 else "")
+    return f"{text}. Nothing was started: correct the rule{'s' if len(out) > 1 else ''} and run the auto-match again"
+
+
+def _rule_set_info(ruleset, source: str) -> dict:
+    canonical = _canonical(ruleset)
+    return {"source": source, "sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+            "count": len(ruleset), "enabled": len(ruleset.active)}
+
+
+def _canonical(ruleset) -> str:
+    """The rule set as TOML with only non-default fields, in run order: the same rules, the same text."""
+    from ..matching import rules_to_toml
+
+    return rules_to_toml(ruleset)
+
+
+def auto_match_params(data: dict) -> dict:
+    """The job params of an auto-match request. `rules` (rows in the Rules sheet's schema, the first being
+    sheet row 2) are validated now, so a bad rule is refused before any job starts, and kept as canonical
+    TOML; absent, null or [] means the built-in library."""
+    from ..matching import RulesError, default_rules, rules_from_rows
+
+    rows = data.get("rules")
+    if rows is None or rows == []:
+        return {"rules_toml": None, "rule_set": _rule_set_info(default_rules(), BUILT_IN)}
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise Refusal("bad_rules", "field 'rules': must be a list of rule rows (objects keyed by the Rules sheet's "
+                                   "columns); nothing was started", 400)
+    clean = [{str(k): _rule_cell(v, n, str(k)) for k, v in r.items()} for n, r in enumerate(rows, start=2)]
+    try:
+        ruleset = rules_from_rows(clean, source="Rules", first_row=2)
+    except RulesError as exc:
+        raise Refusal("bad_rules", _rules_message(exc), 400) from None
+    return {"rules_toml": _canonical(ruleset), "rule_set": _rule_set_info(ruleset, "request")}
+
+
+def job_rules(params: dict):
+    """(RuleSet, its description) of a queued auto-match: the request's rules, else the built-in library
+    (scheduled runs and jobs queued before rules could be sent)."""
+    from ..matching import default_rules, rules_from_toml
+
+    text = params.get("rules_toml")
+    if not text:
+        return default_rules(), _rule_set_info(default_rules(), BUILT_IN)
+    ruleset = rules_from_toml(text, "the job's rules")
+    return ruleset, _rule_set_info(ruleset, params.get("rule_set", {}).get("source", "request"))
+
+
+def compute_auto(store, rec_id: int, progress: Callable[[int, str], None] | None = None, rules=None):
+    """Run the engine on the unmatched lines (a read transaction only); returns its MatchResult.
+    rules: a RuleSet, or None for the built-in library."""
     from ..matching import auto_match
 
     with store.read() as session:
@@ -128,10 +274,11 @@ def compute_auto(store, rec_id: int, progress: Callable[[int, str], None] | None
         bank, ledger = load_unmatched(session, rec)
     if progress:
         progress(20, f"matching {len(bank)} bank lines against {len(ledger)} ledger lines")
-    return auto_match(bank, ledger)
+    return auto_match(bank, ledger, rules)
 
 
-def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], None] | None = None) -> dict:
+def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], None] | None = None,
+               rule_set: dict | None = None) -> dict:
     """Write the engine's match groups in one transaction, after checking no line changed meanwhile.
 
     Plain Core executemany statements: the ORM's bulk paths issue one statement per row here."""
@@ -150,7 +297,7 @@ def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], N
         conn.execute(insert(Match.__table__), [
             {"reconciliation_id": rec.id, "key": k, "kind": "auto", "rule": g.rule[:80],
              "confidence": g.confidence, "reason": g.reason, "created_by": ch.actor.id, "created_at": stamp,
-             "undo_reason": ""} for k, g in zip(keys, groups)])
+             "undo_reason": "", "accepted_by": None, "accepted_at": None} for k, g in zip(keys, groups)])
     ids = dict(conn.execute(select(Match.key, Match.id).where(Match.reconciliation_id == rec.id,
                                                                Match.key.in_(keys))).all()) if keys else {}
     if progress:
@@ -185,6 +332,8 @@ def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], N
     out = {"matched_groups": len(groups), "suggested": len(result.suggested), "rules": dict(rules),
            "proposed_transactions": len(txns),
            "unmatched_bank": len(result.unmatched_bank), "unmatched_ledger": len(result.unmatched_ledger)}
+    if rule_set is not None:
+        out["rule_set"] = rule_set
     ch.audit("match.auto", "reconciliation", rec.id, None,
              {**out, "groups": [[k, list(g.bank_ids), list(g.ledger_ids), g.rule] for k, g in zip(keys, groups)]},
              rec.id)

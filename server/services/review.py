@@ -1,5 +1,7 @@
 """Workflow actions (start, submit, review, approve, reject, revert) with segregation of duties and the
-tamper check: Submit stores the hash of the data; Review, Approve and Reject refuse if it changed."""
+tamper check: Submit stores the hash of the data; Review, Approve and Reject refuse if it changed. Submit is
+refused while proposed (not yet accepted) auto-matches remain: the preparer's review of the engine's work is
+part of what is submitted."""
 from __future__ import annotations
 
 
@@ -36,6 +38,7 @@ def act(ch: Change, rec_id: int, action: str, comment: str = "") -> None:
             raise Refusal("tampered", "the reconciliation's data changed after it was submitted: "
                                       + "; ".join(changed), 409)
     if action == "submit":
+        _check_accepted(ch, rec)
         snap = tamper.snapshot(ch.session, rec)
         rec.submitted_snapshot = canonical_json(snap)
         rec.submitted_hash = tamper.digest(snap)
@@ -57,6 +60,18 @@ def act(ch: Change, rec_id: int, action: str, comment: str = "") -> None:
     rec.updated_at = now()
     ch.audit(f"workflow.{action}", "reconciliation", rec.id, before,
              {"status": rec.status, "comment": rec.last_comment, "hash": rec.submitted_hash}, rec.id)
+
+
+def _check_accepted(ch: Change, rec) -> None:
+    from .matches import proposed_keys
+
+    waiting = proposed_keys(ch.session, rec.id)
+    if waiting:
+        shown = ", ".join(waiting[:10]) + (" ..." if len(waiting) > 10 else "")
+        raise Refusal("unaccepted_matches", f"{len(waiting)} auto-match{'es are' if len(waiting) > 1 else ' is'} "
+                                            f"proposed and not accepted yet ({shown}): review them, undo those you "
+                                            "disagree with, accept the rest (Accept Matches, or POST "
+                                            "matches/accept), then submit again", 409)
 
 
 def record_tamper(store, actor, rec_id: int, action: str, message: str) -> None:

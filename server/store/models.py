@@ -170,6 +170,10 @@ class Match(Base):
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     undo_reason: Mapped[str] = mapped_column(Text, default="")
+    # Since migration 0004: who accepted the match and when. NULL while an auto-match is only proposed (the
+    # engine's work, waiting for the preparer's review); manual and posting matches are accepted when made.
+    accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class MatchItem(Base):
