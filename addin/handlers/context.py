@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from ...server.parsing import parse_date as server_parse_date
 from ..client import Client
 from ..workbook import WorkbookAdapter
 
@@ -86,12 +87,8 @@ def parse_money(value, what: str) -> Decimal:
 
 
 def parse_date(value, what: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return server_parse_date(value, "iso")
     except ValueError:
         raise ActionError(f"{what}: {value!r} is not a date.", "Type the date as yyyy-mm-dd, e.g. 2026-10-31.") \
             from None

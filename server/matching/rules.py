@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..parsing import parse_date
 from ..records import BANK_TYPES
 
 SHAPES = ("one_to_one", "one_bank_to_many_ledger", "many_bank_to_one_ledger", "bank_pair", "bank_only")
@@ -238,12 +239,8 @@ def _int(value: object) -> int:
 
 
 def _date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return parse_date(value, "iso")
     except ValueError:
         raise _Bad(f"not an ISO date (yyyy-mm-dd): {value!r}") from None
 
