@@ -22,6 +22,7 @@ from tieout.excel_templates import gl_template as layout
 from tieout.excel_templates.gl_template import fill_gl_template  # the writer side, re-exported
 
 from .errors import TemplateError
+from .importers.gc_pause import paused_gc
 from .records import GLBalance, LedgerLine
 from .template_cells import CellChecker, TemplateSpec, TwoWayDate, minor_units, read_template, to_text
 
@@ -44,10 +45,11 @@ class GLTemplateData:
 
 def read_gl_template(path: str | Path) -> GLTemplateData:
     """Read and check a filled GL template; raise TemplateError listing every problem found."""
-    # By name: openpyxl refuses a file whose name it does not know as a workbook, as this reader always has.
-    epoch, fields, header, rows = read_template(Path(path), SPEC, by_content=False)
-    reader = _GLReader(epoch, SPEC)
-    data = reader.read(fields, header, rows)
+    with paused_gc():  # hundreds of thousands of cells that all stay alive: nothing for the collector to find
+        # By name: a file whose name is not that of an .xlsx workbook is refused, as this reader always has.
+        epoch, fields, header, rows = read_template(Path(path), SPEC, by_content=False)
+        reader = _GLReader(epoch, SPEC)
+        data = reader.read(fields, header, rows)
     if reader.problems:
         raise TemplateError(path, sorted(reader.problems, key=lambda p: (p.line or 0, _field_order(p.field))))
     return data

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from tieout.excel_templates import gl_template as tpl
+from tieout.server import gl_import, template_cells
 from tieout.server.errors import InputError, TemplateError
 from tieout.server.gl_import import GLTemplateData, fill_gl_template, read_gl_template
 from tieout.server.records import GLBalance, LedgerLine
@@ -455,3 +456,268 @@ def _replace_in_zip(path, member, old, new):
                 assert old in data, f"{old!r} not in {member}"
                 data = data.replace(old, new)
             z.writestr(info, data)
+
+
+# ---- the fast reader (python-calamine) answers as the former reader (openpyxl, two passes) did ----
+
+def _answer(path):
+    try:
+        return read_gl_template(path)
+    except TemplateError as exc:
+        return str(exc)
+
+
+def _both(path):
+    """(answer of read_gl_template, answer with the former openpyxl reader): GLTemplateData or the error text."""
+    new = _answer(path)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gl_import, "read_template", template_cells.read_template_openpyxl)
+        old = _answer(path)
+    return new, old
+
+
+def _put_xml_cells(path, cells: dict[str, str], part: str = "xl/worksheets/sheet3.xml"):
+    """Replace whole <c> elements of the lines sheet by raw XML, as Excel writes formulas and their values."""
+    with zipfile.ZipFile(path) as z:
+        entries = {i: z.read(i.filename) for i in z.infolist()}
+    for info, data in entries.items():
+        if info.filename == part:
+            xml = data.decode()
+            for coord, raw in cells.items():
+                xml, n = re.subn(rf'<c r="{coord}"[^>]*?(?:/>|>.*?</c>)', raw, xml, count=1)
+                assert n == 1, coord
+            entries[info] = xml.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in entries.items():
+            z.writestr(info, data)
+    return path
+
+
+def test_fast_reader_reads_typed_pasted_and_blank_cells_as_the_former_reader(tmp_path):
+    path = _edit(_blank(tmp_path), {
+        "A2": dt.datetime(2024, 3, 2, 13, 5), "D2": 0.1 + 0.2, "B2": 1234.0, "C2": "  padded  ",
+        "A3": dt.date(2024, 3, 3), "D3": 1234.5, "G3": "AR", "H3": 7,
+        "A4": 45371, "D4": -0.01,                                   # an Excel date number, unformatted
+        "A5": "03/15/2024", "D5": "1,234.50", "B5": "00123",        # numbers stored as text
+        "A6": "03/04/2024", "E6": 0, "F6": 50.25,                   # debit/credit beside an amount column
+        "A7": 20240321, "D7": "(5.00)",
+        "A9": "22.03.2024", "D9": "USD 12.00",                      # row 8 blank in the middle
+        "A10": "2024-03-23", "D10": "150.00 CR", "C10": 45371.25,
+        "C12": "   ", "D14": None, "B15": "",                       # trailing rows: blank, spaces, empty text
+    })
+    new, old = _both(path)
+    assert new == old
+    assert [ln.line_id for ln in new.lines] == ["GL-2", "GL-3", "GL-4", "GL-5", "GL-6", "GL-7", "GL-9", "GL-10"]
+    assert [str(ln.amount) for ln in new.lines] == ["0.30", "1234.50", "-0.01", "1234.50", "-50.25", "-5.00",
+                                                    "12.00", "-150.00"]
+    assert sum(ln.amount for ln in new.lines) == Decimal("2276.04")
+    assert [ln.date.day for ln in new.lines] == [2, 3, 20, 15, 4, 21, 22, 23]
+    assert (new.lines[0].reference, new.lines[0].description, new.lines[1].counterparty) == ("1234", "padded", "7")
+    assert new.lines[3].reference == "00123" and new.lines[7].description == "45371.25"
+
+
+def test_fast_reader_refuses_bad_cells_with_the_former_readers_messages(tmp_path):
+    path = _edit(_blank(tmp_path), {
+        "A2": "31/31/2024", "D2": 10,                           # bad text date
+        "A3": "2024-03-02", "D3": "12,3a",                      # text in a number cell
+        "A4": 0, "D4": 1,                                       # 0 is no date (printed as 0, not 0.0)
+        "A5": 20241399, "D5": 1,                                # yyyymmdd that is no date
+        "A6": 3000000, "D6": 1,                                 # beyond Excel's last date number
+        "A7": "2024-03-03", "D7": 10 ** 15,                     # too large (printed in full)
+        "A8": "2024-03-04", "D8": -12.345,
+        "A9": "2024-03-05", "E9": -4.0,                         # a negative Debit, printed as -4
+        "A10": "2024-03-06", "D10": True, "B10": False,
+        "A11": dt.time(10, 30), "D11": dt.date(2024, 3, 1),     # a time as the date, a date as the amount
+        "A12": "2024-03-07", "D12": "#DIV/0!", "C12": "#N/A",   # error values (openpyxl stores them as such)
+        "A13": "2024-03-08", "D13": "=SUM(D2:D3)",              # a formula never calculated
+        "A14": "2024-04-01", "D14": 1,                          # after the period end
+    })
+    new, old = _both(path)
+    assert new == old
+    assert new.startswith(f"{path}: 15 problems")
+    for expected in ("line 4, field 'Date': not a date: 0 is no Excel date number",
+                     "line 5, field 'Date': not a date: 20241399 (cell",
+                     "line 6, field 'Date': not a date: 3000000 is no Excel date number",
+                     "line 7, field 'Amount': 1000000000000000 is larger than 9999999999999.99",
+                     "line 9, field 'Debit': negative (-4)",
+                     "line 11, field 'Date': a time (10:30:00), not a date",
+                     "line 11, field 'Amount': a date or time (2024-03-01), not an amount",
+                     "line 12, field 'Description': the cell shows the error #N/A",
+                     "line 12, field 'Amount': the cell shows the error #DIV/0!",
+                     "line 13, field 'Amount': formula without a calculated value"):
+        assert expected in new, expected
+
+
+def test_fast_reader_uses_cached_formula_values_and_flags_uncalculated_ones(tmp_path):
+    path = _edit(_blank(tmp_path), {f"{c}{r}": 1 for r in range(2, 10) for c in "AD"})
+    _put_xml_cells(path, {
+        "A2": '<c r="A2"><f>DATE(2024,3,4)</f><v>45355</v></c>',
+        "D2": '<c r="D2"><f>50.25*2</f><v>100.5</v></c>',
+        "A3": '<c r="A3"><v>45356</v></c>',
+        "D3": '<c r="D3"><f>0.1+0.2</f><v>0.30000000000000004</v></c>',
+        "A4": '<c r="A4" t="str"><f>"2024-03-06"</f><v>2024-03-06</v></c>',          # a formula giving text
+        "D4": '<c r="D4"><f t="shared" ref="D4:D5" si="0">D2-1</f><v>99.5</v></c>',
+        "A5": '<c r="A5"><v>45358</v></c>',
+        "D5": '<c r="D5"><f t="shared" si="0"/><v>-0.01</v></c>',                    # shared formula, calculated
+        "A6": '<c r="A6"><v>45359</v></c>',
+        "D6": '<c r="D6"><f t="shared" si="0"/></c>',                                # shared formula, no value
+        "A7": '<c r="A7" t="str"><f>"x"</f><v></v></c>',                             # text formula, no value
+        "D7": '<c r="D7"><v>1</v></c>',
+        "A8": '<c r="A8"><v>45361</v></c>',
+        "D8": '<c r="D8" t="e"><f>1/0</f><v>#DIV/0!</v></c>',                        # calculated to an error
+        "A9": '<c r="A9"><v>45362</v></c>',
+        "D9": '<c r="D9" t="n"><f>0</f><v>0</v></c>',                                # calculated to zero
+    })
+    new, old = _both(path)
+    assert new == old
+    assert [line.split(": ", 1)[0].strip() for line in new.splitlines()[1:]] == [
+        "line 6, field 'Amount'", "line 7, field 'Date'", "line 8, field 'Amount'", "line 9, field 'Amount'"]
+    assert "line 6, field 'Amount': formula without a calculated value" in new
+    assert "line 7, field 'Date': formula without a calculated value" in new
+    assert "line 8, field 'Amount': the cell shows the error #DIV/0!" in new
+    assert "line 9, field 'Amount': amount is zero" in new
+    _put_xml_cells(path, {f"{c}{r}": f'<c r="{c}{r}"/>' for r in range(6, 10) for c in "AD"})
+    new, old = _both(path)
+    assert new == old
+    assert [(ln.line_id, ln.date.day, str(ln.amount)) for ln in new.lines] == [
+        ("GL-2", 4, "100.50"), ("GL-3", 5, "0.30"), ("GL-4", 6, "99.50"), ("GL-5", 7, "-0.01")]
+
+
+def test_fast_reader_counts_cells_written_without_references(tmp_path):
+    """Some writers leave out r="A2": rows and cells are then counted, by calamine and by the formula search."""
+    path = _blank(tmp_path)
+    rows = ('<row r="1">' + "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in HEADERS) + "</row>"
+            '<row><c><v>45371</v></c><c/><c/><c><v>12.5</v></c></row>'
+            '<row><c><v>45372</v></c><c/><c/><c><f>1+1</f><v></v></c></row>'
+            '<row r="5"><c><v>45373</v></c><c/><c/><c t="e"><v>#N/A</v></c></row>')
+    with zipfile.ZipFile(path) as z:
+        entries = {i: z.read(i.filename) for i in z.infolist()}
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in entries.items():
+            if info.filename == "xl/worksheets/sheet3.xml":
+                data = re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData>" + rows.encode() + b"</sheetData>",
+                              data, flags=re.DOTALL)
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:H5"/>', data)
+            z.writestr(info, data)
+    new, old = _both(path)
+    assert new == old
+    assert [line.split(": ", 1)[0].strip() for line in new.splitlines()[1:]] == [
+        "line 3, field 'Amount'", "line 5, field 'Amount'"]
+    assert "line 3, field 'Amount': formula without a calculated value" in new and "#N/A (cell 'GL Lines'!D5)" in new
+
+
+def test_fast_reader_reads_1904_and_debit_credit_workbooks_as_the_former_reader(tmp_path):
+    path = _edit(fill_gl_template(None, tmp_path / "dc.xlsx", BALANCE, _lines(), debit_credit=True),
+                 {"A7": 43918, "E7": 2, "A8": dt.date(2024, 3, 5), "F8": "3"}, epoch=CALENDAR_MAC_1904)
+    new, old = _both(path)
+    assert new == old
+    assert len(new.lines) == 7 and new.lines[5].date == dt.date(2024, 3, 29) and new.lines[6].date.day == 5
+    assert sum(ln.amount for ln in new.lines) == Decimal("-1237529.96")
+
+
+@pytest.mark.parametrize("name, content", [("gl.xls", None), ("gl.csv", None), ("gl.xlsx", b""),
+                                           ("gl.xlsx", b"PK\x03\x04broken zip"), ("gl.xlsx", b"not a workbook")])
+def test_fast_reader_refuses_files_that_are_no_workbook_in_the_same_words(tmp_path, name, content):
+    path = tmp_path / name
+    if content is None:
+        fill_gl_template(None, path, BALANCE, _lines())  # a good workbook under a name it cannot have
+    else:
+        path.write_bytes(content)
+    new, old = _both(path)
+    assert new == old
+    assert new.startswith(f"{path}: cannot be read as an Excel workbook (.xlsx): ")
+
+
+_grid_value = st.one_of(
+    st.none(), _text, st.booleans(), st.integers(min_value=-(10 ** 16), max_value=10 ** 16),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e17, max_value=1e17),
+    st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2199, 12, 31)),
+    st.sampled_from(["2024-03-05", "03/04/2024", "03/15/2024", "15.03.2024", "1,234.56", "(5.00)", "12.00 CR",
+                     "USD 7", "EUR 7", "=1+1", "#N/A", "#REF!", "  ", "-0", "1e5", "JE", "45371"]),
+)
+
+
+# B5 is formatted as a date: a number there outside Excel's dates is worded differently (see the test below).
+_block_cell = st.one_of(st.tuples(st.sampled_from(["B2", "B4", "B6"]), _grid_value),
+                        st.tuples(st.just("B5"), st.one_of(_grid_value.filter(lambda v: not isinstance(v, (int, float))
+                                                                             or isinstance(v, bool)),
+                                                           st.integers(0, 2958465), st.floats(0, 2958465))))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.tuples(st.integers(2, 12), st.sampled_from("ABCDEFGH")), _grid_value, max_size=30),
+       st.lists(_block_cell, max_size=1).map(dict))
+def test_fast_reader_gives_the_former_readers_answer_on_any_cells(tmp_path, cells, block):
+    path = _edit(_blank(tmp_path, "grid.xlsx"), block, sheet=tpl.BALANCE_SHEET)
+    _edit(path, {f"{col}{row}": value for (row, col), value in cells.items()})
+    new, old = _both(path)
+    assert new == old
+
+
+@pytest.mark.filterwarnings("ignore:Cell .* is marked as a date:UserWarning")
+def test_numbers_outside_excels_dates_in_a_date_cell_are_refused_by_both_readers_in_other_words(tmp_path):
+    """A known difference: Excel shows ##### for these. openpyxl made 3000000 an error cell (#VALUE!) and -1 the
+    date 1899-12-29; calamine gives the number, and a time of day for a negative one. Same row, same field."""
+    for value, new_words, old_words in ((3000000, "not a date: 3000000 is no Excel date number",
+                                         "the cell shows the error #VALUE!"),
+                                        (-1, "a time (00:00:00), not a date", "date 1899-12-29 is outside")):
+        path = _edit(_blank(tmp_path), {"B5": value}, sheet=tpl.BALANCE_SHEET)
+        new, old = _both(path)
+        assert [ln.split(": ")[0] for ln in new.splitlines()] == [ln.split(": ")[0] for ln in old.splitlines()]
+        assert "line 5, field 'Period end date': " + new_words in new
+        assert "line 5, field 'Period end date': " + old_words in old
+
+
+def test_rows_past_a_stale_sheet_dimension_are_read_and_xlsm_names_are_accepted(tmp_path):
+    """A known difference, on purpose: openpyxl's read-only mode stopped at the row the sheet's <dimension> names
+    (a stale one drops lines silently); the fast reader reads every row the sheet holds."""
+    path = fill_gl_template(None, tmp_path / "gl.xlsm", BALANCE, _lines())
+    new, old = _both(path)
+    assert new == old and len(new.lines) == 5
+    _replace_in_zip(path, "xl/worksheets/sheet3.xml", b'<dimension ref="A1:H6"/>', b'<dimension ref="A1:H3"/>')
+    new, old = _both(path)
+    assert [ln.line_id for ln in new.lines] == ["GL-2", "GL-3", "GL-4", "GL-5", "GL-6"]
+    assert sum(ln.amount for ln in new.lines) == Decimal("-1237528.96")
+    assert [ln.line_id for ln in old.lines] == ["GL-2", "GL-3"]
+
+
+def test_fast_reader_finds_a_table_that_starts_below_and_right_of_a1(tmp_path):
+    """calamine holds a sheet's used range only (here from C4): rows and columns keep Excel's numbers, and a
+    formula without a value past the last value is still found."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    bal = wb.active
+    bal.title = "GL Balance"
+    for row, (label, value) in enumerate([("GL account", "1010"), ("Currency", "USD"),
+                                          ("Period end date", "2024-03-31"), ("GL balance at period end", 5)],
+                                         start=3):
+        bal.cell(row, 1, label), bal.cell(row, 2, value)
+    ws = wb.create_sheet("GL Lines")
+    for col, head in enumerate(["Date", "Amount", "Description"], start=3):
+        ws.cell(4, col, head)
+    ws["C5"], ws["D5"], ws["E5"] = "2024-03-01", 12.5, "first"
+    ws["C7"], ws["D7"] = 45372, "(3.25)"
+    ws["C8"], ws["D9"] = "2024-03-03", "=D5*2"  # row 8 has no amount; D9 is a formula never calculated
+    wb.save(tmp_path / "offset.xlsx")
+    new, old = _both(tmp_path / "offset.xlsx")
+    assert new == old
+    assert [line.split(": ", 1)[0].strip() for line in new.splitlines()[1:]] == [
+        "line 8, field 'Amount'", "line 9, field 'Date'", "line 9, field 'Amount'"]
+    assert "line 9, field 'Amount': formula without a calculated value" in new and "'GL Lines'!D9" in new
+    ws["D8"], ws["D9"] = 1, None
+    wb.save(tmp_path / "offset.xlsx")
+    new, old = _both(tmp_path / "offset.xlsx")
+    assert new == old
+    assert [(ln.line_id, ln.date.day, str(ln.amount), ln.description) for ln in new.lines] == [
+        ("GL-5", 1, "12.50", "first"), ("GL-7", 21, "-3.25", ""), ("GL-8", 3, "1.00", "")]
+
+
+def test_text_escapes_are_decoded_as_excel_writes_them(tmp_path):
+    """A known difference, on purpose: Excel writes a carriage return as _x000D_ and a typed "_x" as _x005F_x;
+    calamine decodes them (ECMA-376), the former openpyxl reader kept the escapes as text."""
+    path = _edit(_blank(tmp_path), {"A2": "2024-03-01", "D2": 1, "B2": 1, "C2": 1})
+    _put_xml_cells(path, {"B2": '<c r="B2" t="inlineStr"><is><t>_x005F_x0041_</t></is></c>',
+                          "C2": '<c r="C2" t="inlineStr"><is><t>Rent_x000D_</t></is></c>'})
+    new, old = _both(path)
+    assert [(ln.reference, ln.description) for ln in new.lines] == [("_x0041_", "Rent")]
+    assert [(ln.reference, ln.description) for ln in old.lines] == [("_x005F_x0041_", "Rent_x000D_")]

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from tieout.excel_templates import statement_template as tpl
+from tieout.server import template_cells
 from tieout.server.errors import BankFileError
-from tieout.server.importers import detect, import_file, importers
+from tieout.server.importers import detect, import_file, importers, statement_template
 from tieout.server.importers.base import ImportOptions
 from tieout.server.importers.statement_template import IMPORTER
 from tieout.server.layout_profiles import load_profiles
@@ -541,3 +542,59 @@ def test_random_cells_give_a_statement_or_a_bank_file_error(tmp_path, block, cel
     assert all(ln.amount != 0 and ln.type in BANK_TYPES and ln.currency == st_.currency for ln in st_.lines)
     rows = [int(ln.line_id.removeprefix("T-")) for ln in st_.lines]
     assert rows == sorted(set(rows)) and set(rows) <= {r for r, _ in cells}
+
+
+# ---- the fast reader (python-calamine) answers as the former reader (openpyxl, two passes) did ----
+
+def _answer(path, options=None):
+    try:
+        return import_file(path, options=options)
+    except BankFileError as exc:
+        return str(exc)
+
+
+def _both(path, options=None):
+    """(answer of the import, answer with the former openpyxl reader): an ImportResult or the error's text."""
+    new = _answer(path, options)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(statement_template, "read_template", template_cells.read_template_openpyxl)
+        old = _answer(path, options)
+    return new, old
+
+
+def test_fast_reader_reads_a_filled_statement_as_the_former_reader(tmp_path):
+    statement = _statement(_lines(), closing="259.14")  # -975.66 + 0.30 + 1234.50, the two lines added below
+    path = tpl.fill_statement_template(None, tmp_path / "io.xlsx", statement, money_in_out=True)
+    _edit(path, {"A9": "2024-03-30", "D9": 0.1 + 0.2, "H9": 1001.0, "G9": "Cheque",     # row 7-8 left blank
+                 "A10": 45381, "E10": "1,234.50", "B10": 1234.5, "C12": "  "})          # row 12: spaces only
+    new, old = _both(path)
+    assert new == old
+    (st_,) = new.statements
+    assert [ln.line_id for ln in st_.lines] == ["T-2", "T-3", "T-4", "T-5", "T-6", "T-9", "T-10"]
+    assert [str(ln.amount) for ln in st_.lines[-2:]] == ["0.30", "1234.50"]
+    assert (st_.lines[-2].type, st_.lines[-2].check_number, st_.lines[-1].description) == ("check", "1001", "1234.5")
+    assert st_.lines[-1].date == dt.date(2024, 3, 30)
+
+
+def test_fast_reader_refuses_formulas_and_errors_as_the_former_reader(tmp_path):
+    path = _edit(_blank(tmp_path), {"A2": "2024-03-05", "D2": "=1+1", "A3": "2024-03-06", "D3": "#N/A",
+                                    "A4": "=TODAY()", "D4": 5, "A5": "2024-03-07", "D5": 12.345})
+    _edit(path, {"B6": "=B5*2"}, sheet=tpl.STATEMENT_SHEET)
+    new, old = _both(path)
+    assert new == old
+    assert [line.split(": ", 1)[0].strip() for line in new.splitlines()[1:]] == [
+        "line 6, field 'Opening balance'", "line 2, field 'Amount'", "line 3, field 'Amount'",
+        "line 4, field 'Date'", "line 5, field 'Amount'"]
+    assert "line 3, field 'Amount': the cell shows the error #N/A (cell 'Statement Lines'!D3)" in new
+    assert "line 4, field 'Date': formula without a calculated value" in new
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.tuples(st.integers(2, 8), st.sampled_from("ABCDEFGH")),
+                       _cell, max_size=25),
+       st.booleans())
+def test_fast_reader_gives_the_former_readers_answer_on_any_lines(tmp_path, cells, with_options):
+    path = _edit(_blank(tmp_path, name="g.xlsx", opening="0.00", closing="0.00"),
+                 {f"{col}{row}": value for (row, col), value in cells.items()})
+    new, old = _both(path, ImportOptions(account="X1", currency="EUR") if with_options else None)
+    assert new == old
