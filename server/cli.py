@@ -96,6 +96,22 @@ def _cmd_run(args) -> int:
     return run_batch(args.workbook, args.action, options)
 
 
+def _cmd_report(args) -> int:
+    """The Report button's handler on a saved workbook; the workbook is only read (a report changes nothing)."""
+    from ..addin.dispatch import run_handler
+    from ..addin.handlers.report import WRITERS
+    from ..addin.xlsx_workbook import XlsxWorkbook
+
+    if args.out and Path(args.out).suffix.lower() not in WRITERS:
+        raise InputError(args.out, f"the report is written as {' or '.join(WRITERS)}; name it *.pdf or *.xlsx")
+    outcome = run_handler("report", XlsxWorkbook(args.workbook), {"out": args.out} if args.out else {})
+    for text in outcome.messages:
+        print(text)
+    if not outcome.ok:
+        print(f"error: {outcome.error}", file=sys.stderr)
+    return outcome.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tieout", description="Bank and GL reconciliation for Excel workbooks.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -141,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in OPTIONS.items():
         rn.add_argument("--" + name.replace("_", "-"), dest=name, help=text)
     rn.set_defaults(func=_cmd_run)
+
+    rp = sub.add_parser("report", help="write the reviewer's report of a reconciliation workbook (.pdf or .xlsx)")
+    rp.add_argument("workbook", help="the reconciliation workbook (.xlsx), linked to a reconciliation")
+    rp.add_argument("--out", help="the report to write, *.pdf or *.xlsx (default: <workbook>-report.pdf)")
+    rp.set_defaults(func=_cmd_report)
 
     au = sub.add_parser("audit", help="audit trail tools")
     au_sub = au.add_subparsers(dest="audit_command", required=True)

@@ -126,8 +126,8 @@ def test_report_writes_the_reviewers_workbook(live, month, tmp_path):
     path = tmp_path / "Rec.xlsx"
     rec_id = prepared(live, month, path)
     ok(live, path, "submit_for_review")
-    outcome, _ = ok(live, path, "report")
     report = tmp_path / "Rec-report.xlsx"
+    outcome, _ = ok(live, path, "report", out=report)  # the default is .pdf (tests/test_report.py)
     assert outcome.messages[0].startswith(f"Wrote the report {report}")
     wb = load_workbook(report)
     assert wb.sheetnames == ["Report", "Sign-offs", "Open items", "Matches by rule"]
@@ -138,5 +138,5 @@ def test_report_writes_the_reviewers_workbook(live, month, tmp_path):
     assert len(table(report, "Open items")) == len(table(path, "Unmatched"))
     rules = table(report, "Matches by rule")
     assert sum(r["matches"] for r in rules) == rec["figures"]["matched_groups"]
-    outcome, _ = run(live, path, "report", out=tmp_path / "r.pdf")
-    assert outcome.exit_code == 2 and "as .xlsx" in outcome.error
+    outcome, _ = run(live, path, "report", out=tmp_path / "r.docx")
+    assert outcome.exit_code == 2 and "written as .pdf or .xlsx" in outcome.error

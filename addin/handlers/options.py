@@ -24,5 +24,5 @@ OPTIONS: dict[str, str] = {
     "description": "new transaction: description",
     "bank_line": "new transaction: the bank line it accounts for (default: the selected bank line)",
     "comment": "Reject (required), Approve, Revert: the review comment",
-    "out": "Report: the file to write (default: <workbook>-report.xlsx next to the workbook)",
+    "out": "Report: the file to write, .pdf or .xlsx (default: <workbook>-report.pdf next to the workbook)",
 }

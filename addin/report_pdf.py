@@ -1,0 +1,254 @@
+"""The reviewer's report as PDF (reportlab's platypus): what a reviewer signs off on paper. Header with the
+status in its workflow colour, the balances, the sign-offs from the audit trail, the open items, the matches by
+rule and the new transactions; long tables flow over pages with their header row repeated; every page carries
+"Page n of N" and the footer naming the workbook, the reconciliation and the submitted data's hash.
+
+Text from bank files and users goes into Paragraphs escaped, so '<b>&' prints as written, never as markup."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ..excel_templates.sheet_writer import STATUS_COLOURS
+from . import report_content as content
+from . import sheets
+from .handlers.state import State
+
+CENT = Decimal("0.01")
+MARGIN = 14 * mm
+# Countries that print on Letter; everyone else on A4. The account's currency is the only locale hint we have.
+LETTER_CURRENCIES = frozenset({"USD", "CAD", "MXN", "PHP", "CLP", "COP", "VEF", "GTQ", "CRC"})
+# reportlab measures the remaining rows of a table again at each page break (time ~ rows squared: 10,000 open
+# items took 23 s in one table, 9.6 s in tables of 300): long lists go in tables of this many rows, one after
+# the other, each with its header row (so a header also shows where one ends mid-page).
+CHUNK_ROWS = 300
+MAX_CELL_CHARS = 500  # a cell taller than a page cannot be laid out; longer texts are cut with a marker
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Col:
+    """A report column: fixed width in mm for figures, dates and codes; text columns share what is left."""
+
+    header: str
+    kind: str = "text"  # text: wraps (a Paragraph); fixed: one short line; money, int: right-aligned lines
+    mm: float | None = None
+    flex: int = 1
+
+
+# The tables as data.
+OPEN_ITEM_COLUMNS = (Col("side", "fixed", 9), Col("line", mm=17), Col("date", "fixed", 16),
+                     Col("amount", "money", 21), Col("description", flex=3), Col("age", "int", 9),
+                     Col("owner", mm=16), Col("due date", "fixed", 16), Col("status", "fixed", 18),
+                     Col("notes", flex=2))
+SIGNOFF_COLUMNS = (Col("when", "fixed", 34), Col("who", mm=20), Col("action", "fixed", 32),
+                   Col("status after", "fixed", 25), Col("comment"))
+RULE_COLUMNS = (Col("rule"), Col("kind", "fixed", 14), Col("matches", "int", 15), Col("bank lines", "int", 16),
+                Col("GL lines", "int", 15), Col("value", "money", 26))
+TXN_COLUMNS = (Col("date", "fixed", 16), Col("amount", "money", 21), Col("GL account", mm=26), Col("description"),
+               Col("kind", "fixed", 17), Col("bank line", mm=18), Col("status", "fixed", 15))
+FIGURE_COLUMNS = (Col("figure", mm=62), Col("amount", "money", 26), Col("note"))
+
+_base = getSampleStyleSheet()
+TITLE = ParagraphStyle("title", parent=_base["Title"], fontSize=15, leading=18, spaceAfter=4, alignment=0)
+H2 = ParagraphStyle("h2", parent=_base["Heading2"], fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
+CELL = ParagraphStyle("cell", parent=_base["Normal"], fontName="Helvetica", fontSize=7.5, leading=9)
+HEAD = ParagraphStyle("head", parent=CELL, fontName="Helvetica-Bold")
+HEAD_RIGHT = ParagraphStyle("headr", parent=HEAD, alignment=TA_RIGHT)
+RIGHT = ("money", "int")
+NOTE = ParagraphStyle("note", parent=CELL, fontSize=8.5, leading=11)
+GRID = colors.HexColor("#BFBFBF")
+HEAD_FILL, TOTAL_FILL = colors.HexColor("#D9E1F2"), colors.HexColor("#F2F2F2")
+GOOD, BAD = colors.HexColor("#C6EFCE"), colors.HexColor("#FFC7CE")
+
+
+def money(value) -> str:
+    """2 decimals, thousands separators, negatives in parentheses (accountants' convention, used throughout)."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, Decimal):
+        return str(value)
+    q = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    text = f"{abs(q):,.2f}"
+    return f"({text})" if q < 0 else text
+
+
+def plain(value) -> str:
+    """Any cell value as the text to print (dates ISO, Decimals as money)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def para(value, style: ParagraphStyle = CELL) -> Paragraph:
+    """Text drawn as text: control characters dropped, reportlab's markup characters escaped."""
+    text = CONTROL.sub(" ", plain(value))
+    if len(text) > MAX_CELL_CHARS:
+        text = text[:MAX_CELL_CHARS] + " [...]"
+    return Paragraph(escape(text), style)
+
+
+def page_size(state: State):
+    return letter if str(state.account.get("currency", "")).upper() in LETTER_CURRENCIES else A4
+
+
+def table(columns, rows, width: float, extra_style=()) -> Table:
+    """A grid with its header row repeated on every page it flows onto."""
+    rest = width - sum(c.mm * mm for c in columns if c.mm is not None)
+    flex = sum(c.flex for c in columns if c.mm is None) or 1
+    widths = [c.mm * mm if c.mm is not None else rest * c.flex / flex for c in columns]
+    body = [[para(c.header, HEAD_RIGHT if c.kind in RIGHT else HEAD) for c in columns]]
+    # Only text columns get a Paragraph (parsed, wrapped): dates, amounts and codes are plain strings, drawn
+    # as they are and several times faster on a long list.
+    wraps = [c.kind == "text" for c in columns]
+    for row in rows:
+        body.append([para(v) if wrap else plain(v) for wrap, v in zip(wraps, row)])
+    right = [i for i, c in enumerate(columns) if c.kind in RIGHT]
+    t = Table(body, colWidths=widths, repeatRows=1)
+    t.setStyle(TableStyle([("FONT", (0, 1), (-1, -1), CELL.fontName, CELL.fontSize, CELL.leading),
+                           *[("ALIGN", (i, 1), (i, -1), "RIGHT") for i in right],
+                           ("GRID", (0, 0), (-1, -1), 0.25, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 2), *extra_style]))
+    return t
+
+
+def _header(state: State, width: float) -> Table:
+    facts = content.header_facts(state)
+    cells = sheets.summary_cells(state)
+    facts += [("Lines matched", str(cells[sheets.SUMMARY_CELLS["Lines matched"]])),
+              ("Match rate", str(cells[sheets.SUMMARY_CELLS["Match rate"]]))]
+    t = Table([[para(label, HEAD), para(text)] for label, text in facts], colWidths=[width * 0.22, width * 0.78])
+    status_row = [label for label, _ in facts].index("Status")
+    colour = colors.HexColor("#" + STATUS_COLOURS.get(state.status, "FFFFFF"))
+    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, GRID),
+                           ("BACKGROUND", (1, status_row), (1, status_row), colour)]))
+    return t
+
+
+def _balances(state: State, width: float) -> Table:
+    rows = sheets.summary_rows(state)
+    last = len(rows)  # the difference (row 0 is the header)
+    diff = rows[-1][1]
+    fill = GOOD if isinstance(diff, Decimal) and diff == 0 else BAD
+    totals = [i + 1 for i, r in enumerate(rows) if r[0].startswith(("Adjusted", "Difference"))]
+    style = [("BACKGROUND", (0, last), (-1, last), fill)]
+    style += [("LINEABOVE", (0, i), (-1, i), 0.8, colors.black) for i in totals]
+    return table(FIGURE_COLUMNS, rows, width, style)
+
+
+def _open_item_rows(state: State) -> list[tuple]:
+    out = []
+    for side, line_id, date, amount, desc, age, status, cand, owner, due, notes in sheets.unmatched_rows(state):
+        notes = "; ".join(t for t in (notes, cand) if t)
+        out.append(("bank" if side == "bank" else "GL", line_id, date, amount, desc, age, owner, due, status, notes))
+    return out
+
+
+def _rule_rows(state: State) -> list[tuple]:
+    rows = content.rule_rows(state)
+    if rows:
+        rows.append(("Total", "", sum(r[2] for r in rows), sum(r[3] for r in rows), sum(r[4] for r in rows),
+                     sum((r[5] for r in rows), Decimal(0))))
+    return rows
+
+
+def _txn_rows(state: State) -> list[tuple]:
+    return [(r[0], r[1], r[3], r[4], r[5], r[6], r[8]) for r in sheets.txn_rows(state)]
+
+
+def _section(story: list, title: str, columns, rows, width: float, empty: str, style=()) -> None:
+    story.append(Paragraph(escape(title), H2))
+    if not rows:
+        story.append(Paragraph(escape(empty), NOTE))
+    elif style or len(rows) <= CHUNK_ROWS:
+        story.append(table(columns, rows, width, style))
+    else:
+        story.extend(table(columns, rows[i:i + CHUNK_ROWS], width) for i in range(0, len(rows), CHUNK_ROWS))
+
+
+def build_story(state: State, width: float) -> list:
+    period = state.rec["period"]["name"]
+    story: list = [Paragraph(escape(f"Bank reconciliation report: {state.account['name']}, {period}"), TITLE),
+                   _header(state, width), Paragraph("Balances", H2), _balances(state, width)]
+    signoffs = [(when, who, content.SIGNOFF_LABELS.get(step, step), status, comment)
+                for when, who, step, status, comment in content.signoff_rows(state)]
+    _section(story, "Sign-offs", SIGNOFF_COLUMNS, signoffs, width, "No sign-offs yet.")
+    items = _open_item_rows(state)
+    _section(story, f"Open items ({len(items)}; age in days at {state.period_end})", OPEN_ITEM_COLUMNS, items,
+             width, "No open items.")
+    rules = _rule_rows(state)
+    total_style = [("BACKGROUND", (0, len(rules)), (-1, len(rules)), TOTAL_FILL),
+                   ("LINEABOVE", (0, len(rules)), (-1, len(rules)), 0.8, colors.black)] if rules else []
+    _section(story, "Matches by rule", RULE_COLUMNS, rules, width, "No matches.", total_style)
+    txns = _txn_rows(state)
+    _section(story, f"New transactions ({len(txns)})", TXN_COLUMNS, txns, width, "No new transactions.")
+    story.append(Spacer(1, 4 * mm))
+    return story
+
+
+def _numbered_canvas(footer: str):
+    """A canvas that holds its pages until the end, so each can say 'Page n of N' (N known only then)."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # reportlab calls it at each page end
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for page in self._pages:
+                self.__dict__.update(page)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            w, _ = self._pagesize
+            size = 7.0
+            while size > 4.5 and stringWidth(footer, "Helvetica", size) > w - 2 * MARGIN:
+                size -= 0.25
+            self.setFont("Helvetica", size)
+            self.setFillColor(colors.HexColor("#404040"))
+            self.drawString(MARGIN, 8 * mm, footer)
+            self.setFont("Helvetica", 8)
+            self.drawRightString(w - MARGIN, 12 * mm, f"Page {self._pageNumber} of {total}")
+
+    return NumberedCanvas
+
+
+def write_pdf_report(state: State, path: Path, workbook_name: str, generated: dt.datetime | None = None) -> Path:
+    generated = generated or dt.datetime.now().astimezone()
+    size = page_size(state)
+    footer = content.footer_text(state, workbook_name, generated)
+    buffer = io.BytesIO()  # built in memory: a failure leaves no half-written file (nor spoils an old one)
+    doc = SimpleDocTemplate(buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN + 6 * mm, title=f"Reconciliation #{state.id} report",
+                            author="Tieout", subject=footer)
+    doc.build(build_story(state, doc.width), canvasmaker=_numbered_canvas(footer))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+    return path
