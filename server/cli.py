@@ -57,6 +57,24 @@ def _cmd_match(args) -> int:
     return EXIT_OK
 
 
+def _cmd_intercompany(args) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from .matching.intercompany_files import match_files
+
+    try:
+        tolerance = Decimal(args.tolerance)
+    except InvalidOperation:
+        raise InputError("--tolerance", f"not an amount: {args.tolerance!r}") from None
+    if not tolerance.is_finite() or tolerance < 0:
+        raise InputError("--tolerance", f"must be zero or a positive amount, not {args.tolerance!r}")
+    result = match_files(args.left, args.right, args.keys.split(","), args.out, tolerance, args.suggestions)
+    print(f"wrote {args.out} ({len(result.matched)} groups)"
+          + (f" and {args.suggestions} ({len(result.suggested)} suggestions)" if args.suggestions else ""))
+    print(f"left lines unmatched: {len(result.unmatched_bank)}; right lines unmatched: {len(result.unmatched_ledger)}")
+    return EXIT_OK
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -137,6 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
                                          "(default: OUT's name with .suggestions.csv)")
     m.add_argument("--proposed", help="also write the proposed new transactions (fees, interest, returns) here")
     m.set_defaults(func=_cmd_match)
+
+    ic = sub.add_parser("intercompany", help="match two companies' canonical ledger files (groups that net to zero)")
+    ic.add_argument("--left", required=True, help="the first company's canonical ledger lines CSV")
+    ic.add_argument("--right", required=True, help="the second company's canonical ledger lines CSV")
+    ic.add_argument("--keys", required=True, help="1 to 5 key fields, comma-separated: reference, counterparty, "
+                                                  "description, source, date, currency, document_currency, "
+                                                  "document_amount (needs document_currency), amount")
+    ic.add_argument("--tolerance", default="0", help="largest net difference still matched (currency units)")
+    ic.add_argument("--out", required=True, help="matches CSV to write (side = left | right)")
+    ic.add_argument("--suggestions", help="suggestions CSV to write: lines with several candidates")
+    ic.set_defaults(func=_cmd_intercompany)
 
     d = sub.add_parser("demo", help="build a sample reconciliation workbook end to end")
     d.add_argument("--out", default="demo/Reconciliation-demo.xlsx")

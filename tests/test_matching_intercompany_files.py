@@ -81,3 +81,23 @@ def test_bad_keys_and_bad_rows_are_refused_before_anything_is_written(tmp_path):
         match_files(left, right, ["reference"], tmp_path / "m.csv")
     assert "a.csv" in str(err.value) and "line 2" in str(err.value)
     assert not (tmp_path / "m.csv").exists()
+
+
+def test_the_command_line_writes_the_matches_and_exits_2_on_bad_input(tmp_path, capsys):
+    from tieout.server.cli import main
+
+    left = _write(tmp_path / "a.csv", [["A1", "2026-03-01", "1500.00", "USD", "IC-1", "", "IC", "Beta"]])
+    right = _write(tmp_path / "b.csv", [["Z1", "2026-03-02", "-1500.00", "USD", "IC-1", "", "IC", "Alpha"]])
+    out = tmp_path / "m.csv"
+    assert main(["intercompany", "--left", str(left), "--right", str(right), "--keys", "reference",
+                 "--out", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert [(r["side"], r["line_id"]) for r in csv.DictReader(open(out, encoding="utf-8"))] == [("left", "A1"),
+                                                                                                 ("right", "Z1")]
+    assert main(["intercompany", "--left", str(left), "--right", str(right), "--keys", "reference",
+                 "--tolerance", "-1", "--out", str(tmp_path / "x.csv")]) == 2
+    assert "--tolerance" in capsys.readouterr().err
+    assert main(["intercompany", "--left", str(tmp_path / "missing.csv"), "--right", str(right), "--keys",
+                 "reference", "--out", str(tmp_path / "y.csv")]) == 2
+    assert "missing.csv: file not found" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "y.csv").exists()
