@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 # Debian packages some tests need: a throwaway PostgreSQL cluster (store tests run on SQLite and PostgreSQL)
 # and headless LibreOffice (opens the written workbooks and converts them to PDF).
-SYSTEM_PACKAGES := postgresql libreoffice-calc-nogui
+SYSTEM_PACKAGES := postgresql libreoffice-calc-nogui fonts-dejavu-core
 
 .PHONY: venv demo test bench clean system-deps
 

@@ -60,3 +60,9 @@ def footer_text(state: State, workbook_name: str, generated: dt.datetime) -> str
     digest = state.rec.get("submitted_hash") or "not submitted"
     return (f"Generated {generated.isoformat(sep=' ', timespec='seconds')} from {workbook_name}; "
             f"reconciliation #{state.id}; data hash {digest}")
+
+
+def unprintable_note(count: int, font: str, variable: str) -> str:
+    """The footer's one note when the PDF's font lacked characters of the data (they print as '?')."""
+    return (f"{count} character{'s' if count != 1 else ''} could not be printed in {font} and show as '?': "
+            f"set {variable} to a TrueType font (.ttf) that has them.")

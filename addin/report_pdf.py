@@ -3,12 +3,25 @@ status in its workflow colour, the balances, the sign-offs from the audit trail,
 rule and the new transactions; long tables flow over pages with their header row repeated; every page carries
 "Page n of N" and the footer naming the workbook, the reconciliation and the submitted data's hash.
 
-Text from bank files and users goes into Paragraphs escaped, so '<b>&' prints as written, never as markup."""
+Text from bank files and users goes into Paragraphs escaped, so '<b>&' prints as written, never as markup.
+
+Bank files carry names in any script (Polish and Czech from MT940, Greek, Cyrillic, Turkish, CJK), which the
+built-in Helvetica (WinAnsi, 217 characters) cannot show. So the report is set in a TrueType font with wide
+coverage found on the machine (or named by TIEOUT_REPORT_FONT), embedded as a subset; a character the chosen
+font still lacks prints as a visible '?', and the footer says so once, naming the variable to set."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import io
+import os
 import re
+import shutil
+import subprocess
+import unicodedata
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -19,13 +32,16 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..excel_templates.sheet_writer import STATUS_COLOURS
 from . import report_content as content
 from . import sheets
+from .handlers.context import ActionError
 from .handlers.state import State
 
 CENT = Decimal("0.01")
@@ -38,6 +54,215 @@ LETTER_CURRENCIES = frozenset({"USD", "CAD", "MXN", "PHP", "CLP", "COP", "VEF", 
 CHUNK_ROWS = 300
 MAX_CELL_CHARS = 500  # a cell taller than a page cannot be laid out; longer texts are cut with a marker
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CELL_SIZE, CELL_LEADING = 7.5, 9  # points, in Helvetica (the widths of the columns below were set for it)
+
+# The font. reportlab draws TrueType fonts and subsets them itself; which file to use is the machine's
+# business, and neither reportlab nor the standard library finds a system font by name on every platform
+# (fc-match is Linux-only and optional), hence the short search below, as data first.
+FONT_ENV, FONT_BOLD_ENV = "TIEOUT_REPORT_FONT", "TIEOUT_REPORT_FONT_BOLD"
+BUILT_IN = "helvetica"  # TIEOUT_REPORT_FONT=helvetica: no search, the built-in font ('?' for what it lacks)
+# (regular, bold) files tried in this order: Windows, macOS, then the Linux distributions' DejaVu Sans.
+# "{WINDIR}" is the Windows folder; a candidate whose variable is not set is skipped.
+FONT_FILES = (
+    ("{WINDIR}/Fonts/arial.ttf", "{WINDIR}/Fonts/arialbd.ttf"),
+    ("{WINDIR}/Fonts/segoeui.ttf", "{WINDIR}/Fonts/segoeuib.ttf"),
+    ("/System/Library/Fonts/Supplemental/Arial.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"),
+    ("/Library/Fonts/Arial.ttf", "/Library/Fonts/Arial Bold.ttf"),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
+)
+# Elsewhere on Linux: DejaVu Sans as fc-match knows it, else a bounded walk of the font folders.
+LINUX_FONT = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+FC_MATCH = ("DejaVu Sans:style=Book", "DejaVu Sans:style=Bold")
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
+SEARCH_DEPTH, SEARCH_MAX_DIRS = 5, 2000
+
+
+@dataclass(frozen=True)
+class ReportFont:
+    """The typeface the report is set in: reportlab's names of its two faces, what the footer note calls it,
+    and the characters both faces can draw."""
+
+    regular: str
+    bold: str
+    source: str
+    glyphs: frozenset[str]
+
+
+def _helvetica() -> ReportFont:
+    """The built-in font: the characters of its WinAnsi encoding (reportlab draws any other as a wrong one)."""
+    vector = pdfmetrics.getFont("Helvetica").encoding.vector
+    glyphs = {bytes([b]).decode("winansi") for b in range(256) if vector[b] is not None}
+    return ReportFont("Helvetica", "Helvetica-Bold", "the built-in Helvetica",
+                      frozenset(ch for ch in glyphs if not unicodedata.category(ch).startswith("C")))
+
+
+def _face(path: Path) -> tuple[str, frozenset[str]]:
+    """Registers one TrueType file with reportlab (embedded as a subset when used); its name and characters."""
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+    name = f"Tieout-{path.stem}-{digest}"
+    font = TTFont(name, str(path))
+    pdfmetrics.registerFont(font)
+    return name, frozenset(chr(c) for c, g in font.face.charToGlyph.items() if g)
+
+
+def load_font(regular: Path, bold: Path | None) -> ReportFont:
+    """A report font from a regular (and optional bold) TrueType file; the bold face is the regular one when
+    there is none. Raises what reportlab raises on a file it cannot read (TTFError, OSError...)."""
+    name, glyphs = _face(regular)
+    bold_name, bold_glyphs = _face(bold) if bold is not None and bold != regular else (name, glyphs)
+    pdfmetrics.registerFontFamily(name, normal=name, bold=bold_name, italic=name, boldItalic=bold_name)
+    return ReportFont(name, bold_name, regular.name, glyphs & bold_glyphs)
+
+
+def system_fonts(files=FONT_FILES, dirs=FONT_DIRS, fc_match: bool = True) -> Iterator[tuple[Path, Path | None]]:
+    """(regular, bold) font files this machine has, best first, found lazily: the known places, fc-match, then
+    a walk of at most SEARCH_MAX_DIRS folders SEARCH_DEPTH deep (so a huge font folder cannot stall a report)."""
+    for regular, bold in files:
+        try:
+            regular, bold = Path(regular.format_map(os.environ)), Path(bold.format_map(os.environ))
+        except KeyError:  # {WINDIR} off Windows
+            continue
+        if regular.is_file():
+            yield regular, bold if bold.is_file() else None
+    if fc_match and shutil.which("fc-match"):
+        found = [_fc_match(pattern, name) for pattern, name in zip(FC_MATCH, LINUX_FONT)]
+        if found[0] is not None:
+            yield found[0], found[1]
+    regular = _walk(LINUX_FONT[0], dirs)
+    if regular is not None:
+        bold = regular.with_name(LINUX_FONT[1])
+        yield regular, bold if bold.is_file() else None
+
+
+def _fc_match(pattern: str, name: str) -> Path | None:
+    """fc-match's file for a pattern, if it is that very file (fc-match answers with a substitute otherwise)."""
+    try:
+        done = subprocess.run(["fc-match", "--format=%{file}", pattern], capture_output=True, text=True, timeout=10,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = Path(done.stdout.strip())
+    return path if done.returncode == 0 and path.name == name and path.is_file() else None
+
+
+def _walk(name: str, dirs) -> Path | None:
+    """Breadth-first search for a file name, bounded in depth and in folders read."""
+    queue, read = deque((Path(d), 0) for d in dirs), 0
+    while queue and read < SEARCH_MAX_DIRS:
+        folder, depth = queue.popleft()
+        read += 1
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name == name and entry.is_file():
+                return Path(entry.path)
+        if depth < SEARCH_DEPTH:
+            queue.extend((Path(e.path), depth + 1) for e in entries if e.is_dir(follow_symlinks=False))
+    return None
+
+
+def report_font() -> ReportFont:
+    """The font reports use: TIEOUT_REPORT_FONT (a .ttf, or 'helvetica'), else the first font the machine has,
+    else Helvetica. Chosen once per value of the variables (cached): no search per report."""
+    return _chosen(os.environ.get(FONT_ENV, "").strip(), os.environ.get(FONT_BOLD_ENV, "").strip())
+
+
+FONT_ADVICE = (f"Set {FONT_ENV} to a TrueType font file (.ttf; {FONT_BOLD_ENV} optionally to its bold face), "
+               f"to '{BUILT_IN}' for the built-in font, or unset it to let Tieout find one.")
+
+
+@functools.lru_cache(maxsize=8)
+def _chosen(regular: str, bold: str) -> ReportFont:
+    if bold and (not regular or regular.lower() == BUILT_IN):
+        raise ActionError(f"{FONT_BOLD_ENV} is set ({bold}) but {FONT_ENV} does not name a font file.", FONT_ADVICE)
+    if regular.lower() == BUILT_IN:
+        return _helvetica()
+    if regular:
+        return _explicit(regular, bold)
+    for regular_path, bold_path in system_fonts():
+        try:
+            return load_font(regular_path, bold_path)
+        except Exception:  # noqa: BLE001, S112 - a broken system font: try the next one, Helvetica at worst
+            continue
+    return _helvetica()
+
+
+def _explicit(regular: str, bold: str) -> ReportFont:
+    """The font the user named: a missing or unreadable file is their error to fix, never a silent fallback."""
+    paths = {}
+    for var, value in ((FONT_ENV, regular), (FONT_BOLD_ENV, bold)):
+        if value:
+            paths[var] = Path(value).expanduser()
+            if not paths[var].is_file():
+                raise ActionError(f"{var}={value}: there is no font file there.", FONT_ADVICE)
+    try:
+        return load_font(paths[FONT_ENV], paths.get(FONT_BOLD_ENV))
+    except Exception as exc:  # noqa: BLE001 - reportlab raises TTFError, struct.error, OSError... on bad files
+        raise ActionError(f"{FONT_ENV}={regular}{f', {FONT_BOLD_ENV}={bold}' if bold else ''}: not a TrueType "
+                          f"font reportlab can read ({type(exc).__name__}: {exc}).", FONT_ADVICE) from None
+
+
+# What the fixed-width columns hold, to measure a font against Helvetica, the font their widths were set for.
+WIDTH_SAMPLE = "2026-11-22 03:40:00 UTC (1,234,567.89) Pending Approval prepared and submitted investigating"
+
+
+def _scale(font: ReportFont) -> float:
+    """How much wider than Helvetica the font sets the report's figures and codes (DejaVu Sans: about 12%)."""
+    return max(1.0, stringWidth(WIDTH_SAMPLE, font.regular, 10) / stringWidth(WIDTH_SAMPLE, "Helvetica", 10))
+
+
+@functools.lru_cache(maxsize=8)
+def _styles(font: ReportFont) -> dict[str, ParagraphStyle]:
+    """The report's paragraph styles in a font. The table cells of a wider font are set smaller by its scale, so
+    a date or an amount still fits its fixed column (else it prints into the next cell) and the tables keep
+    their layout and page count (the leading is kept); a wide font's larger x-height keeps them legible."""
+    base = getSampleStyleSheet()
+    scale = _scale(font)
+    cell = ParagraphStyle("cell", parent=base["Normal"], fontName=font.regular, fontSize=CELL_SIZE / scale,
+                          leading=CELL_LEADING)
+    head = ParagraphStyle("head", parent=cell, fontName=font.bold)
+    return {"title": ParagraphStyle("title", parent=base["Title"], fontName=font.bold, fontSize=15, leading=18,
+                                    spaceAfter=4, alignment=0),
+            "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=font.bold, fontSize=11, leading=14,
+                                 spaceBefore=8, spaceAfter=4),
+            "cell": cell, "head": head, "head_right": ParagraphStyle("headr", parent=head, alignment=TA_RIGHT),
+            "note": ParagraphStyle("note", parent=cell, fontSize=8.5 / scale, leading=11)}
+
+
+class Pen:
+    """Writes one report's text in its font: what the font cannot draw becomes '?', counted for the footer."""
+
+    def __init__(self, font: ReportFont | None = None):
+        self.font = font or report_font()
+        self.styles = _styles(self.font)
+        self.missing = 0  # characters replaced with '?'
+        self._ascii = all(chr(c) in self.font.glyphs for c in range(32, 127))
+
+    def text(self, value) -> str:
+        text = CONTROL.sub(" ", plain(value))
+        if self._ascii and text.isascii():  # the common case, checked in C
+            return text
+        out = []
+        for ch in text:
+            if ch in self.font.glyphs:
+                out.append(ch)
+            elif ch.isspace():
+                out.append(" ")
+            else:
+                out.append("?")
+                self.missing += 1
+        return "".join(out)
+
+    def para(self, value, style: str = "cell") -> Paragraph:
+        """Text drawn as text: control characters dropped, reportlab's markup characters escaped."""
+        text = plain(value)
+        if len(text) > MAX_CELL_CHARS:
+            text = text[:MAX_CELL_CHARS] + " [...]"
+        return Paragraph(escape(self.text(text)), self.styles[style])
 
 
 @dataclass(frozen=True)
@@ -63,14 +288,7 @@ TXN_COLUMNS = (Col("date", "fixed", 16), Col("amount", "money", 21), Col("GL acc
                Col("kind", "fixed", 17), Col("bank line", mm=18), Col("status", "fixed", 15))
 FIGURE_COLUMNS = (Col("figure", mm=62), Col("amount", "money", 26), Col("note"))
 
-_base = getSampleStyleSheet()
-TITLE = ParagraphStyle("title", parent=_base["Title"], fontSize=15, leading=18, spaceAfter=4, alignment=0)
-H2 = ParagraphStyle("h2", parent=_base["Heading2"], fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
-CELL = ParagraphStyle("cell", parent=_base["Normal"], fontName="Helvetica", fontSize=7.5, leading=9)
-HEAD = ParagraphStyle("head", parent=CELL, fontName="Helvetica-Bold")
-HEAD_RIGHT = ParagraphStyle("headr", parent=HEAD, alignment=TA_RIGHT)
 RIGHT = ("money", "int")
-NOTE = ParagraphStyle("note", parent=CELL, fontSize=8.5, leading=11)
 GRID = colors.HexColor("#BFBFBF")
 HEAD_FILL, TOTAL_FILL = colors.HexColor("#D9E1F2"), colors.HexColor("#F2F2F2")
 GOOD, BAD = colors.HexColor("#C6EFCE"), colors.HexColor("#FFC7CE")
@@ -98,32 +316,26 @@ def plain(value) -> str:
     return str(value)
 
 
-def para(value, style: ParagraphStyle = CELL) -> Paragraph:
-    """Text drawn as text: control characters dropped, reportlab's markup characters escaped."""
-    text = CONTROL.sub(" ", plain(value))
-    if len(text) > MAX_CELL_CHARS:
-        text = text[:MAX_CELL_CHARS] + " [...]"
-    return Paragraph(escape(text), style)
-
-
 def page_size(state: State):
     return letter if str(state.account.get("currency", "")).upper() in LETTER_CURRENCIES else A4
 
 
-def table(columns, rows, width: float, extra_style=()) -> Table:
+def table(columns, rows, width: float, extra_style=(), pen: Pen | None = None) -> Table:
     """A grid with its header row repeated on every page it flows onto."""
+    pen = pen or Pen()
     rest = width - sum(c.mm * mm for c in columns if c.mm is not None)
     flex = sum(c.flex for c in columns if c.mm is None) or 1
     widths = [c.mm * mm if c.mm is not None else rest * c.flex / flex for c in columns]
-    body = [[para(c.header, HEAD_RIGHT if c.kind in RIGHT else HEAD) for c in columns]]
+    body = [[pen.para(c.header, "head_right" if c.kind in RIGHT else "head") for c in columns]]
     # Only text columns get a Paragraph (parsed, wrapped): dates, amounts and codes are plain strings, drawn
     # as they are and several times faster on a long list.
     wraps = [c.kind == "text" for c in columns]
     for row in rows:
-        body.append([para(v) if wrap else plain(v) for wrap, v in zip(wraps, row)])
+        body.append([pen.para(v) if wrap else pen.text(v) for wrap, v in zip(wraps, row)])
     right = [i for i, c in enumerate(columns) if c.kind in RIGHT]
     t = Table(body, colWidths=widths, repeatRows=1)
-    t.setStyle(TableStyle([("FONT", (0, 1), (-1, -1), CELL.fontName, CELL.fontSize, CELL.leading),
+    cell = pen.styles["cell"]
+    t.setStyle(TableStyle([("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
                            *[("ALIGN", (i, 1), (i, -1), "RIGHT") for i in right],
                            ("GRID", (0, 0), (-1, -1), 0.25, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
                            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -132,12 +344,13 @@ def table(columns, rows, width: float, extra_style=()) -> Table:
     return t
 
 
-def _header(state: State, width: float) -> Table:
+def _header(state: State, width: float, pen: Pen) -> Table:
     facts = content.header_facts(state)
     cells = sheets.summary_cells(state)
     facts += [("Lines matched", str(cells[sheets.SUMMARY_CELLS["Lines matched"]])),
               ("Match rate", str(cells[sheets.SUMMARY_CELLS["Match rate"]]))]
-    t = Table([[para(label, HEAD), para(text)] for label, text in facts], colWidths=[width * 0.22, width * 0.78])
+    t = Table([[pen.para(label, "head"), pen.para(text)] for label, text in facts],
+              colWidths=[width * 0.22, width * 0.78])
     status_row = [label for label, _ in facts].index("Status")
     colour = colors.HexColor("#" + STATUS_COLOURS.get(state.status, "FFFFFF"))
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, GRID),
@@ -145,7 +358,7 @@ def _header(state: State, width: float) -> Table:
     return t
 
 
-def _balances(state: State, width: float) -> Table:
+def _balances(state: State, width: float, pen: Pen) -> Table:
     rows = sheets.summary_rows(state)
     last = len(rows)  # the difference (row 0 is the header)
     diff = rows[-1][1]
@@ -153,7 +366,7 @@ def _balances(state: State, width: float) -> Table:
     totals = [i + 1 for i, r in enumerate(rows) if r[0].startswith(("Adjusted", "Difference"))]
     style = [("BACKGROUND", (0, last), (-1, last), fill)]
     style += [("LINEABOVE", (0, i), (-1, i), 0.8, colors.black) for i in totals]
-    return table(FIGURE_COLUMNS, rows, width, style)
+    return table(FIGURE_COLUMNS, rows, width, style, pen)
 
 
 def _open_item_rows(state: State) -> list[tuple]:
@@ -176,38 +389,42 @@ def _txn_rows(state: State) -> list[tuple]:
     return [(r[0], r[1], r[3], r[4], r[5], r[6], r[8]) for r in sheets.txn_rows(state)]
 
 
-def _section(story: list, title: str, columns, rows, width: float, empty: str, style=()) -> None:
-    story.append(Paragraph(escape(title), H2))
+def _section(story: list, title: str, columns, rows, width: float, empty: str, style=(),
+             pen: Pen | None = None) -> None:
+    pen = pen or Pen()
+    story.append(pen.para(title, "h2"))
     if not rows:
-        story.append(Paragraph(escape(empty), NOTE))
+        story.append(pen.para(empty, "note"))
     elif style or len(rows) <= CHUNK_ROWS:
-        story.append(table(columns, rows, width, style))
+        story.append(table(columns, rows, width, style, pen))
     else:
-        story.extend(table(columns, rows[i:i + CHUNK_ROWS], width) for i in range(0, len(rows), CHUNK_ROWS))
+        story.extend(table(columns, rows[i:i + CHUNK_ROWS], width, (), pen) for i in range(0, len(rows), CHUNK_ROWS))
 
 
-def build_story(state: State, width: float) -> list:
+def build_story(state: State, width: float, pen: Pen | None = None) -> list:
+    pen = pen or Pen()
     period = state.rec["period"]["name"]
-    story: list = [Paragraph(escape(f"Bank reconciliation report: {state.account['name']}, {period}"), TITLE),
-                   _header(state, width), Paragraph("Balances", H2), _balances(state, width)]
+    story: list = [pen.para(f"Bank reconciliation report: {state.account['name']}, {period}", "title"),
+                   _header(state, width, pen), pen.para("Balances", "h2"), _balances(state, width, pen)]
     signoffs = [(when, who, content.SIGNOFF_LABELS.get(step, step), status, comment)
                 for when, who, step, status, comment in content.signoff_rows(state)]
-    _section(story, "Sign-offs", SIGNOFF_COLUMNS, signoffs, width, "No sign-offs yet.")
+    _section(story, "Sign-offs", SIGNOFF_COLUMNS, signoffs, width, "No sign-offs yet.", pen=pen)
     items = _open_item_rows(state)
     _section(story, f"Open items ({len(items)}; age in days at {state.period_end})", OPEN_ITEM_COLUMNS, items,
-             width, "No open items.")
+             width, "No open items.", pen=pen)
     rules = _rule_rows(state)
     total_style = [("BACKGROUND", (0, len(rules)), (-1, len(rules)), TOTAL_FILL),
                    ("LINEABOVE", (0, len(rules)), (-1, len(rules)), 0.8, colors.black)] if rules else []
-    _section(story, "Matches by rule", RULE_COLUMNS, rules, width, "No matches.", total_style)
+    _section(story, "Matches by rule", RULE_COLUMNS, rules, width, "No matches.", total_style, pen)
     txns = _txn_rows(state)
-    _section(story, f"New transactions ({len(txns)})", TXN_COLUMNS, txns, width, "No new transactions.")
+    _section(story, f"New transactions ({len(txns)})", TXN_COLUMNS, txns, width, "No new transactions.", pen=pen)
     story.append(Spacer(1, 4 * mm))
     return story
 
 
-def _numbered_canvas(footer: str):
-    """A canvas that holds its pages until the end, so each can say 'Page n of N' (N known only then)."""
+def _numbered_canvas(footer: str, pen: Pen):
+    """A canvas that holds its pages until the end, so each can say 'Page n of N' (N known only then) and, when
+    the font lacked characters (known only once the whole story is written), the note saying so."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -220,22 +437,29 @@ def _numbered_canvas(footer: str):
 
         def save(self):
             total = len(self._pages)
+            note = pen.text(content.unprintable_note(pen.missing, pen.font.source, FONT_ENV)) if pen.missing else ""
             for page in self._pages:
                 self.__dict__.update(page)
-                self._decorate(total)
+                self._decorate(total, note)
                 super().showPage()
             super().save()
 
-        def _decorate(self, total: int) -> None:
-            w, _ = self._pagesize
+        def _line(self, text: str, y: float, room: float) -> None:
             size = 7.0
-            while size > 4.5 and stringWidth(footer, "Helvetica", size) > w - 2 * MARGIN:
+            while size > 4.5 and stringWidth(text, pen.font.regular, size) > room:
                 size -= 0.25
-            self.setFont("Helvetica", size)
+            self.setFont(pen.font.regular, size)
+            self.drawString(MARGIN, y, text)
+
+        def _decorate(self, total: int, note: str) -> None:
+            w, _ = self._pagesize
             self.setFillColor(colors.HexColor("#404040"))
-            self.drawString(MARGIN, 8 * mm, footer)
-            self.setFont("Helvetica", 8)
-            self.drawRightString(w - MARGIN, 12 * mm, f"Page {self._pageNumber} of {total}")
+            self._line(footer, 8 * mm, w - 2 * MARGIN)
+            number = f"Page {self._pageNumber} of {total}"
+            self.setFont(pen.font.regular, 8)
+            self.drawRightString(w - MARGIN, 12 * mm, number)
+            if note:  # left of the page number, above the footer
+                self._line(note, 12 * mm, w - 2 * MARGIN - stringWidth(number, pen.font.regular, 8) - 4 * mm)
 
     return NumberedCanvas
 
@@ -243,12 +467,13 @@ def _numbered_canvas(footer: str):
 def write_pdf_report(state: State, path: Path, workbook_name: str, generated: dt.datetime | None = None) -> Path:
     generated = generated or dt.datetime.now().astimezone()
     size = page_size(state)
+    pen = Pen()
     footer = content.footer_text(state, workbook_name, generated)
     buffer = io.BytesIO()  # built in memory: a failure leaves no half-written file (nor spoils an old one)
     doc = SimpleDocTemplate(buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN + 6 * mm, title=f"Reconciliation #{state.id} report",
-                            author="Tieout", subject=footer)
-    doc.build(build_story(state, doc.width), canvasmaker=_numbered_canvas(footer))
+                            author="Tieout", subject=footer)  # metadata is Unicode: the footer as it is
+    doc.build(build_story(state, doc.width, pen), canvasmaker=_numbered_canvas(pen.text(footer), pen))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
     return path

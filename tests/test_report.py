@@ -23,6 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate
 
 from test_addin_kit import live, month, new_book, ok, run, table  # noqa: F401 (fixtures)
+from tieout.addin.handlers.state import Line, State
 from tieout.addin.xlsx_workbook import XlsxWorkbook
 from tieout.server.records import GLBalance, LedgerLine
 
@@ -226,8 +227,8 @@ def test_a_report_before_any_signoff_says_not_submitted(live, month, tmp_path):
     assert _line(lines, "GL balance ") == "GL balance import the GL template"
 
 
-def tieout_report(live, *args, user: str = "alice"):
-    env = {**os.environ, "TIEOUT_URL": live.base, "TIEOUT_TOKEN": live.tokens[user]}
+def tieout_report(live, *args, user: str = "alice", **extra_env):
+    env = {**os.environ, "TIEOUT_URL": live.base, "TIEOUT_TOKEN": live.tokens[user], **extra_env}
     return subprocess.run([sys.executable, "-m", "tieout.server.cli", "report", *map(str, args)], env=env,
                           capture_output=True, text=True, timeout=300)
 
@@ -253,11 +254,14 @@ def test_tieout_report_command(live, approved, tmp_path):
     done = tieout_report(live, approved.path, "--out", tmp_path / "r.html")
     assert done.returncode == 2
     assert f"{tmp_path / 'r.html'}: the report is written as .pdf or .xlsx" in done.stderr
+    done = tieout_report(live, approved.path, "--out", tmp_path / "f.pdf", TIEOUT_REPORT_FONT=str(tmp_path / "No.ttf"))
+    assert done.returncode == 2 and f"TIEOUT_REPORT_FONT={tmp_path / 'No.ttf'}: there is no font file there." \
+        in done.stderr
     blank = new_book(tmp_path / "Blank.xlsx")
     done = tieout_report(live, blank, "--out", tmp_path / "b.pdf")
     assert done.returncode == 2
     assert "Blank.xlsx is not linked to a reconciliation, so there is nothing to report" in done.stderr
-    assert not (tmp_path / "b.pdf").exists() and not (tmp_path / "m.pdf").exists()
+    assert not any((tmp_path / name).exists() for name in ("b.pdf", "m.pdf", "f.pdf"))
 
 
 TEXT = st.text(st.sampled_from([chr(c) for c in range(127)] + list("éüßÅ€£")), max_size=60)
@@ -314,3 +318,237 @@ def test_a_long_list_flows_over_pages_with_its_header_on_each():
     printed = [r for r in printed if r != OPEN_ITEM_HEADER]
     assert [r[1] for r in printed] == [f"GL-{i}" for i in range(n)]
     assert printed[-1][3] == f"({(n - 1) / 4:,.2f})" and printed[1][3] == "(0.25)"
+
+
+# --- the font: every script of the data prints, or shows as '?' with a note -------------------------------
+
+SCRIPTS = "Przelew ł ś ř Ωμέγα Привет ğı"  # Polish, Czech, Greek, Cyrillic, Turkish: none of them in WinAnsi
+GENERATED = dt.datetime(2026, 11, 22, 4, 0, tzinfo=dt.UTC)
+
+
+def on_debian_as_root() -> bool:
+    """Where `make system-deps` installs fonts-dejavu-core itself (as root with apt-get)."""
+    import shutil
+
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+@pytest.fixture
+def fonts(monkeypatch):
+    """report_pdf with the font variables unset and its font cache empty before and after the test."""
+    from tieout.addin import report_pdf
+
+    monkeypatch.delenv("TIEOUT_REPORT_FONT", raising=False)
+    monkeypatch.delenv("TIEOUT_REPORT_FONT_BOLD", raising=False)
+    report_pdf._chosen.cache_clear()
+    yield report_pdf
+    report_pdf._chosen.cache_clear()
+
+
+@pytest.fixture
+def dejavu(fonts) -> Path:
+    """DejaVu Sans (Debian's fonts-dejavu-core) as the report finds it. Missing: a skip only where the package
+    cannot be installed (not root) and not in CI; in CI, or as root on Debian, `make system-deps` should have
+    installed it, so the test fails."""
+    found = next((regular for regular, _ in fonts.system_fonts() if regular.name == "DejaVuSans.ttf"), None)
+    if found is None:
+        message = "DejaVuSans.ttf not found: `make system-deps` installs fonts-dejavu-core"
+        if os.environ.get("CI") or on_debian_as_root():
+            pytest.fail(message)
+        pytest.skip(message + " (needs root)")
+    return found
+
+
+def font_state(descriptions, account: str = "Operating") -> State:
+    """A reconciliation whose open items are GL lines with these descriptions (no server needed)."""
+    end = dt.date(2026, 10, 31)
+    ledger = tuple(Line("ledger", f"GL-{i}", end, Decimal(-10 - i), "EUR", "", text, "AP", "", None, "", None,
+                        "open", "") for i, text in enumerate(descriptions))
+    rec = {"id": 7, "status": "In Progress", "period": {"name": "2026-10", "start": "2026-10-01", "end": "2026-10-31"},
+           "figures": {"statement_balance": "1000.00", "adjusted_bank": "1000.00", "adjusted_gl": "1000.00",
+                       "match_differences": "0.00", "difference": "0.00", "bank_lines": 0,
+                       "gl_lines": len(ledger), "matched_bank_lines": 0, "matched_gl_lines": 0, "matched_groups": 0},
+           "gl_balance": "1000.00", "submitted_hash": None}
+    return State(rec=rec, account={"name": account, "currency": "EUR", "bank_account": "PL61"}, bank=(),
+                 ledger=ledger, matches=(), txns=(), statements=(), audit=(), cash_account="1010")
+
+
+def written(report_pdf, tmp_path, descriptions, account="Operating", book="Rec.xlsx"):
+    """Writes the report of font_state(...); returns (open item rows, text lines, pages, fonts used)."""
+    out = report_pdf.write_pdf_report(font_state(descriptions, account), tmp_path / "r.pdf", book, GENERATED)
+    with pdfplumber.open(out) as pdf:
+        tables = [t for page in pdf.pages for t in page.extract_tables()]
+        lines = _lines(pdf)
+        used = {ch["fontname"] for page in pdf.pages for ch in page.chars}
+        pages = len(pdf.pages)
+    rows = [[" ".join((c or "").split()) for c in r] for t in tables if t[0] == OPEN_ITEM_HEADER for r in t[1:]]
+    return [r for r in rows if r != OPEN_ITEM_HEADER], lines, pages, used
+
+
+def test_every_script_prints_in_the_found_font(dejavu, fonts, tmp_path):
+    assert fonts.report_font().source == "DejaVuSans.ttf"
+    rows, lines, _, used = written(fonts, tmp_path, [SCRIPTS, "Café <b>& €5"], account="Konto główne",
+                                   book="Rozliczenie-październik.xlsx")
+    assert [r[4] for r in rows] == [SCRIPTS, "Café <b>& €5"]
+    assert [r[3] for r in rows] == ["(10.00)", "(11.00)"]
+    assert _line(lines, "Bank reconciliation report: ") == "Bank reconciliation report: Konto główne, 2026-10"
+    assert _line(lines, "Generated ").endswith("from Rozliczenie-październik.xlsx; reconciliation #7; "
+                                               "data hash not submitted")
+    assert not [ln for ln in lines if "could not be printed" in ln]
+    # both faces embedded as subsets (ABCDEF+Name); nothing left in Helvetica
+    assert {name.split("+")[1] for name in used} == {"DejaVuSans", "DejaVuSans-Bold"}
+    assert all(re.fullmatch(r"[A-Z]{6}\+.+", name) for name in used)
+
+
+def test_characters_the_font_lacks_print_as_question_marks_with_one_note(dejavu, fonts, tmp_path):
+    rows, lines, pages, _ = written(fonts, tmp_path, ["株式会社 Tieout", SCRIPTS] + [f"item {i}" for i in range(70)])
+    assert rows[0][4] == "???? Tieout" and rows[1][4] == SCRIPTS and len(rows) == 72
+    note = ("4 characters could not be printed in DejaVuSans.ttf and show as '?': set TIEOUT_REPORT_FONT to a "
+            "TrueType font (.ttf) that has them.")
+    assert pages > 1
+    assert [ln.count(note) for ln in lines if "could not be printed" in ln] == [1] * pages  # once per footer
+
+
+def test_without_a_font_helvetica_prints_question_marks_and_says_so(fonts, monkeypatch, tmp_path):
+    monkeypatch.setenv("TIEOUT_REPORT_FONT", "Helvetica")  # no search: the built-in font
+    font = fonts.report_font()
+    assert (font.regular, font.bold) == ("Helvetica", "Helvetica-Bold")
+    items = [SCRIPTS, "Café <b>& €5 ‰"] + [f"item {i}" for i in range(70)]
+    rows, lines, pages, used = written(fonts, tmp_path, items, account="Konto główne", book="Rozliczenie-ś.xlsx")
+    assert [r[4] for r in rows[:2]] == ["Przelew ? ? ? ????? ?????? ??", "Café <b>& €5 ‰"]  # WinAnsi stays
+    assert len(rows) == 72 and pages > 1
+    assert "Bank reconciliation report: Konto g?ówne, 2026-10" in lines
+    footers = [ln for ln in lines if ln.startswith("Generated ")]
+    assert len(footers) == pages
+    assert all(f.endswith("from Rozliczenie-?.xlsx; reconciliation #7; data hash not submitted") for f in footers)
+    assert "Account Konto g?ówne" in lines
+    # 16 in the description, the account's name in the title and the header, the workbook's in the footer
+    note = (f"{16 + 2 + 1} characters could not be printed in the built-in Helvetica and show as '?': set "
+            "TIEOUT_REPORT_FONT to a TrueType font (.ttf) that has them.")
+    assert [ln.count(note) for ln in lines if "could not be printed" in ln] == [1] * pages
+    assert used == {"Helvetica", "Helvetica-Bold"}
+
+
+def test_a_report_without_foreign_characters_has_no_note(fonts, monkeypatch, tmp_path):
+    monkeypatch.setenv("TIEOUT_REPORT_FONT", "helvetica")
+    rows, lines, _, _ = written(fonts, tmp_path, ["Café <b>& €5"])
+    assert rows[0][4] == "Café <b>& €5"
+    assert not [ln for ln in lines if "could not be printed" in ln or "?" in ln]
+
+
+def test_the_font_named_by_the_environment_is_used(dejavu, fonts, monkeypatch, tmp_path):
+    mono, bold = dejavu.with_name("DejaVuSansMono.ttf"), dejavu.with_name("DejaVuSans-Bold.ttf")
+    assert mono.is_file() and bold.is_file()  # both in fonts-dejavu-core
+    monkeypatch.setenv("TIEOUT_REPORT_FONT", str(mono))
+    monkeypatch.setenv("TIEOUT_REPORT_FONT_BOLD", str(bold))
+    rows, _, _, used = written(fonts, tmp_path, [SCRIPTS])
+    assert rows[0][4] == SCRIPTS
+    assert {name.split("+")[1] for name in used} == {"DejaVuSansMono", "DejaVuSans-Bold"}
+    monkeypatch.delenv("TIEOUT_REPORT_FONT_BOLD")  # no bold face: the regular one for both
+    _, _, _, used = written(fonts, tmp_path, [SCRIPTS])
+    assert {name.split("+")[1] for name in used} == {"DejaVuSansMono"}
+
+
+def test_a_font_variable_naming_no_usable_file_is_an_error(fonts, monkeypatch, tmp_path):
+    from tieout.addin.handlers.context import ActionError
+
+    def refused(**env) -> str:
+        for name in ("TIEOUT_REPORT_FONT", "TIEOUT_REPORT_FONT_BOLD"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, str(value))
+        with pytest.raises(ActionError) as caught:
+            fonts.write_pdf_report(font_state([SCRIPTS]), tmp_path / "r.pdf", "Rec.xlsx", GENERATED)
+        assert not (tmp_path / "r.pdf").exists()  # nothing written, no silent fallback
+        assert "to 'helvetica' for the built-in font" in caught.value.advice
+        return caught.value.message
+
+    missing = tmp_path / "fonts" / "Missing.ttf"
+    assert refused(TIEOUT_REPORT_FONT=missing) == f"TIEOUT_REPORT_FONT={missing}: there is no font file there."
+    (tmp_path / "Broken.ttf").write_bytes(b"\x00\x01\x00\x00 not a font at all")
+    message = refused(TIEOUT_REPORT_FONT=tmp_path / "Broken.ttf")
+    assert message.startswith(f"TIEOUT_REPORT_FONT={tmp_path / 'Broken.ttf'}: not a TrueType font reportlab can "
+                              "read (")
+    (tmp_path / "notes.txt").write_text("hello")
+    message = refused(TIEOUT_REPORT_FONT=tmp_path / "notes.txt")
+    assert message.startswith(f"TIEOUT_REPORT_FONT={tmp_path / 'notes.txt'}: not a TrueType font")
+    assert refused(TIEOUT_REPORT_FONT="helvetica", TIEOUT_REPORT_FONT_BOLD=missing) == \
+        f"TIEOUT_REPORT_FONT_BOLD is set ({missing}) but TIEOUT_REPORT_FONT does not name a font file."
+
+
+def test_a_missing_bold_font_file_is_an_error(dejavu, fonts, monkeypatch, tmp_path):
+    from tieout.addin.handlers.context import ActionError
+
+    monkeypatch.setenv("TIEOUT_REPORT_FONT", str(dejavu))
+    monkeypatch.setenv("TIEOUT_REPORT_FONT_BOLD", str(tmp_path / "Bold.ttf"))
+    with pytest.raises(ActionError, match=re.escape(f"TIEOUT_REPORT_FONT_BOLD={tmp_path / 'Bold.ttf'}: there is "
+                                                    "no font file there.")):
+        fonts.report_font()
+
+
+def test_the_search_order_windows_first(dejavu, fonts, monkeypatch, tmp_path):
+    import shutil
+
+    folder = tmp_path / "Windows" / "Fonts"
+    folder.mkdir(parents=True)
+    shutil.copy(dejavu, folder / "segoeui.ttf")
+    monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
+    assert next(fonts.system_fonts()) == (folder / "segoeui.ttf", None)  # Segoe UI without its bold file
+    shutil.copy(dejavu, folder / "arial.ttf")
+    shutil.copy(dejavu.with_name("DejaVuSans-Bold.ttf"), folder / "arialbd.ttf")
+    assert next(fonts.system_fonts()) == (folder / "arial.ttf", folder / "arialbd.ttf")
+    assert fonts.report_font().source == "arial.ttf"
+    monkeypatch.delenv("WINDIR")
+    assert next(fonts.system_fonts())[0].name == "DejaVuSans.ttf"
+
+
+def test_the_bounded_walk_finds_dejavu_in_any_font_folder(dejavu, fonts, monkeypatch, tmp_path):
+    import shutil
+
+    deep = tmp_path / "fonts" / "a" / "b" / "dejavu"
+    deep.mkdir(parents=True)
+    for n in range(30):  # folders read before it, in name order
+        (tmp_path / "fonts" / "a" / f"0{n:02d}").mkdir()
+    shutil.copy(dejavu, deep / "DejaVuSans.ttf")
+    found = list(fonts.system_fonts(files=(), dirs=[tmp_path / "fonts"], fc_match=False))
+    assert found == [(deep / "DejaVuSans.ttf", None)]
+    shutil.copy(dejavu.with_name("DejaVuSans-Bold.ttf"), deep / "DejaVuSans-Bold.ttf")
+    found = list(fonts.system_fonts(files=(), dirs=[tmp_path / "fonts"], fc_match=False))
+    assert found == [(deep / "DejaVuSans.ttf", deep / "DejaVuSans-Bold.ttf")]
+    monkeypatch.setattr(fonts, "SEARCH_DEPTH", 2)  # the file is in the folder 3 below the root
+    assert list(fonts.system_fonts(files=(), dirs=[tmp_path / "fonts"], fc_match=False)) == []
+    monkeypatch.setattr(fonts, "SEARCH_DEPTH", 3)
+    assert next(fonts.system_fonts(files=(), dirs=[tmp_path / "fonts"], fc_match=False))[0] == deep / "DejaVuSans.ttf"
+    monkeypatch.setattr(fonts, "SEARCH_MAX_DIRS", 33)  # fonts, a, the 30 siblings, b: not yet b/dejavu
+    assert list(fonts.system_fonts(files=(), dirs=[tmp_path / "fonts"], fc_match=False)) == []
+    monkeypatch.setattr(fonts, "SEARCH_MAX_DIRS", 34)
+    assert len(list(fonts.system_fonts(files=(), dirs=[tmp_path / "fonts"], fc_match=False))) == 1
+
+
+def test_fc_match_answers_only_with_dejavu_itself(dejavu, fonts):
+    import shutil
+
+    found = list(fonts.system_fonts(files=(), dirs=(), fc_match=True))
+    if shutil.which("fc-match") is None:  # optional on Linux: then only the walk looks
+        assert found == []
+    else:
+        assert [(r.name, b.name) for r, b in found] == [("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
+        assert fonts._fc_match("Arial", "Arial.ttf") is None  # a substitute (DejaVu) is not Arial
+
+
+def test_the_font_is_chosen_once_not_per_report(dejavu, fonts, monkeypatch, tmp_path):
+    searches = []
+    real = fonts.system_fonts
+
+    def counted(*args, **kwargs):
+        searches.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fonts, "system_fonts", counted)
+    for _ in range(3):
+        written(fonts, tmp_path, [SCRIPTS])
+    assert len(searches) == 1
+    monkeypatch.setenv("TIEOUT_REPORT_FONT", "helvetica")  # a new setting is a new choice, no search
+    assert fonts.report_font().regular == "Helvetica" and len(searches) == 1
+    monkeypatch.delenv("TIEOUT_REPORT_FONT")
+    assert fonts.report_font().source == "DejaVuSans.ttf" and len(searches) == 1  # remembered
