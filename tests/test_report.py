@@ -335,14 +335,14 @@ def on_debian_as_root() -> bool:
 
 @pytest.fixture
 def fonts(monkeypatch):
-    """report_pdf with the font variables unset and its font cache empty before and after the test."""
-    from tieout.addin import report_pdf
+    """report_fonts with the font variables unset and its font cache empty before and after the test."""
+    from tieout.addin import report_fonts
 
     monkeypatch.delenv("TIEOUT_REPORT_FONT", raising=False)
     monkeypatch.delenv("TIEOUT_REPORT_FONT_BOLD", raising=False)
-    report_pdf._chosen.cache_clear()
-    yield report_pdf
-    report_pdf._chosen.cache_clear()
+    report_fonts._chosen.cache_clear()
+    yield report_fonts
+    report_fonts._chosen.cache_clear()
 
 
 @pytest.fixture
@@ -373,8 +373,10 @@ def font_state(descriptions, account: str = "Operating") -> State:
                  ledger=ledger, matches=(), txns=(), statements=(), audit=(), cash_account="1010")
 
 
-def written(report_pdf, tmp_path, descriptions, account="Operating", book="Rec.xlsx"):
+def written(tmp_path, descriptions, account="Operating", book="Rec.xlsx"):
     """Writes the report of font_state(...); returns (open item rows, text lines, pages, fonts used)."""
+    from tieout.addin import report_pdf
+
     out = report_pdf.write_pdf_report(font_state(descriptions, account), tmp_path / "r.pdf", book, GENERATED)
     with pdfplumber.open(out) as pdf:
         tables = [t for page in pdf.pages for t in page.extract_tables()]
@@ -387,7 +389,7 @@ def written(report_pdf, tmp_path, descriptions, account="Operating", book="Rec.x
 
 def test_every_script_prints_in_the_found_font(dejavu, fonts, tmp_path):
     assert fonts.report_font().source == "DejaVuSans.ttf"
-    rows, lines, _, used = written(fonts, tmp_path, [SCRIPTS, "Café <b>& €5"], account="Konto główne",
+    rows, lines, _, used = written(tmp_path, [SCRIPTS, "Café <b>& €5"], account="Konto główne",
                                    book="Rozliczenie-październik.xlsx")
     assert [r[4] for r in rows] == [SCRIPTS, "Café <b>& €5"]
     assert [r[3] for r in rows] == ["(10.00)", "(11.00)"]
@@ -401,7 +403,7 @@ def test_every_script_prints_in_the_found_font(dejavu, fonts, tmp_path):
 
 
 def test_characters_the_font_lacks_print_as_question_marks_with_one_note(dejavu, fonts, tmp_path):
-    rows, lines, pages, _ = written(fonts, tmp_path, ["株式会社 Tieout", SCRIPTS] + [f"item {i}" for i in range(70)])
+    rows, lines, pages, _ = written(tmp_path, ["株式会社 Tieout", SCRIPTS] + [f"item {i}" for i in range(70)])
     assert rows[0][4] == "???? Tieout" and rows[1][4] == SCRIPTS and len(rows) == 72
     note = ("4 characters could not be printed in DejaVuSans.ttf and show as '?': set TIEOUT_REPORT_FONT to a "
             "TrueType font (.ttf) that has them.")
@@ -414,7 +416,7 @@ def test_without_a_font_helvetica_prints_question_marks_and_says_so(fonts, monke
     font = fonts.report_font()
     assert (font.regular, font.bold) == ("Helvetica", "Helvetica-Bold")
     items = [SCRIPTS, "Café <b>& €5 ‰"] + [f"item {i}" for i in range(70)]
-    rows, lines, pages, used = written(fonts, tmp_path, items, account="Konto główne", book="Rozliczenie-ś.xlsx")
+    rows, lines, pages, used = written(tmp_path, items, account="Konto główne", book="Rozliczenie-ś.xlsx")
     assert [r[4] for r in rows[:2]] == ["Przelew ? ? ? ????? ?????? ??", "Café <b>& €5 ‰"]  # WinAnsi stays
     assert len(rows) == 72 and pages > 1
     assert "Bank reconciliation report: Konto g?ówne, 2026-10" in lines
@@ -431,7 +433,7 @@ def test_without_a_font_helvetica_prints_question_marks_and_says_so(fonts, monke
 
 def test_a_report_without_foreign_characters_has_no_note(fonts, monkeypatch, tmp_path):
     monkeypatch.setenv("TIEOUT_REPORT_FONT", "helvetica")
-    rows, lines, _, _ = written(fonts, tmp_path, ["Café <b>& €5"])
+    rows, lines, _, _ = written(tmp_path, ["Café <b>& €5"])
     assert rows[0][4] == "Café <b>& €5"
     assert not [ln for ln in lines if "could not be printed" in ln or "?" in ln]
 
@@ -441,16 +443,17 @@ def test_the_font_named_by_the_environment_is_used(dejavu, fonts, monkeypatch, t
     assert mono.is_file() and bold.is_file()  # both in fonts-dejavu-core
     monkeypatch.setenv("TIEOUT_REPORT_FONT", str(mono))
     monkeypatch.setenv("TIEOUT_REPORT_FONT_BOLD", str(bold))
-    rows, _, _, used = written(fonts, tmp_path, [SCRIPTS])
+    rows, _, _, used = written(tmp_path, [SCRIPTS])
     assert rows[0][4] == SCRIPTS
     assert {name.split("+")[1] for name in used} == {"DejaVuSansMono", "DejaVuSans-Bold"}
     monkeypatch.delenv("TIEOUT_REPORT_FONT_BOLD")  # no bold face: the regular one for both
-    _, _, _, used = written(fonts, tmp_path, [SCRIPTS])
+    _, _, _, used = written(tmp_path, [SCRIPTS])
     assert {name.split("+")[1] for name in used} == {"DejaVuSansMono"}
 
 
 def test_a_font_variable_naming_no_usable_file_is_an_error(fonts, monkeypatch, tmp_path):
     from tieout.addin.handlers.context import ActionError
+    from tieout.addin.report_pdf import write_pdf_report
 
     def refused(**env) -> str:
         for name in ("TIEOUT_REPORT_FONT", "TIEOUT_REPORT_FONT_BOLD"):
@@ -458,7 +461,7 @@ def test_a_font_variable_naming_no_usable_file_is_an_error(fonts, monkeypatch, t
         for name, value in env.items():
             monkeypatch.setenv(name, str(value))
         with pytest.raises(ActionError) as caught:
-            fonts.write_pdf_report(font_state([SCRIPTS]), tmp_path / "r.pdf", "Rec.xlsx", GENERATED)
+            write_pdf_report(font_state([SCRIPTS]), tmp_path / "r.pdf", "Rec.xlsx", GENERATED)
         assert not (tmp_path / "r.pdf").exists()  # nothing written, no silent fallback
         assert "to 'helvetica' for the built-in font" in caught.value.advice
         return caught.value.message
@@ -546,7 +549,7 @@ def test_the_font_is_chosen_once_not_per_report(dejavu, fonts, monkeypatch, tmp_
 
     monkeypatch.setattr(fonts, "system_fonts", counted)
     for _ in range(3):
-        written(fonts, tmp_path, [SCRIPTS])
+        written(tmp_path, [SCRIPTS])
     assert len(searches) == 1
     monkeypatch.setenv("TIEOUT_REPORT_FONT", "helvetica")  # a new setting is a new choice, no search
     assert fonts.report_font().regular == "Helvetica" and len(searches) == 1
