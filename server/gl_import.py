@@ -1,8 +1,9 @@
 """Read a filled GL import template (excel_templates/gl_template.py) into a GL balance and ledger lines.
 
-Free-tier users type or paste their GL into the template. Cells are read and checked by template_cells (shared
-with the bank statement template); every problem is reported at once (TemplateError), naming the row and the
-column, so the user fixes them in one pass; nothing is returned if anything is wrong.
+Free-tier users type or paste their GL into the template. Cells are read by template_read and checked by
+template_cells (both shared with the bank statement template); every problem is reported at once
+(TemplateError), naming the row and the column, so the user fixes them in one pass; nothing is returned if
+anything is wrong. The layout's names come from excel_templates/gl_layout.py.
 
 Decisions:
 - A line dated after the period end is an error, not a warning: the GL balance is stated at the period
@@ -18,13 +19,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from tieout.excel_templates import gl_template as layout
+from tieout.excel_templates import gl_layout as layout
 from tieout.excel_templates.gl_template import fill_gl_template  # the writer side, re-exported
 
 from .errors import TemplateError
 from .importers.gc_pause import paused_gc
 from .records import GLBalance, LedgerLine
-from .template_cells import CellChecker, TemplateSpec, TwoWayDate, minor_units, read_template, to_text
+from .template_cells import CellChecker, TemplateSpec, TwoWayDate, minor_units, to_text
+from .template_read import read_template
 
 __all__ = ["GLTemplateData", "read_gl_template", "fill_gl_template"]
 

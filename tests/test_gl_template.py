@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from tieout.excel_templates import gl_template as tpl
-from tieout.server import gl_import, template_cells
+from tieout.server import gl_import, template_read_openpyxl
 from tieout.server.errors import InputError, TemplateError
 from tieout.server.gl_import import GLTemplateData, fill_gl_template, read_gl_template
 from tieout.server.records import GLBalance, LedgerLine
@@ -471,7 +471,7 @@ def _both(path):
     """(answer of read_gl_template, answer with the former openpyxl reader): GLTemplateData or the error text."""
     new = _answer(path)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(gl_import, "read_template", template_cells.read_template_openpyxl)
+        mp.setattr(gl_import, "read_template", template_read_openpyxl.read_template_openpyxl)
         old = _answer(path)
     return new, old
 

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from tieout.excel_templates import statement_template as tpl
-from tieout.server import template_cells
+from tieout.server import template_read, template_read_openpyxl
 from tieout.server.errors import BankFileError
-from tieout.server.importers import detect, import_file, importers, statement_template
+from tieout.server.importers import detect, import_file, importers
 from tieout.server.importers.base import ImportOptions
 from tieout.server.importers.statement_template import IMPORTER
 from tieout.server.layout_profiles import load_profiles
@@ -172,6 +172,17 @@ def test_the_template_is_detected_by_content_not_by_the_xlsx_reader(tmp_path):
     assert detect(path) is IMPORTER  # ...but the template's importer is asked first
     assert IMPORTER.priority < xlsx.priority
     assert import_file(path).format == "template"
+
+
+def test_the_format_registry_loads_without_the_workbook_libraries():
+    """Every `tieout import` loads the registry: the template's importer finds cells by the names of
+    statement_layout.py and loads its workbook reader only to read, so openpyxl (with the numpy it pulls in)
+    and python-calamine stay out of a CSV or camt.053 import. A fresh process: this one has them all loaded."""
+    code = ("import sys; from tieout.server import importers; names = [i.name for i in importers.importers()]; "
+            "heavy = ('openpyxl', 'numpy', 'pandas', 'pdfplumber', 'python_calamine'); "
+            "print(names.count('template'), *[m for m in heavy if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1"]
 
 
 def test_a_bank_workbook_is_left_to_the_xlsx_reader(tmp_path):
@@ -557,7 +568,8 @@ def _both(path, options=None):
     """(answer of the import, answer with the former openpyxl reader): an ImportResult or the error's text."""
     new = _answer(path, options)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(statement_template, "read_template", template_cells.read_template_openpyxl)
+        # The importer takes read_template from template_read when it reads (not at load): patched there.
+        mp.setattr(template_read, "read_template", template_read_openpyxl.read_template_openpyxl)
         old = _answer(path, options)
     return new, old
 

@@ -2,10 +2,11 @@
 cannot be read. Reached by auto-detection only: the workbook carries the template's marker name (or its two
 sheets), and this importer is asked before the generic xlsx reader, which would otherwise take it.
 
-Cells are read and checked by server/template_cells.py, as the GL template's are, so both templates accept
-the same spellings of dates and numbers. Every cell is checked and every problem reported at once
-(BankFileError, row + column); nothing is returned on any problem. The statement's balance is then proved by
-the registry's central check (opening + lines = closing).
+Cells are read by server/template_read.py and checked by server/template_cells.py, as the GL template's are,
+so both templates accept the same spellings of dates and numbers. Every cell is checked and every problem
+reported at once (BankFileError, row + column); nothing is returned on any problem. The statement's balance
+is then proved by the registry's central check (opening + lines = closing). The names of sheets, fields and
+columns come from excel_templates/statement_layout.py, which (unlike the template's writer) needs no openpyxl.
 
 Decisions:
 - Text amounts may end in CR (money in, +) or DR (money out, -), as banks print them: the opposite of the GL
@@ -23,10 +24,10 @@ from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
 
-from ...excel_templates import statement_template as layout
+from ...excel_templates import statement_layout as layout
 from ..errors import BankFileError, Problem
 from ..records import BANK_TYPES, BankLine, ImportResult, Statement
-from ..template_cells import Bad, Cell, CellChecker, TemplateSpec, TwoWayDate, minor_units, read_template, to_text
+from ..template_cells import Bad, Cell, CellChecker, TemplateSpec, TwoWayDate, minor_units, to_text
 from .base import ImportOptions
 from .gc_pause import paused_gc
 
@@ -70,6 +71,9 @@ class StatementTemplateImporter:
                                                layout.LINES_SHEET.casefold()} <= sheets
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
+        # Imported here: python-calamine and openpyxl load when a template is read, not with the format registry.
+        from ..template_read import read_template
+
         path = Path(path)
         with paused_gc():  # hundreds of thousands of cells that all stay alive: nothing for the collector to find
             epoch, fields, header, rows = read_template(path, _SPEC)

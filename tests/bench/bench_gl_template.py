@@ -17,7 +17,7 @@ from pathlib import Path
 from unittest import mock
 
 from tieout.excel_templates.statement_template import fill_statement_template
-from tieout.server import gl_import, template_cells
+from tieout.server import gl_import, template_read, template_read_openpyxl
 from tieout.server.gl_import import fill_gl_template, read_gl_template
 from tieout.server.importers import statement_template
 from tieout.server.importers.base import ImportOptions
@@ -77,8 +77,9 @@ def _st_read(path):
 
 
 def _before(fn, module, path):
-    """The same import with the former openpyxl reader in place of read_template."""
-    with mock.patch.object(module, "read_template", template_cells.read_template_openpyxl):
+    """The same import with the former openpyxl reader in place of read_template (in `module`, which holds the
+    name the import calls)."""
+    with mock.patch.object(module, "read_template", template_read_openpyxl.read_template_openpyxl):
         return fn(path)
 
 
@@ -88,7 +89,7 @@ def run() -> None:
         for n in SIZES:
             for kind, make, read, module in (("GL template", _gl, _gl_read, gl_import),
                                              ("GL with formulas", _gl_formulas, _gl_read, gl_import),
-                                             ("statement template", _statement, _st_read, statement_template)):
+                                             ("statement template", _statement, _st_read, template_read)):
                 path, made = _timed(make, Path(tmp) / f"{kind.replace(' ', '-')}-{n}.xlsx", n, rng)
                 after, t_after = _timed(read, path)
                 count = len(after.lines)
