@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from ..server.reconciliation import Figures
-from ..server.records import BankLine, GLBalance, LedgerLine, MatchGroup, ProposedTransaction, Statement
+from ..server.records import GLBalance, LedgerLine, MatchGroup, ProposedTransaction, Statement
 from .sheet_writer import STATUS_COLOURS, Column, set_value, write_table
 
 SHEET_NAMES = ("Summary", "Bank Statement", "GL Lines", "Matched", "Unmatched", "New Transactions", "Rules",
