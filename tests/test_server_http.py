@@ -214,3 +214,36 @@ def test_stopping_a_server_whose_loop_already_closed_it_raises_nothing(tmp_path,
     stop(server, thread)
     assert server.task_dispatcher.threads == set()
     app.extensions["tieout"].close()
+
+
+def test_one_connection_failing_while_it_is_set_up_does_not_stop_the_server(tmp_path, monkeypatch):
+    """waitress's default closes the listening server when setting up an accepted connection raises (e.g. a
+    client that reset it): the server must log it and go on serving the next client."""
+    import errno
+
+    from tieout.server.app.serve import make_server, stop
+
+    monkeypatch.setenv("TIEOUT_HOME", str(tmp_path / "home"))
+    server, app = make_server("127.0.0.1", 0, {"LOCAL_USER": "owner"}, threads=2)
+    real, failures = server.channel_class, []
+
+    def failing_once(*args, **kwargs):
+        if not failures:
+            failures.append(1)
+            args[1].close()  # the accepted socket
+            raise OSError(errno.ECONNRESET, "connection reset while it was set up")
+        return real(*args, **kwargs)
+
+    server.channel_class = failing_once
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        with pytest.raises(requests.ConnectionError):
+            requests.get(base + "/api/health", timeout=5)
+        assert failures == [1]
+        assert requests.get(base + "/api/health", timeout=5).json()["status"] == "ok"
+        assert not server.trigger._closed and thread.is_alive()
+    finally:
+        stop(server, thread)
+        app.extensions["tieout"].close()

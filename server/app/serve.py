@@ -35,7 +35,20 @@ def make_server(host: str = "127.0.0.1", port: int = 8765, config: dict | None =
     server = create_server(app, host=host, port=port, threads=threads, ident="tieout",
                            max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)
     app.config["SERVER_PORT"] = server.effective_port
+    _keep_listening(server)
     return server, app
+
+
+def _keep_listening(server) -> None:
+    """One bad connection must not stop the server. waitress handles errors of accept() itself, but an error
+    while it sets up the accepted connection (e.g. the client reset it meanwhile) reaches the listening
+    socket's handle_error, whose default closes the server (and its wake-up pipe): the process would stay up
+    without listening. Log it and keep accepting instead."""
+
+    def handle_error() -> None:
+        log.error("a connection could not be set up; the server keeps listening", exc_info=True)
+
+    server.handle_error = handle_error
 
 
 def stop(server, thread: threading.Thread | None = None, timeout: float = 10.0) -> None:
