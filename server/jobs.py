@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .services import imports, matches, recs
-from .services.context import Actor, change, not_found, now
+from .services.context import Actor, change, not_found, now, utc_iso
 from .store.db import StoreBusy
 from .store.models import Account, Job, Reconciliation, Schedule, User
 from .workflow import EDITABLE, Refusal
@@ -69,12 +69,11 @@ def _persist(write, attempts: int = 20) -> None:
 
 def job_dict(job: Job, live: dict | None = None) -> dict:
     progress, message = (live or {}).get(job.id, (job.progress, job.message))
-    iso = lambda t: t.isoformat() + "Z" if t else None  # noqa: E731
     return {"id": job.id, "kind": job.kind, "reconciliation_id": job.reconciliation_id, "status": job.status,
             "progress": progress if job.status == RUNNING else job.progress,
             "message": message if job.status == RUNNING else job.message, "detail": json.loads(job.detail),
-            "created_at": iso(job.created_at), "started_at": iso(job.started_at),
-            "finished_at": iso(job.finished_at), "rerun_of": job.rerun_of}
+            "created_at": utc_iso(job.created_at), "started_at": utc_iso(job.started_at),
+            "finished_at": utc_iso(job.finished_at), "rerun_of": job.rerun_of}
 
 
 class JobRunner:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..store.models import Account, Reconciliation, Role, Schedule, User
 from ..workflow import EDITABLE, ROLES, Refusal
 from . import values
-from .context import Change, bad_input, not_found, now
+from .context import Change, bad_input, not_found, now, utc_iso
 
 KINDS = ("Bank", "Manual")
 
@@ -141,9 +141,8 @@ def set_schedule(ch: Change, account_id: int, data: dict) -> dict:
 def schedule_dict(s: Schedule | None) -> dict | None:
     if s is None:
         return None
-    iso = lambda t: t.isoformat() + "Z" if t else None  # noqa: E731
-    return {"interval_minutes": s.interval_minutes, "enabled": s.enabled, "next_run_at": iso(s.next_run_at),
-            "last_run_at": iso(s.last_run_at)}
+    return {"interval_minutes": s.interval_minutes, "enabled": s.enabled, "next_run_at": utc_iso(s.next_run_at),
+            "last_run_at": utc_iso(s.last_run_at)}
 
 
 def list_accounts(session, only: set[int] | None = None) -> list[dict]:

@@ -36,6 +36,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def utc_iso(t: dt.datetime | None) -> str | None:
+    """A stored time (naive UTC, as now() makes them) as the API writes it: ISO 8601 with a Z."""
+    return t.isoformat() + "Z" if t else None
+
+
 def not_found(what: str) -> Refusal:
     return Refusal("not_found", f"{what} not found", 404)
 

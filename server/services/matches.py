@@ -19,7 +19,7 @@ from ..store.models import BankLineRow, GLLineRow, Match, MatchItem, NewTransact
 from ..store.types import money_str
 from ..workflow import Refusal
 from . import recs, values
-from .context import Change, bad_input, not_found, now
+from .context import Change, bad_input, not_found, now, utc_iso
 
 
 def new_manual_match(ch: Change, rec, bank: list[BankLineRow], gl: list[GLLineRow], reason: str) -> str:
@@ -91,10 +91,6 @@ def undo(ch: Change, rec_id: int, key: str, data: dict) -> dict:
     return {"key": key, "undone": True, "bank_lines": nb, "ledger_lines": ng}
 
 
-def _iso(t) -> str | None:
-    return t.isoformat() + "Z" if t else None
-
-
 def _chunks(items: list, n: int = 500):
     for i in range(0, len(items), n):
         yield items[i:i + n]
@@ -105,8 +101,8 @@ def accept(ch: Change, rec_id: int, data: dict) -> dict:
     reported, not refused (pressing Accept twice is harmless); unknown or undone keys are refused."""
     rec = recs.for_change(ch, rec_id, "match")
     if "keys" not in data or data["keys"] is None:
-        todo = dict(ch.session.execute(select(Match.key, Match.id).where(
-            Match.reconciliation_id == rec.id, Match.undone_at.is_(None), Match.accepted_at.is_(None))).all())
+        todo = dict(ch.session.execute(select(Match.key, Match.id).where(*_proposed(rec.id))
+                                       .order_by(Match.id)).all())
         already: list[str] = []
     else:
         keys = data["keys"]
@@ -135,18 +131,21 @@ def accept(ch: Change, rec_id: int, data: dict) -> dict:
                                                                           accepted_at=stamp))
     accepted = sorted(todo)
     out = {"accepted": accepted, "count": len(accepted), "already_accepted": already,
-           "accepted_by": ch.actor.name, "accepted_at": _iso(stamp) if accepted else None}
+           "accepted_by": ch.actor.name, "accepted_at": utc_iso(stamp) if accepted else None}
     if accepted:
         ch.audit("match.accept", "reconciliation", rec.id, {"state": "proposed", "matches": accepted},
                  {"state": "accepted", "matches": accepted, "accepted_by": ch.actor.name}, rec.id)
     return out
 
 
+def _proposed(rec_id: int) -> tuple:
+    """The filter of a reconciliation's active auto-matches nobody has accepted yet."""
+    return Match.reconciliation_id == rec_id, Match.undone_at.is_(None), Match.accepted_at.is_(None)
+
+
 def proposed_keys(session, rec_id: int) -> list[str]:
     """Keys of the active auto-matches nobody has accepted yet, in creation order."""
-    return list(session.scalars(select(Match.key).where(
-        Match.reconciliation_id == rec_id, Match.undone_at.is_(None), Match.accepted_at.is_(None))
-        .order_by(Match.id)))
+    return list(session.scalars(select(Match.key).where(*_proposed(rec_id)).order_by(Match.id)))
 
 
 def listing(session, rec_id: int, history: bool = False) -> list[dict]:
@@ -170,7 +169,7 @@ def listing(session, rec_id: int, history: bool = False) -> list[dict]:
              "reason": m.reason, "bank": sorted(members[m.id]["bank"]), "ledger": sorted(members[m.id]["ledger"]),
              "status": "undone" if m.undone_at else "matched", "undo_reason": m.undo_reason,
              "state": "proposed" if m.accepted_at is None else "accepted",
-             "accepted_by": names.get(m.accepted_by), "accepted_at": _iso(m.accepted_at)}
+             "accepted_by": names.get(m.accepted_by), "accepted_at": utc_iso(m.accepted_at)}
             for m in found]
 
 
@@ -219,24 +218,21 @@ def _rules_message(exc) -> str:
     return f"{text}. Nothing was started: correct the rule{'s' if len(out) > 1 else ''} and run the auto-match again"
 
 
-def _rule_set_info(ruleset, source: str) -> dict:
-    canonical = _canonical(ruleset)
-    return {"source": source, "sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
-            "count": len(ruleset), "enabled": len(ruleset.active)}
-
-
-def _canonical(ruleset) -> str:
-    """The rule set as TOML with only non-default fields, in run order: the same rules, the same text."""
+def _rule_set_info(ruleset, source: str, canonical: str | None = None) -> dict:
+    """What names a rule set in the job and the audit trail: the SHA-256 of its canonical TOML (only
+    non-default fields, in run order: the same rules give the same text), its size and source."""
     from ..matching import rules_to_toml
 
-    return rules_to_toml(ruleset)
+    canonical = canonical if canonical is not None else rules_to_toml(ruleset)
+    return {"source": source, "sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+            "count": len(ruleset), "enabled": len(ruleset.active)}
 
 
 def auto_match_params(data: dict) -> dict:
     """The job params of an auto-match request. `rules` (rows in the Rules sheet's schema, the first being
     sheet row 2) are validated now, so a bad rule is refused before any job starts, and kept as canonical
     TOML; absent, null or [] means the built-in library."""
-    from ..matching import RulesError, default_rules, rules_from_rows
+    from ..matching import RulesError, default_rules, rules_from_rows, rules_to_toml
 
     rows = data.get("rules")
     if rows is None or rows == []:
@@ -249,7 +245,8 @@ def auto_match_params(data: dict) -> dict:
         ruleset = rules_from_rows(clean, source="Rules", first_row=2)
     except RulesError as exc:
         raise Refusal("bad_rules", _rules_message(exc), 400) from None
-    return {"rules_toml": _canonical(ruleset), "rule_set": _rule_set_info(ruleset, "request")}
+    canonical = rules_to_toml(ruleset)
+    return {"rules_toml": canonical, "rule_set": _rule_set_info(ruleset, "request", canonical)}
 
 
 def job_rules(params: dict):
@@ -259,7 +256,8 @@ def job_rules(params: dict):
 
     text = params.get("rules_toml")
     if not text:
-        return default_rules(), _rule_set_info(default_rules(), BUILT_IN)
+        ruleset = default_rules()
+        return ruleset, _rule_set_info(ruleset, BUILT_IN)
     ruleset = rules_from_toml(text, "the job's rules")
     return ruleset, _rule_set_info(ruleset, params.get("rule_set", {}).get("source", "request"))
 

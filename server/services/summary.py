@@ -15,6 +15,7 @@ from .. import workflow
 from ..store.models import (Account, BankLineRow, GLLineRow, Job, ManualItem, Match, Period, Reconciliation,
                             Schedule, StatementRow, User)
 from ..store.types import SCALE, money_str
+from .context import utc_iso
 
 ZERO = Decimal(0)
 
@@ -76,10 +77,6 @@ def figures(session, rec: Reconciliation, kind: str) -> dict:
     return out
 
 
-def _iso(t):
-    return t.isoformat() + "Z" if t else None
-
-
 def describe(session, rec: Reconciliation) -> dict:
     acc = session.get(Account, rec.account_id)
     period = session.get(Period, rec.period_id)
@@ -97,10 +94,10 @@ def describe(session, rec: Reconciliation) -> dict:
         "opening_balance": money_str(rec.opening_balance), "gl_balance": money_str(rec.gl_balance),
         "reconciled_balance": money_str(rec.reconciled_balance),
         "prepared_by": name(rec.prepared_by), "reviewed_by": name(rec.reviewed_by),
-        "approved_by": name(rec.approved_by), "submitted_at": _iso(rec.submitted_at),
-        "submitted_hash": rec.submitted_hash, "approved_at": _iso(rec.approved_at), "comment": rec.last_comment,
-        "last_updated_at": _iso(rec.updated_at),
-        "next_run_at": _iso(sched.next_run_at) if sched and sched.enabled else None,
+        "approved_by": name(rec.approved_by), "submitted_at": utc_iso(rec.submitted_at),
+        "submitted_hash": rec.submitted_hash, "approved_at": utc_iso(rec.approved_at), "comment": rec.last_comment,
+        "last_updated_at": utc_iso(rec.updated_at),
+        "next_run_at": utc_iso(sched.next_run_at) if sched and sched.enabled else None,
         "last_job": {"id": last_job.id, "kind": last_job.kind, "status": last_job.status} if last_job else None,
         "figures": figs,
     }
@@ -117,5 +114,5 @@ def list_recs(session, account_id: int | None = None, only: set[int] | None = No
     for rec in session.scalars(stmt):
         acc, period = session.get(Account, rec.account_id), session.get(Period, rec.period_id)
         out.append({"id": rec.id, "account_id": acc.id, "account": acc.name, "period": period.name,
-                    "status": rec.status, "last_updated_at": _iso(rec.updated_at)})
+                    "status": rec.status, "last_updated_at": utc_iso(rec.updated_at)})
     return out
