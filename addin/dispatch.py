@@ -126,8 +126,9 @@ def dispatch(button_id: str, book=None, client: Client | None = None) -> Outcome
     return outcome
 
 
-def run_batch(workbook: str | Path, action: str, options: Mapping[str, str]) -> int:
-    """`tieout run WORKBOOK --action NAME [--option value ...]`: the handler on a saved workbook, then saved."""
+def run_batch(workbook: str | Path, action: str, options: Mapping[str, str], save: bool = True) -> int:
+    """`tieout run WORKBOOK --action NAME [--option value ...]`: the handler on a saved workbook, then saved
+    (save=False for a handler that only reads it, e.g. `tieout report`)."""
     from .handlers.registry import HANDLERS
     from .xlsx_workbook import XlsxWorkbook
 
@@ -144,7 +145,7 @@ def run_batch(workbook: str | Path, action: str, options: Mapping[str, str]) -> 
     book = XlsxWorkbook(path)
     linked_before = book.get_setting(REC_ID)
     outcome = run_handler(name, book, options)
-    if outcome.ok or book.get_setting(REC_ID) != linked_before:
+    if save and (outcome.ok or book.get_setting(REC_ID) != linked_before):
         book.save()  # a failure after the first import linked the workbook still keeps the link
     for text in outcome.messages:
         print(text)

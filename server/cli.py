@@ -116,18 +116,12 @@ def _cmd_run(args) -> int:
 
 def _cmd_report(args) -> int:
     """The Report button's handler on a saved workbook; the workbook is only read (a report changes nothing)."""
-    from ..addin.dispatch import run_handler
+    from ..addin.dispatch import run_batch
     from ..addin.handlers.report import WRITERS
-    from ..addin.xlsx_workbook import XlsxWorkbook
 
     if args.out and Path(args.out).suffix.lower() not in WRITERS:
         raise InputError(args.out, f"the report is written as {' or '.join(WRITERS)}; name it *.pdf or *.xlsx")
-    outcome = run_handler("report", XlsxWorkbook(args.workbook), {"out": args.out} if args.out else {})
-    for text in outcome.messages:
-        print(text)
-    if not outcome.ok:
-        print(f"error: {outcome.error}", file=sys.stderr)
-    return outcome.exit_code
+    return run_batch(args.workbook, "report", {"out": args.out} if args.out else {}, save=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
