@@ -1,5 +1,6 @@
-"""camt.053 speed paths keep the meaning: the flat entry pass equals a plain recursive reading of the element map,
-and blanking the root's default namespace (camt053_source) gives the same import as reading the file as written.
+"""camt.053 speed paths keep the meaning: the flat entry pass and the compiled reader (camt053_walk) equal a plain
+recursive reading of the element map, and blanking the root's default namespace (camt053_source) gives the same
+import as reading the file as written.
 
 Fixtures are generated here; the importer's behaviour tests are in test_import_camt053.py.
 """
@@ -22,8 +23,10 @@ from tieout.server.importers.camt053_fields import (
     ENTRY,
     ENTRY_NAMES,
     Detail,
+    ENTRY_TABLE,
     EntryReader,
     Leaf,
+    entry_reader,
 )
 from tieout.server.importers.camt053_source import (
     BlankedSource,
@@ -94,23 +97,59 @@ def element_xml(draw, depth=0):
     return f"<{name}{attribute}>{''.join(parts)}</{name}>"
 
 
+def compiled_reader(ns: str):
+    from tieout.server.importers.camt053_walk import CompiledEntryReader
+
+    return CompiledEntryReader(ENTRY_TABLE, ns, ENTRY_NAMES, DETAIL_NAMES)
+
+
+READERS = pytest.mark.parametrize("reader", [EntryReader, compiled_reader], ids=["python", "compiled"])
+
+
+def test_the_compiled_entry_reader_is_built_and_used():
+    """`make test` installs with a C compiler (setup.py); without the build the importer is ~10x slower."""
+    try:
+        from tieout.server.importers.camt053_walk import CompiledEntryReader
+    except ImportError as exc:
+        pytest.fail(f"the compiled camt.053 entry reader is not built ({exc}): reinstall with a C compiler and "
+                    "Python's headers (make clean venv)")
+    assert isinstance(entry_reader(NS), CompiledEntryReader)
+
+
 @settings(max_examples=150, deadline=None)
 @given(children=st.lists(element_xml(), max_size=8), namespaced=st.booleans())
-def test_the_flat_pass_reads_what_the_map_says(children, namespaced):
+def test_the_flat_pass_and_the_compiled_reader_read_what_the_map_says(children, namespaced):
     ns = NS if namespaced else ""
     declaration = f' xmlns="{ns}"' if ns else ""
     el = etree.fromstring(f"<Ntry{declaration}>{''.join(children)}<x:Amt xmlns:x='urn:x'>7</x:Amt></Ntry>")
-    assert EntryReader(ns)(el) == reference_read(el, ns)
+    expected = reference_read(el, ns)
+    assert EntryReader(ns)(el) == expected
+    assert compiled_reader(ns)(el) == expected
 
 
-def test_known_names_in_unknown_places_are_not_read():
+@READERS
+def test_texts_are_read_as_lxml_gives_them(reader):
+    """CDATA joined to the text around it, text cut at a comment, entities and non-ASCII decoded, attributes in
+    another namespace not taken for Ccy."""
+    el = etree.fromstring(
+        f'<Ntry xmlns="{NS}" xmlns:o="urn:o"><NtryRef>a<![CDATA[<b>]]>c</NtryRef><Amt o:Ccy="XXX" Ccy=" &#x20AC;x ">'
+        f"1.00</Amt><AddtlNtryInf>Müller<!-- gone -->tail</AddtlNtryInf><AcctSvcrRef><![CDATA[ ]]></AcctSvcrRef>"
+        f"<AcctSvcrRef>　R </AcctSvcrRef><CdtDbtInd>&amp;</CdtDbtInd></Ntry>")
+    fields, details = reader(NS)(el)
+    assert (fields["entry_ref"], fields["currency"], fields["info"], fields["servicer_ref"], fields["direction"]) \
+        == ("a<b>c", "€x", "Müller", "R", "&")
+    assert details == []
+
+
+@READERS
+def test_known_names_in_unknown_places_are_not_read(reader):
     el = etree.fromstring(
         f'<Ntry xmlns="{NS}"><Chrgs><Amt Ccy="EUR">9.99</Amt><Rcrd><Amt>1.00</Amt></Rcrd></Chrgs>'
         f'<Amt Ccy="CHF"> 5.00 </Amt><NtryRef><x>child</x></NtryRef><Sts> <Cd>BOOK</Cd></Sts>'
         f"<NtryDtls><TxDtls><RltdAgts><DbtrAgt><FinInstnId><Nm>Bank</Nm></FinInstnId></DbtrAgt></RltdAgts>"
         f"<RltdPties><Dbtr><Pty><Nm>Acme</Nm></Pty></Dbtr></RltdPties>"
         f"<RmtInf><Ustrd>a</Ustrd><Ustrd> </Ustrd><Ustrd>b  c</Ustrd></RmtInf></TxDtls><TxDtls/></NtryDtls></Ntry>")
-    fields, details = EntryReader(NS)(el)
+    fields, details = reader(NS)(el)
     assert (fields["amount"], fields["currency"], fields["status"], fields["entry_ref"]) == ("5.00", "CHF", "BOOK", "")
     assert len(details) == 2
     assert (details[0]["debtor"], details[0]["unstructured"], details[1]["debtor"]) == ("Acme", "a b  c", "")

@@ -35,7 +35,7 @@ from lxml import etree
 from ..errors import BankFileError, Problem
 from ..records import BankLine, ImportResult, Statement
 from .base import ImportOptions
-from .camt053_fields import EntryReader, tag_of
+from .camt053_fields import entry_reader, tag_of
 from .camt053_source import BlankedSource, NamespaceSurprise, blankable_declaration
 from .camt053_texts import batch_texts, single_texts
 from .gc_pause import paused_gc
@@ -106,7 +106,7 @@ class _Reader:
     def _setup(self, ns: str) -> None:
         self.ns = ns
         self.tag_ntry, self.tag_stmt = tag_of("Ntry", ns), tag_of("Stmt", ns)
-        self.read_entry = EntryReader(ns)
+        self.read_entry = entry_reader(ns)
 
     # -- reading -------------------------------------------------------------------------------------------
     def read(self) -> ImportResult:

@@ -93,21 +93,30 @@ def tag_of(name: str, ns: str) -> str:
 _GROUP, _FIELD, _LEAF, _DETAIL = 0, 1, 2, 3
 
 
-def _compile(spec: dict, ns: str) -> dict:
-    """The map keyed by the tags lxml reports, each rule a flat tuple (cheaper to test than a class)."""
-    out = {}
+def rule_table(spec: dict) -> tuple:
+    """The map as nested tuples (name, kind, field, children's table or None, attributes, join): one rule per
+    element name, in the form both readers compile."""
+    out = []
     for name, rule in spec.items():
         if isinstance(rule, str):
-            compiled = (_FIELD, rule, None, (), None)
+            out.append((name, _FIELD, rule, None, (), None))
         elif isinstance(rule, dict):
-            compiled = (_GROUP, "", _compile(rule, ns), (), None)
+            out.append((name, _GROUP, "", rule_table(rule), (), None))
         elif isinstance(rule, Leaf):
-            compiled = (_LEAF, rule.name, _compile(rule.children, ns) if rule.children else None,
-                        tuple(rule.attributes.items()), rule.join)
+            out.append((name, _LEAF, rule.name, rule_table(rule.children) if rule.children else None,
+                        tuple(rule.attributes.items()), rule.join))
         else:
-            compiled = (_DETAIL, "", _compile(rule.children, ns), (), None)
-        out[tag_of(name, ns)] = compiled
-    return out
+            out.append((name, _DETAIL, "", rule_table(rule.children), (), None))
+    return tuple(out)
+
+
+ENTRY_TABLE = rule_table(ENTRY)
+
+
+def _compile(table: tuple, ns: str) -> dict:
+    """The table keyed by the tags lxml reports, each rule a flat tuple (cheaper to test than a class)."""
+    return {tag_of(name, ns): (kind, field, _compile(sub, ns) if sub is not None else None, attributes, join)
+            for name, kind, field, sub, attributes, join in table}
 
 
 class EntryReader:
@@ -120,7 +129,7 @@ class EntryReader:
     recursively (first non-empty text wins, Ustrd joined), without a Python call and a child iterator per level."""
 
     def __init__(self, ns: str):
-        self.spec = _compile(ENTRY, ns)
+        self.spec = _compile(ENTRY_TABLE, ns)
         self.empty_entry = dict.fromkeys(ENTRY_NAMES, "")
         self.empty_detail = dict.fromkeys(DETAIL_NAMES, "")
 
@@ -173,3 +182,12 @@ class EntryReader:
                 stack.append((spec, out, left))
                 spec, left = None, n
         return fields, details
+
+
+def entry_reader(ns: str):
+    """The compiled reader (camt053_walk) when it is built, else EntryReader: the same answers, ~10x faster."""
+    try:
+        from .camt053_walk import CompiledEntryReader
+    except ImportError:  # not built (no C compiler at install): the reference reader
+        return EntryReader(ns)
+    return CompiledEntryReader(ENTRY_TABLE, ns, ENTRY_NAMES, DETAIL_NAMES)
