@@ -12,18 +12,17 @@ SHOWN_REFERENCES = 5
 
 
 def single_texts(f: dict, d: dict, money_in: bool) -> tuple[str, str]:
-    """(reference, description) of an entry with at most one transaction detail `d` ({} if none).
+    """(reference, description) of an entry with at most one transaction detail `d` (the reader's empty detail
+    if none: every field present, "" when absent).
 
     money_in: whether the original payment brought money in; then the other party is the debtor."""
-    end_to_end = d.get("end_to_end", "")
-    if end_to_end.upper() == NOT_PROVIDED:
+    end_to_end = d["end_to_end"]
+    if end_to_end and end_to_end.upper() == NOT_PROVIDED:
         end_to_end = ""
-    reference = (d.get("structured_ref") or end_to_end or d.get("detail_servicer_ref")
-                 or f.get("servicer_ref") or f.get("entry_ref", ""))
-    first, second = ("debtor", "creditor") if money_in else ("creditor", "debtor")
-    party = d.get(first) or d.get(second)
-    remittance = d.get("unstructured") or d.get("structured_ref")
-    return reference, join((party, remittance, d.get("detail_info"), f.get("info")))
+    reference = (d["structured_ref"] or end_to_end or d["detail_servicer_ref"] or f["servicer_ref"]
+                 or f["entry_ref"])
+    party = (d["debtor"] or d["creditor"]) if money_in else (d["creditor"] or d["debtor"])
+    return reference, join((party, d["unstructured"] or d["structured_ref"], d["detail_info"], f["info"]))
 
 
 def batch_texts(f: dict, details: list[dict], count: int) -> tuple[str, str]:

@@ -12,8 +12,12 @@ element (so the document stays alive).
 The rules are camt053_fields' element map (data, `rule_table`): nothing about camt is written here. Python's
 EntryReader stays the reference and the fallback when this module is not built; tests require both to agree.
 """
-from libc.string cimport strcmp, strlen
 from cpython.bytes cimport PyBytes_AS_STRING
+from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.ref cimport PyObject
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport strcmp, strlen
 
 from lxml.includes cimport tree
 cimport lxml.includes.etreepublic as cetree
@@ -54,41 +58,128 @@ cdef list _compile(tuple table):
     return out
 
 
-cdef str _decode(const tree.xmlChar* text, size_t size):
-    return (<const char*>text)[:size].decode("utf-8")
+cdef inline bint _is_text(tree.xmlNode* c) noexcept:
+    return c is not NULL and (c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE)
 
 
-cdef object _text(tree.xmlNode* node):
-    """lxml's `.text`: the text and CDATA nodes before the element's first other child, joined; None if none."""
+cdef inline bint _ascii_space(unsigned char b) noexcept:
+    """The ASCII characters str.strip() removes."""
+    return b == 32 or 9 <= b <= 13 or 28 <= b <= 31
+
+
+cdef str _stripped(const char* s, size_t size):
+    """`s.decode("utf-8").strip()`, without decoding what is stripped in the common (ASCII-edged) case."""
+    cdef size_t start = 0, end = size
+    while start < end and _ascii_space(<unsigned char>s[start]):
+        start += 1
+    while end > start and _ascii_space(<unsigned char>s[end - 1]):
+        end -= 1
+    if start < end and (<unsigned char>s[start] >= 0x80 or <unsigned char>s[end - 1] >= 0x80):
+        return PyUnicode_DecodeUTF8(s + start, end - start, NULL).strip()  # non-ASCII whitespace, e.g. NBSP
+    return PyUnicode_DecodeUTF8(s + start, end - start, NULL)
+
+
+cdef str _text(tree.xmlNode* node):
+    """lxml's `.text` (the text and CDATA nodes before the element's first other child, joined), stripped."""
     cdef tree.xmlNode* c = node.children
-    if c is NULL or (c.type != tree.XML_TEXT_NODE and c.type != tree.XML_CDATA_SECTION_NODE):
-        return None
-    cdef tree.xmlNode* after = c.next
-    if after is NULL or (after.type != tree.XML_TEXT_NODE and after.type != tree.XML_CDATA_SECTION_NODE):
-        return _decode(c.content, strlen(<const char*>c.content)) if c.content is not NULL else ""
-    parts = []
-    while c is not NULL and (c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE):
+    if not _is_text(c):
+        return ""
+    if not _is_text(c.next):
+        return _stripped(<const char*>c.content, strlen(<const char*>c.content)) if c.content is not NULL else ""
+    cdef bytes joined = b""
+    while _is_text(c):
         if c.content is not NULL:
-            parts.append(_decode(c.content, strlen(<const char*>c.content)))
+            joined += <bytes>(<const char*>c.content)
         c = c.next
-    return "".join(parts)
+    return _stripped(PyBytes_AS_STRING(joined), len(joined))
 
 
-cdef object _attribute(tree.xmlNode* node, const char* name):
-    """lxml's `.get(name)` for an attribute in no namespace (no DTD defaults: camt files have no DTD)."""
+cdef str _attribute(tree.xmlNode* node, const char* name):
+    """lxml's `.get(name)` for an attribute in no namespace, stripped ("" if absent; camt files have no DTD,
+    so there are no defaulted attributes)."""
     cdef tree.xmlAttr* a = node.properties
     cdef tree.xmlNode* t
+    cdef bytes joined = b""
     while a is not NULL:
         if a.ns is NULL and strcmp(<const char*>a.name, name) == 0:
-            parts = []
             t = a.children
             while t is not NULL:
                 if t.content is not NULL:
-                    parts.append(_decode(t.content, strlen(<const char*>t.content)))
+                    joined += <bytes>(<const char*>t.content)
                 t = t.next
-            return "".join(parts)
+            return _stripped(PyBytes_AS_STRING(joined), len(joined))
         a = a.next
+    return ""
+
+
+cdef inline bint _empty(dict out, str field) except -1:
+    """Is the field still unset (every field is a str, "" until read)?"""
+    cdef PyObject* value = PyDict_GetItem(out, field)
+    if value is NULL:
+        raise KeyError(field)  # the map names a field the reader's dicts lack: a defect of camt053_fields
+    return len(<str>value) == 0
+
+
+cdef struct _Walk:
+    const char* ns  # the camt namespace, or NULL when the reader was made for elements in no namespace
+    PyObject* empty_detail
+    PyObject* details
+
+
+cdef _Rule _rule_for(tree.xmlNode* c, list rules, const char* ns):
+    """The rule for element `c` among its parent's rules, or None (not an element of the map)."""
+    if c.type != tree.XML_ELEMENT_NODE:
+        return None
+    if ns is NULL:
+        if c.ns is not NULL:
+            return None
+    elif c.ns is NULL or c.ns.href is NULL or strcmp(<const char*>c.ns.href, ns) != 0:
+        return None
+    cdef const char* name = <const char*>c.name
+    cdef Py_ssize_t i
+    cdef _Rule rule
+    for i in range(PyList_GET_SIZE(rules)):
+        rule = <_Rule>PyList_GET_ITEM(rules, i)
+        if rule.c_name[0] == name[0] and strcmp(rule.c_name, name) == 0:
+            return rule
     return None
+
+
+cdef int _walk(_Walk* w, tree.xmlNode* parent, list rules, dict out) except -1:
+    """Read the children of `parent` by `rules` into `out` (and new TxDtls dicts into the details list)."""
+    cdef tree.xmlNode* c = parent.children
+    cdef _Rule rule
+    cdef dict detail
+    cdef str text, old
+    while c is not NULL:
+        rule = _rule_for(c, rules, w.ns)
+        if rule is not None:
+            if rule.kind == FIELD:  # first non-empty text wins; a field's own children are passed over
+                if _empty(out, rule.field):
+                    text = _text(c)
+                    if text:
+                        PyDict_SetItem(out, rule.field, text)
+            elif rule.kind == LEAF:
+                text = _text(c)
+                if text:
+                    if _empty(out, rule.field):
+                        PyDict_SetItem(out, rule.field, text)
+                    elif rule.join is not None:
+                        old = <str>PyDict_GetItem(out, rule.field)
+                        PyDict_SetItem(out, rule.field, old + rule.join + text)
+                for attribute, target in rule.attributes:
+                    if _empty(out, target):
+                        PyDict_SetItem(out, target, _attribute(c, PyBytes_AS_STRING(attribute)))
+                if rule.sub is not None:
+                    _walk(w, c, rule.sub, out)
+            elif rule.kind == DETAIL:
+                detail = (<dict>w.empty_detail).copy()
+                (<list>w.details).append(detail)
+                _walk(w, c, rule.sub, detail)
+            else:  # GROUP
+                _walk(w, c, rule.sub, out)
+        c = c.next
+    return 0
 
 
 cdef class CompiledEntryReader:
@@ -96,75 +187,21 @@ cdef class CompiledEntryReader:
 
     cdef list rules
     cdef bytes ns
-    cdef bint no_ns
     cdef dict empty_entry
     cdef readonly dict empty_detail
 
     def __init__(self, tuple table, str ns, tuple entry_names, tuple detail_names):
         self.rules = _compile(table)
-        self.ns = ns.encode("utf-8")
-        self.no_ns = not ns
+        self.ns = ns.encode("utf-8") if ns else None
         self.empty_entry = dict.fromkeys(entry_names, "")
         self.empty_detail = dict.fromkeys(detail_names, "")
 
     def __call__(self, cetree._Element el):
         cdef dict fields = self.empty_entry.copy()
         cdef list details = []
-        self._walk(el._c_node, self.rules, fields, details)
+        cdef _Walk w
+        w.ns = PyBytes_AS_STRING(self.ns) if self.ns is not None else NULL
+        w.empty_detail = <PyObject*>self.empty_detail
+        w.details = <PyObject*>details
+        _walk(&w, el._c_node, self.rules, fields)
         return fields, details
-
-    cdef bint _named(self, tree.xmlNode* node):
-        """Is the element in the camt namespace (or in none, when the reader was made for none)?"""
-        if self.no_ns:
-            return node.ns is NULL
-        return node.ns is not NULL and node.ns.href is not NULL and \
-            strcmp(<const char*>node.ns.href, PyBytes_AS_STRING(self.ns)) == 0
-
-    cdef int _walk(self, tree.xmlNode* parent, list rules, dict out, list details) except -1:
-        cdef tree.xmlNode* c = parent.children
-        cdef _Rule rule
-        cdef _Rule found
-        cdef dict detail
-        while c is not NULL:
-            if c.type == tree.XML_ELEMENT_NODE and self._named(c):
-                found = None
-                for rule in rules:
-                    if strcmp(<const char*>c.name, rule.c_name) == 0:
-                        found = rule
-                        break
-                if found is not None:
-                    self._apply(c, found, out, details)
-            c = c.next
-        return 0
-
-    cdef int _apply(self, tree.xmlNode* c, _Rule rule, dict out, list details) except -1:
-        cdef dict detail
-        if rule.kind == FIELD:
-            if not out[rule.field]:
-                text = _text(c)
-                if text:
-                    out[rule.field] = text.strip()
-            return 0  # a field's children, if any, are passed over
-        if rule.kind == LEAF:
-            text = _text(c)
-            if text:
-                text = text.strip()
-                if text:
-                    if not out[rule.field]:
-                        out[rule.field] = text
-                    elif rule.join is not None:
-                        out[rule.field] += rule.join + text
-            for attribute, target in rule.attributes:
-                if not out[target]:
-                    value = _attribute(c, PyBytes_AS_STRING(attribute))
-                    out[target] = value.strip() if value else ""
-            if rule.sub is not None:
-                self._walk(c, rule.sub, out, details)
-            return 0
-        if rule.kind == DETAIL:
-            detail = self.empty_detail.copy()
-            details.append(detail)
-            self._walk(c, rule.sub, detail, details)
-            return 0
-        self._walk(c, rule.sub, out, details)  # GROUP
-        return 0
