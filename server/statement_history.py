@@ -7,7 +7,8 @@ answer is an immutable ImportPlan. No database, no clock. The server stores `pla
 findings are for people (severity, message with the figures), never a reason to refuse on their own.
 
 A line is known by its bank's transaction id when its format has a stable one (OFX FITID, camt.053
-AcctSvcrRef, ...) and the importer did not have to invent it from the line's position; otherwise by its
+AcctSvcrRef, ...) and the importer did not have to invent it from the line's position or mark it as one
+occurrence of an id the file repeats (importers/line_ids.py); otherwise by its
 content: (booked or pending, date, amount, normalised description, reference, check number) plus its
 occurrence among identical lines. So a second genuine $500 on the same day is added unless the account
 already holds two of them. Lines of one file are never deduplicated against each other (the bank reported
@@ -27,12 +28,14 @@ from functools import lru_cache
 
 from .audit import canonical_json
 from .importers.gc_pause import paused_gc
+from .importers.line_ids import NOT_STABLE, occurrence_base
 from .records import BankLine, ImportResult, Statement
 
 # Line ids an importer made up from a line's position because the file gave no bank id: they differ between
 # two downloads of the same transactions, so such lines are known by their content. "<account>" and
 # "<statement>" stand for the statement's account and id. A format not listed here (pdf, template, ...)
-# has no stable ids: its lines are always known by their content.
+# has no stable ids: its lines are always known by their content. In every listed format, an id bearing
+# line_ids' occurrence mark ("X~2": the file repeats X) is not stable either (added in _synthetic).
 SYNTHETIC_IDS: dict[str, tuple[str, ...]] = {
     "ofx": (r"S\d+-P?\d+",),  # no FITID
     "camt053": (r"<statement>-\d+", r"S\d+-\d+"),  # no AcctSvcrRef / NtryRef
@@ -141,9 +144,10 @@ class ImportPlan:
 
 # ---------------------------------------------------------------------------------------------- identity
 def statement_fingerprint(st: Statement) -> str:
-    """The same statement, whatever file or reconciliation it arrives through, has the same fingerprint."""
+    """The same statement, whatever file or reconciliation it arrives through, has the same fingerprint
+    (a repeated id's occurrence mark depends on the rest of the file, so it is left out)."""
     body = [st.account, st.currency, st.opening_balance, st.closing_balance, st.period_start, st.period_end,
-            [[ln.line_id, ln.date, ln.amount, ln.pending] for ln in st.lines]]
+            [[occurrence_base(ln.line_id), ln.date, ln.amount, ln.pending] for ln in st.lines]]
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
@@ -175,8 +179,11 @@ def _synthetic(fmt: str, account: str, statement_id: str) -> re.Pattern | None:
     if patterns is None:
         return None
     # an empty account or statement id is what the importer used too (e.g. "-20260131-1")
-    alts = [p.replace("<account>", re.escape(account)).replace("<statement>", re.escape(statement_id))
+    # "-<n>": services/imports gives an id already used in the reconciliation a suffix when it stores it (so
+    # a stored "L5-2" is still the made-up "L5"); NOT_STABLE allows the same suffix
+    alts = [p.replace("<account>", re.escape(account)).replace("<statement>", re.escape(statement_id)) + r"(?:-\d+)?"
             for p in patterns]
+    alts.append(NOT_STABLE)
     return re.compile("|".join(f"(?:{a})" for a in alts))
 
 

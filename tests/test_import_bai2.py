@@ -407,8 +407,13 @@ def test_line_ids_are_unique_and_stable(tmp_path):
     details = [D(195, 1, bank_ref="B1"), D(195, 2, bank_ref="B1"), D(195, 3), D(195, 4, bank_ref="NONREF")]
     path = write(tmp_path, build([G([A("42", details=details)])]))
     ids = [ln.line_id for ln in import_file(path).lines]
-    assert ids == ["B1", "42-20260115-2", "42-20260115-3", "42-20260115-4"]
-    assert ids == [ln.line_id for ln in import_file(path).lines]
+    assert ids == ["B1~1", "B1~2", "42-20260115-3", "42-20260115-4"]  # a repeated reference: every use marked
+    again = import_file(path)
+    assert ids == [ln.line_id for ln in again.lines]
+    assert again.warnings == ("2 lines share their bank reference (16 record, else account-date-sequence) with "
+                              "another line of the file, e.g. B1 on 2 lines, now B1~1, B1~2...: a repeated id is "
+                              "not the bank's identity of a line, so these lines will be recognised by their "
+                              "content when an overlapping statement is imported",)
 
 
 def test_identify_sniffs_content_not_the_extension(tmp_path):

@@ -409,11 +409,14 @@ def test_codes_of_the_single_transaction_detail_count_when_the_entry_has_none(wr
 
 
 def test_repeated_references_get_unique_line_ids_and_a_warning(write):
-    entries = [entry("1.00", ref="X"), entry("2.00", ref="X"), entry("3.00", ref="X-2"), entry("4.00")]
+    # every entry of the repeated X is marked, the first too; a real reference "X~1" is kept and skipped over
+    entries = [entry("1.00", ref="X"), entry("2.00", ref="X"), entry("3.00", ref="X~1"), entry("4.00")]
     result = import_file(write(camt([statement(entries, stmt_id="S1")])))
-    assert [ln.line_id for ln in result.lines] == ["X", "X-3", "X-2", "S1-4"]
-    assert result.warnings == (("1 entries repeat another entry's reference (AcctSvcrRef/NtryRef); their line "
-                               "ids got a suffix, e.g. X -> X-3"),)
+    assert [ln.line_id for ln in result.lines] == ["X~2", "X~3", "X~1", "S1-4"]
+    assert result.warnings == (("2 lines share their reference (AcctSvcrRef/NtryRef, else statement-entry number) "
+                                "with another line of the file, e.g. X on 2 lines, now X~2, X~3...: a repeated id "
+                                "is not the bank's identity of a line, so these lines will be recognised by their "
+                                "content when an overlapping statement is imported"),)
 
 
 def test_entry_count_in_the_summary_must_match(write):

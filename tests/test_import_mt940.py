@@ -341,8 +341,14 @@ def test_line_ids_cheque_numbers_and_types(tmp_path):
     text = text_of([":20:I", ":25:ACC", balance("60F", Decimal("100")),
                     ":61:260115D10,00NCHK000123//BANK1", ":61:260115D1,00NCHGNONREF//BANK1",
                     ":61:260115D2,00NINTNONREF", ":61:260115C3,00S103REF9", balance("62F", Decimal("90"))])
-    lines = import_file(write(tmp_path, text)).lines
-    assert [ln.line_id for ln in lines] == ["BANK1", "ACC-20260115-2", "ACC-20260115-3", "ACC-20260115-4"]
+    result = import_file(write(tmp_path, text))
+    lines = result.lines
+    # BANK1 is on two lines, so it identifies neither: both are marked (line_ids), with a warning
+    assert [ln.line_id for ln in lines] == ["BANK1~1", "BANK1~2", "ACC-20260115-3", "ACC-20260115-4"]
+    assert [w for w in result.warnings if "BANK1" in w] == [
+        "2 lines share their bank reference (:61: after //, else account-date-sequence) with another line of the "
+        "file, e.g. BANK1 on 2 lines, now BANK1~1, BANK1~2...: a repeated id is not the bank's identity of a line, "
+        "so these lines will be recognised by their content when an overlapping statement is imported"]
     assert [ln.type for ln in lines] == ["check", "fee", "interest", "wire"]
     assert [ln.check_number for ln in lines] == ["000123", "", "", ""]
     assert [ln.reference for ln in lines] == ["000123", "", "", "REF9"]

@@ -281,11 +281,14 @@ def test_transaction_id_column_becomes_line_id(tmp_path):
     assert [ln.line_id for ln in st.lines] == ["TX-9", "TX-10"]
 
 
-def test_repeated_transaction_ids_fall_back_to_line_numbers(tmp_path):
-    text = "Date,Description,Amount,Transaction ID\n2026-01-01,a,1.00,TX-9\n2026-01-02,b,2.00,TX-9\n"
+def test_repeated_transaction_ids_are_marked_and_missing_ones_use_line_numbers(tmp_path):
+    text = ("Date,Description,Amount,Transaction ID\n2026-01-01,a,1.00,TX-9\n2026-01-02,b,2.00,TX-9\n"
+            "2026-01-03,c,3.00,TX-10\n2026-01-04,d,4.00,\n")
     result = import_file(write(tmp_path, "x.csv", text), options=ImportOptions(currency="USD"))
-    assert [ln.line_id for ln in result.lines] == ["L2", "L3"]
-    assert any("transaction id" in w for w in result.warnings)
+    assert [ln.line_id for ln in result.lines] == ["TX-9~1", "TX-9~2", "TX-10", "L5"]
+    assert "1 line has no transaction id; its line id is its line number, e.g. L5" in result.warnings
+    assert any(w.startswith("2 lines share their transaction id with another line of the file, e.g. TX-9 on 2 "
+                            "lines, now TX-9~1, TX-9~2...") for w in result.warnings)
 
 
 def test_currency_from_header_and_account_from_iban_column(tmp_path):

@@ -437,3 +437,14 @@ def test_real_file_imported_twice_is_all_duplicates(corpus, corpus_expected):
         held = hold(sh.plan_import([], res), res, "1")
         again = sh.plan_import(held, res)
         assert len(again.duplicates) == len(res.statements) and again.lines_to_add == (), name
+
+
+def test_a_made_up_id_stored_with_the_servers_suffix_is_still_made_up():
+    """services/imports stores an id the reconciliation already uses as "<id>-2": "L5-2" is still CSV line 5,
+    and "S1-3-2" still camt's statement-entry number, not a bank's transaction id; a real id stays one."""
+    line = lambda line_id: ln(line_id, "2026-01-31", "1.00", "x")  # noqa: E731
+    assert sh.bank_id(line("L5-2"), "csv") is None
+    assert sh.bank_id(line("S1-3-2"), "camt053") is None
+    assert sh.bank_id(line("ACC-20260131-4-3"), "mt940", account="ACC") is None
+    assert sh.bank_id(line("FIT-2"), "ofx") == "FIT-2"
+    assert sh.bank_id(line("REF-2"), "csv") == "REF-2"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from iso4217 import Currency
 from ..errors import BankFileError, Problem
 from ..records import BankLine, ImportResult, Statement
 from . import bai2_codes as codes
+from . import line_ids
 from .base import ImportOptions
 
 # "01," then sender and receiver ids and a YYMMDD creation date: nothing else starts that way.
@@ -91,7 +93,6 @@ class Bai2Reader:
         self.groups = 0
         self.file_total = 0
         self.file_records = 0
-        self.used_ids: set[str] = set()
         self.sequence: dict[tuple[str, dt.date], int] = {}
         self._dates: dict[str, dt.date] = {}
         self._exponents: dict[str, int] = {}
@@ -427,13 +428,8 @@ class Bai2Reader:
         key = (acct.number, as_of)
         seq = self.sequence.get(key, 0) + 1
         self.sequence[key] = seq
-        line_id = bank_ref if bank_ref and bank_ref.upper() != "NONREF" and bank_ref not in self.used_ids else ""
-        if not line_id:
-            line_id = f"{acct.number}-{as_of:%Y%m%d}-{seq}"
-            while line_id in self.used_ids:
-                seq += 1
-                line_id = f"{acct.number}-{as_of:%Y%m%d}-{seq}"
-        self.used_ids.add(line_id)
+        # a candidate: _assign_ids marks ids the file repeats once every line is read
+        line_id = bank_ref if bank_ref and bank_ref.upper() != "NONREF" else f"{acct.number}-{as_of:%Y%m%d}-{seq}"
         acct.lines.append(BankLine(
             line_id=line_id,
             date=as_of,
@@ -526,6 +522,21 @@ class Bai2Reader:
             self.fatal(f"the file ends with {where}: it looks truncated", None, "99")
         if self.problems:
             raise BankFileError(self.path, self.problems)
+        self._assign_ids()
+
+    def _assign_ids(self) -> None:
+        """One scheme for repeated ids in every format (line_ids.assign): every line of a repeated one is marked."""
+        assigned = line_ids.assign([ln.line_id for st in self.statements for ln in st.lines])
+        if not assigned.repeated:
+            return
+        self.warnings.append(assigned.warning("bank reference (16 record, else account-date-sequence)"))
+        ids = iter(assigned.ids)
+        statements = []
+        for st in self.statements:
+            lines = [(ln, next(ids)) for ln in st.lines]
+            statements.append(replace(st, lines=tuple(ln if ln.line_id == new else replace(ln, line_id=new)
+                                                      for ln, new in lines)))
+        self.statements = statements
 
 
 def decode(data: bytes) -> str:

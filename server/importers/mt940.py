@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from ..errors import BankFileError, Problem
 from ..records import BankLine, ImportResult, Statement
-from . import mt940_text
+from . import line_ids, mt940_text
 from .base import ImportOptions
 
 # Transaction type identification codes (the 3 characters after N/F) -> canonical type. S + a SWIFT message
@@ -341,29 +341,30 @@ def _real_ref(ref: str) -> str:
     return "" if ref.upper() in ("NONREF", "NOTPROVIDED", "") else ref
 
 
-def to_statements(parsed: list[Mt940Statement]) -> list[Statement]:
-    """Canonical statements; line ids are the bank's reference (when unique) or account-date-sequence."""
-    used: set[str] = set()
+def to_statements(parsed: list[Mt940Statement], warnings: list[str] | None = None) -> list[Statement]:
+    """Canonical statements; line ids are the bank's reference or, without one, account-date-sequence; an id
+    the file repeats is marked on every line that has it (line_ids.assign), with a warning into `warnings`."""
     sequence: dict[tuple[str, dt.date], int] = {}
-    out = []
+    candidates = []
     for ps in parsed:
-        lines = []
         for e in ps.entries:
             key = (ps.account, e.value_date)
             seq = sequence.get(key, 0) + 1
             sequence[key] = seq
-            line_id = _real_ref(e.bank_ref)
-            if not line_id or line_id in used:
-                line_id = f"{ps.account}-{e.value_date:%Y%m%d}-{seq}"
-                while line_id in used:
-                    seq += 1
-                    line_id = f"{ps.account}-{e.value_date:%Y%m%d}-{seq}"
-            used.add(line_id)
+            candidates.append(_real_ref(e.bank_ref) or f"{ps.account}-{e.value_date:%Y%m%d}-{seq}")
+    assigned = line_ids.assign(candidates)
+    if assigned.repeated and warnings is not None:
+        warnings.append(assigned.warning("bank reference (:61: after //, else account-date-sequence)"))
+    ids = iter(assigned.ids)
+    out = []
+    for ps in parsed:
+        lines = []
+        for e in ps.entries:
             kind = canonical_type(e)
             reference = _real_ref(e.customer_ref) or (e.narrative.reference if e.narrative else "")
             description = (e.narrative.description if e.narrative else "") or e.supplementary or e.type_code
             lines.append(BankLine(
-                line_id=line_id, date=e.value_date, amount=e.amount, currency=ps.currency, reference=reference,
+                line_id=next(ids), date=e.value_date, amount=e.amount, currency=ps.currency, reference=reference,
                 description=mt940_text.printable(description), type=kind,
                 check_number=_real_ref(e.customer_ref) if kind == "check" else "", value_date=e.value_date))
         out.append(Statement(
@@ -396,8 +397,8 @@ class Mt940Importer:
         warnings = list(parser.warnings)
         if encoding not in ("utf-8", "ascii"):
             warnings.insert(0, f"the file is not UTF-8; read it as {encoding}")
-        return ImportResult(format=self.name, source=str(path), statements=tuple(to_statements(parser.statements)),
-                            warnings=tuple(warnings))
+        statements = tuple(to_statements(parser.statements, warnings))
+        return ImportResult(format=self.name, source=str(path), statements=statements, warnings=tuple(warnings))
 
 
 IMPORTER = Mt940Importer()

@@ -14,7 +14,8 @@ Choices:
   computing it as closing - sum(lines) would make the balance check pass by construction and hide a missing
   line; DTASOF often differs from DTEND, and the transaction list may not cover the whole period.
 - Dates: the local date as written (first 8 digits of DTPOSTED), whatever the time and zone after it.
-- Line ids: FITID; a FITID repeated in the file gets a deterministic suffix (see line_ids) and a warning.
+- Line ids: FITID; every line of a FITID repeated in the file gets an occurrence suffix (see line_ids) and a
+  warning.
 - Pending transactions (BANKTRANLISTP/STMTTRNP, OFX 2.1) are imported with pending=True.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ from ..parsing import AmountError, parse_amount
 from ..records import BankLine, ImportResult, Statement
 from .base import ImportOptions
 from .gc_pause import paused_gc
-from .line_ids import make_unique
+from .line_ids import assign
 from .ofx_markup import MarkupError, Node, parse, prepare, tag_offsets
 
 # OFX TRNTYPE -> canonical type (records.BANK_TYPES). Generic CREDIT/DEBIT say only the direction.
@@ -337,10 +338,10 @@ class _Reader:
             for t in st["transactions"] + st["pending"]:
                 n += 1
                 bases.append(t[0] or f"S{st['number']}-{'P' if t[8] else ''}{n}")
-        ids, changed = make_unique(bases)
-        if changed:
-            self.warnings.append(f"{len(changed)} transactions repeat a FITID already used in the file; their "
-                                 f"line ids got a suffix, e.g. {changed[0][1]} -> {changed[0][2]}")
+        assigned = assign(bases)
+        if assigned.repeated:
+            self.warnings.append(assigned.warning("FITID"))
+        ids = assigned.ids
         if any(not t[0] for st in raw for t in st["transactions"] + st["pending"]):
             self.warnings.append("transactions without a FITID got line ids from their position in the file")
         out, k = [], 0

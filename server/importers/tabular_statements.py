@@ -9,6 +9,7 @@ from typing import Sequence
 
 from ..errors import Problem
 from ..records import BankLine, Statement
+from . import line_ids
 from .tabular_rows import Stated, TableContent
 
 # One booked line for the balance checks: (file line, date, amount, printed balance or None).
@@ -89,15 +90,21 @@ def _agree(kind: str, stated: Stated | None, derived: Decimal | None, title: str
 
 
 def _bank_ids(content: TableContent, warnings: list[str]) -> list[BankLine]:
-    """Line ids are the bank's transaction ids when the layout has them and they are unique, else the file's
-    line numbers (already in place)."""
+    """Line ids are the bank's transaction ids when the layout has them, else the file's line numbers (already
+    in place); an id the file repeats is marked on every line that has it (line_ids.assign)."""
     ids = content.bank_ids
     if not ids:
         return content.lines
-    if all(ids) and len(set(ids)) == len(ids):
-        return [replace(ln, line_id=i) for ln, i in zip(content.lines, ids)]
-    warnings.append("the transaction id column is empty or repeated on some lines; line ids use line numbers")
-    return content.lines
+    missing = [ln.line_id for ln, i in zip(content.lines, ids) if not i]
+    if missing:
+        one = len(missing) == 1
+        warnings.append(f"{len(missing)} line{' has' if one else 's have'} no transaction id; "
+                        f"{'its line id is its' if one else 'their line ids are their'} line number"
+                        f"{'' if one else 's'}, e.g. {missing[0]}")
+    assigned = line_ids.assign([i or ln.line_id for ln, i in zip(content.lines, ids)])
+    if assigned.repeated:
+        warnings.append(assigned.warning("transaction id"))
+    return [ln if ln.line_id == i else replace(ln, line_id=i) for ln, i in zip(content.lines, assigned.ids)]
 
 
 def build_statements(content: TableContent, balance_title: str
