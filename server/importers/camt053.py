@@ -7,11 +7,11 @@ Choices, and why:
 - Safety and memory: lxml iterparse streams the file and every entry is cleared once read, so memory stays
   flat; entity resolution, DTD loading, network access and huge-tree mode are off, and a file carrying any
   DTD is refused (camt files never have one). XML bombs and external entities end as BankFileError.
-- Speed: each entry is read by one flat pass over its elements, interpreted with camt053_fields' element map
-  (data); when the camt namespace is only the root's default one, it is blanked before parsing so that lxml
-  hands out short tags (camt053_source); the per-entry bookkeeping tells elements apart by identity, not by
-  their tags, and an entry's record name is only written out for a message. What is left is mostly lxml's own
-  cost: its parse, and one proxy object and tag string per element handed to Python.
+- Speed: each entry is read with camt053_fields' element map (data) by the compiled reader (camt053_walk, C
+  over lxml's nodes; the pure-Python EntryReader when it is not built); when the camt namespace is only the
+  root's default one, it is blanked before parsing (camt053_source); the per-entry bookkeeping tells elements
+  apart by identity, not by their tags, and an entry's record name is only written out for a message. What is
+  left is mostly lxml's parse (about 60% of the instructions) and this module's checks of each entry.
 - Batches: one canonical line per entry (Ntry), never per TxDtls. The entry is what the bank booked and
   printed on the statement, the balance check adds entries, and the matcher groups 1:n when the ledger has
   the individual payments; the batch size and references go into the description. When the TxDtls carry
@@ -40,7 +40,7 @@ from .camt053_source import BlankedSource, NamespaceSurprise, blankable_declarat
 from .camt053_texts import batch_texts, single_texts
 from .gc_pause import paused_gc
 from .iso20022_codes import canonical_type
-from .line_ids import make_unique
+from .line_ids import assign
 
 NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.053."
 _NS_RE = re.compile(rb"""xmlns(?::[\w.\-]+)?\s*=\s*["']"""
@@ -411,10 +411,10 @@ class _Reader:
             base_stmt = st["facts"]["id"] or f"S{s_no}"
             for e_no, e in enumerate(st["entries"], start=1):
                 bases.append(e["id"] or f"{base_stmt}-{e_no}")
-        ids, changed = make_unique(bases)
-        if changed:
-            self.warnings.append(f"{len(changed)} entries repeat another entry's reference (AcctSvcrRef/NtryRef); "
-                                 f"their line ids got a suffix, e.g. {changed[0][1]} -> {changed[0][2]}")
+        assigned = assign(bases)
+        if assigned.repeated:
+            self.warnings.append(assigned.warning("reference (AcctSvcrRef/NtryRef, else statement-entry number)"))
+        ids = assigned.ids
         out = []
         k = 0
         for st in statements:
