@@ -111,7 +111,7 @@ def read_bank_lines(path: str | Path) -> list[BankLine]:
     for i, row in enumerate(_read_rows(path, BANK_COLUMNS), start=2):
         line_id, date, amount = _common(row, i, problems, seen)
         if date is not None and amount is not None:
-            out.append(BankLine(line_id, date, amount, row["currency"].strip(), row["reference"] or "",
+            out.append(BankLine(line_id, date, amount, (row["currency"] or "").strip(), row["reference"] or "",
                                 row["description"] or "", (row["type"] or "other").strip(),
                                 (row["check_number"] or "").strip()))
     if problems:
@@ -127,7 +127,7 @@ def read_ledger_lines(path: str | Path) -> list[LedgerLine]:
     for i, row in enumerate(_read_rows(path, LEDGER_COLUMNS), start=2):
         line_id, date, amount = _common(row, i, problems, seen)
         if date is not None and amount is not None:
-            out.append(LedgerLine(line_id, date, amount, row["currency"].strip(), row["reference"] or "",
+            out.append(LedgerLine(line_id, date, amount, (row["currency"] or "").strip(), row["reference"] or "",
                                   row["description"] or "", row["source"] or "", row["counterparty"] or ""))
     if problems:
         raise InputError(path, problems)

@@ -21,8 +21,13 @@ def _cmd_import(args) -> int:
     opts = ImportOptions(profile=args.profile, currency=args.currency, account=args.account,
                          profile_dirs=tuple(Path(p) for p in args.profile_dir or ()))
     result = importers.import_file(args.file, args.format, opts)
-    write_bank_lines(args.out, result.lines)
-    summary = import_summary(result)
+    if args.append:
+        from .canonical_append import import_appending
+
+        summary, written, told = import_appending(args.out, result, args.file)
+    else:
+        write_bank_lines(args.out, result.lines)
+        summary, written, told = import_summary(result), f"wrote {len(result.lines)} lines to {args.out}", []
     if args.json:
         print(json.dumps(summary, indent=None))
     else:
@@ -30,9 +35,11 @@ def _cmd_import(args) -> int:
             print(f"{result.format}: account {st['account']} {st['currency']}: {st['count']} lines, "
                   f"total {st['total']}, {st['first_date']} .. {st['last_date']}, "
                   f"opening {st['opening_balance']}, closing {st['closing_balance']}")
-        print(f"wrote {len(result.lines)} lines to {args.out}")
+        print(written)
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    for m in told:
+        print(m, file=sys.stderr)
     return EXIT_OK
 
 
@@ -137,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--currency", help="currency to assume when the file does not state one")
     imp.add_argument("--account", help="account to assume when the file does not state one")
     imp.add_argument("--out", required=True, help="canonical bank lines CSV to write")
+    imp.add_argument("--append", action="store_true",
+                     help="when OUT exists, add only the lines it does not hold yet (overlapping downloads)")
     imp.add_argument("--json", action="store_true", help="print the import summary as JSON")
     imp.set_defaults(func=_cmd_import)
 
