@@ -72,7 +72,10 @@ def _read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
         raise InputError(path, "file not found") from None
     with fh:
         reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
+        try:
+            header = reader.fieldnames or []
+        except (csv.Error, UnicodeDecodeError) as exc:  # the header line itself is unreadable
+            raise InputError(path, Problem(f"unreadable CSV header: {exc}", line=1)) from None
         missing = [c for c in columns if c not in header]
         if missing:
             raise InputError(path, Problem(f"missing column(s) {', '.join(missing)}; expected header "

@@ -44,3 +44,11 @@ def test_missing_column_is_named(tmp_path):
     path.write_text("line_id,date,amount\nB1,2026-01-01,1\n")
     with pytest.raises(InputError, match="missing column.*currency"):
         read_bank_lines(path)
+
+
+@pytest.mark.parametrize("header", [b"line_id,\xff\xfedate\n", b'"line_id,date\x00\n'])
+def test_an_unreadable_header_is_bad_input_naming_line_1(tmp_path, header):
+    path = tmp_path / "b.csv"
+    path.write_bytes(header + b"B1,2026-01-01,1\n")
+    with pytest.raises(InputError, match=r"b\.csv.*line 1"):
+        read_bank_lines(path)
