@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from iso4217 import Currency
 
 from tieout.excel_templates.template_layout import MAX_ABS_AMOUNT, MAX_DATE, MIN_DATE, TemplateLayout
 
+from .currencies import iso_currency
 from .errors import InputError, Problem
 from .parsing import DATE_FORMATS, AmountError, parse_amount
 
@@ -254,19 +254,12 @@ def to_currency(value) -> str:
 
 def minor_units(code: str) -> int:
     """Decimal places of the currency (JPY 0, USD 2, KWD 3); 2 when unknown or not defined (gold, SDR)."""
-    try:
-        exponent = Currency(code).exponent
-    except ValueError:
-        return 2
+    exponent = iso_currency(code)[1]
     return 2 if exponent is None else exponent
 
 
 def is_iso_currency(code: str) -> bool:
-    try:
-        Currency(code)
-    except ValueError:
-        return False
-    return True
+    return iso_currency(code)[0]
 
 
 def to_number(value) -> Decimal:

@@ -15,8 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from iso4217 import Currency
-
+from ..currencies import iso_currency
 from ..errors import BankFileError, Problem
 from ..records import BankLine, ImportResult, Statement
 from . import bai2_codes as codes
@@ -281,10 +280,7 @@ class Bai2Reader:
         code = text.strip().upper()
         exponent = self._exponents.get(code)
         if exponent is None:
-            try:
-                exponent = Currency(code).exponent
-            except ValueError:
-                exponent = None
+            exponent = iso_currency(code)[1]
             if exponent is None:
                 self.fatal(f"unknown currency code {code!r} (expected an ISO 4217 code such as USD)", line, record,
                            "currency code")

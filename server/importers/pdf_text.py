@@ -10,12 +10,10 @@ Set TIEOUT_PDF_ISOLATE=0 to read in-process (the time budget is then checked bet
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import wait
 from pathlib import Path
 from typing import NamedTuple
 
@@ -192,6 +190,8 @@ def _context():
     """forkserver where there is one (fast workers, forked from a clean single-threaded process), else spawn."""
     global _CONTEXT
     if _CONTEXT is None:
+        import multiprocessing as mp  # here, not at the top: importing the format registry should stay cheap
+
         if "forkserver" in mp.get_all_start_methods():
             ctx = mp.get_context("forkserver")
             ctx.set_forkserver_preload([__name__, "pdfplumber"])
@@ -207,6 +207,8 @@ def _over_budget(path: Path, limits: ReadLimits) -> BankFileError:
 
 
 def _read_isolated(path: Path, limits: ReadLimits) -> Iterator[tuple]:
+    from multiprocessing.connection import wait
+
     ctx = _context()
     counter = ctx.Value("i", 0)
     deadline = time.monotonic() + limits.seconds
@@ -270,6 +272,8 @@ def read_pages(path: str | Path, limits: ReadLimits | None = None) -> tuple[PdfP
     text layer."""
     path = Path(path)
     limits = limits or ReadLimits.from_env()
+    import multiprocessing as mp
+
     isolate = limits.isolate and not mp.current_process().daemon  # daemonic processes may not start workers
     count, pages = None, {}
     for msg in (_read_isolated if isolate else _read_inline)(path, limits):
