@@ -220,7 +220,7 @@ def test_migration_0004_makes_existing_matches_accepted_by_their_creator(db_url,
                 "(2, 1, 'M000002', 'manual', 'manual', 10000, 'r', 3, :t2, NULL, NULL, ''), "
                 "(3, 1, 'M000003', 'auto', 'exact_amount_date_window', 9900, 'r', 2, :t, 3, :u, 'no')"),
                 {"t": made, "t2": made + dt.timedelta(hours=1), "u": undone})
-        upgrade(store)
+        upgrade(store, "0004")
         assert current(store) == "0004"
         with store.read() as s:
             rows = s.execute(select(Match.key, Match.accepted_by, Match.accepted_at).order_by(Match.id)).all()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,16 +27,18 @@ from sqlalchemy import and_, insert, or_, select
 from .. import statement_history as history
 from ..errors import InputError
 from ..importers.base import ImportOptions
+from ..importers.line_ids import MARK
 from ..records import BankLine, ImportResult, Statement
-from ..store.models import Account, BankLineRow, StatementRow, User
+from ..store.models import BANK_LINE_ID_LEN, Account, BankLineRow, StatementRow, User
 from ..store.types import money_str
 from ..workflow import Refusal
-from . import recs
+from . import limits, recs
 from .context import Change, bad_input
 
 CHUNK = 5000
 ID_CHUNK = 500  # bank ids looked up per query
 LISTED = 1000  # skipped lines listed in a response or an audit row (the counts are always complete)
+_OCCURRENCE = re.compile(re.escape(MARK) + r"\d+\Z")  # line_ids' "~<k>" at the end of an id
 
 
 def options_for(store, rec_id: int) -> ImportOptions:
@@ -68,7 +71,7 @@ def _norm(account: str) -> str:
 
 
 def _check(acc: Account, result: ImportResult, source: str) -> None:
-    """Refuse anything that does not belong to this account."""
+    """Refuse anything that does not belong to this account, or that its column cannot hold."""
     problems = []
     for n, st in enumerate(result.statements, start=1):
         where = f"{source}: statement {st.statement_id or n}"
@@ -76,13 +79,41 @@ def _check(acc: Account, result: ImportResult, source: str) -> None:
             problems.append(f"{where}: currency {st.currency} is not the account's currency {acc.currency}")
         if st.account and acc.bank_account and _norm(st.account) != _norm(acc.bank_account):
             problems.append(f"{where}: bank account {st.account} is not this account's {acc.bank_account}")
+        too_long = limits.over("account", st.account, limits.length(StatementRow, "bank_account"))
+        if too_long:
+            problems.append(f"{where}: bank account {limits.shown(st.account)}, {too_long}")
         for ln in st.lines:
             if ln.currency and ln.currency.upper() != acc.currency:
                 problems.append(f"{where}: line {ln.line_id}, field 'currency': {ln.currency} is not "
                                 f"{acc.currency}")
                 break
+        problems += _too_long(st.lines, where)
     if problems:
         raise Refusal("bad_file", "; ".join(problems[:20]), 400)
+
+
+def _too_long(lines, where: str) -> list[str]:
+    """Lines with a value longer than it may be (line id, type, check number), each naming line and field."""
+    most = _line_limits()
+    id_len, type_len, check_len = most["line_id"], most["type"], most["check_number"]
+    out = []
+    for ln in lines:
+        if len(ln.line_id) <= id_len and len(ln.type or "") <= type_len and len(ln.check_number or "") <= check_len:
+            continue
+        for name, n in most.items():
+            problem = limits.over(name, getattr(ln, name), n)
+            if problem:
+                out.append(f"{where}: line {limits.shown(ln.line_id)}, {problem}")
+        if len(out) >= 20:
+            break
+    return out
+
+
+def _line_limits() -> dict[str, int]:
+    """A bank line id from a file may be BANK_LINE_ID_LEN long (its column keeps room for the carried-forward
+    prefix); the other fields, their columns' lengths."""
+    return {"line_id": BANK_LINE_ID_LEN, "type": limits.length(BankLineRow, "type"),
+            "check_number": limits.length(BankLineRow, "check_number")}
 
 
 def _held(session, acc: Account, result: ImportResult) -> list[history.HeldStatement]:
@@ -120,16 +151,27 @@ def _held(session, acc: Account, result: ImportResult) -> list[history.HeldState
 
 
 def _unique_ids(wanted: list[str], taken: set[str]) -> list[str]:
-    """Line ids unique in the reconciliation: an id already used there gets "-2", "-3"... (deterministic)."""
+    """Line ids unique in the reconciliation: an id already used there gets "-2", "-3"... (deterministic).
+
+    The id is kept whole; only when id + suffix would be longer than BANK_LINE_ID_LEN is the id shortened,
+    and then before its "~<k>" occurrence mark (line_ids.py), which statement_history.bank_id needs to see."""
     out = []
     for line_id in wanted:
         new, n = line_id, 1
         while new in taken:
             n += 1
-            new = f"{line_id[:110]}-{n}"  # bank_lines.line_id holds 120 characters
+            new = _suffixed(line_id, f"-{n}", BANK_LINE_ID_LEN)
         taken.add(new)
         out.append(new)
     return out
+
+
+def _suffixed(line_id: str, suffix: str, most: int) -> str:
+    if len(line_id) + len(suffix) <= most:
+        return line_id + suffix
+    mark = _OCCURRENCE.search(line_id)
+    head, tail = (line_id[:mark.start()], mark.group()) if mark else (line_id, "")
+    return head[:most - len(tail) - len(suffix)] + tail + suffix
 
 
 def _finding(f: history.Finding, row_ids: dict[int, int]) -> dict:

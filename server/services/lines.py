@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select
 
-from ..store.models import Account, BankLineRow, GLLineRow, ManualItem, NewTransaction, Reconciliation
+from ..store.models import GL_LINE_ID_LEN, Account, BankLineRow, GLLineRow, ManualItem, NewTransaction, Reconciliation
 from ..store.types import money_str
 from ..workflow import APPROVED, Refusal
-from . import recs, values
+from . import limits, recs, values
 from .accounts import roles_on
 from .context import Change, bad_input, not_found, now
 
 ITEM_STATUSES = ("open", "investigating", "resolved")
 MAX_PROBLEMS = 50
+TEXT_LEN = 2000  # what a Text column (reference, description) takes from a client
 
 
 def _iso(d):
@@ -64,7 +65,7 @@ def _gl_values(data: dict, line: int | None, currency: str, partial: bool = Fals
     out = {}
     for name in ("reference", "description", "source", "counterparty"):
         if not partial or name in data:
-            out[name] = values.text(data, name, line, max_len=2000)
+            out[name] = values.text(data, name, line, max_len=limits.length(GLLineRow, name) or TEXT_LEN)
     if not partial or "date" in data:
         out["date"] = values.date(data, "date", line)
     if not partial or "amount" in data:
@@ -88,7 +89,8 @@ def add_gl_lines(ch: Change, rec_id: int, data: dict) -> dict:
     rows, problems, seen = [], [], set()
     for i, raw in enumerate(lines, start=1):
         try:
-            line_id = values.text(raw if isinstance(raw, dict) else {}, "line_id", i, required=True, max_len=120)
+            line_id = values.text(raw if isinstance(raw, dict) else {}, "line_id", i, required=True,
+                                  max_len=GL_LINE_ID_LEN)
             if line_id in existing or line_id in seen:
                 raise bad_input(f"line {i}, field 'line_id': {line_id!r} already exists in this reconciliation")
             seen.add(line_id)
@@ -256,7 +258,7 @@ def _txn_values(data: dict, currency: str, partial: bool) -> dict:
         out["amount"] = values.money(data, "amount")
     for name in ("gl_account", "description", "bank_line_id"):
         if not partial or name in data:
-            out[name] = values.text(data, name, max_len=2000)
+            out[name] = values.text(data, name, max_len=limits.length(NewTransaction, name) or TEXT_LEN)
     if not partial or "kind" in data:
         out["kind"] = values.choice(data, "kind", ("custom", "liability", "cash entry"), "custom")
     cur = values.text(data, "currency", max_len=3, default=currency).upper() or currency
@@ -269,7 +271,8 @@ def add_transaction(ch: Change, rec_id: int, data: dict) -> dict:
     rec = recs.for_change(ch, rec_id, "transactions")
     currency = _account(ch, rec).currency
     t = NewTransaction(reconciliation_id=rec.id, currency=currency, created_by=ch.actor.id,
-                       rule=values.text(data, "rule", max_len=80), **_txn_values(data, currency, partial=False))
+                       rule=values.text(data, "rule", max_len=limits.length(NewTransaction, "rule")),
+                       **_txn_values(data, currency, partial=False))
     ch.session.add(t)
     ch.session.flush()
     ch.audit("transaction.add", "transaction", t.id, None, txn_dict(t), rec.id)

@@ -13,6 +13,18 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from .types import Money
 
 
+# Line ids (migration 0005). An import stores a bank line id of up to BANK_LINE_ID_LEN characters: the bank's
+# own id (an OFX FITID has up to 255) with line_ids' "~<k>" occurrence mark and services/imports' "-<n>"
+# suffix; a client sends GL line ids of up to GL_LINE_ID_LEN. Carried forward to the next period, a line's id
+# gets "<period name>:" in front (services/recs.start), so the columns hold that much more.
+BANK_LINE_ID_LEN = 300
+GL_LINE_ID_LEN = 120
+PERIOD_NAME_LEN = 40
+CARRIED_PREFIX_LEN = PERIOD_NAME_LEN + 1
+BANK_LINE_ID_COLUMN = BANK_LINE_ID_LEN + CARRIED_PREFIX_LEN  # every column that holds a bank line's id
+GL_LINE_ID_COLUMN = GL_LINE_ID_LEN + CARRIED_PREFIX_LEN
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
@@ -53,7 +65,7 @@ class Role(Base):
 class Period(Base):
     __tablename__ = "periods"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(PERIOD_NAME_LEN), unique=True)
     start: Mapped[dt.date] = mapped_column(Date)
     end: Mapped[dt.date] = mapped_column(Date)
 
@@ -124,7 +136,7 @@ class BankLineRow(_Annotated, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"))
     statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"), index=True)
-    line_id: Mapped[str] = mapped_column(String(120))
+    line_id: Mapped[str] = mapped_column(String(BANK_LINE_ID_COLUMN))
     date: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
@@ -143,7 +155,7 @@ class GLLineRow(_Annotated, Base):
     __table_args__ = (UniqueConstraint("reconciliation_id", "line_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"))
-    line_id: Mapped[str] = mapped_column(String(120))
+    line_id: Mapped[str] = mapped_column(String(GL_LINE_ID_COLUMN))
     date: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
@@ -206,7 +218,7 @@ class NewTransaction(Base):
     gl_account: Mapped[str] = mapped_column(String(100), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(20), default="custom")
-    bank_line_id: Mapped[str] = mapped_column(String(120), default="")
+    bank_line_id: Mapped[str] = mapped_column(String(BANK_LINE_ID_COLUMN), default="")
     rule: Mapped[str] = mapped_column(String(80), default="")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Since migration 0003: set when the transaction was posted (its GL line NT-<id>), NULL until then.
@@ -253,7 +265,7 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60))
     entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str] = mapped_column(String(120))
+    entity_id: Mapped[str] = mapped_column(String(BANK_LINE_ID_COLUMN))  # a bank line's id, among others
     reconciliation_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[str] = mapped_column(Text)  # canonical JSON
     after: Mapped[str] = mapped_column(Text)  # canonical JSON
