@@ -73,6 +73,7 @@ class Client:
         self.session.trust_env = False  # a corporate proxy must never see loopback traffic or the token
         self._checked = False
         self.started: subprocess.Popen | None = None  # the server process this client started, if any
+        self.writes = 0  # requests that may have changed the server's data (all but GET): see common.current_state
 
     # server life ---------------------------------------------------------------------------------------
     def healthy(self, timeout: float = 2.0) -> bool:
@@ -124,6 +125,8 @@ class Client:
     def request(self, method: str, path: str, json_body=None, params: dict | None = None,
                 data: bytes | None = None, headers: dict | None = None, timeout: float | None = None):
         self.ensure_running()
+        if method != "GET":
+            self.writes += 1  # counted before sending: a request that failed may still have changed something
         hdrs = {"Authorization": f"Bearer {self.token}", **(headers or {})}
         body = data
         if json_body is not None:

@@ -35,6 +35,39 @@ def _cell(value):
     return value
 
 
+def _shown(value, written: bool = True):
+    """A value as Excel gives it back: numbers as floats, dates as datetimes, blanks as None; a value `_cell`
+    made for writing (written) loses its text prefix, a value read back keeps what Excel gave."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value[1:] if written and value.startswith("'") else value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def changed_blocks(old: list[list], new: list[list]) -> list[tuple[int, int, int]] | None:
+    """(column, first row, last row), 0-based in the table's body, of each column whose values differ between
+    what the sheet shows (`old`, as read back) and what is to be written (`new`, as `_cell` makes it); None
+    when the shapes differ (the table is then written whole)."""
+    if len(old) != len(new) or any(len(o) != len(n) for o, n in zip(old, new)):
+        return None
+    width = len(new[0]) if new else 0
+    blocks = []
+    for col in range(width):
+        rows = [i for i, (o, n) in enumerate(zip(old, new)) if _shown(o[col], False) != _shown(n[col])]
+        if rows:
+            blocks.append((col, rows[0], rows[-1]))
+    return blocks
+
+
 def _rgb(colour: str) -> int:
     """RRGGBB -> the BGR integer COM's Color property takes."""
     r, g, b = int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
@@ -56,14 +89,19 @@ class ExcelWorkbook:
         return [s.name for s in self.book.sheets]
 
     def read_table(self, sheet: str) -> list[dict]:
+        return [row for _, row in self.read_table_rows(sheet)]
+
+    def read_table_rows(self, sheet: str) -> list[tuple[int, dict]]:
         ws = self.book.sheets[sheet]
         table = ws.tables[0]
         header = [str(h) for h in table.header_row_range.value]
         body = table.data_body_range
-        values = body.value if body is not None else []
-        if values and not isinstance(values[0], list):
-            values = [values]
-        return [dict(zip(header, r)) for r in values if any(v not in (None, "") for v in r)]
+        if body is None:
+            return []
+        values = body.options(ndim=2).value  # one block, a list of rows even for a one-row table
+        first = body.row
+        return [(first + i, dict(zip(header, r))) for i, r in enumerate(values)
+                if any(v not in (None, "") for v in r)]
 
     def write_table(self, sheet: str, table_name: str, columns: Sequence[Column], rows: Iterable[Sequence],
                     first_row: int = 1) -> int:
@@ -72,21 +110,40 @@ class ExcelWorkbook:
         data = [[_cell(v) for v in r] for r in rows]
         header = [c.header for c in columns]
         existing = next((t for t in ws.tables if t.name == table_name), None)
-        if existing is not None:
-            existing.range.clear_contents()
-        ws.range((first_row, 1)).value = [header] + (data or [[None] * len(columns)])
         last = first_row + max(len(data), 1)
-        target = ws.range((first_row, 1), (last, len(columns)))
-        if existing is not None:
-            existing.resize(target)
-        else:
-            ws.tables.add(target, name=table_name)
+        if existing is None or not self._write_changes(ws, existing, header, data, first_row):
+            if existing is not None:
+                existing.range.clear_contents()
+            ws.range((first_row, 1)).value = [header] + (data or [[None] * len(columns)])
+            target = ws.range((first_row, 1), (last, len(columns)))
+            if existing is not None:
+                existing.resize(target)
+            else:
+                ws.tables.add(target, name=table_name)
         for i, col in enumerate(columns, start=1):
             if col.kind in _FORMATS:
                 ws.range((first_row + 1, i), (last, i)).number_format = _FORMATS[col.kind]
             ws.range((first_row, i)).column_width = col.width
         self._freeze(ws, first_row)
         return len(data)
+
+    def _write_changes(self, ws, table, header: list[str], data: list[list], first_row: int) -> bool:
+        """When the table already has this header, place and size, writes only the columns whose values change,
+        each as one block over its changed rows (Accept Matches: the status column of Bank Statement and GL
+        Lines), after one read of the table's values; False when the table must be written whole."""
+        rng = table.range
+        if (rng.row, rng.column) != (first_row, 1) or rng.shape != (1 + max(len(data), 1), len(header)):
+            return False
+        if [str(h) for h in table.header_row_range.options(ndim=1).value] != header or not data:
+            return False
+        body = table.data_body_range
+        blocks = changed_blocks(body.options(ndim=2).value if body is not None else [], data)  # one read
+        if blocks is None:
+            return False
+        for col, first, last in blocks:
+            ws.range((first_row + 1 + first, col + 1), (first_row + 1 + last, col + 1)).value = \
+                [[r[col]] for r in data[first:last + 1]]
+        return True
 
     def _freeze(self, ws, header_row: int) -> None:
         """Freeze the rows down to the header (a window setting: the sheet is activated for it)."""

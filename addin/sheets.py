@@ -31,6 +31,7 @@ LINE_COLOURS = {"Proposed": GREEN, "Unmatched": AMBER, "Pending": GREY}
 TXN_COLOURS = {TO_POST: YELLOW, POSTED: GREEN}
 CHART_NAME = "TieoutChartOfAccounts"
 CHART_ROWS = 200
+RULES_FIRST_ROW = 2  # the sheet row the server takes the first rule row for
 
 # Summary: a block of labelled cells above the figures table.
 SUMMARY_LABELS = ("Account", "Currency", "Period", "Status", "Lines matched", "Match rate", "Sign-offs",
@@ -301,11 +302,16 @@ def _rule_cell(value):
 def rule_rows(book: WorkbookAdapter) -> list[dict]:
     """The Rules table's rows as the server takes them (one dict per rule keyed by column; numbers Excel
     holds as floats sent as exact text, dates as ISO); [] when there is no Rules sheet or its table is empty.
-    Blank rows are left out by the adapters, so the server's row numbers count filled rows from row 2."""
+    The server numbers the rows it gets from sheet row 2 and skips blank ones, so each blank row of the
+    sheet (left out by the adapters) is sent as a blank row: its messages then name the row the user sees."""
     if "Rules" not in book.sheet_names():
         return []
-    return [{str(k): _rule_value(v) for k, v in row.items() if k not in (None, "", "None")}
-            for row in book.read_table("Rules")]
+    out: list[dict] = []
+    for sheet_row, row in book.read_table_rows("Rules"):
+        rule = {str(k): _rule_value(v) for k, v in row.items() if k not in (None, "", "None")}
+        out += [dict.fromkeys(rule) for _ in range(sheet_row - RULES_FIRST_ROW - len(out))]
+        out.append(rule)
+    return out
 
 
 def _rule_value(v):

@@ -41,6 +41,10 @@ class WorkbookAdapter(Protocol):
     def read_table(self, sheet: str) -> list[dict]:
         """The rows of the Excel Table on `sheet` as dicts keyed by header; blank rows skipped."""
 
+    def read_table_rows(self, sheet: str) -> list[tuple[int, dict]]:
+        """As read_table, each row with its sheet row number (the number Excel shows at the left), so that a
+        message about a row can name the row the user sees even when blank rows were skipped."""
+
     def write_table(self, sheet: str, table_name: str, columns: Sequence[Column], rows: Iterable[Sequence],
                     first_row: int = 1) -> int:
         """Replace the Table on `sheet` (creating sheet and table as needed); returns the rows written."""

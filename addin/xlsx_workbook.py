@@ -18,6 +18,7 @@ from openpyxl.worksheet.protection import SheetProtection
 from ..excel_templates.sheet_writer import Column, write_table
 from ..server.errors import InputError
 from .workbook import Choice, ColourRule
+from .xlsx_table import write_table as rewrite_table
 
 SETTING_PREFIX = "Tieout_"
 # Sheet protection is a guard-rail against slips, not security (the server's hash is the proof); a fixed,
@@ -43,6 +44,9 @@ class XlsxWorkbook:
         return list(self.wb.sheetnames)
 
     def read_table(self, sheet: str) -> list[dict]:
+        return [row for _, row in self.read_table_rows(sheet)]
+
+    def read_table_rows(self, sheet: str) -> list[tuple[int, dict]]:
         if sheet not in self.wb.sheetnames:
             raise InputError(self.path, f"the workbook has no sheet named {sheet!r}")
         ws = self.wb[sheet]
@@ -55,20 +59,15 @@ class XlsxWorkbook:
         for r in rows[1:]:
             values = [c.value for c in r]
             if any(v not in (None, "") for v in values):
-                out.append(dict(zip(header, values)))
+                out.append((r[0].row, dict(zip(header, values))))
         return out
 
     def write_table(self, sheet: str, table_name: str, columns: Sequence[Column], rows: Iterable[Sequence],
                     first_row: int = 1) -> int:
-        if sheet in self.wb.sheetnames:
-            ws = self.wb[sheet]
-            for name in list(ws.tables):
-                del ws.tables[name]
-            if ws.max_row >= first_row:
-                ws.delete_rows(first_row, ws.max_row - first_row + 1)
-        else:
-            ws = self.wb.create_sheet(sheet)
-        return write_table(ws, table_name, columns, rows, first_row=first_row)
+        if sheet not in self.wb.sheetnames:
+            return write_table(self.wb.create_sheet(sheet), table_name, columns, rows, first_row=first_row)
+        # Only the cells that change are written (a re-render leaves most of them as they were).
+        return rewrite_table(self.wb[sheet], table_name, columns, rows, first_row=first_row)
 
     def selected_ids(self, sheet: str) -> list[str]:
         return list(self.selection.get(sheet, ()))

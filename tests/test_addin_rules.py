@@ -114,3 +114,43 @@ def test_a_bad_rule_row_shows_the_servers_message_naming_the_row(live, month, tm
     assert server_matches(live, rec_id) == []
     jobs = live.call("GET", f"/api/reconciliations/{rec_id}/jobs", user="alice")
     assert [j["kind"] for j in jobs] == ["import"]  # no auto-match was started
+
+
+def test_a_bad_rule_below_blank_rows_is_named_by_its_sheet_row(live, month, tmp_path):
+    """Blank rows in the middle of the Rules table (rules deleted by clearing their cells) do not shift the
+    row number the message names: it is the number Excel shows at the left of the bad rule's row."""
+    path, rec_id = imported(live, month, tmp_path)
+    row = edit_rule(path, WINDOW_RULE, days_after="a week")
+    wb = load_workbook(path)
+    ws = wb["Rules"]
+    blank = [2, row - 1]  # the first rule's row and the one just above the bad rule
+    assert len(set(blank)) == 2 and row > 3
+    for r in blank:
+        for cell in ws[r][: len(RULE_COLUMNS)]:
+            cell.value = None
+    wb.save(path)
+    assert len(table(path, "Rules")) == len(default_rules()) - 2
+    outcome, _ = run(live, path, "auto_match")
+    assert outcome.exit_code == 2
+    assert f"Rules row {row} (rule {WINDOW_RULE}), field 'days_after': " in outcome.error
+    assert f"Rules row {row - 2} " not in outcome.error  # what counting only the filled rows said
+    assert server_matches(live, rec_id) == []
+
+
+def test_blank_rule_rows_are_sent_as_blank_rows_in_their_place(tmp_path):
+    """The rows Auto-Match sends: one per sheet row from row 2 down to the last filled one, blank rows as
+    blank dicts (the server skips them but counts them), none after the last rule."""
+    from openpyxl import Workbook
+    from tieout.addin import sheets
+    from tieout.excel_templates.sheet_writer import Column, write_table
+
+    path = tmp_path / "r.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Rules"
+    write_table(ws, "tblRules", (Column("name"), Column("priority", "int")),
+                [("a", 1), (None, None), ("", None), ("b", 2.5), (None, None)])
+    wb.save(path)
+    rows = sheets.rule_rows(XlsxWorkbook(path))
+    assert rows == [{"name": "a", "priority": 1}, {"name": None, "priority": None},
+                    {"name": None, "priority": None}, {"name": "b", "priority": "2.5"}]

@@ -34,6 +34,8 @@ class Context:
     client: Client
     args: Mapping[str, str] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    # The server's state as last read in this button press, with what it was read for (common.current_state)
+    last_state: tuple[object, tuple] | None = field(default=None, repr=False)
 
     # options and settings --------------------------------------------------------------------------------
     def arg(self, name: str, default: str | None = None) -> str | None:

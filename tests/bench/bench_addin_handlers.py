@@ -1,10 +1,19 @@
 """Add-in handlers in batch mode (saved-workbook adapter) against the real server on loopback: the time of
 each button on a month of N bank lines and about as many GL lines, and the workbook's size.
 
-Input: a seeded synthetic month (Chase CSV statement, filled GL template), N = 1,000 and 5,000 bank lines."""
+Input: a seeded synthetic month (Chase CSV statement, filled GL template), N = 1,000 and 5,000 bank lines
+(BENCH_SIZES); then the buttons up to Accept Matches at N = 20,000 (BENCH_ACCEPT_SIZES), and a summary of
+Accept Matches at every N. Each button runs as `tieout run WB.xlsx --action NAME` does (dispatch.run_batch:
+open, handler, save), timed in wall and CPU seconds.
+
+The server runs in this process (a thread), so its answers share the process, and its garbage collector, with
+the workbook's cells: what slows the add-in's side slows the server's answers here too, more than with
+`tieout serve` in its own process."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import random
 import tempfile
@@ -14,6 +23,9 @@ from pathlib import Path
 
 SEED = 20261201
 SIZES = tuple(int(x) for x in os.environ.get("BENCH_SIZES", "1000,5000").split(","))
+ACCEPT_SIZES = tuple(int(x) for x in os.environ.get("BENCH_ACCEPT_SIZES", "20000").split(",") if x)
+STEPS = (("import_bank_file", None), ("import_gl_template", None), ("auto_match", {}), ("accept_matches", {}),
+         ("post_new_transactions", {}), ("refresh", {}), ("submit_for_review", {}), ("refresh", {}))
 
 
 def synthetic_month(n: int, seed: int = SEED):
@@ -40,45 +52,63 @@ def synthetic_month(n: int, seed: int = SEED):
 
 
 def run() -> None:
-    from tieout.addin.dispatch import new_workbook, run_handler
+    accepted: dict[int, tuple] = {}
+    for n in SIZES:
+        accepted[n] = _month(n, len(STEPS))
+    for n in ACCEPT_SIZES:
+        if n not in accepted:
+            accepted[n] = _month(n, 4)  # through accept_matches only
+    print("Accept Matches (tieout run WB.xlsx --action accept_matches: open, handler, save):")
+    for n, (lines, wall, cpu) in sorted(accepted.items()):
+        print(f"  {n:>6} bank lines, {lines:>6} matched lines: {wall:6.2f} s (CPU {cpu:.2f} s)", flush=True)
+
+
+def _month(n: int, steps: int) -> tuple:
+    """The first `steps` buttons on a month of n bank lines, each timed; returns Accept Matches' figures."""
     from tieout.addin.client import Client
+    from tieout.addin.dispatch import new_workbook, run_batch
     from tieout.addin.xlsx_workbook import XlsxWorkbook
     from tieout.excel_templates.gl_template import fill_gl_template
     from tieout.server.app.serve import running
     from tieout.server.sample_data import write_chase_csv
 
-    for n in SIZES:
-        with tempfile.TemporaryDirectory() as tmp:
-            tmp = Path(tmp)
-            os.environ["TIEOUT_HOME"] = str(tmp / "home")
-            with running({"LOCAL_USER": "bench"}) as (base, app):
-                client = Client(base, token=app.extensions["tieout"].token, autostart=False)
-                month = synthetic_month(n)
-                bank = write_chase_csv(month, tmp / "bank.csv")
-                gl = fill_gl_template(None, tmp / "gl.xlsx", month.gl_balance(), month.ledger_lines())
-                path = tmp / "Rec.xlsx"
-                new_workbook(path)
-                steps = [("import_bank_file", {"file": str(bank), "account_name": "Bench"}),
-                         ("import_gl_template", {"file": str(gl)}), ("auto_match", {}), ("accept_matches", {}),
-                         ("post_new_transactions", {}), ("refresh", {}), ("submit_for_review", {}), ("refresh", {})]
-                print(f"N = {n} bank lines, {len(month.ledger_lines())} GL lines (seed {SEED})")
-                for name, args in steps:
-                    t0 = time.perf_counter()
-                    book = XlsxWorkbook(path, echo=lambda text: None)
-                    t1 = time.perf_counter()
-                    outcome = run_handler(name, book, args, client)
-                    t2 = time.perf_counter()
-                    book.save()
-                    t3 = time.perf_counter()
-                    if not outcome.ok:
-                        raise RuntimeError(f"{name}: {outcome.error}")
-                    print(f"  {name:<24} open {t1 - t0:6.2f} s  handler {t2 - t1:6.2f} s  save {t3 - t2:6.2f} s", flush=True)
-                rec = client.get(f"/api/reconciliations/{book.get_setting('ReconciliationId')}")
-                f = rec["figures"]
-                print(f"  workbook {path.stat().st_size / 1e6:.1f} MB; matched bank {f['matched_bank_lines']}/"
-                      f"{f['bank_lines']}, GL {f['matched_gl_lines']}/{f['gl_lines']}; difference {f['difference']}; "
-                      f"status {rec['status']}", flush=True)
-                client.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        os.environ["TIEOUT_HOME"] = str(tmp / "home")
+        with running({"LOCAL_USER": "bench"}) as (base, app):
+            client = Client(base, token=app.extensions["tieout"].token, autostart=False)
+            month = synthetic_month(n)
+            bank = write_chase_csv(month, tmp / "bank.csv")
+            gl = fill_gl_template(None, tmp / "gl.xlsx", month.gl_balance(), month.ledger_lines())
+            path = tmp / "Rec.xlsx"
+            new_workbook(path)
+            files = {"import_bank_file": {"file": str(bank), "account_name": "Bench"},
+                     "import_gl_template": {"file": str(gl)}}
+            print(f"N = {n} bank lines, {len(month.ledger_lines())} GL lines (seed {SEED})")
+            figures = None
+            os.environ.update(TIEOUT_URL=base, TIEOUT_TOKEN=app.extensions["tieout"].token)
+            for name, args in STEPS[:steps]:
+                out = io.StringIO()
+                c0, t0 = time.process_time(), time.perf_counter()
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                    code = run_batch(path, name, files.get(name, args))  # what `tieout run` does
+                wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+                if code != 0:
+                    raise RuntimeError(f"{name}: exit code {code}")
+                print(f"  {name:<24} {wall:6.2f} s  (CPU {cpu:6.2f} s)", flush=True)
+                if name == "accept_matches":
+                    said = out.getvalue()  # "Accepted K matches (L lines): ..."
+                    figures = (int(said.split("(")[1].split()[0]), wall, cpu)
+            book = XlsxWorkbook(path, echo=lambda text: None)
+            rec = client.get(f"/api/reconciliations/{book.get_setting('ReconciliationId')}")
+            f = rec["figures"]
+            print(f"  workbook {path.stat().st_size / 1e6:.1f} MB; matched bank {f['matched_bank_lines']}/"
+                  f"{f['bank_lines']}, GL {f['matched_gl_lines']}/{f['gl_lines']}; difference {f['difference']}; "
+                  f"status {rec['status']}", flush=True)
+            client.close()
+            for key in ("TIEOUT_URL", "TIEOUT_TOKEN"):
+                os.environ.pop(key, None)
+    return figures
 
 
 if __name__ == "__main__":
