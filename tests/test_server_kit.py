@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -239,6 +240,23 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("TIEOUT_HOME", str(h))
     monkeypatch.delenv("TIEOUT_DATABASE_URL", raising=False)
     return h
+
+
+@contextmanager
+def live_team_server(home: Path, db_url: str | None = None):
+    """The real server (waitress) in a thread on loopback, team mode, TESTBANK installed, over `db_url` (the
+    default database when None): yields (the owner's Api, app); `home` is the TIEOUT_HOME the `home` fixture set."""
+    from tieout.server.app.serve import running
+
+    home.mkdir(parents=True, exist_ok=True)
+    install_test_importer()
+    config = {"LOCAL_USER": "owner", "MODE": "team", **({"DATABASE_URL": db_url} if db_url else {})}
+    with running(config) as (base, app):
+        owner = Api(base, app.extensions["tieout"].token)
+        try:
+            yield owner, app
+        finally:
+            owner.session.close()  # waitress's loop ends once no kept-alive connection is left open
 
 
 def make_app(home: Path, db_url: str | None = None, **config):

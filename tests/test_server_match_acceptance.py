@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, text
 
-from test_server_kit import Api, bank_file, db_url, install_test_importer, pg_cluster, team  # noqa: F401
+from test_server_kit import Api, bank_file, db_url, home, live_team_server, pg_cluster, team  # noqa: F401
 from tieout.server import tamper
 from tieout.server.store.models import Match, Reconciliation
 
@@ -20,18 +20,10 @@ GL = [("G1", "2026-01-05", "100.00"), ("G2", "2026-01-15", "250.00"), ("G3", "20
 
 
 @pytest.fixture
-def server(tmp_path, monkeypatch, db_url):
+def server(home, db_url):
     """The real server (waitress) in a thread on loopback, on the backend of `db_url`; yields (owner, app)."""
-    from tieout.server.app.serve import running
-
-    (tmp_path / "home").mkdir(exist_ok=True)
-    monkeypatch.setenv("TIEOUT_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("TIEOUT_DATABASE_URL", raising=False)
-    install_test_importer()
-    with running({"LOCAL_USER": "owner", "MODE": "team", "DATABASE_URL": db_url}) as (base, app):
-        owner = Api(base, app.extensions["tieout"].token)
+    with live_team_server(home, db_url) as (owner, app):
         yield owner, app
-        owner.session.close()
 
 
 def make_rec(owner: Api, tmp_path) -> tuple[dict[str, Api], int]:

@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import func, inspect, select, text
 
 from test_import_ofx import ofx, stmtrs, trn
-from test_server_kit import Api, bank_file, db_url, install_test_importer, pg_cluster, team  # noqa: F401
+from test_server_kit import Api, bank_file, db_url, home, live_team_server, pg_cluster, team  # noqa: F401
 from tieout.server import statement_history as history
 from tieout.server.store.migrate import alembic_config
 from tieout.server.store.models import AuditRow, BankLineRow, GLLineRow, NewTransaction, StatementRow
@@ -23,23 +23,15 @@ OTHER = FITID[::-1]
 
 
 @pytest.fixture
-def server(tmp_path, monkeypatch, db_url):
-    """The real server (waitress) in a thread, on the backend of `db_url`: yields (alice, owner, app, acc)."""
-    from tieout.server.app.serve import running
-
-    (tmp_path / "home").mkdir(exist_ok=True)
-    monkeypatch.setenv("TIEOUT_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("TIEOUT_DATABASE_URL", raising=False)
-    install_test_importer()
-    with running({"LOCAL_USER": "owner", "MODE": "team", "DATABASE_URL": db_url}) as (base, app):
-        owner = Api(base, app.extensions["tieout"].token)
+def server(home, db_url):
+    """The real server (waitress) in a thread, on the backend of `db_url`: yields (users, app, acc)."""
+    with live_team_server(home, db_url) as (owner, app):
         users = team(owner, "alice", "bob", "carol")
         acc = owner.ok("POST", "/api/accounts", {"name": "Operating", "currency": "USD", "bank_account": "ACC-1",
                                                  "gl_account": "1000"})["id"]
         for user, role in (("alice", "preparer"), ("bob", "reviewer"), ("carol", "approver")):
             owner.ok("POST", f"/api/accounts/{acc}/roles", {"user": user, "role": role})
         yield users, app, acc
-        owner.session.close()
         for api in users.values():
             api.session.close()
 
