@@ -126,7 +126,7 @@ def parse(text: str) -> Node:
     Node.offset is the ordinal of the node's "<" among all "<" of `text` (see tag_offsets)."""
     root = Node("", -1)
     stack = [root]
-    names: list[str | None] = [None]  # names of the open nodes, parallel to stack (None: the root)
+    names: set[str] = set()  # names of the open nodes below the root (unique: reopening one closes it first)
     current = root
     aggregates = AGGREGATES
     tags: dict[str, tuple[str, str]] = {}  # raw tag text -> _tag(raw), as files repeat a few dozen tags
@@ -165,7 +165,7 @@ def parse(text: str) -> Node:
             if name in names:  # reopening: close up to and including the open one of that name
                 while True:
                     node = stack.pop()
-                    names.pop()
+                    names.discard(node.name)
                     _close(node, stack[-1], explicit=False)
                     if node.name == name:
                         break
@@ -175,7 +175,7 @@ def parse(text: str) -> Node:
             node = Node(name, index - 1)
             current.children.append(node)
             stack.append(node)
-            names.append(name)
+            names.add(name)
             current = node
             last_leaf = None
         elif kind == "empty":
@@ -185,7 +185,7 @@ def parse(text: str) -> Node:
             if name in names:
                 while True:
                     node = stack.pop()
-                    names.pop()
+                    names.discard(node.name)
                     if node.name == name:
                         _close(node, stack[-1], explicit=True)
                         break
