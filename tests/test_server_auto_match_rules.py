@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from test_server_kit import db_url, pg_cluster  # noqa: F401
+from test_server_kit import db_url, home, pg_cluster  # noqa: F401
 from test_server_match_acceptance import audit, auto, make_rec, matches, server  # noqa: F401
 from tieout.server.matching import default_rule_rows, default_rules, rules_to_toml
 
