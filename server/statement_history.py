@@ -27,7 +27,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .audit import canonical_json
-from .importers.gc_pause import paused_gc
+from .gc_pause import paused_gc
 from .importers.line_ids import NOT_STABLE, occurrence_base
 from .records import BankLine, ImportResult, Statement
 

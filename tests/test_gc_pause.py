@@ -1,7 +1,7 @@
 import gc
 import threading
 
-from tieout.server.importers.gc_pause import paused_gc
+from tieout.server.gc_pause import paused_gc
 
 
 def test_overlapping_pauses_resume_the_collector_once_the_last_ends():

@@ -38,7 +38,6 @@ from .base import ImportOptions
 from .camt053_fields import entry_reader, tag_of
 from .camt053_source import BlankedSource, NamespaceSurprise, blankable_declaration
 from .camt053_texts import batch_texts, single_texts
-from .gc_pause import paused_gc
 from .iso20022_codes import canonical_type
 from .line_ids import assign
 
@@ -66,11 +65,10 @@ class Camt053Importer:
         return _namespace(head) is not None
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
-        with paused_gc():
-            try:
-                return _Reader(Path(path), options).read()
-            except NamespaceSurprise:  # a namespace declaration past the root: read the file as written
-                return _Reader(Path(path), options, blank_namespace=False).read()
+        try:
+            return _Reader(Path(path), options).read()
+        except NamespaceSurprise:  # a namespace declaration past the root: read the file as written
+            return _Reader(Path(path), options, blank_namespace=False).read()
 
 
 def _namespace(head: bytes) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Tried in this order when the file is not UTF-8; the first with the best score wins.
 CANDIDATES = ("cp852", "cp1250", "cp1252", "latin-1")
@@ -56,9 +56,9 @@ def _weight(ch: str) -> float:
     return -2.0  # control characters, box drawing, superscripts and other symbols no bank writes in a narrative
 
 
-@dataclass(frozen=True, slots=True)
-class Narrative:
-    """What an :86: field says, made readable: description, counterparty and the end-to-end reference."""
+class Narrative(NamedTuple):
+    """What an :86: field says, made readable: description, counterparty and the end-to-end reference
+    (a NamedTuple, as Mt940Entry: one is made per transaction, and a frozen dataclass costs twice as much)."""
 
     description: str
     counterparty: str = ""

@@ -30,7 +30,6 @@ from ..errors import BankFileError, Problem
 from ..parsing import AmountError, parse_amount
 from ..records import BankLine, ImportResult, Statement
 from .base import ImportOptions
-from .gc_pause import paused_gc
 from .line_ids import assign
 from .ofx_markup import MarkupError, Node, parse, prepare, tag_offsets
 
@@ -70,8 +69,7 @@ class OfxImporter:
         return _HEAD.search(head[:8192]) is not None
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
-        with paused_gc():
-            return _Reader(Path(path), options).read()
+        return _Reader(Path(path), options).read()
 
 
 def decode(data: bytes) -> tuple[str, int, list[str]]:

@@ -29,7 +29,6 @@ from ..errors import BankFileError, Problem
 from ..records import BANK_TYPES, BankLine, ImportResult, Statement
 from ..template_cells import Bad, Cell, CellChecker, TemplateSpec, TwoWayDate, minor_units, to_text
 from .base import ImportOptions
-from .gc_pause import paused_gc
 
 ZIP_MAGIC = b"PK\x03\x04"
 _MAX_WORKBOOK_XML = 4 * 1024 * 1024  # xl/workbook.xml lists sheets and names: a few kB in any real workbook
@@ -75,10 +74,9 @@ class StatementTemplateImporter:
         from ..template_read import read_template
 
         path = Path(path)
-        with paused_gc():  # hundreds of thousands of cells that all stay alive: nothing for the collector to find
-            epoch, fields, header, rows = read_template(path, _SPEC)
-            reader = _StatementReader(epoch, _SPEC)
-            statement = reader.read(fields, header, rows, options)
+        epoch, fields, header, rows = read_template(path, _SPEC)
+        reader = _StatementReader(epoch, _SPEC)
+        statement = reader.read(fields, header, rows, options)
         if reader.problems:
             raise BankFileError(path, sorted(reader.problems, key=_problem_order))
         return ImportResult(self.name, str(path), (statement,), tuple(reader.warnings))

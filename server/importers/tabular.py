@@ -13,7 +13,6 @@ from ..errors import BankFileError
 from ..layout_profiles import HEADER_SCAN_ROWS, Layout, choose_layout, get_profile, load_profiles
 from ..records import ImportResult
 from .base import ImportOptions
-from .gc_pause import paused_gc
 from .tabular_read import (Grid, csv_grid, decode_text, html_grids, is_spreadsheet_zip, looks_like_table,
                            rank_delimiters, sniff_container, workbook_grids)
 from .tabular_rows import TableReader
@@ -67,11 +66,7 @@ def _first_table(path: Path, grids, profiles, forced: str | None) -> tuple[Grid,
 
 
 def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
-    with paused_gc():
-        return _extract(Path(path), options)
-
-
-def _extract(path: Path, options: ImportOptions) -> ImportResult:
+    path = Path(path)
     data = _read_bytes(path)
     profiles = load_profiles(options.profile_dirs)
     container = sniff_container(data[:65536])

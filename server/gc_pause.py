@@ -1,8 +1,9 @@
-"""Pause Python's cyclic garbage collector while an importer builds its records.
+"""Pause Python's cyclic garbage collector while a large batch of long-lived objects is built.
 
-An import creates hundreds of thousands of small objects that all stay alive; the collector keeps scanning them
-for cycles that cannot exist, which cost a fifth of the OFX import time in measurements. A helper, not a format:
-it defines no IMPORTER.
+An import, a GL template or a workbook's cells create hundreds of thousands of small objects that all stay
+alive; the collector keeps scanning them for cycles that cannot exist: a fifth of the OFX import time and a
+third of MT940's in measurements. Reference counting still frees everything as usual. Used by
+importers.import_file (every bank format), the GL import, the statement history and the add-in's handlers.
 """
 from __future__ import annotations
 
