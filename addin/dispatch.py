@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..server.errors import InputError
-from ..server.importers.gc_pause import paused_gc
+from ..server.gc_pause import paused_gc
 from .client import Client, ServerError, ServerUnavailable, tieout_home
 from .handlers import advice, load
 from .handlers.common import sync_inputs
