@@ -131,7 +131,19 @@ class Mt940Parser:
         for lineno, raw in enumerate(text.split("\n"), start=1):
             line = raw.strip(controls) if strip_controls else raw
             first = line[:1]
-            if first == "{" or first == "}":
+            if first == ":":
+                if line[3:4] == ":" and line[1:3].isdecimal():  # :NN: (isdecimal is the regex's \d), sans regex
+                    if tag is not None:
+                        yield tag, lines, start
+                    tag, lines, start = line[1:3], [line[4:]], lineno
+                    continue
+                m = match_tag(line)
+                if m:
+                    if tag is not None:
+                        yield tag, lines, start
+                    tag, lines, start = m.group(1), [line[m.end():]], lineno
+                    continue
+            elif first == "{" or first == "}":
                 # SWIFT envelope: {1:..}{2:..}{4: opens block 4, "-}" or "}" closes it.
                 if tag is not None:
                     yield tag, lines, start
@@ -143,14 +155,18 @@ class Mt940Parser:
                 line = line[at + 3:]
                 if not line.strip():
                     continue
-                first = line[:1]
-            if first == ":":
-                m = match_tag(line)
-                if m:
-                    if tag is not None:
-                        yield tag, lines, start
-                    tag, lines, start = m.group(1), [line[m.end():]], lineno
-                    continue
+                if line[:1] == ":":
+                    m = match_tag(line)
+                    if m:
+                        if tag is not None:
+                            yield tag, lines, start
+                        tag, lines, start = m.group(1), [line[m.end():]], lineno
+                        continue
+            elif "-" not in line and tag in _MULTILINE:
+                # A continuation of :61:/:86: (most lines after the tag lines): without a "-" it cannot end the
+                # message, so it is kept as it is without the strip and tests below.
+                lines.append(line)
+                continue
             stripped = line.strip()
             if stripped == "-" or stripped.startswith("-}"):
                 if tag is not None:
@@ -312,8 +328,16 @@ class Mt940Parser:
         value_date = self._dates.get(vdate) or self._date(vdate, lineno, ":61: value date")
         if amount.count(",") < 2:
             value = Decimal(amount.replace(",", "."))
+            # The sign without a multiplication: copy_negate is SIGNS[mark] * value (-0.00 included) as long as
+            # the product is exact, i.e. the amount has no more digits than the context's precision (28).
+            if len(amount) > 28:
+                value = SIGNS[mark] * value
+            elif mark == "D" or mark == "RC":
+                value = value.copy_negate()
         else:
             value = self._amount(amount, lineno, ":61: amount")
+            if value is not None:
+                value = SIGNS[mark] * value
         if value_date is None or value is None:
             return None
         entry_date = None
@@ -335,9 +359,10 @@ class Mt940Parser:
                 supplementary = _printable(supplementary)
         else:
             supplementary = _printable(" ".join([piece for piece in map(str.strip, lines61[1:]) if piece]))
-        return Mt940Entry(lineno, value_date, entry_date, mark, funds or "", SIGNS[mark] * value, type_code,
-                          customer_ref.strip(), bank_ref.strip(), supplementary,
-                          _narrative(lines86) if lines86 else None)
+        # tuple.__new__ makes the same Mt940Entry as Mt940Entry(...) without the Python frame of its __new__.
+        return _new_tuple(Mt940Entry, (lineno, value_date, entry_date, mark, funds or "", value,
+                                       type_code, customer_ref.strip(), bank_ref.strip(), supplementary,
+                                       _narrative(lines86) if lines86 else None))
 
 
 def _nearest_year(near: dt.date, month: int, day: int) -> dt.date | None:
@@ -360,6 +385,7 @@ def _nearest_year(near: dt.date, month: int, day: int) -> dt.date | None:
 
 
 _narrative = mt940_text.narrative
+_new_tuple = tuple.__new__
 _printable = mt940_text.printable
 
 

@@ -114,19 +114,30 @@ _NO_REFERENCE = {"", "NOTPROVIDED", "NONREF", "NONE"}
 _REMI_PREFIXES = ("USTD//", "USTD/", "STRD/CUR/", "STRD/ISO/", "STRD/")  # unstructured / structured remittance
 
 
+_new_tuple = tuple.__new__  # the same Narrative as Narrative(...) without the Python frame of its __new__
+
+
 def narrative(lines: list[str]) -> Narrative:
     """Readable description of an :86: field given as its physical lines (the tag already removed)."""
-    head = lines[0].lstrip() if lines else ""
-    if len(head) < 3 or head[:3].isdigit():  # only then can the field be German-style structured
-        raw = "".join(lines).strip()
-        if raw[:3].isdigit() and _GVC.match(raw):
-            return _structured(raw)
-    text = join_lines(lines)
-    if text.startswith("/"):
+    first = lines[0] if lines else ""
+    if first[:1] != "/":  # a slash-keyed field (the usual case) cannot be German-style structured
+        head = first.lstrip()
+        if len(head) < 3 or head[:3].isdigit():  # only then can the field be German-style structured
+            raw = "".join(lines).strip()
+            if raw[:3].isdigit() and _GVC.match(raw):
+                return _structured(raw)
+    if lines and max(map(len, lines)) < LINE_WIDTH:  # join_lines' usual case, written out (once per :86:)
+        text = " ".join(map(str.strip, lines))
+        if "  " in text or not text.isprintable():
+            text = _SPACES.sub(" ", text)
+        text = text.strip()
+    else:
+        text = join_lines(lines)
+    if text[:1] == "/":
         parts = _SLASH.split(text)
         if len(parts) > 1:
             return _slash_keyed(text, parts)
-    return Narrative(text)
+    return _new_tuple(Narrative, (text, "", ""))
 
 
 def _structured(raw: str) -> Narrative:
@@ -190,7 +201,9 @@ def _slash_keyed(text: str, parts: list[str]) -> Narrative:
         description = name + "; " + remi
     else:
         description = name or remi or _SLASH.sub(" ", text).strip(" /")
-    return Narrative(squeeze(description), name, reference)
+    if "  " in description or not description.isprintable():  # squeeze(), written out (once per :86:)
+        description = _SPACES.sub(" ", description)
+    return _new_tuple(Narrative, (description, name, reference))
 
 
 def printable(text: str) -> str:
