@@ -131,19 +131,7 @@ class Mt940Parser:
         for lineno, raw in enumerate(text.split("\n"), start=1):
             line = raw.strip(controls) if strip_controls else raw
             first = line[:1]
-            if first == ":":
-                if line[3:4] == ":" and line[1:3].isdecimal():  # :NN: (isdecimal is the regex's \d), sans regex
-                    if tag is not None:
-                        yield tag, lines, start
-                    tag, lines, start = line[1:3], [line[4:]], lineno
-                    continue
-                m = match_tag(line)
-                if m:
-                    if tag is not None:
-                        yield tag, lines, start
-                    tag, lines, start = m.group(1), [line[m.end():]], lineno
-                    continue
-            elif first == "{" or first == "}":
+            if first == "{" or first == "}":
                 # SWIFT envelope: {1:..}{2:..}{4: opens block 4, "-}" or "}" closes it.
                 if tag is not None:
                     yield tag, lines, start
@@ -155,18 +143,23 @@ class Mt940Parser:
                 line = line[at + 3:]
                 if not line.strip():
                     continue
-                if line[:1] == ":":
-                    m = match_tag(line)
-                    if m:
-                        if tag is not None:
-                            yield tag, lines, start
-                        tag, lines, start = m.group(1), [line[m.end():]], lineno
-                        continue
-            elif "-" not in line and tag in _MULTILINE:
+                first = line[:1]
+            elif first != ":" and "-" not in line and tag in _MULTILINE:
                 # A continuation of :61:/:86: (most lines after the tag lines): without a "-" it cannot end the
                 # message, so it is kept as it is without the strip and tests below.
                 lines.append(line)
                 continue
+            if first == ":":
+                if line[3:4] == ":" and line[1:3].isdecimal():  # :NN: (isdecimal is the regex's \d), sans regex
+                    found, body = line[1:3], line[4:]
+                else:
+                    m = match_tag(line)
+                    found, body = (m.group(1), line[m.end():]) if m else (None, "")
+                if found is not None:
+                    if tag is not None:
+                        yield tag, lines, start
+                    tag, lines, start = found, [body], lineno
+                    continue
             stripped = line.strip()
             if stripped == "-" or stripped.startswith("-}"):
                 if tag is not None:
