@@ -259,6 +259,20 @@ def live_team_server(home: Path, db_url: str | None = None):
             owner.session.close()  # waitress's loop ends once no kept-alive connection is left open
 
 
+def seed_reconciliation(conn, made: dt.datetime, ever_matched: bool) -> None:
+    """Raw rows for migration tests, written before the models' schema exists: account 1 (Operating, USD),
+    period 1 (2026-01) and reconciliation 1 In Progress; the caller inserts the users it needs."""
+    from sqlalchemy import text
+
+    conn.execute(text("INSERT INTO accounts (id, name, gl_account, bank_account, currency, kind, created_at) "
+                      "VALUES (1, 'Operating', '1000', 'ACC-1', 'USD', 'Bank', :t)"), {"t": made})
+    conn.execute(text("INSERT INTO periods (id, name, start, \"end\") VALUES (1, '2026-01', :s, :e)"),
+                 {"s": dt.date(2026, 1, 1), "e": dt.date(2026, 1, 31)})
+    conn.execute(text("INSERT INTO reconciliations (id, account_id, period_id, status, last_comment, created_at, "
+                      "updated_at, ever_matched) VALUES (1, 1, 1, 'In Progress', '', :t, :t, :m)"),
+                 {"t": made, "m": ever_matched})
+
+
 def make_app(home: Path, db_url: str | None = None, **config):
     from tieout.server.app import create_app
 

@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, text
 
-from test_server_kit import Api, bank_file, db_url, home, live_team_server, pg_cluster, team  # noqa: F401
+from test_server_kit import (Api, bank_file, db_url, home, live_team_server, pg_cluster,  # noqa: F401
+                             seed_reconciliation, team)
 from tieout.server import tamper
 from tieout.server.store.models import Match, Reconciliation
 
@@ -198,13 +199,7 @@ def test_migration_0004_makes_existing_matches_accepted_by_their_creator(db_url,
         with store.engine.begin() as conn:
             conn.execute(text("INSERT INTO users (id, name, is_admin, created_at) VALUES "
                               "(1, 'owner', true, :t), (2, 'alice', false, :t), (3, 'bob', false, :t)"), {"t": made})
-            conn.execute(text("INSERT INTO accounts (id, name, gl_account, bank_account, currency, kind, created_at) "
-                              "VALUES (1, 'Operating', '1000', 'ACC-1', 'USD', 'Bank', :t)"), {"t": made})
-            conn.execute(text("INSERT INTO periods (id, name, start, \"end\") VALUES (1, '2026-01', :s, :e)"),
-                         {"s": dt.date(2026, 1, 1), "e": dt.date(2026, 1, 31)})
-            conn.execute(text("INSERT INTO reconciliations (id, account_id, period_id, status, last_comment, "
-                              "created_at, updated_at, ever_matched) VALUES (1, 1, 1, 'In Progress', '', :t, :t, "
-                              "true)"), {"t": made})
+            seed_reconciliation(conn, made, ever_matched=True)
             conn.execute(text(
                 "INSERT INTO matches (id, reconciliation_id, key, kind, rule, confidence, reason, created_by, "
                 "created_at, undone_by, undone_at, undo_reason) VALUES "

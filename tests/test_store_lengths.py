@@ -13,7 +13,8 @@ from alembic import command
 from sqlalchemy import func, inspect, select, text
 
 from test_import_ofx import ofx, stmtrs, trn
-from test_server_kit import Api, bank_file, db_url, home, live_team_server, pg_cluster, team  # noqa: F401
+from test_server_kit import (Api, bank_file, db_url, home, live_team_server, pg_cluster,  # noqa: F401
+                             seed_reconciliation, team)
 from tieout.server import statement_history as history
 from tieout.server.store.migrate import alembic_config
 from tieout.server.store.models import AuditRow, BankLineRow, GLLineRow, NewTransaction, StatementRow
@@ -38,6 +39,14 @@ def server(home, db_url):
 
 def rec(api: Api, acc: int, period: str = "2026-01") -> int:
     return api.ok("POST", "/api/reconciliations", {"account_id": acc, "period": period})["id"]
+
+
+def rec_with_gl_line(api: Api, acc: int) -> int:
+    """A reconciliation holding one GL line, G0, with nothing filled in but its date and amount."""
+    rid = rec(api, acc)
+    api.ok("POST", f"/api/reconciliations/{rid}/gl-lines", {"lines": [
+        {"line_id": "G0", "date": "2026-01-02", "amount": "1.00"}]})
+    return rid
 
 
 def ofx_file(path, transactions, balance: str):
@@ -165,9 +174,7 @@ def test_too_long_bank_account_of_a_statement_is_refused(server, tmp_path):
 def test_too_long_gl_text_is_refused_naming_line_and_field_nothing_stored(server, field, most):
     users, app, acc = server
     alice = users["alice"]
-    rid = rec(alice, acc)
-    alice.ok("POST", f"/api/reconciliations/{rid}/gl-lines", {"lines": [
-        {"line_id": "G0", "date": "2026-01-02", "amount": "1.00"}]})
+    rid = rec_with_gl_line(alice, acc)
     before = counts(app)
     lines = [{"line_id": "G1", "date": "2026-01-05", "amount": "100.00", field: "s" * most},
              {"line_id": "G2", "date": "2026-01-06", "amount": "50.00", field: "s" * (most + 1)}]
@@ -186,9 +193,7 @@ def test_too_long_gl_text_is_refused_naming_line_and_field_nothing_stored(server
 def test_too_long_transaction_gl_account_is_refused(server):
     users, app, acc = server
     alice = users["alice"]
-    rid = rec(alice, acc)
-    alice.ok("POST", f"/api/reconciliations/{rid}/gl-lines", {"lines": [
-        {"line_id": "G0", "date": "2026-01-02", "amount": "1.00"}]})
+    rid = rec_with_gl_line(alice, acc)
     before = counts(app)
     status, data = alice.post(f"/api/reconciliations/{rid}/transactions", {
         "date": "2026-01-05", "amount": "-1.00", "gl_account": "6" * 101})
@@ -253,13 +258,7 @@ def test_migration_0005_widens_line_ids_of_a_0004_database_and_downgrades(db_url
         with store.engine.begin() as conn:
             conn.execute(text("INSERT INTO users (id, name, is_admin, created_at) VALUES (1, 'alice', false, :t)"),
                          {"t": made})
-            conn.execute(text("INSERT INTO accounts (id, name, gl_account, bank_account, currency, kind, created_at) "
-                              "VALUES (1, 'Operating', '1000', 'ACC-1', 'USD', 'Bank', :t)"), {"t": made})
-            conn.execute(text("INSERT INTO periods (id, name, start, \"end\") VALUES (1, '2026-01', :s, :e)"),
-                         {"s": dt.date(2026, 1, 1), "e": dt.date(2026, 1, 31)})
-            conn.execute(text("INSERT INTO reconciliations (id, account_id, period_id, status, last_comment, "
-                              "created_at, updated_at, ever_matched) VALUES (1, 1, 1, 'In Progress', '', :t, :t, "
-                              "false)"), {"t": made})
+            seed_reconciliation(conn, made, ever_matched=False)
             conn.execute(text("INSERT INTO bank_lines (id, reconciliation_id, line_id, date, amount, currency, "
                               "reference, description, type, check_number, pending, owner, item_status, notes) "
                               "VALUES (1, 1, :i, :d, -75000, 'USD', '', 'fee', 'fee', '', false, '', 'open', '')"),
