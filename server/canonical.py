@@ -30,11 +30,15 @@ def write_csv(path: str | Path, header: tuple[str, ...], rows: Iterable[tuple]) 
     return n
 
 
+def bank_line_row(ln: BankLine) -> tuple[str, ...]:
+    """One bank line as the cells of a canonical row, in BANK_COLUMNS order."""
+    return (ln.line_id, ln.date.isoformat(), _fmt_amount(ln.amount), ln.currency, ln.reference, ln.description,
+            ln.type, ln.check_number)
+
+
 def write_bank_lines(path: str | Path, lines: Iterable[BankLine]) -> int:
     """Write canonical bank lines; returns the count written."""
-    return write_csv(path, BANK_COLUMNS, (
-        (ln.line_id, ln.date.isoformat(), _fmt_amount(ln.amount), ln.currency, ln.reference, ln.description,
-         ln.type, ln.check_number) for ln in lines))
+    return write_csv(path, BANK_COLUMNS, (bank_line_row(ln) for ln in lines))
 
 
 def write_ledger_lines(path: str | Path, lines: Iterable[LedgerLine]) -> int:

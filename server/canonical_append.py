@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import statement_history as history
-from .canonical import read_bank_lines, write_bank_lines
+from .canonical import bank_line_row, read_bank_lines, write_bank_lines
 from .errors import InputError, Problem
 from .records import BANK_COLUMNS, BankLine, ImportResult, Statement
 from .summary import import_summary
@@ -188,9 +188,7 @@ def _write_appended(path: Path, raw: bytes, lines: tuple[BankLine, ...]) -> None
         buf.write(ending)
     writer = csv.writer(buf, lineterminator=ending)
     for ln in lines:
-        values = {"line_id": ln.line_id, "date": ln.date.isoformat(), "amount": format(ln.amount, "f"),
-                  "currency": ln.currency, "reference": ln.reference, "description": ln.description,
-                  "type": ln.type, "check_number": ln.check_number}
+        values = dict(zip(BANK_COLUMNS, bank_line_row(ln)))
         writer.writerow([values.get(col, "") for col in header])
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
