@@ -327,10 +327,8 @@ class Mt940Parser:
                 value = SIGNS[mark] * value
             elif mark == "D" or mark == "RC":
                 value = value.copy_negate()
-        else:
+        else:  # more than one decimal comma: _amount reports it and gives None
             value = self._amount(amount, lineno, ":61: amount")
-            if value is not None:
-                value = SIGNS[mark] * value
         if value_date is None or value is None:
             return None
         entry_date = None
