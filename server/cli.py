@@ -12,6 +12,21 @@ from .errors import InputError
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
 
+def _amount_arg(flag: str, text: str | None):
+    """A balance typed on the command line, as an exact Decimal (thousands separators not accepted)."""
+    from decimal import Decimal, InvalidOperation
+
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise InputError(flag, f"not an amount: {text!r} (write it as 1234.56 or -1234.56)") from None
+    if not value.is_finite():
+        raise InputError(flag, f"not an amount: {text!r}")
+    return value
+
+
 def _cmd_import(args) -> int:
     from . import importers
     from .canonical import write_bank_lines
@@ -19,7 +34,8 @@ def _cmd_import(args) -> int:
     from .summary import import_summary
 
     opts = ImportOptions(profile=args.profile, currency=args.currency, account=args.account,
-                         profile_dirs=tuple(Path(p) for p in args.profile_dir or ()))
+                         profile_dirs=tuple(Path(p) for p in args.profile_dir or ()), strict=args.strict,
+                         opening=_amount_arg("--opening", args.opening), closing=_amount_arg("--closing", args.closing))
     result = importers.import_file(args.file, args.format, opts)
     if args.append:
         from .canonical_append import import_appending
@@ -38,6 +54,8 @@ def _cmd_import(args) -> int:
         print(written)
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    for f in result.findings:
+        print(f"finding [{f.code}]: {f.message}", file=sys.stderr)
     for m in told:
         print(m, file=sys.stderr)
     return EXIT_OK
@@ -138,11 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import a bank file into canonical bank lines")
     imp.add_argument("file")
     imp.add_argument("--format", default="auto",
-                     choices=["auto", "csv", "xlsx", "xls", "pdf", "bai2", "mt940", "camt053", "ofx"])
+                     help="auto (by content, the default) or a format name: csv, xlsx, xls, pdf, bai2, mt940, mt942, "
+                          "camt052, camt053, camt054, ofx, qif (an unknown name lists those known)")
     imp.add_argument("--profile", help="force a CSV/Excel layout profile by name")
     imp.add_argument("--profile-dir", action="append", help="folder with your own layout profiles (TOML)")
     imp.add_argument("--currency", help="currency to assume when the file does not state one")
     imp.add_argument("--account", help="account to assume when the file does not state one")
+    imp.add_argument("--opening", help="the statement's printed opening balance, for a file that states none")
+    imp.add_argument("--closing", help="the statement's printed closing balance, for a file that states none")
+    imp.add_argument("--strict", action="store_true",
+                     help="refuse a statement whose own figures disagree (default: import it with a finding)")
     imp.add_argument("--out", required=True, help="canonical bank lines CSV to write")
     imp.add_argument("--append", action="store_true",
                      help="when OUT exists, add only the lines it does not hold yet (overlapping downloads)")

@@ -51,6 +51,20 @@ class LedgerLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Finding:
+    """Something a statement's own figures say that does not add up (opening + lines != closing, a broken chain,
+    a trailer total). The file is still imported; the preparer must see the finding and acknowledge it."""
+
+    code: str  # e.g. balance_mismatch, chain_break, trailer_total, record_count, entered_balance_differs
+    message: str  # one sentence naming the statement, the figures and the difference
+    statement: str = ""  # the statement it is about (id or "#n")
+    figures: tuple[tuple[str, str], ...] = ()  # (name, exact decimal or text) pairs, e.g. ("difference", "-1.00")
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "statement": self.statement, **dict(self.figures)}
+
+
+@dataclass(frozen=True, slots=True)
 class Statement:
     """A bank statement for one account and period, with the balances the bank printed (None when absent)."""
 
@@ -62,6 +76,10 @@ class Statement:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     statement_id: str = ""
+    findings: tuple[Finding, ...] = ()
+    # where each balance came from: "file" (stated by the bank), "entered" (given by the user), "" (unknown)
+    opening_source: str = ""
+    closing_source: str = ""
 
     @property
     def total(self) -> Decimal:
@@ -72,14 +90,40 @@ class Statement:
         return tuple(ln for ln in self.lines if not ln.pending)
 
     @property
+    def transactions(self) -> tuple[BankLine, ...]:
+        """Booked lines that move money: zero-amount notices and pending lines are reported apart."""
+        return tuple(ln for ln in self.lines if not ln.pending and ln.amount != 0)
+
+    @property
+    def pending_lines(self) -> tuple[BankLine, ...]:
+        return tuple(ln for ln in self.lines if ln.pending)
+
+    @property
+    def zero_amount_lines(self) -> tuple[BankLine, ...]:
+        return tuple(ln for ln in self.lines if not ln.pending and ln.amount == 0)
+
+    @property
     def first_date(self) -> dt.date | None:
-        dates = [ln.date for ln in self.booked]
-        return min(dates) if dates else self.period_start
+        """The first booking date of the transactions (not of notices, pending lines or the stated period)."""
+        dates = [ln.date for ln in self.transactions]
+        return min(dates) if dates else None
 
     @property
     def last_date(self) -> dt.date | None:
-        dates = [ln.date for ln in self.booked]
-        return max(dates) if dates else self.period_end
+        dates = [ln.date for ln in self.transactions]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The layout a tabular or PDF file was read with: a built-in or user profile by name, or one inferred."""
+
+    name: str
+    source: str  # builtin | user | inferred
+    confidence: float = 1.0
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "source": self.source, "confidence": self.confidence}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +134,11 @@ class ImportResult:
     source: str
     statements: tuple[Statement, ...]
     warnings: tuple[str, ...] = ()
+    layout: "Layout | None" = None  # how a CSV/Excel/PDF file's columns were read; None for structured formats
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for st in self.statements for f in st.findings)
 
     @property
     def lines(self) -> tuple[BankLine, ...]:

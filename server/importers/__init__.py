@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import BankFileError
 from ..gc_pause import paused_gc
 from ..records import ImportResult
-from ..statement_checks import verify_statements
+from ..statement_checks import verify_statements, with_entered_balances
 from .base import Importer, ImportOptions
 
 HEAD_BYTES = 64 * 1024
@@ -74,7 +74,8 @@ def get(name: str) -> Importer:
 def import_file(path: str | Path, fmt: str = "auto", options: ImportOptions | None = None) -> ImportResult:
     """Import one bank file and check it against its own balances.
 
-    Raises BankFileError (and imports nothing) on any problem. The cycle collector is paused meanwhile (see
+    A file that cannot be read raises BankFileError and imports nothing. A statement whose own figures disagree
+    is imported with findings (with `options.strict`, refused instead). The cycle collector is paused meanwhile (see
     gc_pause), for every format: a file becomes many small objects that all stay alive."""
     path = Path(path)
     options = options or ImportOptions()
@@ -84,4 +85,5 @@ def import_file(path: str | Path, fmt: str = "auto", options: ImportOptions | No
         _read_head(path)
         imp = get(fmt)
     with paused_gc():
-        return verify_statements(imp.extract(path, options), path)
+        result = with_entered_balances(imp.extract(path, options), options.opening, options.closing)
+        return verify_statements(result, path, strict=options.strict)

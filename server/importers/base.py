@@ -3,6 +3,7 @@ its format (`identify`) and turns it into canonical statements (`extract`). Noth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -17,6 +18,9 @@ class ImportOptions:
     currency: str | None = None  # currency to assume when the file does not state one
     account: str | None = None  # account to assume when the file does not state one
     profile_dirs: tuple[Path, ...] = ()  # extra folders of user layout profiles (TOML)
+    strict: bool = False  # refuse a statement whose own figures disagree, instead of importing it with a finding
+    opening: Decimal | None = None  # the printed opening balance, for a file that states none
+    closing: Decimal | None = None  # the printed closing balance, for a file that states none
 
 
 @runtime_checkable
