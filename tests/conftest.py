@@ -24,3 +24,16 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def corpus_expected(corpus) -> dict:
     return json.loads((corpus / "EXPECTED.json").read_text())["files"]
+
+
+WILD = Path(os.environ.get("TIEOUT_CORPUS_WILD", REPO.parent / "shared" / "corpus-wild"))
+
+
+@pytest.fixture(scope="session")
+def wild() -> Path:
+    """The folder of 129 real bank files from public projects (../shared/corpus-wild). In CI it must exist."""
+    if not (WILD / "EXPECTED.json").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"wild corpus not found at {WILD}")
+        pytest.skip(f"wild corpus not found at {WILD} (set TIEOUT_CORPUS_WILD)")
+    return WILD
