@@ -1,0 +1,220 @@
+"""Quicken QIF bank, cash and credit-card accounts (`!Type:Bank`, `!Type:Cash`, `!Type:CCard`).
+
+Our own reader (qif_records, qif_dates, qif_amounts): the Python QIF packages either take a fixed date format
+from the caller (this importer decides it from the whole file) or silently drop what they cannot read; QIF is
+a line format as simple as MT940's, and the reading is a few dozen lines.
+
+Choices:
+- Amounts keep the file's sign: QIF writes them from the holder's view (a card charge is negative), as the
+  corpus's expected values confirm. `T` is the amount; `U` (the same amount, Quicken 2005 on) is used only
+  when `T` is missing. Splits (`S`/`E`/`$`) only describe `T`: splits that do not add up to it, or a split
+  amount that cannot be read, are a finding on the statement, not a refusal.
+- An "Opening Balance" record (payee `Opening Balance`, category `[account]`) is the statement's opening
+  balance, not a transaction; its category names the account when no `!Account` record does. QIF states no
+  closing balance (an `!Account` record's `$` is the last reconciled statement's balance, not the balance
+  after the file's transactions), so the closing balance is unknown.
+- Currency: QIF never states one. `--currency` gives it; without it the lines carry none and a warning says
+  so (as OFX does without CURDEF), so that a file can still be looked at.
+- Line ids: `L<line of the record's first field>`; QIF has no transaction ids, so statement_history knows
+  these lines by their content.
+- `N` is the reference; a numeric `N` is also the cheque number. The type comes from `N` (a cheque number,
+  ATM, DEP, EFT, XFER...) or, for a category `[account]`, is a transfer. The cleared status `C` is the user's
+  reconciliation mark in Quicken, not the bank's pending state: every record is booked.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from ..errors import BankFileError, Problem
+from ..parsing import AmountError
+from ..records import BankLine, Finding, ImportResult, Statement
+from . import qif_records
+from .base import ImportOptions
+from .qif_amounts import amount, decide_mark
+from .qif_dates import decide_order, spelling, to_date
+
+_HEADER = re.compile(r"!\s*(type\s*:|account|option\s*:|clear\s*:)", re.IGNORECASE)
+# `N` words -> canonical type (records.BANK_TYPES); a numeric `N` is a cheque.
+N_TYPES = {"ATM": "cash", "CASH": "cash", "DEP": "deposit", "DEPOSIT": "deposit", "EFT": "ach", "ACH": "ach",
+           "XFER": "transfer", "TXFR": "transfer", "TRANSFER": "transfer", "INT": "interest", "FEE": "fee",
+           "SRVCHG": "fee", "POS": "card", "DEBIT CARD": "card", "DD": "direct_debit", "DIRECTDEBIT": "direct_debit"}
+OPENING = "opening balance"
+MAX_PROBLEMS = 100
+
+
+class QifImporter:
+    """QIF files, detected by their first `!Type:`, `!Account` or `!Option:` header line."""
+
+    name = "qif"
+    priority = 12
+
+    def identify(self, path: Path, head: bytes) -> bool:
+        if head[:3] == b"\xef\xbb\xbf":
+            head = head[3:]
+        for line in head[:8192].decode("latin-1").splitlines()[:50]:
+            text = line.strip()
+            if text and not text.startswith("#"):
+                return _HEADER.match(text) is not None
+        return False
+
+    def extract(self, path: Path, options: ImportOptions) -> ImportResult:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise BankFileError(path, f"cannot read the file: {exc.strerror or exc}") from None
+        text, warning = qif_records.decode(data)
+        content = qif_records.read(text)
+        warnings = content.warnings + ([warning] if warning else [])
+        problems = list(content.problems)
+        if not content.sections:
+            problems.append(Problem("no bank, cash or credit-card account (!Type:Bank, !Type:Cash, !Type:CCard) "
+                                    "in the file" + (": " + "; ".join(content.warnings) if content.warnings else ""),
+                                    field="!Type"))
+        records = [r for sec in content.sections for r in sec.records]
+        dates = self._dates(records, problems, warnings)
+        amounts, mark = self._amounts(records, problems)
+        if problems:
+            raise BankFileError(path, problems[:MAX_PROBLEMS])
+        currency = (options.currency or "").upper()
+        if not currency:
+            warnings.append("QIF states no currency: the lines carry none; give --currency (ImportOptions.currency)")
+        statements = _statements(content.sections, dates, amounts, mark, currency, options.account)
+        return ImportResult(format="qif", source=str(path), statements=tuple(statements), warnings=tuple(warnings))
+
+    @staticmethod
+    def _dates(records, problems: list[Problem], warnings: list[str]) -> dict:
+        """Each distinct `D` text -> its date, in the one order the file's dates allow."""
+        spelled: dict[str, tuple] = {}
+        for r in records:
+            text = r.fields.get("D")
+            if text is None:
+                problems.append(Problem("missing date (D)", line=r.line, field="D"))
+            elif text not in spelled:
+                spelled[text] = (text, spelling(text), r.lines["D"])
+        for text, s, line in spelled.values():
+            if s is None:
+                problems.append(Problem(f"not a date: {text[:40]!r}", line=line, field="D"))
+        order, conflict = decide_order(v for v in spelled.values() if v[1] is not None)
+        problems.extend(conflict)
+        if order is None:
+            return {}
+        if order.warning:
+            warnings.append(order.warning)
+        out = {}
+        for text, s, line in spelled.values():
+            if s is not None:
+                try:
+                    out[text] = to_date(s, order.order)
+                except ValueError:
+                    problems.append(Problem(f"not a calendar date read {order.order}: {text[:40]!r}", line=line,
+                                            field="D"))
+        return out
+
+    @staticmethod
+    def _amounts(records, problems: list[Problem]) -> tuple[list[Decimal | None], str]:
+        """Each record's amount (`T`, else `U`) in the file's decimal mark."""
+        texts = []
+        for r in records:
+            code = "T" if "T" in r.fields else "U"
+            text = r.fields.get(code)
+            if text is None:
+                problems.append(Problem("missing amount (T)", line=r.line, field="T"))
+            texts.append((text, r.lines.get(code, r.line), code))
+        mark, conflict = decide_mark((t, line) for t, line, _ in texts if t)
+        problems.extend(conflict)
+        out: list[Decimal | None] = []
+        for text, line, code in texts:
+            value = None
+            if text is not None:
+                try:
+                    value = amount(text, mark)
+                except AmountError:
+                    problems.append(Problem(f"not an amount: {text[:40]!r}", line=line, field=code))
+            out.append(value)
+        return out, mark
+
+
+def _is_opening(fields: dict[str, str]) -> bool:
+    category = fields.get("L", "")
+    return fields.get("P", "").strip().lower() == OPENING and category.startswith("[") and category.endswith("]")
+
+
+def _statements(sections: list[qif_records.Section], dates: dict, amounts: list[Decimal], mark: str,
+                currency: str, default_account: str | None) -> list[Statement]:
+    """One statement a section: its lines, its opening balance and its split findings."""
+    out, k = [], 0
+    for number, sec in enumerate(sections, start=1):
+        opening = None
+        account = sec.account
+        lines, split_checks = [], []
+        for rec in sec.records:
+            value = amounts[k]
+            k += 1
+            if not value:
+                value = abs(value)  # "-0.00" is 0
+            f = rec.fields
+            if opening is None and _is_opening(f):
+                opening = value
+                account = account or f["L"][1:-1].strip()
+                continue
+            lines.append(_line(rec, dates[f["D"]], value, currency))
+            if rec.splits:
+                split_checks.append((rec, value))
+        account = account or default_account or ""
+        name = f"{account} #{number}" if account else f"#{number}"
+        findings = tuple(f for rec, value in split_checks if (f := _split_finding(rec, value, name, mark)) is not None)
+        out.append(Statement(account, currency, opening, None, tuple(lines), statement_id=name, findings=findings))
+    return out
+
+
+def _line(rec: qif_records.Record, date, value: Decimal, currency: str) -> BankLine:
+    f = rec.fields
+    number = f.get("N", "")
+    payee, memo = f.get("P", ""), f.get("M", "")
+    if not memo:
+        description = payee
+    elif not payee or memo.startswith(payee):
+        description = memo
+    else:
+        description = f"{payee} / {memo}"
+    check = number if number.isdigit() and number.strip("0") else ""
+    if check:
+        kind = "check"
+    elif number:
+        kind = N_TYPES.get(number.upper(), "other")
+    else:
+        kind = "other"
+    if kind == "other" and f.get("L", "").startswith("["):
+        kind = "transfer"
+    return BankLine(f"L{rec.line}", date, value, currency, number, description, kind, check)
+
+
+def _split_finding(rec: qif_records.Record, value: Decimal, statement: str, mark: str) -> Finding | None:
+    """Splits (`$` amounts) that do not add up to the record's amount `T`, or one that cannot be read."""
+    total = Decimal(0)
+    categories = 0
+    for code, text, line in rec.splits:
+        if code == "S":
+            categories += 1
+        elif code == "$":
+            try:
+                total += amount(text, mark)
+            except AmountError:
+                return Finding("split_amount", f"statement {statement}: the split amount {text[:40]!r} on line "
+                                               f"{line} (record of line {rec.line}, amount {value}) cannot be "
+                                               "read; the record's amount T is imported, its splits are not checked",
+                               statement, (("line", str(line)), ("split_amount", text[:40]),
+                                           ("transaction_amount", str(value))))
+    amounts = sum(1 for code, _, _ in rec.splits if code == "$")
+    if not amounts or total == value:
+        return None
+    return Finding("split_total", f"statement {statement}: the {amounts} split amounts of the record of line "
+                                  f"{rec.line} add up to {total}, but its amount T is {value} (difference "
+                                  f"{value - total}); the amount T is imported",
+                   statement, (("line", str(rec.line)), ("transaction_amount", str(value)),
+                               ("splits_total", str(total)), ("difference", str(value - total))))
+
+
+IMPORTER = QifImporter()
