@@ -30,6 +30,7 @@ from ..errors import BankFileError, Problem
 from ..parsing import AmountError, parse_amount
 from ..records import BankLine, ImportResult, Statement
 from .base import ImportOptions
+from .descriptions import name_and_memo
 from .line_ids import assign
 from .ofx_markup import MarkupError, Node, parse, prepare, tag_offsets
 
@@ -255,13 +256,7 @@ class _Reader:
         if not name and t.children:
             payee = t.find("PAYEE")
             name = payee.fields.get("NAME", "") if payee is not None else ""
-        memo = f.get("MEMO", "")
-        if not memo:
-            description = name
-        elif not name or memo.startswith(name):
-            description = memo
-        else:
-            description = f"{name} / {memo}"
+        description = name_and_memo(name, f.get("MEMO", ""))
         if "  " in description:
             description = " ".join(description.split())
         available = f.get("DTAVAIL")

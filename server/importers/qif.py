@@ -31,7 +31,8 @@ from ..errors import BankFileError, Problem
 from ..parsing import AmountError
 from ..records import BankLine, Finding, ImportResult, Statement
 from . import qif_records
-from .base import ImportOptions
+from .base import ImportOptions, read_bytes
+from .descriptions import name_and_memo
 from .qif_amounts import amount, decide_mark
 from .qif_dates import decide_order, spelling, to_date
 
@@ -60,11 +61,7 @@ class QifImporter:
         return False
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise BankFileError(path, f"cannot read the file: {exc.strerror or exc}") from None
-        text, warning = qif_records.decode(data)
+        text, warning = qif_records.decode(read_bytes(path))
         content = qif_records.read(text)
         warnings = content.warnings + ([warning] if warning else [])
         problems = list(content.problems)
@@ -172,13 +169,7 @@ def _statements(sections: list[qif_records.Section], dates: dict, amounts: list[
 def _line(rec: qif_records.Record, date, value: Decimal, currency: str) -> BankLine:
     f = rec.fields
     number = f.get("N", "")
-    payee, memo = f.get("P", ""), f.get("M", "")
-    if not memo:
-        description = payee
-    elif not payee or memo.startswith(payee):
-        description = memo
-    else:
-        description = f"{payee} / {memo}"
+    description = name_and_memo(f.get("P", ""), f.get("M", ""))
     check = number if number.isdigit() and number.strip("0") else ""
     if check:
         kind = "check"
