@@ -69,7 +69,8 @@ class QifImporter:
             problems.append(Problem("no bank, cash or credit-card account (!Type:Bank, !Type:Cash, !Type:CCard) "
                                     "in the file" + (": " + "; ".join(content.warnings) if content.warnings else ""),
                                     field="!Type"))
-        records = [r for sec in content.sections for r in sec.records]
+        sections = [sec for sec in content.sections if sec.records] or content.sections[:1]  # headers only: 0 lines
+        records = [r for sec in sections for r in sec.records]
         dates = self._dates(records, problems, warnings)
         amounts, mark = self._amounts(records, problems)
         if problems:
@@ -77,7 +78,7 @@ class QifImporter:
         currency = (options.currency or "").upper()
         if not currency:
             warnings.append("QIF states no currency: the lines carry none; give --currency (ImportOptions.currency)")
-        statements = _statements(content.sections, dates, amounts, mark, currency, options.account)
+        statements = _statements(sections, dates, amounts, mark, currency, options.account)
         return ImportResult(format="qif", source=str(path), statements=tuple(statements), warnings=tuple(warnings))
 
     @staticmethod

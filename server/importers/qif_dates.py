@@ -7,8 +7,9 @@ decide an order from the whole file.
 
 The order of day and month is decided once per file: a first field above 12 proves day-first, a second field
 above 12 proves month-first (both in one file: refused, naming a line of each). When nothing proves it and
-some date reads differently the two ways, the file is read month-first, with a warning naming both readings.
-Why month-first and not a refusal: QIF is Intuit's format, its specification's own example (`D6/ 1/94`, two of
+some date reads differently the two ways, the file is read month-first (day-first when those dates are
+all written with dots, 01.06.2010: month-first writers use slashes; DIN 5008 and its neighbours are day-first),
+with a warning naming both readings. Why month-first and not a refusal: QIF is Intuit's format, its specification's own example (`D6/ 1/94`, two of
 the corpus files) is month-first, and Quicken for the US wrote most QIF in existence; a day-first file proves
 itself as soon as one of its dates falls after the 12th. It is also the tabular importer's choice (`us` before
 `eu`) for the same question, so a user meets one rule.
@@ -37,6 +38,7 @@ class Spelling(NamedTuple):
     first: int
     second: int
     fixed: bool  # year-first: the order is written in the spelling itself
+    dotted: bool = False  # 01.06.2010: the spelling of day-first countries
 
 
 def spelling(text: str) -> Spelling | None:
@@ -57,7 +59,7 @@ def spelling(text: str) -> Spelling | None:
     year = int(c)
     if len(c) <= 2:
         year += 2000 if year_sep == "'" or year < 70 else 1900
-    return Spelling(year, int(a), int(b), False)
+    return Spelling(year, int(a), int(b), False, sep == "." and year_sep == ".")
 
 
 def to_date(s: Spelling, order: str) -> dt.date:
@@ -81,6 +83,7 @@ def decide_order(dates: Iterable[tuple[str, Spelling, int]]) -> tuple[Order | No
 
     Returns problems (and no order) when the file proves both orders."""
     day_first = month_first = ambiguous = None
+    dotted = True  # every date that reads two ways is written with dots
     for text, s, line in dates:
         if s.fixed or (s.first > 12 and s.second > 12):  # the latter is no date either way: refused later
             continue
@@ -88,8 +91,9 @@ def decide_order(dates: Iterable[tuple[str, Spelling, int]]) -> tuple[Order | No
             day_first = day_first or (text, line)
         elif s.second > 12:
             month_first = month_first or (text, line)
-        elif s.first != s.second and ambiguous is None:
-            ambiguous = (text, s, line)
+        elif s.first != s.second:
+            ambiguous = ambiguous or (text, s, line)
+            dotted = dotted and s.dotted
     if day_first and month_first:
         return None, [Problem(f"the dates use both orders: {day_first[0].strip()!r} can only be day-first and "
                               f"{month_first[0].strip()!r} (line {month_first[1]}) only month-first",
@@ -99,11 +103,12 @@ def decide_order(dates: Iterable[tuple[str, Spelling, int]]) -> tuple[Order | No
     if month_first or ambiguous is None:
         return Order(MONTH_FIRST, None), []
     text, s, line = ambiguous
-    return Order(MONTH_FIRST, (
+    order, why = ((DAY_FIRST, "dotted dates are written day-first") if dotted else
+                  (MONTH_FIRST, "the QIF specification's order"))
+    return Order(order, (
         f"no date of the file proves whether it is month-first or day-first (no day above 12): {text.strip()!r} "
         f"(line {line}) reads {_iso(s, MONTH_FIRST)} month-first or {_iso(s, DAY_FIRST)} day-first; read "
-        "month-first, the QIF specification's order: check the dates if the file comes from a day-first program "
-        "or bank")), []
+        f"{order} ({why}): check the dates")), []
 
 
 def _iso(s: Spelling, order: str) -> str:

@@ -86,9 +86,9 @@ class _Reader:
         low = name.lower()
         if low.startswith("type:"):
             kind = low[5:].strip()
+            account, self.account = self.account, ""  # an !Account record names the one section after it
             if kind in BANK_TYPES:
-                self.sections.append(Section(BANK_TYPES[kind], line, self.account))
-                self.account = ""
+                self.sections.append(Section(BANK_TYPES[kind], line, account))
                 return "bank"
             if kind in LISTS:
                 return "skip"
