@@ -33,7 +33,7 @@ from ..records import BankLine, Finding, ImportResult, Statement
 from . import qif_records
 from .base import ImportOptions, read_bytes
 from .descriptions import name_and_memo
-from .qif_amounts import amount, decide_mark
+from .qif_amounts import amount, read_amounts
 from .qif_dates import decide_order, spelling, to_date
 
 _HEADER = re.compile(r"!\s*(type\s*:|account|option\s*:|clear\s*:)", re.IGNORECASE)
@@ -71,8 +71,8 @@ class QifImporter:
                                     field="!Type"))
         sections = [sec for sec in content.sections if sec.records] or content.sections[:1]  # headers only: 0 lines
         records = [r for sec in sections for r in sec.records]
-        dates = self._dates(records, problems, warnings)
-        amounts, mark = self._amounts(records, problems)
+        dates = self._dates(content, records, problems, warnings)
+        amounts, mark = self._amounts(content, records, problems)
         if problems:
             raise BankFileError(path, problems[:MAX_PROBLEMS])
         currency = (options.currency or "").upper()
@@ -82,7 +82,7 @@ class QifImporter:
         return ImportResult(format="qif", source=str(path), statements=tuple(statements), warnings=tuple(warnings))
 
     @staticmethod
-    def _dates(records, problems: list[Problem], warnings: list[str]) -> dict:
+    def _dates(content: qif_records.Content, records, problems: list[Problem], warnings: list[str]) -> dict:
         """Each distinct `D` text -> its date, in the one order the file's dates allow."""
         spelled: dict[str, tuple] = {}
         for r in records:
@@ -90,10 +90,10 @@ class QifImporter:
             if text is None:
                 problems.append(Problem("missing date (D)", line=r.line, field="D"))
             elif text not in spelled:
-                spelled[text] = (text, spelling(text), r.lines["D"])
+                spelled[text] = (text, spelling(text), content.line_of(r, "D"))
         for text, s, line in spelled.values():
             if s is None:
-                problems.append(Problem(f"not a date: {text[:40]!r}", line=line, field="D"))
+                problems.append(Problem(f"not a date: {text.strip()[:40]!r}", line=line, field="D"))
         order, conflict = decide_order(v for v in spelled.values() if v[1] is not None)
         problems.extend(conflict)
         if order is None:
@@ -106,37 +106,36 @@ class QifImporter:
                 try:
                     out[text] = to_date(s, order.order)
                 except ValueError:
-                    problems.append(Problem(f"not a calendar date read {order.order}: {text[:40]!r}", line=line,
-                                            field="D"))
+                    problems.append(Problem(f"not a calendar date read {order.order}: {text.strip()[:40]!r}",
+                                            line=line, field="D"))
         return out
 
     @staticmethod
-    def _amounts(records, problems: list[Problem]) -> tuple[list[Decimal | None], str]:
+    def _amounts(content: qif_records.Content, records, problems: list[Problem]) -> tuple[list, str]:
         """Each record's amount (`T`, else `U`) in the file's decimal mark."""
         texts = []
         for r in records:
-            code = "T" if "T" in r.fields else "U"
-            text = r.fields.get(code)
+            text = r.fields.get("T")
             if text is None:
-                problems.append(Problem("missing amount (T)", line=r.line, field="T"))
-            texts.append((text, r.lines.get(code, r.line), code))
-        mark, conflict = decide_mark((t, line) for t, line, _ in texts if t)
-        problems.extend(conflict)
-        out: list[Decimal | None] = []
-        for text, line, code in texts:
-            value = None
-            if text is not None:
-                try:
-                    value = amount(text, mark)
-                except AmountError:
-                    problems.append(Problem(f"not an amount: {text[:40]!r}", line=line, field=code))
-            out.append(value)
-        return out, mark
+                text = r.fields.get("U")
+                if text is None:
+                    problems.append(Problem("missing amount (T)", line=r.line, field="T"))
+                    text = ""
+            texts.append(text)
+        values, mark, bad = read_amounts(texts)
+        for i, message in bad:
+            r = records[i]
+            code = "T" if "T" in r.fields else "U"
+            if r.fields.get(code) is not None:
+                problems.append(Problem(message, line=content.line_of(r, code), field=code))
+        return values, mark
 
 
-def _is_opening(fields: dict[str, str]) -> bool:
-    category = fields.get("L", "")
-    return fields.get("P", "").strip().lower() == OPENING and category.startswith("[") and category.endswith("]")
+def _is_opening(payee: str, category: str | None) -> bool:
+    if category is None or payee.lower() != OPENING:
+        return False
+    category = category.strip()
+    return category.startswith("[") and category.endswith("]")
 
 
 def _statements(sections: list[qif_records.Section], dates: dict, amounts: list[Decimal], mark: str,
@@ -152,12 +151,13 @@ def _statements(sections: list[qif_records.Section], dates: dict, amounts: list[
             k += 1
             if not value:
                 value = abs(value)  # "-0.00" is 0
-            f = rec.fields
-            if opening is None and _is_opening(f):
+            get = rec.fields.get
+            payee, category = get("P", "").strip(), get("L")
+            if opening is None and _is_opening(payee, category):
                 opening = value
-                account = account or f["L"][1:-1].strip()
+                account = account or category.strip()[1:-1].strip()
                 continue
-            lines.append(_line(rec, dates[f["D"]], value, currency))
+            lines.append(_line(rec.line, get, dates[rec.fields["D"]], value, currency, payee, category))
             if rec.splits:
                 split_checks.append((rec, value))
         account = account or default_account or ""
@@ -167,30 +167,26 @@ def _statements(sections: list[qif_records.Section], dates: dict, amounts: list[
     return out
 
 
-def _line(rec: qif_records.Record, date, value: Decimal, currency: str) -> BankLine:
-    f = rec.fields
-    number = f.get("N", "")
-    description = name_and_memo(f.get("P", ""), f.get("M", ""))
-    check = number if number.isdigit() and number.strip("0") else ""
-    if check:
-        kind = "check"
-    elif number:
-        kind = N_TYPES.get(number.upper(), "other")
-    else:
-        kind = "other"
-    if kind == "other" and f.get("L", "").startswith("["):
+def _line(line: int, get, date, value: Decimal, currency: str, payee: str, category: str | None) -> BankLine:
+    number = get("N")
+    kind, check = "other", ""
+    if number is not None:
+        number = number.strip()
+        if number.isdigit() and number.strip("0"):
+            kind, check = "check", number
+        elif number:
+            kind = N_TYPES.get(number.upper(), "other")
+    if kind == "other" and category is not None and category.lstrip().startswith("["):
         kind = "transfer"
-    return BankLine(f"L{rec.line}", date, value, currency, number, description, kind, check)
+    return BankLine(f"L{line}", date, value, currency, number or "", name_and_memo(payee, get("M", "").strip()),
+                    kind, check)
 
 
 def _split_finding(rec: qif_records.Record, value: Decimal, statement: str, mark: str) -> Finding | None:
     """Splits (`$` amounts) that do not add up to the record's amount `T`, or one that cannot be read."""
     total = Decimal(0)
-    categories = 0
     for code, text, line in rec.splits:
-        if code == "S":
-            categories += 1
-        elif code == "$":
+        if code == "$":
             try:
                 total += amount(text, mark)
             except AmountError:

@@ -9,13 +9,12 @@ with a decimal point (the specification's). The parsing itself is server.parsing
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from decimal import Decimal
 
-from ..errors import Problem
 from ..parsing import AmountError, parse_amount
 
-_POINT = re.compile(r"[-+]?\d+\.\d\d")  # the usual spelling: proves the point and is read as it is
+# The usual spellings (-1,000.00 and -10.00): they prove the decimal point and are read without the general parser.
+_POINT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d\d")
 _DIGITS = re.compile(r"[\d.,]*")
 
 
@@ -34,22 +33,42 @@ def evidence(text: str) -> str | None:
     return mark if 1 <= len(digits) - last - 1 <= 2 else None
 
 
-def decide_mark(amounts: Iterable[tuple[str, int]]) -> tuple[str, list[Problem]]:
-    """The file's decimal mark from (text, line) pairs; problems when it proves both."""
-    seen: dict[str, int] = {}
-    for text, line in amounts:
-        mark = "." if _POINT.fullmatch(text) else evidence(text)
-        if mark is not None and mark not in seen:
-            seen[mark] = line
-            if len(seen) == 2:
-                return ".", [Problem(f"the amounts use both decimal marks: this line's amount has a decimal "
-                                     f"{'comma' if mark == ',' else 'point'}, line {seen['.' if mark == ',' else ',']}"
-                                     f"'s a decimal {'point' if mark == ',' else 'comma'}", line=line, field="T")]
-    return ("," if "," in seen else "."), []
+def read_amounts(texts: list[str]) -> tuple[list[Decimal | None], str, list[tuple[int, str]]]:
+    """Every text's amount in the file's one decimal mark, that mark, and the problems as (index, message).
+
+    One pass reads the usual spellings; only the others wait for the mark the whole file proves."""
+    values: list[Decimal | None] = []
+    others: list[int] = []
+    point = None  # the index of an amount proving the decimal point
+    fast = _POINT.fullmatch
+    for i, text in enumerate(texts):
+        if fast(text):
+            values.append(Decimal(text.replace(",", "") if "," in text else text))
+            if point is None:
+                point = i
+        else:
+            values.append(None)
+            others.append(i)
+    if not others:
+        return values, ".", []
+    comma = next((i for i in others if evidence(texts[i]) == ","), None)
+    if point is None:
+        point = next((i for i in others if evidence(texts[i]) == "."), None)
+    if comma is not None and point is not None:
+        return values, ".", [(max(comma, point), f"the amounts use both decimal marks: {texts[comma].strip()!r} "
+                                                 f"has a decimal comma, {texts[point].strip()!r} a decimal point")]
+    mark = "," if comma is not None else "."
+    problems = []
+    for i in others:
+        try:
+            values[i] = amount(texts[i], mark)
+        except AmountError:
+            problems.append((i, f"not an amount: {texts[i].strip()[:40]!r}"))
+    return values, mark, problems
 
 
 def amount(text: str, mark: str) -> Decimal:
     """One amount in the file's mark; AmountError when it is none."""
     if mark == "." and _POINT.fullmatch(text):
-        return Decimal(text)
+        return Decimal(text.replace(",", ""))
     return parse_amount(text, decimal=mark)

@@ -7,10 +7,14 @@ passed over and told: lists (`!Type:Cat`, `!Type:Class`, `!Type:Memorized`, `!Ty
 or liability) with a warning saying how many records were skipped. `!Account` records name the account of the
 section that follows them (inside `!Option:AutoSwitch` they are a list of accounts, and name nothing).
 
-Values are kept as text here: the date order and the decimal mark are decided from the whole file later.
+Values are kept as text, unstripped: the date order and the decimal mark are decided from the whole file later.
+Speed: sections and records are cut with str/regex splits, and a record of distinct plain fields (the usual
+case) becomes its dict in one comprehension; only records with splits, repeated codes or blank lines are read
+line by line. The lines of fields are found again only when a message needs them (Content.line_of).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import Problem
@@ -20,15 +24,18 @@ OTHER_ACCOUNTS = {"invst": "investment", "oth a": "other asset", "oth l": "other
                   "oth s": "other asset"}
 LISTS = {"cat", "class", "memorized", "security", "prices", "payee", "template", "budget"}
 SPLIT_CODES = frozenset("SE$%")
+# Field letters of a bank record that are not split fields: any printable code but the end, header and split ones.
+PLAIN_CODES = frozenset(chr(c) for c in range(33, 127)) - SPLIT_CODES - {"^", "!"}
+_HEADER_LINE = re.compile(r"^[ \t]*!.*$", re.MULTILINE)
+_END_LINE = re.compile(r"\n[ \t]*\^[ \t]*(?=\n|\Z)")  # cuts before the newline that ends the `^` line
 
 
 @dataclass(slots=True)
 class Record:
-    """One transaction as written: its fields (first of each code), the line of each, and its splits."""
+    """One transaction as written: its fields (first of each code, value unstripped) and its splits."""
 
     line: int  # the line of its first field
     fields: dict[str, str]
-    lines: dict[str, int]
     splits: list[tuple[str, str, int]] | None = None  # (code, value, line) of S/E/$/% fields, in order
 
 
@@ -47,6 +54,20 @@ class Content:
     sections: list[Section]
     warnings: list[str]
     problems: list[Problem]
+    text: str
+    _lines: list[str] | None = None
+
+    def line_of(self, record: Record, code: str) -> int:
+        """The line of a record's field (found again when a message needs it: most imports never ask)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        for n in range(record.line - 1, len(self._lines)):
+            text = self._lines[n].strip()
+            if text[:1] == code:
+                return n + 1
+            if text[:1] in ("^", "!") or (text[:1] == "S" and code == "D"):
+                break
+        return record.line
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -63,11 +84,14 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return text, None
 
 
-def split_lines(text: str) -> list[str]:
-    """Lines ended by LF, CRLF or CR only (str.splitlines would also cut at form feeds and U+2028 in a memo)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.split("\n")
+def _chunks(body: str, line: int):
+    """(record lines, line of the first) for each `^`-ended piece of a section's body; `line` is the line the
+    body starts on (the header's, whose end is the body's first character)."""
+    for chunk in _END_LINE.split(body):
+        parts = chunk.split("\n")
+        count = len(parts)
+        yield parts, line
+        line += count
 
 
 class _Reader:
@@ -75,13 +99,39 @@ class _Reader:
         self.sections: list[Section] = []
         self.warnings: list[str] = []
         self.problems: list[Problem] = []
-        self.skipped: dict[str, list[int]] = {}  # section name -> [records, first line]
+        self.skipped: dict[str, list[int]] = {}  # section label -> [records, header line]
         self.account = ""  # named by the last !Account record
         self.autoswitch = False
-        self.current_skip = ""
 
-    def header(self, text: str, line: int) -> str:
-        """Open the section a `!` line names; returns the mode for the lines that follow."""
+    def read(self, text: str) -> Content:
+        headers = list(_HEADER_LINE.finditer(text))
+        self._preamble(text[:headers[0].start()] if headers else text)
+        for i, h in enumerate(headers):
+            line = text.count("\n", 0, h.start()) + 1
+            body = text[h.end():headers[i + 1].start() if i + 1 < len(headers) else len(text)]
+            mode, label = self._header(h.group().strip(), line)
+            if mode == "bank":
+                self._bank(self.sections[-1], body, line)
+            elif mode == "count":
+                self.skipped[label][0] += sum(1 for parts, _ in _chunks(body, line) if any(p.strip() for p in parts))
+            elif mode == "account" and not self.autoswitch:
+                for name in re.findall(r"^[ \t]*N(.*)$", body, re.MULTILINE):
+                    self.account = name.strip()  # the last record's name, for the section that follows
+        for label, (records, line) in self.skipped.items():
+            self.warnings.append(f"{records} {label} from line {line} were skipped: only bank, cash and "
+                                 "credit-card accounts are imported")
+        return Content(self.sections, self.warnings, self.problems, text)
+
+    def _preamble(self, text: str) -> None:
+        for n, line in enumerate(text.split("\n"), start=1):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                self.problems.append(Problem(f"text before the first QIF header (!Type:...): {line[:60]!r}",
+                                             line=n, field="!"))
+                return
+
+    def _header(self, text: str, line: int) -> tuple[str, str]:
+        """Open the section a `!` line names: its mode ("bank", "count", "account", "skip") and label."""
         name = text[1:].strip()
         low = name.lower()
         if low.startswith("type:"):
@@ -89,87 +139,63 @@ class _Reader:
             account, self.account = self.account, ""  # an !Account record names the one section after it
             if kind in BANK_TYPES:
                 self.sections.append(Section(BANK_TYPES[kind], line, account))
-                return "bank"
+                return "bank", ""
             if kind in LISTS:
-                return "skip"
+                return "skip", ""
             what = OTHER_ACCOUNTS.get(kind)
-            label = (f"{what} account records (!{name})" if what else f"records of an unknown section !{name}")
+            label = f"{what} account records (!{name})" if what else f"records of an unknown section !{name}"
             self.skipped.setdefault(label, [0, line])
-            self.current_skip = label
-            return "count"
+            return "count", label
         if low == "account":
-            return "account"
+            return "account", ""
         if low.startswith("option:"):
             self.autoswitch = self.autoswitch or low[7:].strip() == "autoswitch"
-            return "skip"
-        if low.startswith("clear:"):
+        elif low.startswith("clear:"):
             self.autoswitch = self.autoswitch and low[6:].strip() != "autoswitch"
-            return "skip"
-        self.problems.append(Problem(f"not a QIF header: {text[:60]!r}", line=line, field="!"))
-        return "skip"
+        else:
+            self.problems.append(Problem(f"not a QIF header: {text[:60]!r}", line=line, field="!"))
+        return "skip", ""
 
-    def read(self, lines: list[str]) -> Content:
-        mode = None  # None until the first header
-        section: Section | None = None
+    def _bank(self, section: Section, body: str, line: int) -> None:
+        records = section.records
+        plain = PLAIN_CODES
+        for parts, first in _chunks(body, line):
+            del parts[0]  # the rest of the line before the piece (the header's or the `^` line's): empty
+            fields = {p[:1]: p[1:] for p in parts}
+            if len(fields) == len(parts) and fields.keys() <= plain:
+                if fields:
+                    records.append(Record(first + 1, fields))
+            else:
+                self._record(records, parts, first + 1)
+
+    def _record(self, records: list[Record], parts: list[str], first: int) -> None:
+        """A record read line by line: blank lines, repeated codes (addresses), splits, a missing `^`."""
         fields: dict[str, str] = {}
-        where: dict[str, int] = {}
         splits = None
         start = 0
-        count_open = False
-        for n, raw in enumerate(lines, start=1):
+        for n, raw in enumerate(parts, start=first):
             text = raw.strip()
             if not text:
                 continue
             code = text[0]
-            if code == "!":
-                if (fields or splits) and section is not None:
-                    section.records.append(Record(start, fields, where, splits))
-                fields, where, splits, count_open = {}, {}, None, False
-                mode = self.header(text, n)
-                section = self.sections[-1] if mode == "bank" else None
-                continue
-            if mode == "bank":
-                if code == "^":
-                    if fields or splits:
-                        section.records.append(Record(start, fields, where, splits))
-                    fields, where, splits = {}, {}, None
-                    continue
-                if not fields and splits is None:
-                    start = n
-                if code in SPLIT_CODES:
-                    if splits is None:
-                        splits = []
-                    splits.append((code, text[1:].strip(), n))
-                elif code not in fields:
-                    fields[code] = text[1:].strip()
-                    where[code] = n
-                elif code in "TU" or (code == "D" and splits is None):  # after `S`, a `D` is the split's own
-                    self.problems.append(Problem(
-                        f"a second {code} field in one record (the record began at line {start}): its '^' end line "
-                        "is probably missing", line=n, field=code))
-            elif mode == "account":
-                if code == "^":
-                    fields = {}
-                elif code == "N" and not self.autoswitch:
-                    self.account = text[1:].strip()
-            elif mode == "count":
-                if code == "^":
-                    count_open = False
-                elif not count_open:
-                    self.skipped[self.current_skip][0] += 1
-                    count_open = True
-            elif mode is None and code != "#":
-                self.problems.append(Problem(f"text before the first QIF header (!Type:...): {text[:60]!r}",
-                                             line=n, field="!"))
-                mode = "skip"
-        if (fields or splits) and section is not None:
-            section.records.append(Record(start, fields, where, splits))  # the last record may lack its '^'
-        for label, (records, line) in self.skipped.items():
-            self.warnings.append(f"{records} {label} from line {line} were skipped: only bank, cash and "
-                                 "credit-card accounts are imported")
-        return Content(self.sections, self.warnings, self.problems)
+            if not start:
+                start = n
+            if code in SPLIT_CODES:
+                if splits is None:
+                    splits = []
+                splits.append((code, text[1:].strip(), n))
+            elif code not in fields:
+                fields[code] = text[1:]
+            elif code in "TU" or (code == "D" and splits is None):  # after `S`, a `D` is the split's own
+                self.problems.append(Problem(
+                    f"a second {code} field in one record (the record began at line {start}): its '^' end line is "
+                    "probably missing", line=n, field=code))
+        if fields or splits:
+            records.append(Record(start, fields, splits))
 
 
 def read(text: str) -> Content:
     """The bank, cash and credit-card sections of a QIF text, what was skipped, and what could not be read."""
-    return _Reader().read(split_lines(text))
+    if "\r" in text:  # lines end with LF, CRLF or CR (str.splitlines would also cut at a form feed in a memo)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _Reader().read(text)
