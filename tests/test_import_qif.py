@@ -330,3 +330,9 @@ def test_bytes_windows_1252_leaves_undefined_are_told(tmp_path):
     result = load(path)
     assert result.lines[0].description == "A\ufffdB"
     assert any("neither UTF-8 nor windows-1252" in w for w in result.warnings)
+
+
+def test_end_lines_with_blanks_or_text_after_the_caret(tmp_path):
+    path = write(tmp_path, "!Type:Bank\nD1/2/2024\nT-1.00\n  ^  \nD1/3/2024\nT-2.00\n^ end\nD1/4/2024\nT-3.00\n^")
+    assert [(ln.line_id, ln.amount) for ln in load(path).lines] == [
+        ("L2", Decimal("-1.00")), ("L5", Decimal("-2.00")), ("L8", Decimal("-3.00"))]

@@ -27,7 +27,7 @@ SPLIT_CODES = frozenset("SE$%")
 # Field letters of a bank record that are not split fields: any printable code but the end, header and split ones.
 PLAIN_CODES = frozenset(chr(c) for c in range(33, 127)) - SPLIT_CODES - {"^", "!"}
 _HEADER_LINE = re.compile(r"^[ \t]*!.*$", re.MULTILINE)
-_END_LINE = re.compile(r"\n[ \t]*\^[ \t]*(?=\n|\Z)")  # cuts before the newline that ends the `^` line
+_END_LINE = re.compile(r"\n[ \t]*\^[^\n]*")  # a `^` line (anything after the `^` is ignored), up to its newline
 
 
 @dataclass(slots=True)
