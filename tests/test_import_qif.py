@@ -336,3 +336,9 @@ def test_end_lines_with_blanks_or_text_after_the_caret(tmp_path):
     path = write(tmp_path, "!Type:Bank\nD1/2/2024\nT-1.00\n  ^  \nD1/3/2024\nT-2.00\n^ end\nD1/4/2024\nT-3.00\n^")
     assert [(ln.line_id, ln.amount) for ln in load(path).lines] == [
         ("L2", Decimal("-1.00")), ("L5", Decimal("-2.00")), ("L8", Decimal("-3.00"))]
+
+
+def test_split_amounts_decide_the_mark_when_the_amounts_prove_none(tmp_path):
+    path = write(tmp_path, qif("D02.01.2024|T-10|SA|$-4,50|SB|$-5,50"))
+    result = load(path)
+    assert result.lines[0].amount == Decimal("-10") and result.findings == ()

@@ -122,7 +122,7 @@ class QifImporter:
                     problems.append(Problem("missing amount (T)", line=r.line, field="T"))
                     text = ""
             texts.append(text)
-        values, mark, bad = read_amounts(texts)
+        values, mark, bad = read_amounts(texts, [t for r in records if r.splits for c, t, _ in r.splits if c == "$"])
         for i, message in bad:
             r = records[i]
             code = "T" if "T" in r.fields else "U"

@@ -33,10 +33,12 @@ def evidence(text: str) -> str | None:
     return mark if 1 <= len(digits) - last - 1 <= 2 else None
 
 
-def read_amounts(texts: list[str]) -> tuple[list[Decimal | None], str, list[tuple[int, str]]]:
+def read_amounts(texts: list[str], described: list[str] = ()) -> tuple[list[Decimal | None], str,
+                                                                     list[tuple[int, str]]]:
     """Every text's amount in the file's one decimal mark, that mark, and the problems as (index, message).
 
-    One pass reads the usual spellings; only the others wait for the mark the whole file proves."""
+    One pass reads the usual spellings; only the others wait for the mark the whole file proves. `described`
+    (split amounts) decide the mark only when the amounts themselves prove none."""
     values: list[Decimal | None] = []
     others: list[int] = []
     point = None  # the index of an amount proving the decimal point
@@ -57,6 +59,8 @@ def read_amounts(texts: list[str]) -> tuple[list[Decimal | None], str, list[tupl
     if comma is not None and point is not None:
         return values, ".", [(max(comma, point), f"the amounts use both decimal marks: {texts[comma].strip()!r} "
                                                  f"has a decimal comma, {texts[point].strip()!r} a decimal point")]
+    if comma is None and point is None:
+        comma = next((True for text in described if evidence(text) == ","), None)
     mark = "," if comma is not None else "."
     problems = []
     for i in others:
