@@ -131,33 +131,48 @@ class QifImporter:
         return values, mark
 
 
-def _is_opening(payee: str, category: str | None) -> bool:
-    if category is None or payee.lower() != OPENING:
-        return False
+def _bracketed(category: str) -> bool:
     category = category.strip()
     return category.startswith("[") and category.endswith("]")
 
 
 def _statements(sections: list[qif_records.Section], dates: dict, amounts: list[Decimal], mark: str,
                 currency: str, default_account: str | None) -> list[Statement]:
-    """One statement a section: its lines, its opening balance and its split findings."""
-    out, k = [], 0
+    """One statement a section: its lines, its opening balance and its split findings. The loop is inline (no
+    call per record): it is half of the import's time."""
+    out = []
+    values = iter(amounts)
     for number, sec in enumerate(sections, start=1):
         opening = None
         account = sec.account
         lines, split_checks = [], []
-        for rec in sec.records:
-            value = amounts[k]
-            k += 1
+        append = lines.append
+        for rec, value in zip(sec.records, values):
             if not value:
                 value = abs(value)  # "-0.00" is 0
             get = rec.fields.get
             payee, category = get("P", "").strip(), get("L")
-            if opening is None and _is_opening(payee, category):
+            if category is None:
+                kind = "other"
+            elif opening is None and payee.lower() == OPENING and _bracketed(category):
                 opening = value
                 account = account or category.strip()[1:-1].strip()
                 continue
-            lines.append(_line(rec.line, get, dates[rec.fields["D"]], value, currency, payee, category))
+            else:
+                kind = "transfer" if category.lstrip().startswith("[") else "other"
+            check = ""
+            reference = get("N")
+            if reference is None:
+                reference = ""
+            else:
+                reference = reference.strip()
+                if reference.isdigit() and reference.strip("0"):
+                    kind, check = "check", reference
+                elif reference:
+                    kind = N_TYPES.get(reference.upper(), kind)
+            memo = get("M")
+            append(BankLine(f"L{rec.line}", dates[rec.fields["D"]], value, currency, reference,
+                            payee if memo is None else name_and_memo(payee, memo.strip()), kind, check))
             if rec.splits:
                 split_checks.append((rec, value))
         account = account or default_account or ""
@@ -165,21 +180,6 @@ def _statements(sections: list[qif_records.Section], dates: dict, amounts: list[
         findings = tuple(f for rec, value in split_checks if (f := _split_finding(rec, value, name, mark)) is not None)
         out.append(Statement(account, currency, opening, None, tuple(lines), statement_id=name, findings=findings))
     return out
-
-
-def _line(line: int, get, date, value: Decimal, currency: str, payee: str, category: str | None) -> BankLine:
-    number = get("N")
-    kind, check = "other", ""
-    if number is not None:
-        number = number.strip()
-        if number.isdigit() and number.strip("0"):
-            kind, check = "check", number
-        elif number:
-            kind = N_TYPES.get(number.upper(), "other")
-    if kind == "other" and category is not None and category.lstrip().startswith("["):
-        kind = "transfer"
-    return BankLine(f"L{line}", date, value, currency, number or "", name_and_memo(payee, get("M", "").strip()),
-                    kind, check)
 
 
 def _split_finding(rec: qif_records.Record, value: Decimal, statement: str, mark: str) -> Finding | None:
