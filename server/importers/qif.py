@@ -84,46 +84,49 @@ class QifImporter:
     @staticmethod
     def _dates(content: qif_records.Content, records, problems: list[Problem], warnings: list[str]) -> dict:
         """Each distinct `D` text -> its date, in the one order the file's dates allow."""
-        spelled: dict[str, tuple] = {}
-        for r in records:
-            text = r.fields.get("D")
+        texts = [r.fields.get("D") for r in records]
+
+        def line_of(text: str) -> int:  # for messages only: a search through the records
+            return content.line_of(records[texts.index(text)], "D")
+        spelled = {}
+        for text in dict.fromkeys(texts):
             if text is None:
-                problems.append(Problem("missing date (D)", line=r.line, field="D"))
-            elif text not in spelled:
-                spelled[text] = (text, spelling(text), content.line_of(r, "D"))
-        for text, s, line in spelled.values():
-            if s is None:
-                problems.append(Problem(f"not a date: {text.strip()[:40]!r}", line=line, field="D"))
-        order, conflict = decide_order(v for v in spelled.values() if v[1] is not None)
+                problems += [Problem("missing date (D)", line=r.line, field="D")
+                             for r, t in zip(records, texts) if t is None][:MAX_PROBLEMS]
+            elif (s := spelling(text)) is not None:
+                spelled[text] = s
+            elif len(problems) < MAX_PROBLEMS:
+                problems.append(Problem(f"not a date: {text.strip()[:40]!r}", line=line_of(text), field="D"))
+        order, conflict = decide_order(spelled.items(), line_of)
         problems.extend(conflict)
         if order is None:
             return {}
         if order.warning:
             warnings.append(order.warning)
         out = {}
-        for text, s, line in spelled.values():
-            if s is not None:
-                try:
-                    out[text] = to_date(s, order.order)
-                except ValueError:
+        for text, s in spelled.items():
+            try:
+                out[text] = to_date(s, order.order)
+            except ValueError:
+                if len(problems) < MAX_PROBLEMS:
                     problems.append(Problem(f"not a calendar date read {order.order}: {text.strip()[:40]!r}",
-                                            line=line, field="D"))
+                                            line=line_of(text), field="D"))
         return out
 
     @staticmethod
     def _amounts(content: qif_records.Content, records, problems: list[Problem]) -> tuple[list, str]:
         """Each record's amount (`T`, else `U`) in the file's decimal mark."""
-        texts = []
-        for r in records:
-            text = r.fields.get("T")
-            if text is None:
-                text = r.fields.get("U")
-                if text is None:
-                    problems.append(Problem("missing amount (T)", line=r.line, field="T"))
-                    text = ""
-            texts.append(text)
-        values, mark, bad = read_amounts(texts, [t for r in records if r.splits for c, t, _ in r.splits if c == "$"])
-        for i, message in bad:
+        texts = [r.fields.get("T") for r in records]
+        if None in texts:
+            for i, r in enumerate(records):
+                if texts[i] is None:
+                    texts[i] = r.fields.get("U")
+                    if texts[i] is None:
+                        problems.append(Problem("missing amount (T)", line=r.line, field="T"))
+                        texts[i] = ""
+        values, mark, bad = read_amounts(
+            texts, (t for r in records if r.splits for c, t, _ in r.splits if c == "$"))
+        for i, message in bad[:MAX_PROBLEMS]:
             r = records[i]
             code = "T" if "T" in r.fields else "U"
             if r.fields.get(code) is not None:

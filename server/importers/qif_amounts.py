@@ -9,6 +9,7 @@ with a decimal point (the specification's). The parsing itself is server.parsing
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from ..parsing import AmountError, parse_amount
@@ -33,8 +34,8 @@ def evidence(text: str) -> str | None:
     return mark if 1 <= len(digits) - last - 1 <= 2 else None
 
 
-def read_amounts(texts: list[str], described: list[str] = ()) -> tuple[list[Decimal | None], str,
-                                                                     list[tuple[int, str]]]:
+def read_amounts(texts: list[str], described: Iterable[str] = ()) -> tuple[list[Decimal | None], str,
+                                                                         list[tuple[int, str]]]:
     """Every text's amount in the file's one decimal mark, that mark, and the problems as (index, message).
 
     One pass reads the usual spellings; only the others wait for the mark the whole file proves. `described`

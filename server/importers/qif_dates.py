@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from ..errors import Problem
@@ -78,36 +78,36 @@ class Order(NamedTuple):
     warning: str | None
 
 
-def decide_order(dates: Iterable[tuple[str, Spelling, int]]) -> tuple[Order | None, list[Problem]]:
-    """The one day/month order of every date of the file, from (text, spelling, line) triples.
-
-    Returns problems (and no order) when the file proves both orders."""
+def decide_order(dates: Iterable[tuple[str, Spelling]], line_of: Callable[[str], int]
+                 ) -> tuple[Order | None, list[Problem]]:
+    """The one day/month order of every date of the file, from (text, spelling) pairs; `line_of` names the line
+    of a text for the messages. Returns problems (and no order) when the file proves both orders."""
     day_first = month_first = ambiguous = None
     dotted = True  # every date that reads two ways is written with dots
-    for text, s, line in dates:
+    for text, s in dates:
         if s.fixed or (s.first > 12 and s.second > 12):  # the latter is no date either way: refused later
             continue
         if s.first > 12:
-            day_first = day_first or (text, line)
+            day_first = day_first or text
         elif s.second > 12:
-            month_first = month_first or (text, line)
+            month_first = month_first or text
         elif s.first != s.second:
-            ambiguous = ambiguous or (text, s, line)
+            ambiguous = ambiguous or (text, s)
             dotted = dotted and s.dotted
     if day_first and month_first:
-        return None, [Problem(f"the dates use both orders: {day_first[0].strip()!r} can only be day-first and "
-                              f"{month_first[0].strip()!r} (line {month_first[1]}) only month-first",
-                              line=day_first[1], field="D")]
+        return None, [Problem(f"the dates use both orders: {day_first.strip()!r} can only be day-first and "
+                              f"{month_first.strip()!r} (line {line_of(month_first)}) only month-first",
+                              line=line_of(day_first), field="D")]
     if day_first:
         return Order(DAY_FIRST, None), []
     if month_first or ambiguous is None:
         return Order(MONTH_FIRST, None), []
-    text, s, line = ambiguous
+    text, s = ambiguous
     order, why = ((DAY_FIRST, "dotted dates are written day-first") if dotted else
                   (MONTH_FIRST, "the QIF specification's order"))
     return Order(order, (
         f"no date of the file proves whether it is month-first or day-first (no day above 12): {text.strip()!r} "
-        f"(line {line}) reads {_iso(s, MONTH_FIRST)} month-first or {_iso(s, DAY_FIRST)} day-first; read "
+        f"(line {line_of(text)}) reads {_iso(s, MONTH_FIRST)} month-first or {_iso(s, DAY_FIRST)} day-first; read "
         f"{order} ({why}): check the dates")), []
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..errors import Problem
 
@@ -30,13 +31,15 @@ _HEADER_LINE = re.compile(r"^[ \t]*!.*$", re.MULTILINE)
 _END_LINE = re.compile(r"\n[ \t]*\^[^\n]*")  # a `^` line (anything after the `^` is ignored), up to its newline
 
 
-@dataclass(slots=True)
-class Record:
+class Record(NamedTuple):
     """One transaction as written: its fields (first of each code, value unstripped) and its splits."""
 
     line: int  # the line of its first field
     fields: dict[str, str]
     splits: list[tuple[str, str, int]] | None = None  # (code, value, line) of S/E/$/% fields, in order
+
+
+_new_tuple = tuple.__new__  # Record(...) without the Python frame of its __new__: one per transaction
 
 
 @dataclass(slots=True)
@@ -84,16 +87,6 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return text, None
 
 
-def _chunks(body: str, line: int):
-    """(record lines, line of the first) for each `^`-ended piece of a section's body; `line` is the line the
-    body starts on (the header's, whose end is the body's first character)."""
-    for chunk in _END_LINE.split(body):
-        parts = chunk.split("\n")
-        count = len(parts)
-        yield parts, line
-        line += count
-
-
 class _Reader:
     def __init__(self) -> None:
         self.sections: list[Section] = []
@@ -113,7 +106,7 @@ class _Reader:
             if mode == "bank":
                 self._bank(self.sections[-1], body, line)
             elif mode == "count":
-                self.skipped[label][0] += sum(1 for parts, _ in _chunks(body, line) if any(p.strip() for p in parts))
+                self.skipped[label][0] += sum(1 for chunk in _END_LINE.split(body) if chunk.strip())
             elif mode == "account" and not self.autoswitch:
                 for name in re.findall(r"^[ \t]*N(.*)$", body, re.MULTILINE):
                     self.account = name.strip()  # the last record's name, for the section that follows
@@ -157,16 +150,21 @@ class _Reader:
         return "skip", ""
 
     def _bank(self, section: Section, body: str, line: int) -> None:
+        """The records of a section's body, which starts at the end of its header line `line`. Each piece cut at
+        the `^` lines starts with the rest of the line before it (the header's or the `^` line's: empty)."""
         records = section.records
         plain = PLAIN_CODES
-        for parts, first in _chunks(body, line):
-            del parts[0]  # the rest of the line before the piece (the header's or the `^` line's): empty
+        for chunk in _END_LINE.split(body):
+            parts = chunk.split("\n")
+            first = line + 1
+            line += len(parts)
+            del parts[0]
             fields = {p[:1]: p[1:] for p in parts}
             if len(fields) == len(parts) and fields.keys() <= plain:
                 if fields:
-                    records.append(Record(first + 1, fields))
+                    records.append(_new_tuple(Record, (first, fields, None)))
             else:
-                self._record(records, parts, first + 1)
+                self._record(records, parts, first)
 
     def _record(self, records: list[Record], parts: list[str], first: int) -> None:
         """A record read line by line: blank lines, repeated codes (addresses), splits, a missing `^`."""
