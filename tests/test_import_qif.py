@@ -342,3 +342,10 @@ def test_split_amounts_decide_the_mark_when_the_amounts_prove_none(tmp_path):
     path = write(tmp_path, qif("D02.01.2024|T-10|SA|$-4,50|SB|$-5,50"))
     result = load(path)
     assert result.lines[0].amount == Decimal("-10") and result.findings == ()
+
+
+def test_a_header_repeated_before_every_record_is_one_statement(tmp_path):
+    text = qif("D1/2/2024|T-1.00") + qif("D1/3/2024|T-2.00") + qif("D1/4/2024|T-3.00", header="!Type:CCard")
+    bank, card = load(write(tmp_path, text)).statements
+    assert (len(bank.lines), len(card.lines)) == (2, 1)
+    assert [ln.line_id for ln in bank.lines] == ["L2", "L6"]

@@ -54,6 +54,8 @@ class Section:
 
 @dataclass(slots=True)
 class Content:
+    """What the reader found: the account sections, warnings about what it skipped, and unreadable parts."""
+
     sections: list[Section]
     warnings: list[str]
     problems: list[Problem]
@@ -95,12 +97,15 @@ class _Reader:
         self.skipped: dict[str, list[int]] = {}  # section label -> [records, header line]
         self.account = ""  # named by the last !Account record
         self.autoswitch = False
+        self.open = ""  # the kind of bank section the last header opened, "" after any other header
 
     def read(self, text: str) -> Content:
         headers = list(_HEADER_LINE.finditer(text))
         self._preamble(text[:headers[0].start()] if headers else text)
+        line, pos = 1, 0
         for i, h in enumerate(headers):
-            line = text.count("\n", 0, h.start()) + 1
+            line += text.count("\n", pos, h.start())
+            pos = h.start()
             body = text[h.end():headers[i + 1].start() if i + 1 < len(headers) else len(text)]
             mode, label = self._header(h.group().strip(), line)
             if mode == "bank":
@@ -131,14 +136,18 @@ class _Reader:
             kind = low[5:].strip()
             account, self.account = self.account, ""  # an !Account record names the one section after it
             if kind in BANK_TYPES:
-                self.sections.append(Section(BANK_TYPES[kind], line, account))
+                if not (account == "" and self.open == BANK_TYPES[kind]):  # a header repeated: same statement
+                    self.sections.append(Section(BANK_TYPES[kind], line, account))
+                self.open = BANK_TYPES[kind]
                 return "bank", ""
+            self.open = ""
             if kind in LISTS:
                 return "skip", ""
             what = OTHER_ACCOUNTS.get(kind)
             label = f"{what} account records (!{name})" if what else f"records of an unknown section !{name}"
             self.skipped.setdefault(label, [0, line])
             return "count", label
+        self.open = ""
         if low == "account":
             return "account", ""
         if low.startswith("option:"):
