@@ -1,12 +1,13 @@
 """Quicken QIF bank, cash and credit-card accounts (`!Type:Bank`, `!Type:Cash`, `!Type:CCard`).
 
-Our own reader (qif_records, qif_dates, qif_amounts): the Python QIF packages either take a fixed date format
-from the caller (this importer decides it from the whole file) or silently drop what they cannot read; QIF is
-a line format as simple as MT940's, and the reading is a few dozen lines.
+Our own reader (qif_records, qif_dates, qif_amounts) rather than a QIF package: quiffen takes the date order
+from the caller (`day_first`) and Rust's qif_parser a fixed date format, while this importer must decide the
+order from the whole file and name the line and field of anything it cannot read; QIF is a line format as
+simple as MT940's, and the reading is short.
 
 Choices:
 - Amounts keep the file's sign: QIF writes them from the holder's view (a card charge is negative), as the
-  corpus's expected values confirm. `T` is the amount; `U` (the same amount, Quicken 2005 on) is used only
+  corpus's expected values confirm. `T` is the amount; `U` (the same amount, written by later Quicken versions) is used only
   when `T` is missing. Splits (`S`/`E`/`$`) only describe `T`: splits that do not add up to it, or a split
   amount that cannot be read, are a finding on the statement, not a refusal.
 - An "Opening Balance" record (payee `Opening Balance`, category `[account]`) is the statement's opening
