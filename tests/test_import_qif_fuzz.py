@@ -20,7 +20,8 @@ TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs"), blacklist_charac
     str.strip)
 DATE_STYLES = {
     "mdy": lambda d: f"{d.month}/{d.day:2d}/{d.year}",
-    "mdy_quicken": lambda d: f"{d.month}/{d.day:2d}'{d.year % 100:2d}" if d.year >= 2000 else f"{d.month}/{d.day}/{d.year % 100:02d}",
+    "mdy_quicken": lambda d: (f"{d.month}/{d.day:2d}'{d.year % 100:2d}" if d.year >= 2000 else
+                              f"{d.month}/{d.day}/{d.year % 100:02d}"),
     "dmy": lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}",
     "dmy_dots": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
     "ymd": lambda d: d.isoformat(),

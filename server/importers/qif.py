@@ -8,8 +8,8 @@ simple as MT940's, and the reading is short.
 Choices:
 - Amounts keep the file's sign: QIF writes them from the holder's view (a card charge is negative), as the
   corpus's expected values confirm. `T` is the amount; `U` (the same amount, written by later Quicken
-  versions) is used only when `T` is missing. Splits (`S`/`E`/`$`) only describe `T`: splits that do not add up to it, or a split
-  amount that cannot be read, are a finding on the statement, not a refusal.
+  versions) is used only when `T` is missing. Splits (`S`/`E`/`$`) only describe `T`: splits that do not add
+  up to it, or a split amount that cannot be read, are a finding on the statement, not a refusal.
 - An "Opening Balance" record (payee `Opening Balance`, category `[account]`) is the statement's opening
   balance, not a transaction; its category names the account when no `!Account` record does. QIF states no
   closing balance (an `!Account` record's `$` is the last reconciled statement's balance, not the balance

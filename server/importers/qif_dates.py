@@ -2,15 +2,16 @@
 
 QIF states no date format. Spellings met: `6/ 1/94` (space padding), `6/1/94`, `01/06/2010`, `2/14'2020` and
 `1/ 5' 4` (Quicken's apostrophe before the year: that year is 20yy), `2010-06-01`, `01.06.2010`, `20100601`.
-Our own reader rather than strptime: strptime knows neither the apostrophe nor the padding, and cannot
-decide an order from the whole file.
+Our own reader rather than strptime: one file mixes spellings (Quicken writes `'` before 20yy years and `/`
+before 19yy ones), two-digit years need that convention, and the fields must be known before the order is
+decided from the whole file.
 
 The order of day and month is decided once per file: a first field above 12 proves day-first, a second field
 above 12 proves month-first (both in one file: refused, naming a line of each). When nothing proves it and
 some date reads differently the two ways, the file is read month-first (day-first when those dates are
-all written with dots, 01.06.2010: month-first writers use slashes; DIN 5008 and its neighbours are day-first),
-with a warning naming both readings. Why month-first and not a refusal: QIF is Intuit's format, its specification's own example (`D6/ 1/94`, two of
-the corpus files) is month-first, and Quicken for the US wrote most QIF in existence; a day-first file proves
+all written with dots, 01.06.2010: the spelling of day-first countries; month-first writers use slashes),
+with a warning naming both readings. Why month-first and not a refusal: QIF is Intuit's format and its
+specification's own example (`D6/ 1/94`, two of the corpus files) is month-first; a day-first file proves
 itself as soon as one of its dates falls after the 12th. It is also the tabular importer's choice (`us` before
 `eu`) for the same question, so a user meets one rule.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 from tieout.server.importers import import_file
@@ -34,14 +35,15 @@ def qif_file(n: int, seed: int) -> str:
         for i in range(per):
             cents = rnd.randint(-500_000, 300_000)
             month, day = rnd.randint(1, 12), rnd.randint(1, 28)
-            out += [f"D{month}/{day:2d}'2025", f"T{cents / 100:,.2f}", f"C{rnd.choice(('X', '*', ''))}",
+            out += [f"D{month}/{day:2d}'2025", f"T{Decimal(cents).scaleb(-2):,.2f}", f"C{rnd.choice(('X', '*', ''))}",
                     f"P{rnd.choice(PAYEES)}", f"MInvoice {i} ref {rnd.randint(1, 99999)}",
                     f"L{rnd.choice(CATEGORIES)}"]
             if i % 7 == 0:
                 out.append(f"N{1000 + i}")
             if i % 10 == 0:
                 part = cents // 3
-                out += ["SFood:Groceries", "Efirst part", f"${part / 100:.2f}", "SOffice", f"${(cents - part) / 100:.2f}"]
+                out += ["SFood:Groceries", "Efirst part", f"${Decimal(part).scaleb(-2)}", "SOffice",
+                        f"${Decimal(cents - part).scaleb(-2)}"]
             out.append("^")
     return "\n".join(out) + "\n"
 
