@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from tieout.server import cli
 from tieout.server.errors import BankFileError
 from tieout.server.importers import detect, import_file
-from tieout.server.importers.camt053 import IMPORTER as CAMT
+from tieout.server.importers.camt import IMPORTERS
+
+CAMT = next(i for i in IMPORTERS if i.name == "camt053")
 
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.{:02d}"
 VERSIONS = range(2, 14)

@@ -6,7 +6,7 @@ wall seconds, CPU seconds of the subprocess, lines/s (wall and CPU) and the subp
 is 50,000 lines/s each. The machine is shared: CPU seconds are the steadier figure when it is busy.
 For camt.053 it also prints the import with the format registry already loaded (import_file's first call imports
 every format module and their libraries, paid once per process) and which entry reader ran (the compiled
-CompiledEntryReader, or EntryReader when camt053_walk is not built), the same with the pure-Python reader, and two
+CompiledEntryReader, or EntryReader when camt.walk is not built), the same with the pure-Python reader, and two
 floors: lxml's parse alone, and the parse plus one pass handing every element's tag and text to Python.
 """
 from __future__ import annotations
@@ -37,10 +37,10 @@ before = peak_mb()
 if "warm" in sys.argv[2:]:  # the registry's import of every format module (and their libraries) done first
     from tieout.server.importers import importers
     importers()
-from tieout.server.importers import camt053, camt053_fields
-if "python" in sys.argv[2:]:  # camt.053 with the pure-Python entry reader (as when camt053_walk is not built)
-    camt053.entry_reader = camt053_fields.EntryReader
-reader = type(camt053.entry_reader("")).__name__
+from tieout.server.importers.camt import fields, reader as camt_reader
+if "python" in sys.argv[2:]:  # camt.053 with the pure-Python entry reader (as when camt.walk is not built)
+    camt_reader.entry_reader = fields.EntryReader
+reader = type(camt_reader.entry_reader("")).__name__
 t0, c0 = time.perf_counter(), time.process_time()
 result = import_file(sys.argv[1])
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -215,7 +215,7 @@ def run() -> None:
                       f"{w['cpu']:.2f} s CPU -> {w['lines'] / w['wall']:,.0f} lines/s wall, "
                       f"{w['lines'] / w['cpu']:,.0f} lines/s CPU; entry reader {w['reader']}", flush=True)
                 p = _measure(path, "warm", "python")
-                print(f"  the same with the pure-Python entry reader (camt053_walk not built): {p['wall']:.2f} s wall"
+                print(f"  the same with the pure-Python entry reader (camt.walk not built): {p['wall']:.2f} s wall"
                       f" / {p['cpu']:.2f} s CPU -> {p['lines'] / p['wall']:,.0f} lines/s wall", flush=True)
                 print(f"  floor: lxml's streaming parse alone {_cpu(_PARSE_ONLY, path):.2f} s CPU; with every "
                       f"element's tag and text handed to Python {_cpu(_HANDOFF, path):.2f} s CPU", flush=True)

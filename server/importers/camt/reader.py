@@ -2,14 +2,14 @@
 
 Choices, and why:
 - Versions: the namespace is matched by prefix (urn:iso:std:iso:20022:tech:xsd:camt.053.), so .001.02 to
-  .001.13 and later ones import alike; where versions moved an element, the element map in camt053_fields
+  .001.13 and later ones import alike; where versions moved an element, the element map in camt.fields
   lists both places.
 - Safety and memory: lxml iterparse streams the file and every entry is cleared once read, so memory stays
   flat; entity resolution, DTD loading, network access and huge-tree mode are off, and a file carrying any
   DTD is refused (camt files never have one). XML bombs and external entities end as BankFileError.
-- Speed: each entry is read with camt053_fields' element map (data) by the compiled reader (camt053_walk, C
+- Speed: each entry is read with camt.fields' element map (data) by the compiled reader (camt.walk, C
   over lxml's nodes; the pure-Python EntryReader when it is not built); when the camt namespace is only the
-  root's default one, it is blanked before parsing (camt053_source); the per-entry bookkeeping tells elements
+  root's default one, it is blanked before parsing (camt.source); the per-entry bookkeeping tells elements
   apart by identity, not by their tags, and an entry's record name is only written out for a message. What is
   left is mostly lxml's parse (about 60% of the instructions) and this module's checks of each entry.
 - Batches: one canonical line per entry (Ntry), never per TxDtls. The entry is what the bank booked and
@@ -32,14 +32,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import BankFileError, Problem
-from ..records import BankLine, ImportResult, Statement
-from .base import ImportOptions
-from .camt053_fields import entry_reader, tag_of
-from .camt053_source import BlankedSource, NamespaceSurprise, blankable_declaration
-from .camt053_texts import batch_texts, single_texts
-from .iso20022_codes import canonical_type
-from .line_ids import assign
+from ...errors import BankFileError, Problem
+from ...records import BankLine, ImportResult, Statement
+from ..base import ImportOptions
+from ..line_ids import assign
+from .codes import canonical_type
+from .fields import entry_reader, tag_of
+from .source import BlankedSource, NamespaceSurprise, blankable_declaration
+from .texts import batch_texts, single_texts
 
 NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.053."
 _NS_RE = re.compile(rb"""xmlns(?::[\w.\-]+)?\s*=\s*["']"""
@@ -118,7 +118,7 @@ class _Reader:
             raise BankFileError(self.path, Problem(f"not a camt.053 file: no {NS_PREFIX}* namespace",
                                                    field="Document/@xmlns"))
         blank = blankable_declaration(head, ns) if self.blank_namespace else None
-        self._setup("" if blank else ns)  # tags without the namespace when it is blanked (camt053_source)
+        self._setup("" if blank else ns)  # tags without the namespace when it is blanked (camt.source)
         raw_statements = []  # (statement element facts, entries)
         entries: list[dict] = []
         checked_dtd = False
@@ -440,5 +440,3 @@ def _signed(amount: Decimal | None, sign: int | None) -> Decimal | None:
         return None
     return -amount if sign < 0 and amount else amount
 
-
-IMPORTER = Camt053Importer()
