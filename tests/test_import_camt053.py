@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tieout.server import cli
 from tieout.server.errors import BankFileError
 from tieout.server.importers import detect, import_file
+from tieout.server.importers.base import ImportOptions
 from tieout.server.importers.camt import IMPORTERS
 
 CAMT = next(i for i in IMPORTERS if i.name == "camt053")
@@ -255,10 +256,32 @@ def test_currency_falls_back_to_the_balance_then_the_entry_currency(write):
     (st_,) = import_file(write(camt([no_balances]))).statements
     assert (st_.currency, st_.lines[0].currency) == ("CHF", "CHF")
     assert st_.opening_balance is None and st_.closing_balance is None
-    balances_in_eur = statement([entry("4.00", ccy="CHF")], ccy=None)  # the builder writes balances in EUR
-    with pytest.raises(BankFileError, match=r"entry #1, field 'Ntry/Amt/@Ccy': entry currency CHF differs from "
-                                            r"the account currency EUR"):
-        import_file(write(camt([balances_in_eur])))
+    # the builder writes balances in EUR: the account is EUR, the CHF entry is imported in CHF and left out of
+    # the EUR balance check (no rate), with a finding; the balances are not touched
+    balances_in_eur = statement([entry("4.00", ccy="CHF"), entry("1.00")], ccy=None, closing=("101.00", "CRDT"))
+    path = write(camt([balances_in_eur]))
+    (st_,) = import_file(path).statements
+    assert st_.currency == "EUR" and [ln.currency for ln in st_.lines] == ["CHF", "EUR"]
+    assert (st_.opening_balance, st_.total, st_.closing_balance) == (Decimal("100.00"), Decimal("1.00"),
+                                                                     Decimal("101.00"))
+    (finding,) = st_.findings
+    assert finding.code == "foreign_currency"
+    assert dict(finding.figures) == {"currency": "CHF", "account_currency": "EUR", "lines": "1", "booked_lines": "1",
+                                     "total": "4.00"}
+    with pytest.raises(BankFileError, match="holds 1 entries in CHF"):
+        import_file(path, options=ImportOptions(strict=True))
+
+
+def test_a_balance_in_another_currency_is_left_unknown_with_a_finding(write):
+    s = statement([entry("4.00")], extra_balances=(_balance("CLBD", "9.00", "CRDT", "2026-01-31", "USD"),),
+                  closing=("104.00", "CRDT"))
+    (st_,) = import_file(write(camt([s]))).statements
+    assert st_.closing_balance == Decimal("104.00")  # the EUR one; the USD CLBD is not this account's
+    assert [(f.code, dict(f.figures)["balance"]) for f in st_.findings] == [("balance_currency", "9.00")]
+    only_usd = statement([entry("4.00")], closing="none", extra_balances=(
+        _balance("CLBD", "9.00", "CRDT", "2026-01-31", "USD"),))
+    (st_,) = import_file(write(camt([only_usd]))).statements
+    assert st_.closing_balance is None and [f.code for f in st_.findings] == ["balance_currency"]
 
 
 def test_period_and_itbd_prcd_balances(write):
@@ -271,11 +294,18 @@ def test_period_and_itbd_prcd_balances(write):
     assert (st_.period_start, st_.period_end) == (dt.date(2026, 1, 1), dt.date(2026, 1, 31))
 
 
-def test_statement_that_does_not_balance_is_refused_with_its_figures(write):
+def test_statement_that_does_not_balance_imports_with_a_finding_and_strict_refuses_it(write):
     s = statement([entry("10.00")], closing=("111.00", "CRDT"), stmt_id="S-9")
+    path = write(camt([s]))
+    (st_,) = import_file(path).statements
+    assert (st_.opening_balance, st_.total, st_.closing_balance) == (Decimal("100.00"), Decimal("10.00"),
+                                                                     Decimal("111.00"))
+    (finding,) = st_.findings
+    assert (finding.code, finding.statement) == ("balance_mismatch", "S-9")
+    assert dict(finding.figures)["difference"] == "1.00"
     with pytest.raises(BankFileError, match=r"statement S-9 .*opening 100.00 \+ lines 10.00 .* closing balance "
                                             r"is 111.00"):
-        import_file(write(camt([s])))
+        import_file(path, options=ImportOptions(strict=True))
 
 
 # -- entries -------------------------------------------------------------------------------------------------------
@@ -421,11 +451,18 @@ def test_repeated_references_get_unique_line_ids_and_a_warning(write):
                                 "content when an overlapping statement is imported"),)
 
 
-def test_entry_count_in_the_summary_must_match(write):
-    with pytest.raises(BankFileError, match=r"field 'TxsSummry/TtlNtries/NbOfNtries': the statement says it has "
-                                            r"3 entries but 2 were found"):
-        import_file(write(camt([statement([entry("1.00"), entry("2.00")], n_entries=3)])))
-    assert len(import_file(write(camt([statement([entry("1.00"), entry("2.00")], n_entries=2)]))).lines) == 2
+def test_an_entry_count_in_the_summary_that_does_not_match_is_a_finding(write):
+    path = write(camt([statement([entry("1.00"), entry("2.00")], n_entries=3)]))
+    result = import_file(path)
+    assert len(result.lines) == 2
+    (finding,) = result.findings
+    assert finding.code == "record_count" and finding.statement == "STMT-1"
+    assert dict(finding.figures) == {"stated_entries": "3", "entries": "2", "booked_entries": "2"}
+    with pytest.raises(BankFileError, match=r"statement #1 \(STMT-1\) says it has 3 entries "
+                                            r"\(TxsSummry/TtlNtries/NbOfNtries\) but 2 were found"):
+        import_file(path, options=ImportOptions(strict=True))
+    result = import_file(write(camt([statement([entry("1.00"), entry("2.00")], n_entries=2)])))
+    assert len(result.lines) == 2 and not result.findings
 
 
 # -- bad content -------------------------------------------------------------------------------------------------
@@ -605,9 +642,12 @@ def _import_or_refuse(path):
     except BankFileError as exc:
         assert str(exc)
         return None
-    for st_ in result.statements:
+    for st_ in result.statements:  # a statement that does not add up says so, one that adds up says nothing
+        codes = [f.code for f in st_.findings]
         if st_.opening_balance is not None and st_.closing_balance is not None:
-            assert st_.opening_balance + st_.total == st_.closing_balance
+            assert (st_.opening_balance + st_.total != st_.closing_balance) == ("balance_mismatch" in codes)
+        else:
+            assert "balance_mismatch" not in codes
     return result
 
 

@@ -17,7 +17,8 @@ from lxml import etree
 from tieout.server.errors import BankFileError
 from tieout.server.importers import import_file
 from tieout.server.importers.base import ImportOptions
-from tieout.server.importers.camt.reader import _Reader
+from tieout.server.importers.camt import IMPORTERS
+from tieout.server.importers.camt.reader import Reader
 from tieout.server.importers.camt.fields import (
     DETAIL_NAMES,
     ENTRY,
@@ -223,7 +224,8 @@ def test_blanking_keeps_the_lines_that_errors_name(tmp_path):
     with pytest.raises(BankFileError, match=r"line \d+: not well-formed XML") as blanked:
         import_file(path)
     with pytest.raises(BankFileError, match=r"line \d+: not well-formed XML") as as_written:
-        _Reader(path, ImportOptions(), blank_namespace=False).read()
+        camt053 = next(i for i in IMPORTERS if i.name == "camt053")
+        Reader(camt053, path, ImportOptions(), blank_namespace=False).read()
     assert str(blanked.value) == str(as_written.value)
 
 

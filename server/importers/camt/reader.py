@@ -1,9 +1,10 @@
-"""ISO 20022 camt.053 (bank-to-customer statement) importer, every published version.
+"""Reads one file of a camt message (camt.053 statements, camt.052 reports, camt.054 notifications; messages),
+every published version: each block (Stmt, Rpt, Ntfctn) becomes one Statement, each entry (Ntry) one line.
 
 Choices, and why:
-- Versions: the namespace is matched by prefix (urn:iso:std:iso:20022:tech:xsd:camt.053.), so .001.02 to
+- Versions: the namespace is matched by prefix (e.g. urn:iso:std:iso:20022:tech:xsd:camt.053.), so .001.02 to
   .001.13 and later ones import alike; where versions moved an element, the element map in camt.fields
-  lists both places.
+  lists both places. The three messages share the entry and the block's account, balances and summary.
 - Safety and memory: lxml iterparse streams the file and every entry is cleared once read, so memory stays
   flat; entity resolution, DTD loading, network access and huge-tree mode are off, and a file carrying any
   DTD is refused (camt files never have one). XML bombs and external entities end as BankFileError.
@@ -20,7 +21,12 @@ Choices, and why:
   RvslInd true: the original operation was a debit"), so the sign comes from CdtDbtInd and the line is
   typed "reversal". Some banks (e.g. Swiss ESR) keep the original's direction instead; when a statement only
   balances with that reading, its reversals are flipped and the import says so in a warning.
-- Pending: Sts other than BOOK (PDNG, INFO, FUTR) gives pending=True lines, left out of the balance.
+- Pending: Sts other than BOOK (PDNG, INFO, FUTR; text up to .001.08, Sts/Cd later) gives pending=True lines,
+  left out of the balance.
+- Own figures that disagree are findings, never refusals: a summary count (TxsSummry) that is not the entries',
+  a balance in another currency than the account's (left unknown), entries in another currency (imported in
+  their own currency; the balance check, which has no exchange rate, leaves them out: Statement.total).
+  The balance check itself is statement_checks'. Balances a block does not state stay None.
 - Dates: Dt or DtTm; a DtTm's date is taken as written (the bank's local day), ignoring its offset.
 """
 from __future__ import annotations
@@ -33,21 +39,17 @@ from pathlib import Path
 from lxml import etree
 
 from ...errors import BankFileError, Problem
-from ...records import BankLine, ImportResult, Statement
+from ...records import BankLine, Finding, ImportResult, Statement
 from ..base import ImportOptions
 from ..line_ids import assign
+from . import findings
 from .codes import canonical_type
 from .fields import entry_reader, tag_of
-from .source import BlankedSource, NamespaceSurprise, blankable_declaration
+from .source import BlankedSource, blankable_declaration
 from .texts import batch_texts, single_texts
 
-NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.053."
-_NS_RE = re.compile(rb"""xmlns(?::[\w.\-]+)?\s*=\s*["']"""
-                    rb"""(urn:iso:std:iso:20022:tech:xsd:camt\.053\.[A-Za-z0-9._\-]*)["']""")
 _HEAD_BYTES = 64 * 1024
 MAX_PROBLEMS = 100
-OPENING_CODES = ("OPBD", "PRCD")  # in this order of preference; ITBD and the available balances are ignored
-CLOSING_CODES = ("CLBD",)
 BOOKED, PENDING = "BOOK", ("PDNG", "INFO", "FUTR")
 _BOOLEAN = {"true": True, "1": True, "false": False, "0": False, "": False}
 _SIGNS = {"CRDT": 1, "DBIT": -1}
@@ -55,36 +57,14 @@ _AMOUNT = re.compile(r"\d{1,18}(?:\.\d{0,5})?")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=$|[T+\-Z])")
 
 
-class Camt053Importer:
-    """camt.053 XML, detected by its namespace."""
+class Reader:
+    """One file's import: streams the message's blocks and their Ntry elements, collects every problem, then
+    builds statements."""
 
-    name = "camt053"
-    priority = 10
-
-    def identify(self, path: Path, head: bytes) -> bool:
-        return _namespace(head) is not None
-
-    def extract(self, path: Path, options: ImportOptions) -> ImportResult:
-        try:
-            return _Reader(Path(path), options).read()
-        except NamespaceSurprise:  # a namespace declaration past the root: read the file as written
-            return _Reader(Path(path), options, blank_namespace=False).read()
-
-
-def _namespace(head: bytes) -> str | None:
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            head = head.decode("utf-16", errors="ignore").encode("utf-8")
-        except UnicodeError:  # pragma: no cover - errors="ignore" does not raise
-            return None
-    m = _NS_RE.search(head)
-    return m.group(1).decode("ascii", errors="replace") if m else None
-
-
-class _Reader:
-    """One file's import: streams Stmt and Ntry elements, collects every problem, then builds statements."""
-
-    def __init__(self, path: Path, options: ImportOptions, blank_namespace: bool = True):
+    def __init__(self, importer, path: Path, options: ImportOptions, blank_namespace: bool = True):
+        self.importer = importer
+        self.message = message = importer.message
+        self.word = message.word
         self.path = path
         self.blank_namespace = blank_namespace
         self.options = options
@@ -95,7 +75,7 @@ class _Reader:
 
     # -- plumbing ------------------------------------------------------------------------------------------
     def problem(self, text: str, line: int | None = None, field: str | None = None,
-                record: str | tuple[int, int] | None = None):
+                record: str | tuple[str, int, int] | None = None):
         self.problems.append(Problem(text, line=line, field=field, record=_record_name(record)))
         if len(self.problems) >= MAX_PROBLEMS:
             self.problems.append(Problem(f"stopped after {MAX_PROBLEMS} problems"))
@@ -103,7 +83,7 @@ class _Reader:
 
     def _setup(self, ns: str) -> None:
         self.ns = ns
-        self.tag_ntry, self.tag_stmt = tag_of("Ntry", ns), tag_of("Stmt", ns)
+        self.tag_ntry, self.tag_stmt = tag_of("Ntry", ns), tag_of(self.message.block, ns)
         self.read_entry = entry_reader(ns)
 
     # -- reading -------------------------------------------------------------------------------------------
@@ -113,9 +93,11 @@ class _Reader:
                 head = fh.read(_HEAD_BYTES)
         except OSError as exc:
             raise BankFileError(self.path, f"cannot read the file: {exc.strerror or exc}") from None
-        ns = _namespace(head)
+        message = self.message
+        ns = self.importer.namespace(head)
         if ns is None:
-            raise BankFileError(self.path, Problem(f"not a camt.053 file: no {NS_PREFIX}* namespace",
+            raise BankFileError(self.path, Problem(f"not a {message.title} file: no {message.namespace_prefix}* "
+                                                   f"namespace and no {message.document} element",
                                                    field="Document/@xmlns"))
         blank = blankable_declaration(head, ns) if self.blank_namespace else None
         self._setup("" if blank else ns)  # tags without the namespace when it is blanked (camt.source)
@@ -140,8 +122,8 @@ class _Reader:
                     parent = el.getparent()
                     if parent is not stmt:
                         if parent is None or parent.tag != tag_stmt:
-                            self.problem("an entry (Ntry) outside a statement (Stmt)", line=el.sourceline,
-                                         field="Ntry")
+                            self.problem(f"an entry (Ntry) outside a {self.word} ({message.block})",
+                                         line=el.sourceline, field="Ntry")
                             continue
                         stmt, previous = parent, None
                     entries.append(entry(el, len(raw_statements) + 1, len(entries) + 1))
@@ -172,18 +154,18 @@ class _Reader:
             if isinstance(source, BlankedSource):
                 source.close()
         if not raw_statements and not self.problems:
-            self.problem("no statement (BkToCstmrStmt/Stmt) in the file", field="Stmt")
+            self.problem(f"no {self.word} ({message.document}/{message.block}) in the file", field=message.block)
         statements = [self._statement(facts, ents) for facts, ents in raw_statements]
         if self.problems:
             raise BankFileError(self.path, self.problems)
         statements = self._assign_line_ids(statements)
-        return ImportResult(format="camt053", source=str(self.path), statements=tuple(statements),
+        return ImportResult(format=message.name, source=str(self.path), statements=tuple(statements),
                             warnings=tuple(self.warnings))
 
     def _refuse_dtd(self, el) -> None:
         info = el.getroottree().docinfo
         if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
-            self.problems.append(Problem("refused: the file declares a DTD (<!DOCTYPE>); camt.053 files have "
+            self.problems.append(Problem("refused: the file declares a DTD (<!DOCTYPE>); camt files have "
                                          "none, and a DTD can hide entity expansion or external files",
                                          line=1, field="DOCTYPE"))
             raise BankFileError(self.path, self.problems)
@@ -192,7 +174,7 @@ class _Reader:
     def _entry(self, el, stmt_no: int, entry_no: int) -> dict:
         """The entry's facts (amount signed by CdtDbtInd, dates, texts); problems are noted, not raised."""
         fields, details = self.read_entry(el)
-        return self._entry_facts(fields, details, el.sourceline, (stmt_no, entry_no))
+        return self._entry_facts(fields, details, el.sourceline, (self.word, stmt_no, entry_no))
 
     def _date(self, text: str, line, field, record, required: bool = True) -> dt.date | None:
         if not text:
@@ -318,14 +300,15 @@ class _Reader:
         return (el.findtext(q) or "").strip()
 
     def _statement_facts(self, el, stmt_no: int) -> dict:
-        """Everything of the Stmt except its entries (read before the element is cleared)."""
+        """Everything of the block (Stmt, Rpt, Ntfctn) except its entries (read before the element is cleared)."""
         line = el.sourceline
         stmt_id = self._find(el, "Id")
-        record = f"statement #{stmt_no}" + (f" ({stmt_id})" if stmt_id else "")
+        record = f"{self.word} #{stmt_no}" + (f" ({stmt_id})" if stmt_id else "")
         balances = []
+        wanted = self.message.opening + self.message.closing
         for bal in el.iterfind(tag_of("Bal", self.ns)):
             code = self._find(bal, "Tp/CdOrPrtry/Cd") or self._find(bal, "Tp/CdOrPrtry/Prtry")
-            if code not in OPENING_CODES + CLOSING_CODES:
+            if code not in wanted:
                 continue
             bline = bal.sourceline
             amount = self._amount(self._find(bal, "Amt"), bline, f"Bal[{code}]/Amt", record)
@@ -341,7 +324,7 @@ class _Reader:
             value = _signed(amount, sign)
             balances.append((code, value, currency, date, bline))
         return {
-            "line": line, "record": record, "id": stmt_id,
+            "line": line, "record": record, "id": stmt_id, "name": stmt_id or f"#{stmt_no}",
             "account": self._find(el, "Acct/Id/IBAN") or self._find(el, "Acct/Id/Othr/Id"),
             "currency": self._find(el, "Acct/Ccy"),
             "balances": balances,
@@ -358,28 +341,33 @@ class _Reader:
                          record=record)
         currency = (facts["currency"] or next((b[2] for b in facts["balances"] if b[2]), "")
                     or next((e["currency"] for e in entries if e["currency"]), "") or self.options.currency or "")
-        for code, _, ccy, _, bline in facts["balances"]:
+        name, found = facts["name"], []
+        balances = []
+        for balance in facts["balances"]:
+            code, value, ccy = balance[:3]
             if ccy and currency and ccy != currency:
-                self.problem(f"balance currency {ccy} differs from the account currency {currency}", line=bline,
-                             field=f"Bal[{code}]/Amt/@Ccy", record=record)
-        for e in entries:
-            if e["currency"] and currency and e["currency"] != currency:
-                self.problem(f"entry currency {e['currency']} differs from the account currency {currency}",
-                             line=e["line"], field="Ntry/Amt/@Ccy", record=e["record"])
-        opening = self._pick_balance(facts["balances"], OPENING_CODES)
-        closing = self._pick_balance(facts["balances"], CLOSING_CODES)
+                found.append(findings.balance_currency(name, record, code, value, ccy, currency))
+            else:
+                balances.append(balance)
+        foreign = [e for e in entries if e["currency"] and currency and e["currency"] != currency]
+        if foreign:
+            found += findings.foreign_entries(name, record, currency, foreign)
+        opening = self._pick_balance(balances, self.message.opening)
+        closing = self._pick_balance(reversed(balances), self.message.closing)
         n = facts["n_entries"]
         if n:
             booked = sum(1 for e in entries if not e["pending"])
             if not (n.isascii() and n.isdigit()) or int(n) not in (len(entries), booked):
-                self.problem(f"the statement says it has {n} entries but {len(entries)} were found", line=line,
-                             field="TxsSummry/TtlNtries/NbOfNtries", record=record)
-        self._settle_reversals(entries, opening, closing, record)
+                found.append(findings.record_count(name, record, n, len(entries), booked))
+        own = [e for e in entries if not e["currency"] or e["currency"] == currency] if foreign else entries
+        self._settle_reversals(own, opening, closing, record)
         return {"facts": facts, "account": account, "currency": currency, "opening": opening,
-                "closing": closing, "entries": entries}
+                "closing": closing, "entries": entries, "findings": found}
 
     @staticmethod
     def _pick_balance(balances, codes) -> Decimal | None:
+        """The first usable balance of the most preferred code present (the last, when read in reverse)."""
+        balances = list(balances)
         for code in codes:
             for b in balances:
                 if b[0] == code and b[1] is not None:
@@ -387,7 +375,8 @@ class _Reader:
         return None
 
     def _settle_reversals(self, entries: list[dict], opening, closing, record: str) -> None:
-        """Flip the reversals' signs only when the statement balances that way and not the ISO way."""
+        """Flip the reversals' signs only when the statement balances that way and not the ISO way (`entries`:
+        those in the account currency)."""
         reversals = [e for e in entries if e["reversal"] and not e["pending"] and e["amount"] is not None]
         if not reversals or opening is None or closing is None:
             return
@@ -398,7 +387,7 @@ class _Reader:
         if opening + flipped == closing:
             for e in reversals:
                 e["amount"] = -e["amount"]
-            self.warnings.append(f"{record}: the statement balances only if its {len(reversals)} reversal "
+            self.warnings.append(f"{record}: it balances only if its {len(reversals)} reversal "
                                  "entries keep the original entry's CdtDbtInd (not the ISO reading); their "
                                  "signs were flipped accordingly")
 
@@ -418,19 +407,19 @@ class _Reader:
         for st in statements:
             lines = []
             for e in st["entries"]:
-                lines.append(BankLine(ids[k], e["date"], e["amount"], st["currency"], e["reference"],
+                lines.append(BankLine(ids[k], e["date"], e["amount"], e["currency"] or st["currency"], e["reference"],
                                       e["description"], e["type"], e["check_number"], e["value_date"], e["pending"]))
                 k += 1
             facts = st["facts"]
             out.append(Statement(st["account"], st["currency"], st["opening"], st["closing"], tuple(lines),
-                                 facts["from"], facts["to"], facts["id"]))
+                                 facts["from"], facts["to"], facts["id"], tuple(st["findings"])))
         return out
 
 
-def _record_name(record: str | tuple[int, int] | None) -> str | None:
-    """An entry is named (statement number, entry number) until a message needs the words."""
+def _record_name(record: str | tuple[str, int, int] | None) -> str | None:
+    """An entry is named (block word, block number, entry number) until a message needs the words."""
     if record.__class__ is tuple:
-        return f"statement #{record[0]} entry #{record[1]}"
+        return f"{record[0]} #{record[1]} entry #{record[2]}"
     return record
 
 
