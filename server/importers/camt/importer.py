@@ -22,8 +22,8 @@ class CamtImporter:
     def __init__(self, message: Message):
         self.message = message
         self.name = message.name
-        self._namespace = re.compile(rb"""xmlns(?::[\w.\-]+)?\s*=\s*["'](""" + re.escape(message.namespace_prefix.encode())
-                                     + rb"""[A-Za-z0-9._\-]*)["']""")
+        prefix = re.escape(message.namespace_prefix.encode())
+        self._namespace = re.compile(rb"""xmlns(?::[\w.\-]+)?\s*=\s*["'](""" + prefix + rb"""[A-Za-z0-9._\-]*)["']""")
         self._element = re.compile(rb"<(?:([\w.\-]+):)?" + re.escape(message.document.encode()) + rb"[\s>/]")
 
     def identify(self, path: Path, head: bytes) -> bool:

@@ -12,7 +12,7 @@ Choices, and why:
   over lxml's nodes; the pure-Python EntryReader when it is not built); when the camt namespace is only the
   root's default one, it is blanked before parsing (camt.source); the per-entry bookkeeping tells elements
   apart by identity, not by their tags, and an entry's record name is only written out for a message. What is
-  left is mostly lxml's parse (about 60% of the instructions) and this module's checks of each entry.
+  left is mostly lxml's parse (about 60% of the instructions) and the checks of each entry (camt.entries).
 - Batches: one canonical line per entry (Ntry), never per TxDtls. The entry is what the bank booked and
   printed on the statement, the balance check adds entries, and the matcher groups 1:n when the ledger has
   the individual payments; the batch size and references go into the description. When the TxDtls carry
@@ -31,33 +31,24 @@ Choices, and why:
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
 
 from ...errors import BankFileError, Problem
-from ...records import BankLine, Finding, ImportResult, Statement
+from ...records import BankLine, ImportResult, Statement
 from ..base import ImportOptions
 from ..line_ids import assign
 from . import findings
-from .codes import canonical_type
+from .entries import EntryFacts, signed
 from .fields import entry_reader, tag_of
 from .source import BlankedSource, blankable_declaration
-from .texts import batch_texts, single_texts
 
 _HEAD_BYTES = 64 * 1024
-MAX_PROBLEMS = 100
-BOOKED, PENDING = "BOOK", ("PDNG", "INFO", "FUTR")
-_BOOLEAN = {"true": True, "1": True, "false": False, "0": False, "": False}
-_SIGNS = {"CRDT": 1, "DBIT": -1}
-_AMOUNT = re.compile(r"\d{1,18}(?:\.\d{0,5})?")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=$|[T+\-Z])")
 
 
-class Reader:
+class Reader(EntryFacts):
     """One file's import: streams the message's blocks and their Ntry elements, collects every problem, then
     builds statements."""
 
@@ -70,16 +61,8 @@ class Reader:
         self.options = options
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
-        self.dates: dict[str, dt.date] = {}
+        self.dates: dict = {}  # date text -> datetime.date, shared by every entry
         self.warned: set[str] = set()
-
-    # -- plumbing ------------------------------------------------------------------------------------------
-    def problem(self, text: str, line: int | None = None, field: str | None = None,
-                record: str | tuple[str, int, int] | None = None):
-        self.problems.append(Problem(text, line=line, field=field, record=_record_name(record)))
-        if len(self.problems) >= MAX_PROBLEMS:
-            self.problems.append(Problem(f"stopped after {MAX_PROBLEMS} problems"))
-            raise BankFileError(self.path, self.problems)
 
     def _setup(self, ns: str) -> None:
         self.ns = ns
@@ -170,130 +153,6 @@ class Reader:
                                          line=1, field="DOCTYPE"))
             raise BankFileError(self.path, self.problems)
 
-    # -- one entry -----------------------------------------------------------------------------------------
-    def _entry(self, el, stmt_no: int, entry_no: int) -> dict:
-        """The entry's facts (amount signed by CdtDbtInd, dates, texts); problems are noted, not raised."""
-        fields, details = self.read_entry(el)
-        return self._entry_facts(fields, details, el.sourceline, (self.word, stmt_no, entry_no))
-
-    def _date(self, text: str, line, field, record, required: bool = True) -> dt.date | None:
-        if not text:
-            if required:
-                self.problem("missing date", line=line, field=field, record=record)
-            return None
-        d = self.dates.get(text)
-        if d is None:
-            m = _DATE.match(text)
-            try:
-                if not m:
-                    raise ValueError
-                d = dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                self.problem(f"not a date (yyyy-mm-dd or yyyy-mm-ddThh:mm:ss): {text[:40]!r}", line=line,
-                             field=field, record=record)
-                return None
-            self.dates[text] = d
-        return d
-
-    def _amount(self, text: str, line, field, record) -> Decimal | None:
-        if not _AMOUNT.fullmatch(text):
-            what = "missing amount" if not text else f"not an amount (digits with '.' decimals): {text[:40]!r}"
-            if text.startswith("-"):
-                what += "; amounts are unsigned, the sign is CdtDbtInd"
-            self.problem(what, line=line, field=field, record=record)
-            return None
-        return Decimal(text)
-
-    def _direction(self, text: str, line, field, record) -> int | None:
-        if text == "CRDT":
-            return 1
-        if text == "DBIT":
-            return -1
-        self.problem(f"must be CRDT or DBIT, found {text[:20]!r}", line=line, field=field, record=record)
-        return None
-
-    def _entry_facts(self, f: dict, details: list[dict], line, record) -> dict:
-        text = f["amount"]
-        whole, _, fraction = text.partition(".")  # the test of _AMOUNT (\d is isdecimal()), without a regex
-        if 0 < len(whole) <= 18 and whole.isdecimal() and (fraction.isdecimal() and len(fraction) <= 5
-                                                            or not fraction):
-            amount = Decimal(text)
-        else:
-            amount = self._amount(text, line, "Ntry/Amt", record)
-        sign = _SIGNS.get(f["direction"]) or self._direction(f["direction"], line, "Ntry/CdtDbtInd", record)
-        text = f["reversal"]
-        reversal = _BOOLEAN.get(text.lower()) if text else False
-        if reversal is None:
-            self.problem(f"must be true or false, found {f['reversal'][:20]!r}", line=line, field="Ntry/RvslInd",
-                         record=record)
-            reversal = False
-        status = f["status"]
-        pending = status in PENDING
-        if not pending and status != BOOKED:
-            if status:
-                self.problem(f"unknown entry status {status[:20]!r} (expected BOOK, PDNG, INFO or FUTR)",
-                             line=line, field="Ntry/Sts", record=record)
-            else:
-                self._warn_once("missing_status", "entries without a status (Sts) were taken as booked")
-        dates = self.dates
-        text = f["value_date"]
-        value_date = dates.get(text) or self._date(text, line, "Ntry/ValDt", record, required=False)
-        text = f["booking_date"]
-        booking_date = dates.get(text) or self._date(text, line, "Ntry/BookgDt", record, required=False)
-        if not text:
-            if value_date is None:
-                self.problem("missing date: neither BookgDt nor ValDt", line=line, field="Ntry/BookgDt",
-                             record=record)
-            elif not pending:
-                self._warn_once("value_date_used", "booked entries without a booking date (BookgDt) were "
-                                                   "dated by their value date (ValDt)")
-            booking_date = value_date
-        one = len(details) == 1
-        single = details[0] if one else self.read_entry.empty_detail  # every field of both dicts is set
-        kind = canonical_type(f["domain"], f["family"], f["subfamily"], f["proprietary"])
-        if kind == "other" and one:
-            kind = canonical_type(single["detail_domain"], single["detail_family"], single["detail_subfamily"],
-                                  single["detail_proprietary"])
-        check_number = single["check_number"]
-        if check_number and kind == "other":
-            kind = "check"
-        if reversal and kind != "return":
-            kind = "reversal"
-        batch_count = f["batch_count"]
-        count = len(details) or (int(batch_count) if batch_count.isascii() and batch_count.isdigit() else 0)
-        if count > 1:
-            reference, description = batch_texts(f, details, count)
-            if len(details) > 1 and amount is not None:
-                self._check_batch_sum(f, details, amount, record)
-        else:
-            reference, description = single_texts(f, single, money_in=(sign == 1) != reversal)
-        return {
-            "line": line, "record": record, "currency": f["currency"],
-            "amount": _signed(amount, sign),
-            "date": booking_date, "value_date": value_date, "pending": pending, "reversal": reversal,
-            "type": kind, "reference": reference, "description": description, "check_number": check_number,
-            "id": f["servicer_ref"] or f["entry_ref"],
-        }
-
-    def _check_batch_sum(self, f: dict, details: list[dict], amount: Decimal, record: str) -> None:
-        """Warn when the details state amounts that do not add up to the booked entry."""
-        total = Decimal(0)
-        direction = f.get("direction")
-        for d in details:
-            text, ccy = d.get("detail_amount", ""), d.get("detail_currency", "")
-            if not _AMOUNT.fullmatch(text) or (ccy and ccy != f.get("currency", ccy)):
-                return  # not every detail states an amount in the account currency: nothing to compare
-            same = (d.get("detail_direction") or direction) == direction
-            total += Decimal(text) if same else -Decimal(text)
-        if total != amount:
-            self.warnings.append(f"{_record_name(record)}: its {len(details)} transaction details add up to "
-                                 f"{total}, but the bank booked {amount}; the booked amount was imported")
-
-    def _warn_once(self, key: str, text: str) -> None:
-        if key not in self.warned:
-            self.warned.add(key)
-            self.warnings.append(text)
-
     # -- one statement -------------------------------------------------------------------------------------
     def _find(self, el, path: str) -> str:
         q = "/".join(tag_of(p, self.ns) for p in path.split("/"))
@@ -321,7 +180,7 @@ class Reader:
             currency = (amt_el.get("Ccy") or "").strip() if amt_el is not None else ""
             date = self._date(self._find(bal, "Dt/Dt") or self._find(bal, "Dt/DtTm"), bline, f"Bal[{code}]/Dt",
                               record, required=False)
-            value = _signed(amount, sign)
+            value = signed(amount, sign)
             balances.append((code, value, currency, date, bline))
         return {
             "line": line, "record": record, "id": stmt_id, "name": stmt_id or f"#{stmt_no}",
@@ -414,18 +273,3 @@ class Reader:
             out.append(Statement(st["account"], st["currency"], st["opening"], st["closing"], tuple(lines),
                                  facts["from"], facts["to"], facts["id"], tuple(st["findings"])))
         return out
-
-
-def _record_name(record: str | tuple[str, int, int] | None) -> str | None:
-    """An entry is named (block word, block number, entry number) until a message needs the words."""
-    if record.__class__ is tuple:
-        return f"{record[0]} #{record[1]} entry #{record[2]}"
-    return record
-
-
-def _signed(amount: Decimal | None, sign: int | None) -> Decimal | None:
-    """The amount with the sign of its CdtDbtInd (a zero stays 0, never -0)."""
-    if amount is None or sign is None:
-        return None
-    return -amount if sign < 0 and amount else amount
-
