@@ -72,6 +72,18 @@ def test_an_intraday_report_closes_with_its_last_interim_booked_balance(write):
     assert st_.closing_balance is None and st_.opening_balance == Decimal("100.00") and not st_.findings
 
 
+@pytest.mark.parametrize("fmt", ["camt052", "camt053"])
+def test_version_01_account_ids_and_balance_types_are_read(write, fmt):
+    raw = camt([statement(ENTRIES[:2], iban="DE89370400440532013000")], version=1)
+    raw = as_message(raw, fmt) if fmt != "camt053" else raw
+    for code in (b"OPBD", b"CLBD"):  # .001.01 writes Tp/Cd, later versions Tp/CdOrPrtry/Cd
+        raw = raw.replace(b"<Tp><CdOrPrtry><Cd>" + code + b"</Cd></CdOrPrtry></Tp>", b"<Tp><Cd>" + code + b"</Cd></Tp>")
+    raw = raw.replace(b"<IBAN>DE89370400440532013000</IBAN>", b"<PrtryAcct><Id>0532013000</Id></PrtryAcct>")
+    (st_,) = import_file(write(raw)).statements
+    assert (st_.account, st_.opening_balance, st_.closing_balance) == ("0532013000", Decimal("100.00"),
+                                                                     Decimal("310.00"))
+
+
 def test_camt053_keeps_ignoring_interim_balances(write):
     s = statement(ENTRIES, closing="none", extra_balances=(_balance("ITBD", "310.00", "CRDT", "2026-01-07"),))
     assert import_file(write(camt([s]))).statements[0].closing_balance is None

@@ -46,6 +46,9 @@ from .fields import entry_reader, tag_of
 from .source import BlankedSource, blankable_declaration
 
 _HEAD_BYTES = 64 * 1024
+# Where the versions put a block's account id and a balance's type (.001.01: Id/BBAN, Id/PrtryAcct/Id and Tp/Cd).
+ACCOUNT_ID = ("Acct/Id/IBAN", "Acct/Id/Othr/Id", "Acct/Id/BBAN", "Acct/Id/PrtryAcct/Id", "Acct/Id/UPIC")
+BALANCE_CODE = ("Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry", "Tp/Cd", "Tp/Prtry")
 
 
 class Reader(EntryFacts):
@@ -158,6 +161,14 @@ class Reader(EntryFacts):
         q = "/".join(tag_of(p, self.ns) for p in path.split("/"))
         return (el.findtext(q) or "").strip()
 
+    def _first(self, el, paths: tuple[str, ...]) -> str:
+        """The first non-empty text of the paths, in order."""
+        for path in paths:
+            text = self._find(el, path)
+            if text:
+                return text
+        return ""
+
     def _statement_facts(self, el, stmt_no: int) -> dict:
         """Everything of the block (Stmt, Rpt, Ntfctn) except its entries (read before the element is cleared)."""
         line = el.sourceline
@@ -166,7 +177,7 @@ class Reader(EntryFacts):
         balances = []
         wanted = self.message.opening + self.message.closing
         for bal in el.iterfind(tag_of("Bal", self.ns)):
-            code = self._find(bal, "Tp/CdOrPrtry/Cd") or self._find(bal, "Tp/CdOrPrtry/Prtry")
+            code = self._first(bal, BALANCE_CODE)
             if code not in wanted:
                 continue
             bline = bal.sourceline
@@ -184,7 +195,7 @@ class Reader(EntryFacts):
             balances.append((code, value, currency, date, bline))
         return {
             "line": line, "record": record, "id": stmt_id, "name": stmt_id or f"#{stmt_no}",
-            "account": self._find(el, "Acct/Id/IBAN") or self._find(el, "Acct/Id/Othr/Id"),
+            "account": self._first(el, ACCOUNT_ID),
             "currency": self._find(el, "Acct/Ccy"),
             "balances": balances,
             "from": self._date(self._find(el, "FrToDt/FrDtTm"), line, "FrToDt/FrDtTm", record, required=False),
@@ -196,7 +207,7 @@ class Reader(EntryFacts):
         record, line = facts["record"], facts["line"]
         account = facts["account"] or self.options.account or ""
         if not account:
-            self.problem("no account: neither Acct/Id/IBAN nor Acct/Id/Othr/Id", line=line, field="Acct/Id",
+            self.problem(f"no account: none of {', '.join(ACCOUNT_ID)}", line=line, field="Acct/Id",
                          record=record)
         currency = (facts["currency"] or next((b[2] for b in facts["balances"] if b[2]), "")
                     or next((e["currency"] for e in entries if e["currency"]), "") or self.options.currency or "")
