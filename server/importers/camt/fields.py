@@ -1,4 +1,5 @@
-"""Which camt.053 elements of an entry (Ntry) feed which canonical field, as data, and the walk that reads them.
+"""Which elements of a camt entry (Ntry; alike in camt.052, .053, .054) feed which canonical field, as data, and the
+walk that reads them.
 
 ENTRY is a map of the entry's element tree: a name maps to the field its text fills (a string), to the map of
 its children (a dict), or to a Leaf/Detail rule. Every version's shape is listed side by side (Sts text up to
