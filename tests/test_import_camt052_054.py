@@ -126,6 +126,16 @@ def test_a_notification_takes_no_balance_even_if_one_is_written(write):
     assert (st_.opening_balance, st_.closing_balance) == (None, None)
 
 
+def test_balances_entered_for_a_notification_are_marked_entered_and_checked(write):
+    path = write(message("camt054", [statement(ENTRIES, opening=None)]))
+    opts = ImportOptions(opening=Decimal("50.00"), closing=Decimal("260.00"))
+    (st_,) = import_file(path, options=opts).statements
+    assert (st_.opening_balance, st_.closing_balance) == (Decimal("50.00"), Decimal("260.00"))
+    assert (st_.opening_source, st_.closing_source) == ("entered", "entered") and not st_.findings
+    opts = ImportOptions(opening=Decimal("50.00"), closing=Decimal("261.00"))
+    assert [f.code for f in import_file(path, options=opts).findings] == ["balance_mismatch"]
+
+
 # -- detection and errors -------------------------------------------------------------------------------------------
 def test_each_message_is_found_by_its_namespace_and_no_other(write):
     data = {fmt: message(fmt, [statement(ENTRIES[:1])], version=4) for fmt in MESSAGES}
