@@ -268,7 +268,7 @@ def test_currency_falls_back_to_the_balance_then_the_entry_currency(write):
     assert finding.code == "foreign_currency"
     assert dict(finding.figures) == {"currency": "CHF", "account_currency": "EUR", "lines": "1", "booked_lines": "1",
                                      "total": "4.00"}
-    with pytest.raises(BankFileError, match="holds 1 entries in CHF"):
+    with pytest.raises(BankFileError, match="holds 1 entry in CHF"):
         import_file(path, options=ImportOptions(strict=True))
 
 

@@ -41,7 +41,8 @@ def foreign_entries(name: str, record: str, account_currency: str, entries: list
         total = sum((e["amount"] for e in booked), Decimal(0))
         out.append(Finding(
             "foreign_currency",
-            f"{record} of a {account_currency} account holds {len(group)} entries in {currency} "
+            f"{record} of a {account_currency} account holds {len(group)} "
+            f"{'entry' if len(group) == 1 else 'entries'} in {currency} "
             f"({len(booked)} booked, total {currency} {total}): imported in {currency} and left out of the "
             f"{account_currency} balance check (no exchange rate)",
             statement=name,
