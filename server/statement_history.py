@@ -39,6 +39,8 @@ from .records import BankLine, ImportResult, Statement
 SYNTHETIC_IDS: dict[str, tuple[str, ...]] = {
     "ofx": (r"S\d+-P?\d+",),  # no FITID
     "camt053": (r"<statement>-\d+", r"S\d+-\d+"),  # no AcctSvcrRef / NtryRef
+    "camt052": (r"<statement>-\d+", r"S\d+-\d+"),  # the same reader as camt053
+    "camt054": (r"<statement>-\d+", r"S\d+-\d+"),
     "mt940": (r"<account>-\d{8}-\d+",),  # no bank reference in :61:
     "bai2": (r"<account>-\d{8}-\d+",),  # no bank reference in the 16 record
     "csv": (r"L\d+",),  # no transaction-id column: the file's line number

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 OPTIONS: dict[str, str] = {
     "file": "the bank file or filled GL template to import (in Excel: picked in a dialog)",
-    "format": "bank file format: auto (default), csv, xlsx, xls, pdf, bai2, mt940, camt053, ofx",
+    "format": "bank file format: auto (default), csv, xlsx, xls, pdf, bai2, mt940, camt052, camt053, camt054, ofx",
     "account_name": "first import: name of the account to create on the server",
     "currency": "first import: the currency when the bank file does not state one (e.g. USD)",
     "cash_account": "the GL cash account being reconciled (first import; journal files use it)",
