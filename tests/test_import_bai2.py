@@ -522,6 +522,9 @@ def test_an_account_total_stated_as_the_net_of_the_details_is_accepted_with_a_wa
     (lambda t: t.split("\n", 1)[1], "line 1, record 02: the file must start with a file header 01"),
     (lambda t: t + "16,195,1,,,,/\n", "after the file trailer 99"),
     (lambda t: t.replace("16,495,100,", "16,495,100,\n??", 1), "line 5, record 16, field 'funds type'"),
+    # a trailer figure that disagrees is a finding; one that cannot be read is refused
+    (lambda t: t.replace("49,1600,4/", "49,16X0,4/"), "line 6, record 49, field 'account control total'"),
+    (lambda t: t.replace("98,1600,1,6/", "98,1600,1,6X/"), "line 7, record 98, field 'number of records'"),
 ])
 def test_bad_content_is_a_bank_file_error_naming_line_and_field(tmp_path, mutate, expected):
     message = error_of(write(tmp_path, mutate(GOOD)))
