@@ -43,6 +43,12 @@ def _digits(s: str) -> bool:
     return s.isascii() and s.isdigit()
 
 
+def _text_before_slash(piece: str) -> str:
+    """The free text before the "/" that ends a record: "TEXT,/" has an empty field before the "/", not a comma."""
+    piece = piece.rstrip()
+    return piece[:-1] if piece.endswith(",") else piece
+
+
 class _Rec:
     """A logical record being assembled from its physical record and 88 continuations."""
 
@@ -59,7 +65,7 @@ class _Rec:
 
 
 class _Account:
-    __slots__ = ("number", "currency", "exponent", "opening", "closing", "lines", "total", "net", "records", "line",
+    __slots__ = ("number", "currency", "exponent", "opening", "closing", "lines", "total", "records", "line",
                  "index")
 
     def __init__(self, number, currency, exponent, line, index):
@@ -67,7 +73,6 @@ class _Account:
         self.opening = self.closing = None
         self.lines: list[BankLine] = []
         self.total = 0  # algebraic sum of every amount field in minor units (what the 49 control total states)
-        self.net = 0  # credits minus debits of the details: what some banks state in the 49 instead
         self.records = 0
 
 
@@ -209,17 +214,15 @@ class Bai2Reader:
     def _add_text(self, rec: _Rec, s: str, pos: int, n: int) -> int:
         m = _TEXT_END.search(s, pos)
         if m:
-            piece, nxt = s[pos:m.start()], m.end()
+            piece, nxt = _text_before_slash(s[pos:m.start()]), m.end()
             rec.open = False
         else:
             piece, nxt = s[pos:], n
             rec.open = not piece.endswith("/")
             if not rec.open:
-                piece = piece[:-1]
+                piece = _text_before_slash(piece[:-1])
         gap = piece[:1].isspace()
         piece = piece.strip()
-        if not rec.open and piece.endswith(","):
-            piece = piece[:-1].rstrip()  # "TEXT,/": an empty field before the "/" that ends the record, not text
         if piece:
             # A previous line exactly as long as the record length was cut by it: go on without a space, unless
             # this piece starts with one. A longer or shorter line ended where its writer ended it.
@@ -424,7 +427,6 @@ class Bai2Reader:
             if not self._field(f, 1).strip():
                 self.problem("the amount is missing", line, "16", "amount")
             return
-        acct.net += sign * minor
         funds = f[2].strip().upper() if len(f) > 2 else ""
         needed = self._detail_prefix(f, line) or 5
         value_date = None
@@ -465,7 +467,7 @@ class Bai2Reader:
         scope = f"account {acct.number} (03 on line {acct.line})"
         here = (rec.line, "49", scope)
         stated = self._stated(f, 0, here, "account control total")
-        if stated is not None and stated == acct.net != acct.total:
+        if stated is not None and stated != acct.total and stated == self._net(acct):
             self.net_totals.append(rec.line)
             self.group.total += stated
         else:
@@ -515,6 +517,12 @@ class Bai2Reader:
 
     _HANDLERS = {"01": _file_header, "02": _group_header, "03": _account_header, "16": _detail,
                  "49": _account_trailer, "98": _group_trailer, "99": _file_trailer}
+
+    @staticmethod
+    def _net(acct: _Account) -> int:
+        """Credits minus debits of the account's details in minor units: what some banks state in the 49 instead
+        of the BAI2 sum (worked out only when the 49 is not that sum)."""
+        return sum(int(ln.amount.scaleb(acct.exponent)) for ln in acct.lines)
 
     @staticmethod
     def _unit(exponents: set[int]) -> int | None:

@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from decimal import ROUND_HALF_EVEN, Decimal
+from operator import itemgetter
 from pathlib import Path
 
 from ..errors import BankFileError, Problem
@@ -238,11 +239,11 @@ class _Reader:
         statement's closing balance and reconciling to it would show a false difference. Kept as the file says
         (there is no other), with a warning naming the dates. A day's grace: dates are compared as written, and
         their time zones may differ."""
-        if closing is None or as_of is None:
+        if closing is None or as_of is None or self.problems:  # (a date that is None was a problem)
             return
         after = as_of + dt.timedelta(days=1)
-        later = [t[1] for t in transactions if t[1] is not None and t[1] > after]
-        if later:
+        if max(map(itemgetter(1), transactions), default=after) > after:  # the common case without a Python loop
+            later = [t[1] for t in transactions if t[1] > after]
             self.warnings.append(f"{record}: the ledger balance {closing} is as of {as_of} (LEDGERBAL/DTASOF), "
                                  f"before {len(later)} of its transactions (the last on {max(later)}): it may not "
                                  "be the balance after them")
