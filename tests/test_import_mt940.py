@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tieout.server import cli
 from tieout.server.errors import BankFileError
 from tieout.server.importers import bai2, detect, import_file, mt940
+from tieout.server.importers.base import ImportOptions
 from tieout.server.importers.mt940_text import decode, join_lines, narrative
 
 # ---- a generator of MT940 text ------------------------------------------------------------------------------
@@ -60,6 +61,13 @@ def write(tmp_path: Path, text: str | bytes, name: str = "statement.txt") -> Pat
 def error_of(path: Path) -> str:
     with pytest.raises(BankFileError) as info:
         import_file(path, "mt940")
+    return str(info.value)
+
+
+def strict_error_of(path: Path) -> str:
+    """The refusal of `tieout import --strict`: a file whose own figures disagree is not imported."""
+    with pytest.raises(BankFileError) as info:
+        import_file(path, options=ImportOptions(strict=True))
     return str(info.value)
 
 
@@ -138,8 +146,11 @@ def test_reversal_marks_have_the_account_holders_sign(tmp_path):
 def test_a_reversal_signed_the_other_way_would_not_balance(tmp_path):
     lines = statement("S1", Decimal("0.00"), [("RC", Decimal("20.00"), [])])
     lines[-1] = balance("62F", Decimal("20.00"))  # what a parser that signs RC as money in would expect
-    message = error_of(write(tmp_path, text_of(lines)))
-    assert "does not balance" in message and "-20.00" in message
+    path = write(tmp_path, text_of(lines))
+    (finding,) = import_file(path).findings  # imported, with the figures that disagree
+    assert finding.code == "balance_mismatch"
+    assert dict(finding.figures).items() >= {"lines_total": "-20.00", "closing_balance": "20.00", "difference": "40.00"}.items()
+    assert "does not balance" in strict_error_of(path)
 
 
 @pytest.mark.parametrize("funds", ["R", "N"])
@@ -273,7 +284,8 @@ def test_several_statements_each_with_its_own_balances(tmp_path):
         (Decimal("100.00"), Decimal("150.00")), (Decimal("150.00"), Decimal("-50.00")),
         (Decimal("-50.00"), Decimal("-50.00"))]
     assert [len(s.lines) for s in result.statements] == [1, 1, 0]
-    assert result.statements[2].first_date == dt.date(2026, 1, 3)
+    # a statement without lines has no booking dates, only the period its balances state
+    assert (result.statements[2].first_date, result.statements[2].period_start) == (None, dt.date(2026, 1, 3))
 
 
 def test_swift_envelopes_control_bytes_and_ignored_fields(tmp_path):
@@ -293,27 +305,33 @@ def test_swift_envelopes_control_bytes_and_ignored_fields(tmp_path):
 # ---- truncation and bad content -----------------------------------------------------------------------------
 
 
-def test_truncated_file_is_an_error_not_a_short_import(tmp_path):
+def test_a_file_cut_before_its_closing_balance_imports_with_the_closing_balance_unknown(tmp_path):
     lines = statement("T", Decimal("0"), [("C", Decimal("1"), [":86:paid"]), ("C", Decimal("2"), [])])
-    cut = text_of(lines[:-1])  # everything up to the closing balance
-    message = error_of(write(tmp_path, cut))
-    assert "line 1" in message and "field ':62F:'" in message and "truncated" in message
+    path = write(tmp_path, text_of(lines[:-1]))  # everything up to the closing balance
+    result = import_file(path)
+    (st_,) = result.statements
+    assert (st_.opening_balance, st_.closing_balance, st_.total) == (Decimal("0"), None, Decimal("3"))
+    (finding,) = result.findings
+    assert finding.code == "closing_balance_missing" and "truncated" in finding.message
+    assert dict(finding.figures) == {"lines": "2", "lines_total": "3.00"}
+    assert "closing_balance_missing" in strict_error_of(path)
 
 
-def test_statement_without_closing_followed_by_another_is_an_error(tmp_path):
+def test_statement_without_closing_followed_by_another(tmp_path):
     s1 = statement("A", Decimal("0"), [("C", Decimal("1"), [])], closing=False)
-    s2 = statement("B", Decimal("1"), [])
-    message = error_of(write(tmp_path, text_of(s1, s2)))
-    assert "statement :20:A of line 1" in message and "without a closing balance" in message
+    s2 = statement("B", Decimal("1"), [], number="2/1")
+    result = import_file(write(tmp_path, text_of(s1, s2)))
+    assert [s.closing_balance for s in result.statements] == [None, Decimal("1")]
+    assert [(f.code, f.statement) for f in result.findings] == [("closing_balance_missing", "1/1")]
 
 
 @pytest.mark.parametrize("mutate,expected", [
     (lambda ls: [ln.replace("C1,00NTRF", "C1.000,00NTRF") for ln in ls], "line 5, field ':61:'"),
-    (lambda ls: [ln.replace("NTRFT-1", "TRFT-1") for ln in ls], "line 5, field ':61:'"),
+    (lambda ls: [ln.replace("C1,00NTRF", "CNTRF") for ln in ls], "line 5, field ':61:'"),  # no amount
     (lambda ls: [ln.replace(":60F:C260115EUR", ":60F:X260115EUR") for ln in ls], "line 4, field ':60F:'"),
-    (lambda ls: [ln.replace(":62F:C260115EUR", ":62F:C260115USD") for ln in ls], "is in USD but the opening"),
     (lambda ls: [ln for ln in ls if not ln.startswith(":25:")], "field ':25:'"),
-    (lambda ls: [ls[0], ls[1], ls[4], *ls[2:4], *ls[5:]], "line 3, field ':61:': a statement line before the open"),
+    (lambda ls: [ls[0], ls[1], ls[4], *ls[2:4], *ls[5:]],
+     "line 5, field ':60F:': the opening balance comes after statement lines"),
     (lambda ls: [*ls, ":61:2601150115C1,00NTRFX"], "after the closing balance"),
     (lambda ls: [*ls[:4], ls[3], *ls[4:]], "a second opening balance"),
     (lambda ls: [ln for ln in ls if not ln.startswith(":20:")], "no MT940 statement found"),
