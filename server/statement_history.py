@@ -40,6 +40,7 @@ SYNTHETIC_IDS: dict[str, tuple[str, ...]] = {
     "ofx": (r"S\d+-P?\d+",),  # no FITID
     "camt053": (r"<statement>-\d+", r"S\d+-\d+"),  # no AcctSvcrRef / NtryRef
     "mt940": (r"<account>-\d{8}-\d+",),  # no bank reference in :61:
+    "mt942": (r"<account>-\d{8}-\d+",),  # the same ids as MT940 (one reader)
     "bai2": (r"<account>-\d{8}-\d+",),  # no bank reference in the 16 record
     "csv": (r"L\d+",),  # no transaction-id column: the file's line number
     "xlsx": (r"L\d+",),

@@ -55,7 +55,7 @@ def report(ref: str, entries: list[tuple[str, Decimal, list[str]]], *, account: 
     out = [f":20:{ref}", f":25:{account}", ":28C:00001/001", f":34F:{currency}0,", f":13D:{date}0744+0200"]
     sums = {"D": [0, Decimal(0)], "C": [0, Decimal(0)]}
     for i, (mark, value, extra) in enumerate(entries, start=1):
-        out.append(f":61:{date}{date[2:]}{mark}{amount_text(value)}NMSC{ref}-{i}//BR{ref}{i}")
+        out.append(f":61:{date}{date[2:]}{mark}{amount_text(value)}NTRF{ref}-{i}//BR{ref}{i}")
         out += extra
         side = sums["D" if SIGN[mark] < 0 else "C"]
         side[0] += 1

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -78,6 +79,19 @@ def test_same_line_ids_as_the_days_mt940(tmp_path):
     assert [ln.line_id for ln in interim.lines] == [ln.line_id for ln in final.lines]
 
 
+def test_the_days_mt940_appended_after_the_interim_report_adds_only_the_new_lines(tmp_path, capsys):
+    # without bank references (//...), so the lines are known by the ids made of account, date and sequence
+    interim = re.sub(r"//BR\w+", "", report("R", ENTRIES[:2], account="ACC", currency="EUR"))
+    final = re.sub(r"//BR\w+", "", text_of(statement("R", Decimal("0"), ENTRIES, account="ACC")))
+    out = tmp_path / "lines.csv"
+    assert cli.main(["import", str(write(tmp_path, interim, "r.sta")), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert cli.main(["import", str(write(tmp_path, final, "s.sta")), "--out", str(out), "--append", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["held"], summary["added"], len(summary["skipped"])) == (2, 1, 2)
+    assert len(out.read_text().splitlines()) == 1 + 3
+
+
 @pytest.mark.parametrize("totals,code,figures", [
     ({"D": (2, "95.67"), "C": (1, "10.01")}, "trailer_total",
      {"trailer": ":90C:", "stated_total": "10.01", "lines_total": "10.00", "difference": "-0.01"}),
@@ -128,7 +142,7 @@ def test_identification(tmp_path):
 
 
 def test_a_report_with_an_unreadable_line_is_refused(tmp_path):
-    text = report("R", ENTRIES).replace("C10,00NMSC", "C10,0,0NMSC")
+    text = report("R", ENTRIES).replace("C10,00NTRF", "C10,0,0NTRF")
     with pytest.raises(BankFileError, match=r"line 8, field ':61: amount'"):
         import_file(write(tmp_path, text))
     with pytest.raises(BankFileError, match="no MT942 report found"):
