@@ -306,15 +306,11 @@ class Mt940Parser:
                                      f"{text[:40]!r}")
             elif st.floor is None:
                 st.floor = m.group(1)
-        elif tag in ("13D", "13"):
-            day = None
-            if text[:6].isdigit():
-                day = self._dates.get(text[:6])
-                if day is None:
-                    try:
-                        day = _yymmdd(text[:6])
-                    except ValueError:
-                        pass
+        elif tag in ("13D", "13"):  # YYMMDDhhmm, +hhmm from UTC in :13D:
+            try:
+                day = _yymmdd(text[:6]) if text[:6].isdigit() else None
+            except ValueError:
+                day = None
             if day is None:
                 self.warnings.append(f"line {lineno}: :{tag}: (report date and time) is not a date, ignored: "
                                      f"{text[:40]!r}")
@@ -455,11 +451,11 @@ class Mt940Parser:
                 supplementary = _printable(supplementary)
         else:
             supplementary = _printable(" ".join([piece for piece in map(str.strip, lines61[1:]) if piece]))
-        # tuple.__new__ makes the same Mt940Entry as Mt940Entry(...) without the Python frame of its __new__.
         if lines86:
             narrative = _narrative(lines86)
         else:
             narrative = mt940_text.ns_narrative(lines_ns) if lines_ns else None
+        # tuple.__new__ makes the same Mt940Entry as Mt940Entry(...) without the Python frame of its __new__.
         return _new_tuple(Mt940Entry, (lineno, value_date, entry_date, mark, funds or "", value,
                                        type_code, customer_ref.strip(), bank_ref.strip(), supplementary,
                                        narrative))

@@ -1,4 +1,4 @@
-"""MT940 text: the bank's character set and the readable description of an :86: narrative.
+"""MT940 text: the bank's character set and the readable description of an :86: (or :NS:) narrative.
 
 Kept apart from the field parser (mt940.py) because both are about text, not money. Not a format module:
 it defines no IMPORTER.
