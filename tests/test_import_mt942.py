@@ -125,6 +125,16 @@ def test_currency_from_the_totals_or_the_user(tmp_path):
     assert import_file(path, "mt942", ImportOptions(currency="PLN")).statements[0].currency == "PLN"
 
 
+def test_interim_balances_when_the_bank_gives_them(tmp_path):
+    text = report("R", ENTRIES).replace(":13D:", ":60M:C260115PLN100,00\n:13D:")
+    text = text.replace(":90D:", ":62M:C260115PLN14,33\n:90D:")  # 100.00 - 93.17 + 10.00 - 2.50
+    path = write(tmp_path, text)
+    (st_,) = import_file(path).statements
+    assert (st_.opening_balance, st_.closing_balance, st_.findings) == (Decimal("100.00"), Decimal("14.33"), ())
+    (finding,) = import_file(write(tmp_path, text.replace("14,33", "15,33"), "bad.sta")).findings
+    assert (finding.code, dict(finding.figures)["difference"]) == ("balance_mismatch", "1.00")
+
+
 def test_unreadable_report_fields_are_warnings(tmp_path):
     text = report("R", ENTRIES).replace(":13D:2601150744+0200", ":13D:2613990744").replace(":90C:1PLN10,00",
                                                                                               ":90C:ten")
