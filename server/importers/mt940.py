@@ -55,7 +55,7 @@ _MULTILINE = {"61", "86"}
 _CONTROLS = "\x00\x01\x02\x03\x1a"  # SWIFT transmission bytes around a message, DOS end of file
 _NO_CONTROLS = str.maketrans("", "", _CONTROLS)
 # A line start: a line end, or "@@", which some FinTS exports write instead of line ends.
-_HEAD_20 = re.compile(rb"(?:\A|[\r\n]|@@)[\s\x01\x1a]*:20:")
+HEAD_20 = re.compile(rb"(?:\A|[\r\n]|@@)[\s\x01\x1a]*:20:")
 _HEAD_25 = re.compile(rb"(?:[\r\n]|@@)\s*:25[A-Z]?:")
 _HEAD_60 = re.compile(rb"(?:[\r\n]|@@)\s*:60[FM]:")
 _FLOOR = re.compile(r"([A-Z]{3}) ?([CD])? ?(\d[\d,]*|,\d+)$")  # :34F: currency, optional mark, amount
@@ -567,7 +567,7 @@ class Mt940Importer:
     interim = False  # MT942 (mt942.py) reads the same fields without balances
 
     def identify(self, path: Path, head: bytes) -> bool:
-        return bool(_HEAD_20.search(head) and _HEAD_25.search(head) and _HEAD_60.search(head))
+        return bool(HEAD_20.search(head) and _HEAD_25.search(head) and _HEAD_60.search(head))
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
         try:

@@ -19,10 +19,9 @@ from pathlib import Path
 
 from ..records import ImportResult
 from .base import ImportOptions
-from .mt940 import Mt940Importer
+from .mt940 import HEAD_20, Mt940Importer
 
 # :34F: is mandatory in MT942 and absent from MT940; a line starts after a line end or FinTS's "@@".
-_HEAD_20 = re.compile(rb"(?:\A|[\r\n]|@@)[\s\x01\x1a]*:20:")
 _HEAD_34F = re.compile(rb"(?:[\r\n]|@@)\s*:34F:")
 
 
@@ -32,7 +31,7 @@ class Mt942Importer(Mt940Importer):
     interim = True
 
     def identify(self, path: Path, head: bytes) -> bool:
-        return bool(_HEAD_20.search(head) and _HEAD_34F.search(head))
+        return bool(HEAD_20.search(head) and _HEAD_34F.search(head))
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
         result = super().extract(path, options)
