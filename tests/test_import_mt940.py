@@ -1,6 +1,9 @@
-"""MT940 importer: the published corpus files, generated files for every variation (reversals, entry dates,
-narratives, character sets, several statements, SWIFT envelopes, truncation), errors naming line and field,
-and property tests (generated statements round-trip; mutated or random text fails only with BankFileError)."""
+"""MT940 importer: the published corpus files (../shared/corpus and corpus-wild), generated files for every
+variation (reversals, entry dates, :61: without or with padded type codes, :86: and :NS: narratives, character
+sets, several statements, accounts and currencies, SWIFT envelopes, @@ and control bytes), findings where a
+file's own figures disagree or are missing (and the --strict refusal), errors naming line and field for what
+cannot be read, and property tests (generated statements round-trip; mutated or random text fails only with
+BankFileError)."""
 from __future__ import annotations
 
 import datetime as dt
