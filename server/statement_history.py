@@ -42,6 +42,7 @@ SYNTHETIC_IDS: dict[str, tuple[str, ...]] = {
     "camt052": (r"<statement>-\d+", r"S\d+-\d+"),  # the same reader as camt053
     "camt054": (r"<statement>-\d+", r"S\d+-\d+"),
     "mt940": (r"<account>-\d{8}-\d+",),  # no bank reference in :61:
+    "mt942": (r"<account>-\d{8}-\d+",),  # the same ids as MT940 (one reader)
     "bai2": (r"<account>-\d{8}-\d+",),  # no bank reference in the 16 record
     "csv": (r"L\d+",),  # no transaction-id column: the file's line number
     "xlsx": (r"L\d+",),
