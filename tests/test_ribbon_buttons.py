@@ -32,6 +32,7 @@ EXPECTED = {
     "btnNewTxnLiability": ("Liability Entry", "Post"),
     "btnNewTxnCashEntry": ("Cash Entry", "Post"),
     "btnPostNewTransactions": ("Post New Transactions", "Post"),
+    "btnAcknowledgeFindings": ("Acknowledge Findings", "Review"),
     "btnSubmitForReview": ("Submit for Review", "Review"),
     "btnApprove": ("Approve", "Review"),
     "btnReject": ("Reject", "Review"),

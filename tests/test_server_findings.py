@@ -235,3 +235,55 @@ def test_openapi_describes_the_new_answers(server, wild):
     (st,) = u["alice"].ok("GET", f"/api/reconciliations/{rid}/statements")
     assert set(st) == set(item["properties"])
     assert Decimal(st["closing_balance"]) == Decimal("5.87")
+
+
+def test_migration_0006_on_a_0005_database_keeps_statements_and_downgrades(db_url, tmp_path):
+    import datetime as dt
+
+    from alembic import command
+    from sqlalchemy import inspect, select
+
+    from test_server_kit import seed_reconciliation
+    from tieout.server.services import balances
+    from tieout.server.store import open_store
+    from tieout.server.store.migrate import alembic_config, current, upgrade
+    from tieout.server.store.models import StatementFinding, StatementRow
+
+    (tmp_path / "home").mkdir(exist_ok=True)
+    store = open_store(db_url, migrate=False)
+    try:
+        upgrade(store, "0005")
+        made = dt.datetime(2026, 2, 3, 4, 5, 6)
+        with store.engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (id, name, is_admin, created_at) VALUES (1, 'alice', false, :t)"),
+                         {"t": made})
+            seed_reconciliation(conn, made, ever_matched=False)
+            conn.execute(text(
+                "INSERT INTO statements (id, reconciliation_id, account_id, fingerprint, bank_account, currency, "
+                "opening_balance, closing_balance, statement_ref, format, source_name, imported_by, imported_at, "
+                "lines_in_file, lines_skipped) VALUES (1, 1, 1, 'f1', 'ACC-1', 'USD', 1000000, 1500000, 'S1', "
+                "'csv', 'jan.csv', 1, :t, 1, 0), (2, 1, 1, 'f2', 'ACC-1', 'USD', NULL, NULL, '', 'csv', 'feb.csv', "
+                "1, :t, 1, 0)"), {"t": made})
+        upgrade(store)
+        assert current(store) == "0006"
+        with store.read() as s:
+            rows = {r.id: r for r in s.scalars(select(StatementRow))}
+            assert (rows[1].opening_balance, rows[1].closing_balance) == (Decimal("100"), Decimal("150"))
+            assert rows[1].opening_source is None and rows[1].lines_total is None
+            # a balance stored before 0006 came from the file (importers had no other source); none is unknown
+            assert balances.describe(rows[1], {})["closing_source"] == "file"
+            assert balances.describe(rows[2], {})["closing_source"] is None
+        with store.write() as s:
+            s.add(StatementFinding(reconciliation_id=1, statement_id=1, statement_ref="S1", code="balance_mismatch",
+                                   message="m", figures="[]", origin="import", comment=""))
+        command.downgrade(alembic_config(store), "0005")
+        assert current(store) == "0005"
+        insp = inspect(store.engine)
+        assert "statement_findings" not in insp.get_table_names()
+        assert "opening_source" not in {c["name"] for c in insp.get_columns("statements")}
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT closing_balance FROM statements WHERE id = 1")).scalar() == 1500000
+        upgrade(store)
+        assert current(store) == "0006"
+    finally:
+        store.dispose()
