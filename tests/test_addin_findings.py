@@ -163,3 +163,35 @@ def test_balances_entered_at_import_and_on_summary_and_the_batch_acknowledgement
     ((_, st),) = _block(feb, summary_blocks.BALANCES_TITLE)
     assert st["enter opening"] is None and st["closing from"].startswith("entered by alice")
     assert _closing_note(feb).startswith("closing balance entered by alice")
+
+
+def test_summary_inputs_are_read_by_their_headings_and_a_bad_amount_is_named(tmp_path):
+    import pytest
+    from openpyxl import Workbook
+
+    from tieout.addin.handlers.context import ActionError
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Summary"
+    first = SUMMARY_BLOCKS_ROW
+    ws[f"A{first}"] = summary_blocks.BALANCES_TITLE
+    for col, header in enumerate(summary_blocks.BALANCE_HEADERS, start=1):
+        ws.cell(first + 1, col, header)
+    ws.cell(first + 2, 1, 7)
+    ws.cell(first + 2, 8, 1250.5)  # Excel hands numbers over as floats
+    ws.cell(first + 3, 1, 8)  # nothing typed: not sent
+    ws[f"A{first + 5}"] = summary_blocks.FINDINGS_TITLE + ": 2 open"
+    for col, header in enumerate(summary_blocks.FINDING_HEADERS, start=1):
+        ws.cell(first + 6, col, header)
+    ws.cell(first + 7, 1, 3)
+    ws.cell(first + 7, 7, "  bank confirmed  ")
+    ws.cell(first + 8, 1, 4)
+    wb.save(tmp_path / "s.xlsx")
+    balances, comments = summary_blocks.read_inputs(XlsxWorkbook(tmp_path / "s.xlsx"), first)
+    assert balances == [summary_blocks.BalanceInput(7, Decimal("1250.5"), None)]
+    assert comments == [summary_blocks.CommentInput(3, "bank confirmed"), summary_blocks.CommentInput(4, "")]
+    ws.cell(first + 2, 9, "twelve")
+    wb.save(tmp_path / "s.xlsx")
+    with pytest.raises(ActionError, match="statement 7, enter closing: 'twelve' is not an amount"):
+        summary_blocks.read_inputs(XlsxWorkbook(tmp_path / "s.xlsx"), first)
