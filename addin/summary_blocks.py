@@ -22,7 +22,9 @@ BALANCE_HEADERS = ("statement", "file", "period", "opening balance", "opening fr
 FINDING_HEADERS = ("finding", "statement", "code", "message", "acknowledged by", "acknowledged at",
                    "acknowledgement comment")
 MAX_ROWS = 200  # rows listed per block; the API lists every one
-SCAN_ROWS = 2 * MAX_ROWS + 12  # how far below the first block a reader or a re-render looks
+# The workbook setting holding the last row the blocks took at the last render: a reader and the next render
+# look that far (reading a fixed, larger range would create empty cells in a saved workbook).
+BLOCKS_END = "SummaryBlocksEnd"
 WIDTH = max(len(BALANCE_HEADERS), len(FINDING_HEADERS))
 
 
@@ -111,14 +113,28 @@ def _row(cells: dict, row: int, values: Sequence) -> None:
         cells[f"{get_column_letter(col)}{row}"] = v
 
 
+def _end(book, first_row: int) -> int | None:
+    """The last row the blocks took at the last render (None: never rendered in this workbook)."""
+    try:
+        end = int(book.get_setting(BLOCKS_END) or 0)
+    except ValueError:
+        return None
+    return end if end >= first_row else None
+
+
+def _read(book, first_row: int) -> list[list]:
+    end = _end(book, first_row)
+    return [] if end is None else book.read_range("Summary", f"A{first_row}:{get_column_letter(WIDTH)}{end}")
+
+
 def write(book, state: State, first_row: int) -> Layout:
     """Writes the blocks, blanking whatever an earlier render left below them."""
     made = layout(state, first_row)
-    last = first_row + SCAN_ROWS
-    old = book.read_range("Summary", f"A{first_row}:{get_column_letter(WIDTH)}{last}")
     blanks = {f"{get_column_letter(c)}{first_row + r}": None
-              for r, values in enumerate(old) for c, v in enumerate(values, start=1) if v not in (None, "")}
+              for r, values in enumerate(_read(book, first_row)) for c, v in enumerate(values, start=1)
+              if v not in (None, "")}
     book.set_cells("Summary", {**blanks, **made.cells})
+    book.set_setting(BLOCKS_END, str(max(int("".join(ch for ch in ref if ch.isdigit())) for ref in made.cells)))
     return made
 
 
@@ -152,7 +168,7 @@ def read_inputs(book, first_row: int) -> tuple[list[BalanceInput], list[CommentI
     """The balances typed in the enter cells and the findings' comments, as the sheet holds them."""
     if "Summary" not in book.sheet_names():
         return [], []
-    rows = book.read_range("Summary", f"A{first_row}:{get_column_letter(WIDTH)}{first_row + SCAN_ROWS}")
+    rows = _read(book, first_row)
     balances, comments, problems = [], [], []
     for r in _block(rows, BALANCES_TITLE):
         if not _int(r[0]):

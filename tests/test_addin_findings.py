@@ -28,6 +28,7 @@ def _rec_id(path) -> int:
 def _block(path, title: str) -> list[tuple[int, dict]]:
     """(sheet row, {header: value}) of a Summary block, read back from the saved file with openpyxl."""
     ws = load_workbook(path)["Summary"]
+    assert ws.max_row < SUMMARY_BLOCKS_ROW + 20  # the blocks left no run of empty cells behind
     rows = list(ws.iter_rows(min_row=SUMMARY_BLOCKS_ROW, max_col=summary_blocks.WIDTH))
     for i, r in enumerate(rows):
         if isinstance(r[0].value, str) and r[0].value.startswith(title):
@@ -188,6 +189,12 @@ def test_summary_inputs_are_read_by_their_headings_and_a_bad_amount_is_named(tmp
     ws.cell(first + 7, 7, "  bank confirmed  ")
     ws.cell(first + 8, 1, 4)
     wb.save(tmp_path / "s.xlsx")
+    assert summary_blocks.read_inputs(XlsxWorkbook(tmp_path / "s.xlsx"), first) == ([], [])  # never rendered
+    book = XlsxWorkbook(tmp_path / "s.xlsx")
+    book.set_setting(summary_blocks.BLOCKS_END, str(first + 8))  # as a render leaves it
+    book.save()
+    wb = load_workbook(tmp_path / "s.xlsx")
+    ws = wb["Summary"]
     balances, comments = summary_blocks.read_inputs(XlsxWorkbook(tmp_path / "s.xlsx"), first)
     assert balances == [summary_blocks.BalanceInput(7, Decimal("1250.5"), None)]
     assert comments == [summary_blocks.CommentInput(3, "bank confirmed"), summary_blocks.CommentInput(4, "")]
