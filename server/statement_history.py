@@ -148,8 +148,11 @@ class ImportPlan:
 # ---------------------------------------------------------------------------------------------- identity
 def statement_fingerprint(st: Statement) -> str:
     """The same statement, whatever file or reconciliation it arrives through, has the same fingerprint
-    (a repeated id's occurrence mark depends on the rest of the file, so it is left out)."""
-    body = [st.account, st.currency, st.opening_balance, st.closing_balance, st.period_start, st.period_end,
+    (a repeated id's occurrence mark depends on the rest of the file, so it is left out; so are balances a user
+    entered, which are not the file's: the file imported again without them is the same statement)."""
+    opening = None if st.opening_source == "entered" else st.opening_balance
+    closing = None if st.closing_source == "entered" else st.closing_balance
+    body = [st.account, st.currency, opening, closing, st.period_start, st.period_end,
             [[occurrence_base(ln.line_id), ln.date, ln.amount, ln.pending] for ln in st.lines]]
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
