@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Callable, Iterable
 
-from ..parsing import DATE_FORMATS, AmountError, DateError, parse_amount, parse_date
+from ...parsing import DATE_FORMATS, AmountError, DateError, parse_amount, parse_date
 
 MAX_ABS_AMOUNT = Decimal("1e15")  # above any real statement line; beyond it a cell is garbage, not money
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from ..errors import BankFileError, Problem
-from .tabular_xlsx_guard import oversized_sheets
+from ...errors import BankFileError, Problem
+from .xlsx_guard import oversized_sheets
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_LINES = 60

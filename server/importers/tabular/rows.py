@@ -11,12 +11,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from ..errors import Problem
-from ..layout_profiles import TOKEN, Layout, Profile, norm
-from ..parsing import AmountError, DateError
-from ..records import BankLine
-from .tabular_read import Grid
-from .tabular_values import (amount_parser, cell_text, choose_date_format, date_parser, guess_decimal_mark,
+from ...errors import Problem
+from .layout_profiles import TOKEN, Layout, Profile, norm
+from ...parsing import AmountError, DateError
+from ...records import BankLine
+from .read import Grid
+from .values import (amount_parser, cell_text, choose_date_format, date_parser, guess_decimal_mark,
                              is_blank)
 
 MAX_PROBLEMS = 1000

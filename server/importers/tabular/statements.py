@@ -7,10 +7,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Sequence
 
-from ..errors import Problem
-from ..records import BankLine, Statement
-from . import line_ids
-from .tabular_rows import Stated, TableContent
+from ...errors import Problem
+from ...records import BankLine, Statement
+from .. import line_ids
+from .rows import Stated, TableContent
 
 # One booked line for the balance checks: (file line, date, amount, printed balance or None).
 Entry = tuple

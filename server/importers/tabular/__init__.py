@@ -1,22 +1,22 @@
 """CSV and Excel bank statements: the "csv", "xlsx" and "xls" formats.
 
-One pipeline for every tabular container (tabular_read: bytes -> rows), a layout profile chosen from the
-header (layout_profiles), rows -> transactions (tabular_rows), transactions -> checked statements
-(tabular_statements). The container is judged by content, never by the file's name: a ".xls" that is CSV
+One pipeline for every tabular container (read: bytes -> rows), a layout profile chosen from the
+header (layout_profiles), rows -> transactions (rows), transactions -> checked statements
+(statements). The container is judged by content, never by the file's name: a ".xls" that is CSV
 text or an HTML table is read as what it is. CSV is the lenient fallback, asked after every structured format.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import BankFileError
-from ..layout_profiles import HEADER_SCAN_ROWS, Layout, choose_layout, get_profile, load_profiles
-from ..records import ImportResult
-from .base import ImportOptions
-from .tabular_read import (Grid, csv_grid, decode_text, html_grids, is_spreadsheet_zip, looks_like_table,
+from ...errors import BankFileError
+from .layout_profiles import HEADER_SCAN_ROWS, Layout, choose_layout, get_profile, load_profiles
+from ...records import ImportResult
+from ..base import ImportOptions
+from .read import (Grid, csv_grid, decode_text, html_grids, is_spreadsheet_zip, looks_like_table,
                            rank_delimiters, sniff_container, workbook_grids)
-from .tabular_rows import TableReader
-from .tabular_statements import build_statements
+from .rows import TableReader
+from .statements import build_statements
 
 
 def _read_bytes(path: Path) -> bytes:
