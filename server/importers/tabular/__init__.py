@@ -7,11 +7,15 @@ text or an HTML table is read as what it is. CSV is the lenient fallback, asked 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from ...errors import BankFileError
-from .layout_profiles import HEADER_SCAN_ROWS, Layout, choose_layout, get_profile, load_profiles
-from ...records import ImportResult
+from ...records import Finding, ImportResult
+from ...records import Layout as LayoutRecord
+from .infer import Inference, infer
+from .layout_profiles import HEADER_SCAN_ROWS, SHIPPED_DIR, Layout, choose_layout, get_profile, load_profiles
 from ..base import ImportOptions
 from .read import (Grid, csv_grid, decode_text, html_grids, is_spreadsheet_zip, looks_like_table,
                            rank_delimiters, sniff_container, workbook_grids)
@@ -32,32 +36,94 @@ def _read_bytes(path: Path) -> bytes:
 def _best_error(errors: list[BankFileError]) -> BankFileError:
     """A changed-header diagnosis says more than 'no profile recognises this': prefer it."""
     for err in errors:
-        if any(p.field not in (None, "header") for p in err.problems):
+        if _is_drift(err):
             return err
     return errors[0]
 
 
-def _text_table(path: Path, data: bytes, profiles, forced: str | None) -> tuple[Grid, Layout]:
+def _is_drift(err: BankFileError) -> bool:
+    return any(p.field not in (None, "header") for p in err.problems)
+
+
+@dataclass
+class _Choice:
+    """The table to read and how: a profile's layout, or one inferred (with why the profiles did not fit)."""
+
+    grid: Grid
+    layout: Layout
+    where: object
+    inference: Inference | None = None
+    drift: BankFileError | None = None
+
+
+def _choose(where, grid: Grid, profiles, forced: str | None, currency: str | None,
+            full: Callable[[], Grid]) -> _Choice:
+    """A bank's profile whose header the table carries; else the inferred layout; else the generic profile.
+    A forced profile is used or refused, never replaced by inference."""
+    try:
+        layout = choose_layout(where, grid.rows, grid.lines, profiles, forced)
+    except BankFileError as exc:
+        if forced:
+            raise
+        drift = exc if _is_drift(exc) else None
+        try:
+            return _Choice(full(), *_inferred(where, full(), currency), drift=drift)
+        except BankFileError as inferred_error:
+            raise (drift or _unsure(inferred_error) or exc) from None
+    if not layout.profile.fallback or forced:
+        return _Choice(full(), layout, where)
+    try:
+        return _Choice(full(), *_inferred(where, full(), currency))
+    except BankFileError:
+        return _Choice(full(), layout, where)  # the generic profile's reading, as before inference existed
+
+
+def _unsure(err: BankFileError) -> BankFileError | None:
+    """Inference's own refusal (two readings fit) says more than 'no profile recognises this'."""
+    return err if any(p.field == "layout" and "two ways" in p.message for p in err.problems) else None
+
+
+def _inferred(where, grid: Grid, currency: str | None) -> tuple[Layout, object, Inference]:
+    found = infer(grid, where, currency=currency)
+    return found.layout(where), where, found
+
+
+def _text_table(path: Path, data: bytes, profiles, forced: str | None, currency: str | None) -> _Choice:
     text = decode_text(path, data)
     preferred = get_profile(forced, profiles, path).delimiter if forced else None
+    ranked = rank_delimiters(text, preferred)
     errors = []
-    for delimiter in rank_delimiters(text, preferred):
+    for delimiter in ranked:
         head = csv_grid(path, text, delimiter, max_rows=HEADER_SCAN_ROWS + 20)
         try:
             layout = choose_layout(path, head.rows, head.lines, profiles, forced)
         except BankFileError as exc:
             errors.append(exc)
             continue
-        return csv_grid(path, text, delimiter), layout
-    raise _best_error(errors)
+        if not layout.profile.fallback or forced:
+            return _Choice(csv_grid(path, text, delimiter), layout, path)
+        break
+    top = ranked[0]
+    head = csv_grid(path, text, top, max_rows=HEADER_SCAN_ROWS + 20)
+    return _choose(path, head, profiles, forced, currency, _memo(lambda: csv_grid(path, text, top)))
 
 
-def _first_table(path: Path, grids, profiles, forced: str | None) -> tuple[Grid, Layout, str]:
+def _memo(make: Callable[[], Grid]) -> Callable[[], Grid]:
+    box: list[Grid] = []
+
+    def get() -> Grid:
+        if not box:
+            box.append(make())
+        return box[0]
+    return get
+
+
+def _first_table(path: Path, grids, profiles, forced: str | None, currency: str | None) -> _Choice:
     errors = []
     for grid in grids:
         where = f"{path} [{'table' if grid.kind == 'html' else 'sheet'} '{grid.name}']"
         try:
-            return grid, choose_layout(where, grid.rows, grid.lines, profiles, forced), where
+            return _choose(where, grid, profiles, forced, currency, lambda g=grid: g)
         except BankFileError as exc:
             errors.append(exc)
     if not errors:
@@ -65,21 +131,39 @@ def _first_table(path: Path, grids, profiles, forced: str | None) -> tuple[Grid,
     raise _best_error(errors)
 
 
+def _layout_record(choice: _Choice) -> LayoutRecord:
+    if choice.inference is not None:
+        return LayoutRecord(choice.inference.data["name"], "inferred", choice.inference.confidence)
+    profile = choice.layout.profile
+    builtin = Path(profile.source).resolve().parent == SHIPPED_DIR
+    return LayoutRecord(profile.name, "builtin" if builtin else "user", 1.0)
+
+
+def _drift_finding(choice: _Choice) -> Finding | None:
+    if choice.drift is None:
+        return None
+    message = "; ".join(p.message for p in choice.drift.problems).replace(" Nothing was imported.", "")
+    return Finding("layout_changed", message + " The file was read with an inferred layout instead.", "",
+                   (("profile", message.split("'")[1] if "'" in message else ""),))
+
+
 def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
     path = Path(path)
     data = _read_bytes(path)
     profiles = load_profiles(options.profile_dirs)
     container = sniff_container(data[:65536])
+    forced, currency = options.profile, options.currency
     if container == "zip":
         if not is_spreadsheet_zip(path):
             raise BankFileError(path, "a zip archive that is not an Excel workbook")
-        grid, layout, where = _first_table(path, workbook_grids(path, path, "xlsx"), profiles, options.profile)
+        choice = _first_table(path, workbook_grids(path, path, "xlsx"), profiles, forced, currency)
     elif container == "ole":
-        grid, layout, where = _first_table(path, workbook_grids(path, path, "xls"), profiles, options.profile)
+        choice = _first_table(path, workbook_grids(path, path, "xls"), profiles, forced, currency)
     elif container == "html":
-        grid, layout, where = _first_table(path, html_grids(path, data), profiles, options.profile)
+        choice = _first_table(path, html_grids(path, data), profiles, forced, currency)
     else:
-        (grid, layout), where = _text_table(path, data, profiles, options.profile), path
+        choice = _text_table(path, data, profiles, forced, currency)
+    grid, layout, where = choice.grid, choice.layout, choice.where
     profile = layout.profile
     content = TableReader(grid, layout, account=options.account,
                           currency=options.currency or profile.currency).read()
@@ -87,8 +171,14 @@ def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
     if problems:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))  # in file order, whichever check found them
         raise BankFileError(where, problems)
+    drift = _drift_finding(choice)
+    if drift is not None:
+        statements = [replace(st, findings=(replace(drift, statement=st.account or f"#{n}"),) + st.findings)
+                      for n, st in enumerate(statements, start=1)]
+    if choice.inference is not None:
+        warnings = list(choice.inference.notes) + warnings
     fmt = {"csv": "csv", "xlsx": "xlsx"}.get(grid.kind, "xls")
-    return ImportResult(fmt, str(path), tuple(statements), tuple(warnings))
+    return ImportResult(fmt, str(path), tuple(statements), tuple(warnings), _layout_record(choice))
 
 
 class TabularImporter:
