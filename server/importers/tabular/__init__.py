@@ -80,7 +80,7 @@ def _choose(where, grid: Grid, profiles, forced: str | None, currency: str | Non
 
 def _unsure(err: BankFileError) -> BankFileError | None:
     """Inference's own refusal (two readings fit) says more than 'no profile recognises this'."""
-    return err if any(p.field == "layout" and "two ways" in p.message for p in err.problems) else None
+    return err if any(p.field == "layout" and "two ways" in p.problem for p in err.problems) else None
 
 
 def _inferred(where, grid: Grid, currency: str | None) -> tuple[Layout, object, Inference]:
@@ -142,7 +142,7 @@ def _layout_record(choice: _Choice) -> LayoutRecord:
 def _drift_finding(choice: _Choice) -> Finding | None:
     if choice.drift is None:
         return None
-    message = "; ".join(p.message for p in choice.drift.problems).replace(" Nothing was imported.", "")
+    message = "; ".join(p.problem for p in choice.drift.problems).replace(" Nothing was imported.", "")
     return Finding("layout_changed", message + " The file was read with an inferred layout instead.", "",
                    (("profile", message.split("'")[1] if "'" in message else ""),))
 

@@ -104,12 +104,21 @@ def decode_text(source, data: bytes) -> str:
             raise BankFileError(source, Problem(
                 f"byte 0x{data[hole.start()]:02X} is neither UTF-8 nor Windows-1252 text; save the file as UTF-8",
                 line=_line_of(data, hole.start()))) from None
-        text = data.decode("cp1252")
+        text = data.decode(_legacy_codepage(data))
     nul = text.find("\x00")
     if nul >= 0:
         raise BankFileError(source, Problem("binary content (a NUL character) in a text file",
                                             line=text.count("\n", 0, nul) + 1))
     return text
+
+
+def _legacy_codepage(data: bytes) -> str:
+    """Windows-1252 unless the bytes read as Cyrillic (1251) or Baltic (1257) text: charset-normalizer, asked
+    to choose among the three, judges by the letters the bytes make (1252 mangles those scripts without error)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000], cp_isolation=["cp1252", "cp1251", "cp1257"]).best()
+    return best.encoding if best is not None and best.encoding in ("cp1251", "cp1257") else "cp1252"
 
 
 def rank_delimiters(text: str, preferred: str | None = None) -> list[str]:

@@ -132,7 +132,9 @@ class _Builder:
 
     def roles(self) -> Roles:
         facts, vocab = self.facts, self.vocab
-        roles = from_headers(self.header.names, facts, vocab) if self.header.index >= 0 else Roles()
+        roles = from_headers(self._aligned_names(), facts, vocab) if self.header.index >= 0 else Roles()
+        if "date" not in roles.single and "value_date" in roles.single:
+            roles.single["date"] = roles.single.pop("value_date")  # the only date there is
         taken = roles.taken()
         if "date" not in roles.single:
             cols = date_columns(facts, taken)
@@ -151,11 +153,36 @@ class _Builder:
         if "amount" in roles.single and "indicator" not in roles.single and not self.facts[
                 roles.single["amount"]].negatives:
             self._indicator_from_values(roles)
+        if not roles.multi.get("currency"):
+            codes = [f.index for f in facts if f.index not in roles.taken() and f.filled
+                     and f.share(sum(f.codes.values())) >= 0.8]
+            if codes:
+                roles.multi["currency"] = codes
         if not roles.multi.get("description") and not roles.multi.get("counterparty"):
             texts = text_columns(facts, roles.taken())
             if texts:
                 roles.multi["description"] = [texts[0]]
         return roles
+
+    def _aligned_names(self) -> tuple[str, ...]:
+        """Header names over the data's columns. When the data rows are shorter than the header (a cell the
+        bank's writer split or merged), the header cells whose values do not fit are matched from the right."""
+        names = list(self.header.names)
+        widths = [len(r) for r in self.sample[:200]]
+        data_width = max(set(widths), key=widths.count) if widths else len(names)
+        shift = len(names) - data_width
+        if shift <= 0:
+            return tuple(names)
+        out = list(names[:data_width])
+        for i in range(data_width):
+            here = self.vocab.roles_of(names[i])
+            there = self.vocab.roles_of(names[i + shift]) if i + shift < len(names) else ()
+            if there and not any(fits(r, self.facts[i], self.vocab) for r in here) and any(
+                    fits(r, self.facts[i], self.vocab) for r in there):
+                out[i] = names[i + shift]
+                if names[i] and names[i] not in out[i + 1:]:
+                    pass
+        return tuple(out)
 
     def _lone_side(self, roles: Roles) -> None:
         """A debit or credit column without its other half is a signed amount (e.g. '0.80Dr' / '15.00Cr')."""

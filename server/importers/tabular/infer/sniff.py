@@ -92,6 +92,8 @@ def decimal_mark(rows: Sequence[Sequence], columns: Sequence[int]) -> str:
             if i >= len(row) or not isinstance(row[i], str):
                 continue
             v = row[i].strip().rstrip("|")
+            if date_text(v) or len(v) > 30:
+                continue
             m = re.search(r"([.,])(\d{1,2})\)?-?(?:\s?[A-Za-z]{2,3})?\Z", v)
             if m:
                 if m.group(1) == ",":
