@@ -334,6 +334,24 @@ class TableReader:
             return False
         return True
 
+    def _pending_date(self, row, dcell, st_i, vd_i, lines):
+        """A row with money but no booking date is pending when the file says so (a 'Pending' date or status)
+        or gives another date for it; it is dated by that other date, else by the line before it. None: the
+        row is no pending line, its missing date is a problem."""
+        pending_values = self.profile.pending_values
+        said = norm(dcell) in pending_values or (st_i is not None and norm(row[st_i]) in pending_values)
+        other = None
+        if vd_i is not None and not is_blank(row[vd_i]):
+            try:
+                other = self.date(row[vd_i])
+            except DateError:
+                other = None
+        if not said and (other is None or not is_blank(dcell)):
+            return None
+        if other is not None:
+            return other
+        return lines[-1].date if lines else None
+
     def read_rows(self) -> None:
         prof = self.profile
         cols = self.layout.columns
@@ -391,10 +409,15 @@ class TableReader:
             except DateError as exc:
                 if self._repeated_header(dcell, header_date) or self._summary(row, line):
                     continue
-                self.problem(line, "date", str(exc) if not is_blank(dcell) else "the date is empty")
-                if money_error is not None:
-                    self.problem(line, money_error.field_name, str(money_error))
-                continue
+                date = self._pending_date(row, dcell, st_i, vd_i, lines) if money_error is None else None
+                if date is None:
+                    self.problem(line, "date", str(exc) if not is_blank(dcell) else "the date is empty")
+                    if money_error is not None:
+                        self.problem(line, money_error.field_name, str(money_error))
+                    continue
+                pending_row = True
+            else:
+                pending_row = False
             if money_error is not None:
                 self.problem(line, money_error.field_name, str(money_error))
                 continue
@@ -446,7 +469,7 @@ class TableReader:
                 f"L{line}", date, amount, currency,
                 cell_text(row[ref_i]) if ref_i is not None else "",
                 description, kind, check, value_date,
-                st_i is not None and norm(row[st_i]) in pending_values,
+                pending_row or (st_i is not None and norm(row[st_i]) in pending_values),
             ))
             numbers.append(line)
             balances.append(balance)

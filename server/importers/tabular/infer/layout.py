@@ -145,6 +145,10 @@ class _Builder:
             if len(cols) > 1 and "value_date" not in roles.single:
                 roles.single["value_date"] = cols[1]
                 taken.add(cols[1])
+        if "value_date" not in roles.single:
+            others = date_columns(facts, roles.taken())
+            if others:
+                roles.single["value_date"] = others[0]
         self._lone_side(roles)
         if not ({"amount"} <= set(roles.single) or {"debit", "credit"} <= set(roles.single)):
             self._money_from_values(roles, taken)

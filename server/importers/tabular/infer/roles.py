@@ -48,8 +48,7 @@ def fits(role: str, f: ColumnFacts, vocab: Vocabulary) -> bool:
     if role in DATE_ROLES:
         return f.date_share >= 0.6
     if role in MONEY_ROLES:
-        return f.filled == 0 or (f.amount_share >= 0.7 and f.date_share < 0.5) or (
-            role in ("debit", "credit") and f.share(f.amounts + sum(f.codes.values())) >= 0.7)
+        return f.filled == 0 or (f.amount_share >= 0.7 and f.date_share < 0.5)
     if role == "currency":
         return f.filled > 0 and f.share(sum(f.codes.values())) >= 0.8
     if role == "indicator":
@@ -65,6 +64,11 @@ def from_headers(names: Sequence[str], facts: Sequence[ColumnFacts], vocab: Voca
         if not name or i >= len(facts):
             continue
         for role in vocab.roles_of(name):
+            if role == "date" and "date" in roles.single and fits(role, facts[i], vocab) and _preferred(
+                    name, names[roles.single["date"]], vocab):
+                roles.single.setdefault("value_date", roles.single["date"])
+                roles.single["date"] = i
+                break
             if role in roles.single or not fits(role, facts[i], vocab):
                 continue
             roles.put(role, i)
@@ -72,6 +76,11 @@ def from_headers(names: Sequence[str], facts: Sequence[ColumnFacts], vocab: Voca
                 roles.indicator_pair = indicator_pair(facts[i], vocab)
             break
     return roles
+
+
+def _preferred(name: str, current: str, vocab: Vocabulary) -> bool:
+    rank = {n: k for k, n in enumerate(vocab.date_prefer)}
+    return rank.get(name, len(rank)) < rank.get(current, len(rank))
 
 
 def money_candidates(facts: Sequence[ColumnFacts], taken: set[int]) -> list[int]:

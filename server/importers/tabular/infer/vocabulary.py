@@ -25,6 +25,7 @@ class Vocabulary:
     pending: frozenset[str]  # normalised cell texts that mark a pending line
     card: frozenset[str]  # header/preamble words that say the file is a card account
     currency_aliases: Mapping[str, str]  # old or local codes -> ISO 4217 (RUR -> RUB)
+    date_prefer: tuple[str, ...] = ()  # booking-date names that win over other date columns, best first
 
     def currency(self, text: str) -> str | None:
         """An ISO 4217 code (or a known alias of one) as written in a cell, else None."""
@@ -70,4 +71,5 @@ def vocabulary() -> Vocabulary:
         pending=frozenset(norm(w) for w in words["pending"]["values"]),
         card=frozenset(norm(w) for w in words["card"]["words"]),
         currency_aliases=MappingProxyType(dict(words["currency"]["aliases"])),
+        date_prefer=tuple(norm(w) for w in words["date"]["prefer"]),
     )
