@@ -177,6 +177,8 @@ def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
                       for n, st in enumerate(statements, start=1)]
     if choice.inference is not None:
         warnings = list(choice.inference.notes) + warnings
+    if grid.hidden:
+        warnings.append(f"{grid.hidden} hidden row(s) of the sheet left out: the bank's filter hid them")
     fmt = {"csv": "csv", "xlsx": "xlsx"}.get(grid.kind, "xls")
     return ImportResult(fmt, str(path), tuple(statements), tuple(warnings), _layout_record(choice))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ...errors import BankFileError, Problem
-from .xlsx_guard import oversized_sheets
+from .xlsx_guard import hidden_rows, oversized_sheets
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_LINES = 60
@@ -37,6 +37,7 @@ class Grid:
     rows: list
     lines: Sequence[int]
     typed: bool = False  # cells may be numbers and dates (spreadsheets), not only text
+    hidden: int = 0  # hidden rows left out (emptied in `rows`)
 
 
 # ------------------------------------------------------------------------------------------ sniffing
@@ -200,6 +201,7 @@ def workbook_grids(source, path: Path, kind: str) -> Iterator[Grid]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     oversized = oversized_sheets(path, MAX_SHEET_CELLS) if kind == "xlsx" else {}
+    hidden = hidden_rows(path) if kind == "xlsx" else {}
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = [m.name for m in wb.sheets_metadata
@@ -218,7 +220,10 @@ def workbook_grids(source, path: Path, kind: str) -> Iterator[Grid]:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except BaseException as exc:  # noqa: BLE001 - see above
             raise _wrap_reader_error(source, exc) from None
-        yield Grid(kind, name, rows, list(range(1, len(rows) + 1)), typed=True)
+        for number in hidden.get(name, ()):
+            if number <= len(rows):
+                rows[number - 1] = []  # hidden by the bank's filter: not part of the export
+        yield Grid(kind, name, rows, list(range(1, len(rows) + 1)), typed=True, hidden=len(hidden.get(name, ())))
 
 
 # ------------------------------------------------------------------------------------------ HTML tables

@@ -169,19 +169,33 @@ class TableReader:
 
     # -------------------------------------------------------------------------------- preamble
 
+    def _preamble_pairs(self):
+        """(row, label, values) above the header: 'Label;value;...' rows, 'Label: value' cells, and small tables
+        of labels over a row of values ('Saldo' above '12.345,67')."""
+        rows, end = self.grid.rows, max(0, self.preamble_end)
+        r = 0
+        while r < end:
+            cells = [c for c in rows[r] if not is_blank(c)]
+            below = rows[r + 1] if r + 1 < end else ()
+            if len(cells) >= 2 and all(isinstance(c, str) and not any(ch.isdigit() for ch in c) for c in cells) \
+                    and sum(not is_blank(c) for c in below) >= 2:
+                for j, head in enumerate(rows[r]):
+                    if not is_blank(head) and j < len(below) and not is_blank(below[j]):
+                        yield r + 1, cell_text(head).rstrip(":"), [below[j]]
+                r += 2
+                continue
+            if cells:
+                label, values = cell_text(cells[0]), cells[1:]
+                if not values and ":" in label:
+                    label, _, rest = label.partition(":")
+                    values = [rest.strip()] if rest.strip() else []
+                yield r, label, values
+            r += 1
+
     def read_preamble(self) -> None:
         """Account, currency and balances printed above the header ('Ledger Balance,"6,666.66"')."""
         prof = self.profile
-        for r in range(max(0, self.preamble_end)):
-            row = self.grid.rows[r]
-            cells = [c for c in row if not is_blank(c)]
-            if not cells:
-                continue
-            label = cell_text(cells[0])
-            values = cells[1:]
-            if not values and ":" in label:
-                label, _, rest = label.partition(":")
-                values = [rest.strip()] if rest.strip() else []
+        for r, label, values in self._preamble_pairs():
             line = self.grid.lines[r]
             kind = label_kind(prof, label)
             if kind in ("opening_balance", "closing_balance", "total_debits", "total_credits", "total"):
@@ -370,6 +384,8 @@ class TableReader:
         vd_i, st_i, cur_i, acc_i, bal_i = (get_i("value_date"), get_i("status"), get_i("currency"),
                                            get_i("account"), get_i("balance"))
         classify = _Classifier(prof)
+        desc_first = desc_idx[0] if desc_idx else None
+        labels_whole = frozenset(phrase for phrase, _ in prof.labels)
         pending_values = prof.pending_values
         check_pattern = prof.check_pattern
         sign = prof.sign
@@ -388,6 +404,11 @@ class TableReader:
                 money_error = None
             except _CellError as exc:
                 amount, money_error = None, exc
+            if desc_first is not None and labels_whole:
+                text = row[desc_first]
+                if text.__class__ is str and len(text) < 48 and norm(text) in labels_whole \
+                        and self._summary(row, line):
+                    continue  # an opening, closing or turnover row that carries its figure in a money column
             if money_error is None and amount is None:
                 if all(is_blank(c) for c in row) or self._repeated_header(dcell, header_date):
                     continue

@@ -69,6 +69,38 @@ def _extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
     return rows, cols
 
 
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def hidden_rows(path) -> dict[str, frozenset[int]]:
+    """Sheet name -> 1-based numbers of the rows the workbook hides (a bank portal's filter hides rows that are
+    not part of the export); calamine reads hidden rows like any other. A byte search, chunk by chunk."""
+    out = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            for name, part in _sheet_parts(zf).items():
+                if part not in names:
+                    continue
+                found, tail = set(), b""
+                with zf.open(part) as fh:
+                    while chunk := fh.read(_CHUNK):
+                        data = tail + chunk
+                        cut = data.rfind(b"<")
+                        body = data[:cut] if cut > 0 else data
+                        for m in _HIDDEN_ROW.finditer(body):
+                            number = _ROW_NUMBER.search(m.group(0))
+                            if number:
+                                found.add(int(number.group(1)))
+                        tail = data[cut:] if cut > 0 else b""
+                if found:
+                    out[name] = frozenset(found)
+    except Exception:  # noqa: BLE001 - broken workbooks are reported by calamine when it reads them
+        return out
+    return out
+
+
 def oversized_sheets(path, max_cells: int) -> dict[str, tuple[int, int] | None]:
     """Sheets whose used range holds more than max_cells cells: name -> (last row, last column), or None
     when the sheet's XML is too large to be a statement at all."""

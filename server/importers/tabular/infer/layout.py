@@ -382,6 +382,8 @@ class _Builder:
         else:
             names = {i: k for k, i in columns.items()}
             data["headerless"] = {"columns": [names.get(i, f"column_{i + 1}") for i in range(self.width)]}
+        if "balance" not in columns and "balance_before" not in columns and self.header.index > 0:
+            data["labels"] = {"closing_balance": list(self.vocab.preamble_closing)}
         if convention == "indicator":
             d, c = self.indicator_words(roles)
             data["indicator"] = {"debit": d, "credit": c}

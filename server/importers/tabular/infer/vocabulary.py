@@ -26,6 +26,7 @@ class Vocabulary:
     card: frozenset[str]  # header/preamble words that say the file is a card account
     currency_aliases: Mapping[str, str]  # old or local codes -> ISO 4217 (RUR -> RUB)
     date_prefer: tuple[str, ...] = ()  # booking-date names that win over other date columns, best first
+    preamble_closing: tuple[str, ...] = ()  # preamble labels that state the closing balance (no balance column)
 
     def currency(self, text: str) -> str | None:
         """An ISO 4217 code (or a known alias of one) as written in a cell, else None."""
@@ -72,4 +73,5 @@ def vocabulary() -> Vocabulary:
         card=frozenset(norm(w) for w in words["card"]["words"]),
         currency_aliases=MappingProxyType(dict(words["currency"]["aliases"])),
         date_prefer=tuple(norm(w) for w in words["date"]["prefer"]),
+        preamble_closing=tuple(words["preamble"]["closing"]),
     )
