@@ -166,10 +166,11 @@ def test_generic_amount_with_drcr_column(tmp_path):
     result = import_file(path)
     st = one(result)
     assert [ln.amount for ln in st.lines] == [D("250.00"), D("-100.00")]
-    # 04/03/2026 reads as US and European alike: the generic profile prefers US order and says so
-    assert [ln.date for ln in st.lines] == [dt.date(2026, 4, 3), dt.date(2026, 6, 3)]
-    assert [ln.value_date for ln in st.lines] == [dt.date(2026, 5, 3), dt.date(2026, 6, 3)]
-    assert any("04/03/2026" in w for w in result.warnings)
+    # 04/03/2026 reads as day-first and month-first alike: the whole column decides, here by the period the
+    # dates span (2 days day-first, 61 days month-first), and the import says which reading it took
+    assert [ln.date for ln in st.lines] == [dt.date(2026, 3, 4), dt.date(2026, 3, 6)]
+    assert [ln.value_date for ln in st.lines] == [dt.date(2026, 3, 5), dt.date(2026, 3, 6)]
+    assert any("'04/03/2026' read as %d/%m/%Y, not %m/%d/%Y" in w for w in result.warnings)
     assert st.currency == "AUD"
 
 

@@ -88,7 +88,10 @@ def _date_code(f: ColumnFacts, rows: Sequence[Sequence], source, title: str) -> 
         raise _refuse(source, f"the dates of column {title!r} read two ways, e.g. {texts[0]!r} as "
                               f"{parse_code(texts[0], scored[0])} ({scored[0]}) or {parse_code(texts[0], scored[1])} "
                               f"({scored[1]}), and neither reading is more plausible")
-    return scored[0], f"dates of {title!r} read as {scored[0]} (rows in date order under it, not under {scored[1]})"
+    first, second = merit(scored[0]), merit(scored[1])
+    why = ("the rows are in date order under it" if first[0] != second[0] else
+           f"they span {-first[1]} days under it, {-second[1]} under {scored[1]}")
+    return scored[0], (f"dates of {title!r} such as {texts[0]!r} read as {scored[0]}, not {scored[1]}: {why}")
 
 
 class _Builder:
@@ -228,13 +231,17 @@ class _Builder:
                 return
 
     def _indicator_from_values(self, roles: Roles) -> None:
+        """An unnamed column (or one headed 'Type') whose values are all debit/credit flags."""
+        free = roles.taken() - set(roles.multi.get("type", ()))
         for f in self.facts:
-            if f.index in roles.taken() or not f.filled:
+            if f.index in free or not f.filled:
                 continue
             pair = indicator_pair(f, self.vocab)
             if pair is not None and fits("indicator", f, self.vocab):
                 roles.single["indicator"] = f.index
                 roles.indicator_pair = pair
+                if f.index in roles.multi.get("type", ()):
+                    roles.multi["type"].remove(f.index)
                 return
 
     # ---------------------------------------------------------------------------------------- decisions
@@ -259,7 +266,7 @@ class _Builder:
             proofs = {s: referee.fit(self.sample, (lambda r, s=s: _times(money(r), s)), self.reader(bal))
                       for s in (1, -1)}
             plus, minus = proofs[1], proofs[-1]
-            if minus and minus.held > (plus.held if plus else 0):
+            if minus and minus.held >= 2 and minus.share >= 0.8 and minus.held > (plus.held if plus else 0):
                 self.notes.append("amounts written from the bank's side (charges positive): the running balance "
                                   "says so; read as money out")
                 return -1, minus

@@ -69,6 +69,10 @@ def from_headers(names: Sequence[str], facts: Sequence[ColumnFacts], vocab: Voca
                 roles.single.setdefault("value_date", roles.single["date"])
                 roles.single["date"] = i
                 break
+            if role == "indicator" and role not in roles.single and vocab.headers.get(name) == ("indicator",):
+                roles.put(role, i)  # a named flag column: a value that is no flag is the reader's to report
+                roles.indicator_pair = indicator_pair(facts[i], vocab) or vocab.indicator_pairs[0]
+                break
             if role in roles.single or not fits(role, facts[i], vocab):
                 continue
             roles.put(role, i)
