@@ -61,6 +61,18 @@ def _cmd_import(args) -> int:
     return EXIT_OK
 
 
+def _cmd_profile_infer(args) -> int:
+    from .importers.base import ImportOptions
+    from .importers.tabular import infer_layout
+    from .importers.tabular.infer.profile_file import default_path, profile_name, write_profile
+
+    out = Path(args.out) if args.out else default_path(Path(args.file))
+    found = infer_layout(Path(args.file), ImportOptions(currency=args.currency), name=profile_name(out.stem))
+    write_profile(found, out)
+    print(json.dumps({"profile": str(out), **found.as_dict()}, ensure_ascii=False))
+    return EXIT_OK
+
+
 def _cmd_match(args) -> int:
     from .canonical import read_bank_lines, read_ledger_lines, write_matches
     from .matching import auto_match, default_rules, load_rules
@@ -171,6 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="when OUT exists, add only the lines it does not hold yet (overlapping downloads)")
     imp.add_argument("--json", action="store_true", help="print the import summary as JSON")
     imp.set_defaults(func=_cmd_import)
+
+    pr = sub.add_parser("profile", help="layout profiles of CSV/Excel bank files")
+    pr_sub = pr.add_subparsers(dest="profile_command", required=True)
+    pi = pr_sub.add_parser("infer", help="write the layout Tieout infers for a file as a profile you can edit")
+    pi.add_argument("file")
+    pi.add_argument("--out", help="the profile to write (default: $TIEOUT_HOME/profiles/<file name>.toml)")
+    pi.add_argument("--currency", help="currency to assume when the file does not state one")
+    pi.set_defaults(func=_cmd_profile_infer)
 
     m = sub.add_parser("match", help="auto-match canonical bank lines against canonical ledger lines")
     m.add_argument("--bank", required=True, help="canonical bank lines CSV")

@@ -183,6 +183,28 @@ def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
     return ImportResult(fmt, str(path), tuple(statements), tuple(warnings), _layout_record(choice))
 
 
+def infer_layout(path: Path, options: ImportOptions = ImportOptions(), name: str = "inferred") -> Inference:
+    """The layout inference reads for a file's first table, whatever profiles exist: for `tieout profile infer`
+    and for the add-in, which shows its column -> role mapping, sample rows and balance proof to confirm."""
+    path = Path(path)
+    data = _read_bytes(path)
+    container = sniff_container(data[:65536])
+    if container in ("zip", "ole"):
+        grids = workbook_grids(path, path, "xlsx" if container == "zip" else "xls")
+    elif container == "html":
+        grids = iter(html_grids(path, data))
+    else:
+        text = decode_text(path, data)
+        grids = iter([csv_grid(path, text, rank_delimiters(text)[0])])
+    errors = []
+    for grid in grids:
+        try:
+            return infer(grid, path, name=name, currency=options.currency)
+        except BankFileError as exc:
+            errors.append(exc)
+    raise errors[0] if errors else BankFileError(path, "the workbook has no worksheet")
+
+
 class TabularImporter:
     """One of the tabular formats; all three share the pipeline and differ in what they recognise."""
 

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from ....errors import BankFileError, Problem
 from ....parsing import AmountError
-from ..layout_profiles import Layout, parse_profile
+from ..layout_profiles import Layout, norm, parse_profile
 from ..read import Grid
 from ..values import amount_parser, cell_text, is_blank
 from . import referee
@@ -283,7 +283,6 @@ class _Builder:
         words = set(self.header.names)
         for row in self.grid.rows[:max(self.start - 1, 0)]:
             words.update(cell_text(c).casefold() for c in row if isinstance(c, str))
-        from ..layout_profiles import norm
         return any(norm(w) in self.vocab.card for w in words)
 
     @staticmethod
@@ -379,8 +378,11 @@ class _Builder:
                 "convention": convention, "decimal": self.decimal,
                 "date_format": [date_code] if date_code else ["iso", "eu", "us"],
                 "sign": "inverted" if sign < 0 else "as_is",
-                "description_from": desc_keys, "optional": [k for k in order if k != "date"],
-                "pending_values": sorted(self.vocab.pending)}
+                "description_from": desc_keys}
+        seen_pending = sorted({v for k in ("status", "date") if k in columns
+                               for v in self.facts[columns[k]].values if norm(v) in self.vocab.pending})
+        if seen_pending:
+            data["pending_values"] = seen_pending
         if cur_code:
             data["currency"] = cur_code
         if self.header.index >= 0:
