@@ -35,6 +35,7 @@ class Stated:
     value: Decimal
     line: int
     label: str
+    currency: str = ""  # the currency its row names, in a file of several currencies
 
 
 @dataclass
@@ -299,8 +300,10 @@ class TableReader:
             if kind is None:
                 continue
             if kind != "ignore":
+                cur_i = self.layout.columns.get("currency")
+                code = cell_text(row[cur_i]).upper() if cur_i is not None and cur_i < len(row) else ""
                 for k, value in self._summary_values(row, kind):
-                    self.out.stated.append(Stated(k, value, line, cell.strip()))
+                    self.out.stated.append(Stated(k, value, line, cell.strip(), code))
             return True
         return False
 
@@ -383,8 +386,10 @@ class TableReader:
         chk_i, ref_i, id_i = get_i("check_number"), get_i("reference"), get_i("id")
         vd_i, st_i, cur_i, acc_i, bal_i = (get_i("value_date"), get_i("status"), get_i("currency"),
                                            get_i("account"), get_i("balance"))
+        bal_key = "balance" if bal_i is not None else "balance_before"
+        if bal_i is None:
+            bal_i = get_i("balance_before")
         classify = _Classifier(prof)
-        desc_first = desc_idx[0] if desc_idx else None
         labels_whole = frozenset(phrase for phrase, _ in prof.labels)
         pending_values = prof.pending_values
         check_pattern = prof.check_pattern
@@ -404,11 +409,9 @@ class TableReader:
                 money_error = None
             except _CellError as exc:
                 amount, money_error = None, exc
-            if desc_first is not None and labels_whole:
-                text = row[desc_first]
-                if text.__class__ is str and len(text) < 48 and norm(text) in labels_whole \
-                        and self._summary(row, line):
-                    continue  # an opening, closing or turnover row that carries its figure in a money column
+            if labels_whole and any(row[i].__class__ is str and 0 < len(row[i]) < 48 and norm(row[i]) in labels_whole
+                                    for i in desc_idx) and self._summary(row, line):
+                continue  # an opening, closing or turnover row that carries its figure in a money column
             if money_error is None and amount is None:
                 if all(is_blank(c) for c in row) or self._repeated_header(dcell, header_date):
                     continue
@@ -447,9 +450,11 @@ class TableReader:
                 try:
                     balance = parse_amount(row[bal_i])
                 except AmountError as exc:
-                    self.problem(line, "balance", str(exc))
+                    self.problem(line, bal_key, str(exc))
                 if balance is not None and sign < 0:
                     balance = -balance
+                if balance is not None and bal_key == "balance_before":
+                    balance += amount  # some banks print the balance before the line: the one after follows
             value_date = None
             if vd_i is not None and not is_blank(row[vd_i]):
                 try:

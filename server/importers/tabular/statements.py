@@ -141,9 +141,14 @@ def build_statements(content: TableContent, balance_title: str
         for i, (ln, acct) in enumerate(zip(lines, content.accounts)):
             groups.setdefault((acct, ln.currency), []).append(i)
     stated = content.stated
-    if len(groups) > 1 and stated:
-        warnings.append("the file holds several accounts or currencies; balances and totals printed in it were "
-                        "not applied to any one of them")
+    accounts = {a for a, _ in groups}
+    if len(accounts) == 1:
+        for s in stated:  # a currency section holding only balance rows is a statement of its own
+            if s.currency and (next(iter(accounts)), s.currency) not in groups:
+                groups[(next(iter(accounts)), s.currency)] = []
+    if len(groups) > 1 and any(not s.currency for s in stated):
+        warnings.append("the file holds several accounts or currencies; balances and totals printed in it "
+                        "without a currency were not applied to any one of them")
     statements = []
     numbers, balances = content.line_numbers, content.balances
     for (acct, cur), members in groups.items():
@@ -154,12 +159,13 @@ def build_statements(content: TableContent, balance_title: str
                        if not lines[i].pending]
         findings: list[Finding] = []
         opening, closing = running_balance(entries, balance_title, findings)
-        if len(groups) == 1:
-            opening = _agree("opening_balance", _stated_one(stated, "opening_balance", findings), opening,
+        own = stated if len(groups) == 1 else [s for s in stated if s.currency == cur and len(accounts) == 1]
+        if own:
+            opening = _agree("opening_balance", _stated_one(own, "opening_balance", findings), opening,
                              balance_title, findings)
-            closing = _agree("closing_balance", _stated_one(stated, "closing_balance", findings), closing,
+            closing = _agree("closing_balance", _stated_one(own, "closing_balance", findings), closing,
                              balance_title, findings)
-            _check_totals(stated, [e[2] for e in entries], findings)
+            _check_totals(own, [e[2] for e in entries], findings)
         statement_lines = tuple(lines) if len(groups) == 1 else tuple(lines[i] for i in members)
         name = acct or f"#{len(statements) + 1}"
         findings = [replace(f, statement=name) for f in findings]

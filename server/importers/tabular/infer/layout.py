@@ -184,11 +184,9 @@ class _Builder:
         for i in range(data_width):
             here = self.vocab.roles_of(names[i])
             there = self.vocab.roles_of(names[i + shift]) if i + shift < len(names) else ()
-            if there and not any(fits(r, self.facts[i], self.vocab) for r in here) and any(
+            if here and there and not any(fits(r, self.facts[i], self.vocab) for r in here) and any(
                     fits(r, self.facts[i], self.vocab) for r in there):
                 out[i] = names[i + shift]
-                if names[i] and names[i] not in out[i + 1:]:
-                    pass
         return tuple(out)
 
     def _lone_side(self, roles: Roles) -> None:

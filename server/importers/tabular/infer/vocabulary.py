@@ -25,6 +25,7 @@ class Vocabulary:
     pending: frozenset[str]  # normalised cell texts that mark a pending line
     card: frozenset[str]  # header/preamble words that say the file is a card account
     currency_aliases: Mapping[str, str]  # old or local codes -> ISO 4217 (RUR -> RUB)
+    historic: frozenset[str] = frozenset()  # withdrawn ISO 4217 codes old statements still carry (LTL, DEM)
     date_prefer: tuple[str, ...] = ()  # booking-date names that win over other date columns, best first
     preamble_closing: tuple[str, ...] = ()  # preamble labels that state the closing balance (no balance column)
 
@@ -34,7 +35,7 @@ class Vocabulary:
         if len(code) != 3 or not code.isalpha():
             return None
         code = self.currency_aliases.get(code, code)
-        return code if iso_currency(code)[0] else None
+        return code if code in self.historic or iso_currency(code)[0] else None
 
     def roles_of(self, header: str) -> tuple[str, ...]:
         """Roles a header names: an exact synonym, else the synonyms it starts with ('saldo nach buchung')."""
@@ -72,6 +73,7 @@ def vocabulary() -> Vocabulary:
         pending=frozenset(norm(w) for w in words["pending"]["values"]),
         card=frozenset(norm(w) for w in words["card"]["words"]),
         currency_aliases=MappingProxyType(dict(words["currency"]["aliases"])),
+        historic=frozenset(words["currency"]["historic"]),
         date_prefer=tuple(norm(w) for w in words["date"]["prefer"]),
         preamble_closing=tuple(words["preamble"]["closing"]),
     )
