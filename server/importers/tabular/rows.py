@@ -22,6 +22,7 @@ from .values import (amount_parser, cell_text, choose_date_format, date_parser, 
 MAX_PROBLEMS = 1000
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _DIGITS = re.compile(r"\d+")
+_EDGE = "|*:.-_ \"'"
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 _IBAN_SPACED = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b")
 _ACCOUNT_TOKEN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}|[\d*#Xx][\d*#Xx \-/.]*\d")
@@ -391,6 +392,7 @@ class TableReader:
             bal_i = get_i("balance_before")
         classify = _Classifier(prof)
         labels_whole = frozenset(phrase for phrase, _ in prof.labels)
+        label_firsts = frozenset(phrase.split()[0] for phrase in labels_whole)  # a cheap test before norm()
         pending_values = prof.pending_values
         check_pattern = prof.check_pattern
         sign = prof.sign
@@ -409,8 +411,9 @@ class TableReader:
                 money_error = None
             except _CellError as exc:
                 amount, money_error = None, exc
-            if labels_whole and any(row[i].__class__ is str and 0 < len(row[i]) < 48 and norm(row[i]) in labels_whole
-                                    for i in desc_idx) and self._summary(row, line):
+            if labels_whole and any(row[i].__class__ is str and 0 < len(row[i]) < 48 and row[i].split(None, 1)
+                                    and row[i].split(None, 1)[0].strip(_EDGE).casefold() in label_firsts
+                                    and norm(row[i]) in labels_whole for i in desc_idx) and self._summary(row, line):
                 continue  # an opening, closing or turnover row that carries its figure in a money column
             if money_error is None and amount is None:
                 if all(is_blank(c) for c in row) or self._repeated_header(dcell, header_date):

@@ -21,7 +21,7 @@ from .roles import (DATE_ROLES, Roles, date_columns, fits, from_headers, indicat
 from .sniff import ColumnFacts, date_reading, date_text, decimal_mark, parse_code, sniff
 from .vocabulary import Vocabulary, vocabulary
 
-SAMPLE_ROWS = 3000  # inference decides from at most this many data rows; the import then reads them all
+SAMPLE_ROWS = 2000  # inference decides from at most this many data rows; the import then reads them all
 
 
 @dataclass(frozen=True)

@@ -137,12 +137,23 @@ def sniff(rows: Sequence[Sequence], width: int, decimal: str, vocab: Vocabulary)
     return facts
 
 
+_CODES_OF: dict[str, tuple[str, ...]] = {}  # date text -> the codes that read it (statements repeat dates)
+
+
+def codes_reading(d: str) -> tuple[str, ...]:
+    hit = _CODES_OF.get(d)
+    if hit is None:
+        hit = tuple(code for code in DATE_CODES if parse_code(d, code) is not None)
+        if len(_CODES_OF) < 100_000:
+            _CODES_OF[d] = hit
+    return hit
+
+
 def _sniff_text(f: ColumnFacts, text: str, parse, vocab: Vocabulary) -> None:
     d = date_text(text)
     if d is not None:
-        for code in DATE_CODES:
-            if parse_code(d, code) is not None:
-                f.date_codes[code] = f.date_codes.get(code, 0) + 1
+        for code in codes_reading(d):
+            f.date_codes[code] = f.date_codes.get(code, 0) + 1
         if len(d) != 8 or not d.isdigit():  # 20240131 may also be an amount or an id
             return
     code = vocab.currency(text)
