@@ -61,29 +61,32 @@ def _eu(value: Decimal) -> str:
     return f"{value:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def _write_european(path: Path, txns, opening: Decimal) -> Decimal:
+def _write_running(path: Path, txns, opening: Decimal, header, row, encoding: str) -> Decimal:
+    """A ';' file with a running balance: `row(day, text, amount, balance)` gives each line's cells."""
     balance = opening
-    with open(path, "w", newline="", encoding="cp1252") as fh:
+    with open(path, "w", newline="", encoding=encoding) as fh:
         w = csv.writer(fh, delimiter=";")
-        w.writerow(("Buchungsdatum", "Verwendungszweck", "Soll", "Haben", "Saldo"))
+        w.writerow(header)
         for day, _, _, text, amount in txns:
             balance += amount
-            w.writerow((day.strftime("%d.%m.%Y"), text, _eu(-amount) if amount < 0 else "",
-                        _eu(amount) if amount > 0 else "", _eu(balance)))
+            w.writerow(row(day, text, amount, balance))
     return balance
+
+
+def _write_european(path: Path, txns, opening: Decimal) -> Decimal:
+    return _write_running(path, txns, opening, ("Buchungsdatum", "Verwendungszweck", "Soll", "Haben", "Saldo"),
+                          lambda day, text, amount, balance: (
+                              day.strftime("%d.%m.%Y"), text, _eu(-amount) if amount < 0 else "",
+                              _eu(amount) if amount > 0 else "", _eu(balance)), "cp1252")
 
 
 def _write_inferred(path: Path, txns, opening: Decimal) -> Decimal:
     """A layout no shipped profile describes: inference reads at most its first few thousand rows."""
-    balance = opening
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, delimiter=";")
-        w.writerow(("Data operacji", "Opis operacji", "Kwota", "Waluta", "Saldo po operacji"))
-        for day, _, _, text, amount in txns:
-            balance += amount
-            w.writerow((day.strftime("%d.%m.%Y"), text, format(amount, "f").replace(".", ","), "PLN",
-                        format(balance, "f").replace(".", ",")))
-    return balance
+    return _write_running(path, txns, opening,
+                          ("Data operacji", "Opis operacji", "Kwota", "Waluta", "Saldo po operacji"),
+                          lambda day, text, amount, balance: (
+                              day.strftime("%d.%m.%Y"), text, format(amount, "f").replace(".", ","), "PLN",
+                              format(balance, "f").replace(".", ",")), "utf-8")
 
 
 def _write_xlsx(path: Path, txns, opening: Decimal) -> Decimal:
