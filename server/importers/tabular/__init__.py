@@ -18,7 +18,7 @@ from .infer import Inference, infer
 from .layout_profiles import HEADER_SCAN_ROWS, SHIPPED_DIR, Layout, choose_layout, get_profile, load_profiles
 from ..base import ImportOptions
 from .read import (Grid, csv_grid, decode_text, html_grids, is_spreadsheet_zip, looks_like_table,
-                           rank_delimiters, sniff_container, workbook_grids)
+                   rank_delimiters, sniff_container, spreadsheet_zip_kind, workbook_grids)
 from .rows import TableReader
 from .statements import build_statements
 
@@ -74,13 +74,16 @@ def _choose(where, grid: Grid, profiles, forced: str | None, currency: str | Non
         return _Choice(full(), layout, where)
     try:
         return _Choice(full(), *_inferred(where, full(), currency))
-    except BankFileError:
+    except BankFileError as exc:
+        if _unsure(exc):
+            raise  # two readings fit equally: the generic profile would only pick one of them silently
         return _Choice(full(), layout, where)  # the generic profile's reading, as before inference existed
 
 
 def _unsure(err: BankFileError) -> BankFileError | None:
     """Inference's own refusal (two readings fit) says more than 'no profile recognises this'."""
-    return err if any(p.field == "layout" and "two ways" in p.problem for p in err.problems) else None
+    return err if any(p.field == "layout" and "two" in p.problem and "equally" in p.problem
+                      for p in err.problems) else None
 
 
 def _inferred(where, grid: Grid, currency: str | None) -> tuple[Layout, object, Inference]:
@@ -154,9 +157,11 @@ def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
     container = sniff_container(data[:65536])
     forced, currency = options.profile, options.currency
     if container == "zip":
-        if not is_spreadsheet_zip(path):
-            raise BankFileError(path, "a zip archive that is not an Excel workbook")
-        choice = _first_table(path, workbook_grids(path, path, "xlsx"), profiles, forced, currency)
+        kind = spreadsheet_zip_kind(path)
+        if kind is None:
+            raise BankFileError(path, "a zip archive that is neither an Excel workbook nor an OpenDocument "
+                                      "spreadsheet")
+        choice = _first_table(path, workbook_grids(path, path, kind), profiles, forced, currency)
     elif container == "ole":
         choice = _first_table(path, workbook_grids(path, path, "xls"), profiles, forced, currency)
     elif container == "html":
@@ -179,7 +184,7 @@ def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
         warnings = list(choice.inference.notes) + warnings
     if grid.hidden:
         warnings.append(f"{grid.hidden} hidden row(s) of the sheet left out: the bank's filter hid them")
-    fmt = {"csv": "csv", "xlsx": "xlsx"}.get(grid.kind, "xls")
+    fmt = {"csv": "csv", "xlsx": "xlsx", "ods": "xlsx"}.get(grid.kind, "xls")  # ods: a workbook, as xlsx
     return ImportResult(fmt, str(path), tuple(statements), tuple(warnings), _layout_record(choice))
 
 
@@ -190,7 +195,7 @@ def infer_layout(path: Path, options: ImportOptions = ImportOptions(), name: str
     data = _read_bytes(path)
     container = sniff_container(data[:65536])
     if container in ("zip", "ole"):
-        grids = workbook_grids(path, path, "xlsx" if container == "zip" else "xls")
+        grids = workbook_grids(path, path, (spreadsheet_zip_kind(path) or "xlsx") if container == "zip" else "xls")
     elif container == "html":
         grids = iter(html_grids(path, data))
     else:

@@ -35,6 +35,7 @@ TEMPLATE_HINT = ("add or update a layout profile (a TOML file in --profile-dir D
                  "goes in excel_templates/GL-Import-Template.xlsx)")
 
 _SCALARS = {"name": str, "title": str, "convention": str, "decimal": str, "currency": str, "sign": str,
+            "balance_sign": str,
             "debit_values": str, "continuation_rows": bool, "check_pattern": str, "delimiter": str,
             "fallback": bool}
 _LISTS = ("signature", "date_format", "description_from", "type_from", "pending_values", "optional")
@@ -114,6 +115,11 @@ class Profile:
     fallback: bool = False
     headerless: tuple[str, ...] = ()  # field per position, for files without a header row
     row_patterns: Mapping[str, re.Pattern] = field(default_factory=lambda: MappingProxyType({}))
+    balance_sign: int = 0  # -1/+1: how the running balance is written; 0: as `sign` says
+
+    @property
+    def balance_factor(self) -> int:
+        return self.balance_sign or self.sign
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -226,6 +232,9 @@ def parse_profile(path: Path, data: dict) -> Profile:
     sign = get("sign")
     if sign not in ("as_is", "inverted"):
         raise ProfileError(path, Problem("must be 'as_is' or 'inverted'", field="sign"))
+    balance_sign = data.get("balance_sign", sign)
+    if balance_sign not in ("as_is", "inverted"):
+        raise ProfileError(path, Problem("must be 'as_is' or 'inverted'", field="balance_sign"))
     debit_values = get("debit_values")
     if debit_values not in ("positive", "negative", "auto"):
         raise ProfileError(path, Problem("must be 'positive', 'negative' or 'auto'", field="debit_values"))
@@ -272,6 +281,7 @@ def parse_profile(path: Path, data: dict) -> Profile:
         fields=MappingProxyType(_merged_lists(path, data, base, "fields", FIELD_KINDS)),
         iban_currency=MappingProxyType(iban), delimiter=delimiter, fallback=bool(data.get("fallback", False)),
         headerless=headerless, row_patterns=MappingProxyType(row_patterns),
+        balance_sign=-1 if balance_sign == "inverted" else 1,
     )
 
 

@@ -54,14 +54,26 @@ def sniff_container(head: bytes) -> str:
     return "text"
 
 
-def is_spreadsheet_zip(path: Path) -> bool:
-    """An OOXML workbook (xlsx/xlsm/xlsb), judged by its parts, not its name."""
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def spreadsheet_zip_kind(path: Path) -> str | None:
+    """'xlsx' for an OOXML workbook (xlsx/xlsm/xlsb), 'ods' for an OpenDocument spreadsheet, judged by the
+    zip's parts, not the file's name; None for any other zip."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        return False
-    return "xl/workbook.xml" in names or "xl/workbook.bin" in names
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                return "xlsx"
+            if "mimetype" in names and "content.xml" in names and zf.read("mimetype").strip() == ODS_MIMETYPE:
+                return "ods"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, KeyError):
+        return None
+    return None
+
+
+def is_spreadsheet_zip(path: Path) -> bool:
+    return spreadsheet_zip_kind(path) is not None
 
 
 def foreign_text(head: bytes) -> bool:

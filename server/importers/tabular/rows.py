@@ -203,7 +203,8 @@ class TableReader:
             if kind in ("opening_balance", "closing_balance", "total_debits", "total_credits", "total"):
                 value = self._last_amount(values)
                 if value is not None:
-                    self.out.stated.append(Stated(kind, value * prof.sign, line, label))
+                    factor = prof.balance_factor if kind.endswith("_balance") else prof.sign
+                    self.out.stated.append(Stated(kind, value * factor, line, label))
                 continue
             n = norm(label)
             if n in prof.fields["account"] and values and not self.out.account:
@@ -327,7 +328,7 @@ class TableReader:
                 value = get("amount") if "amount" in cols else None
             if value is None:
                 value = self._last_amount(row)
-            return [(kind, value * sign)] if value is not None else []
+            return [(kind, value * self.profile.balance_factor)] if value is not None else []
         if self.convention == "debit_credit":
             out = []
             if kind in ("total_debits", "total") and get("debit") is not None:
@@ -395,7 +396,7 @@ class TableReader:
         label_firsts = frozenset(phrase.split()[0] for phrase in labels_whole)  # a cheap test before norm()
         pending_values = prof.pending_values
         check_pattern = prof.check_pattern
-        sign = prof.sign
+        sign, balance_sign = prof.sign, prof.balance_factor
         parse_date, parse_amount, money = self.date, self.amount, self._money_reader()
         file_account = out.account or self.default_account
         file_currency = out.currency or self.layout.header_currency or self.default_currency or prof.currency or ""
@@ -454,7 +455,7 @@ class TableReader:
                     balance = parse_amount(row[bal_i])
                 except AmountError as exc:
                     self.problem(line, bal_key, str(exc))
-                if balance is not None and sign < 0:
+                if balance is not None and balance_sign < 0:
                     balance = -balance
                 if balance is not None and bal_key == "balance_before":
                     balance += amount  # some banks print the balance before the line: the one after follows

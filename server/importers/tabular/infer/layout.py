@@ -4,6 +4,7 @@ in today's schema (so the user can save and edit it) bound to the table, with th
 When two readings fit the table equally and give different lines, inference refuses and names both."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -21,6 +22,7 @@ from .roles import (DATE_ROLES, Roles, date_columns, fits, from_headers, indicat
 from .sniff import ColumnFacts, date_reading, date_text, decimal_mark, parse_code, sniff
 from .vocabulary import Vocabulary, vocabulary
 
+IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 SAMPLE_ROWS = 2000  # inference decides from at most this many data rows; the import then reads them all
 
 
@@ -67,10 +69,12 @@ def _width(rows: Sequence[Sequence]) -> int:
     return width
 
 
-def _date_code(f: ColumnFacts, rows: Sequence[Sequence], source, title: str) -> tuple[str | None, str | None]:
+def _date_code(f: ColumnFacts, rows: Sequence[Sequence], source, title: str, currency: str | None,
+               vocab: Vocabulary) -> tuple[str | None, str | None]:
     """The column's date format; two formats reading the same cells as different dates (01/02: January or
-    February?) are decided by the reading under which the rows are in date order, then by the shorter period;
-    a tie refuses. Returns (strptime code or None for typed dates, note)."""
+    February?) are decided by the reading under which the rows are in date order, then by the shorter period,
+    then by the currency's convention (words.toml); with no currency known a tie refuses.
+    Returns (strptime code or None for typed dates, note)."""
     best, tied = date_reading(f)
     if best is None:
         return None, None
@@ -84,10 +88,18 @@ def _date_code(f: ColumnFacts, rows: Sequence[Sequence], source, title: str) -> 
         ordered = dates == sorted(dates) or dates == sorted(dates, reverse=True)
         return (ordered, -(max(dates) - min(dates)).days if dates else 0)
     scored = sorted([best] + rivals, key=merit, reverse=True)
+    if merit(scored[0]) == merit(scored[1]) and currency:
+        month_first = currency in vocab.month_first
+        pick = next((c for c in scored[:2] if c.startswith("%m") == month_first), None)
+        if pick is not None:
+            other = next(c for c in scored[:2] if c != pick)
+            return pick, (f"dates of {title!r} such as {texts[0]!r} read as {pick}, not {other}: both fit the "
+                          f"column equally, and {currency} accounts write dates "
+                          f"{'month' if month_first else 'day'} first")
     if merit(scored[0]) == merit(scored[1]):
         raise _refuse(source, f"the dates of column {title!r} read two ways, e.g. {texts[0]!r} as "
                               f"{parse_code(texts[0], scored[0])} ({scored[0]}) or {parse_code(texts[0], scored[1])} "
-                              f"({scored[1]}), and neither reading is more plausible")
+                              f"({scored[1]}): the two readings fit equally (same order, same period)")
     first, second = merit(scored[0]), merit(scored[1])
     why = ("the rows are in date order under it" if first[0] != second[0] else
            f"they span {-first[1]} days under it, {-second[1]} under {scored[1]}")
@@ -98,6 +110,7 @@ class _Builder:
     def __init__(self, grid: Grid, source, vocab: Vocabulary, currency: str | None):
         self.grid, self.source, self.vocab = grid, source, vocab
         self.notes: list[str] = []
+        self.balance_as_written = False  # the amounts' sign flipped, the running balance's not
         self.default_currency = currency
         rows = grid.rows
         self.header = find_header(rows, vocab)
@@ -130,6 +143,28 @@ class _Builder:
             value = parse(v.rstrip("|").strip() if isinstance(v, str) else v)
             return value * sign if value is not None else None
         return read
+
+    def orders(self, roles: Roles) -> tuple[str, ...]:
+        """The row orders the booking dates allow: ascending dates cannot be newest first, and the reverse."""
+        i = roles.single.get("date")
+        if i is None:
+            return referee.ORDERS
+        f = self.facts[i]
+        code, _ = date_reading(f)
+        dates = []
+        for row in self.sample:
+            cell = row[i] if i < len(row) else None
+            if hasattr(cell, "year"):
+                dates.append(cell if not hasattr(cell, "date") else cell.date())
+            elif code and (text := date_text(cell)) and (d := parse_code(text, code)):
+                dates.append(d)
+        if len(set(dates)) < 2:
+            return referee.ORDERS
+        if dates == sorted(dates):
+            return ("oldest first",)
+        if dates == sorted(dates, reverse=True):
+            return ("newest first",)
+        return referee.ORDERS
 
     # ---------------------------------------------------------------------------------------- roles
 
@@ -165,6 +200,11 @@ class _Builder:
                      and f.share(sum(f.codes.values())) >= 0.8]
             if codes:
                 roles.multi["currency"] = codes
+        if not roles.multi.get("account"):
+            ibans = [f.index for f in facts if f.index not in roles.taken() and f.filled
+                     and all(IBAN.fullmatch(v.upper().replace(" ", "")) for v in f.values)]
+            if ibans:
+                roles.multi["account"] = ibans[:1]
         if not roles.multi.get("description") and not roles.multi.get("counterparty"):
             texts = text_columns(facts, roles.taken())
             if texts:
@@ -209,7 +249,7 @@ class _Builder:
             for b in cands:
                 if a == b:
                     continue
-                proof = referee.fit(self.sample, self.reader(a), self.reader(b))
+                proof = referee.fit(self.sample, self.reader(a), self.reader(b), self.orders(roles))
                 if proof and proof.held and (best is None or proof.held > best[0].held):
                     best = (proof, a, b)
         if best is not None and best[0].share >= 0.5:
@@ -223,7 +263,7 @@ class _Builder:
     def _balance_from_values(self, roles: Roles) -> None:
         a = roles.single["amount"]
         for b in money_candidates(self.facts, roles.taken()):
-            proof = referee.fit(self.sample, self.reader(a), self.reader(b))
+            proof = referee.fit(self.sample, self.reader(a), self.reader(b), self.orders(roles))
             if proof and proof.share >= 0.8 and proof.checked >= 2:
                 roles.single["balance" if proof.balance == "after" else "balance_before"] = b
                 return
@@ -260,13 +300,21 @@ class _Builder:
         """+1 or -1 for the amounts as written: the balance decides where there is one, else card labels."""
         bal = roles.single.get("balance", roles.single.get("balance_before"))
         money = self._money_reader(roles, convention)
+        if bal is not None and convention != "signed":
+            return 1, referee.fit(self.sample, money, self.reader(bal), self.orders(roles))  # columns say the sign
         if bal is not None:
-            proofs = {s: referee.fit(self.sample, (lambda r, s=s: _times(money(r), s)), self.reader(bal))
+            orders = self.orders(roles)
+            proofs = {s: referee.fit(self.sample, (lambda r, s=s: _times(money(r), s)), self.reader(bal), orders)
                       for s in (1, -1)}
             plus, minus = proofs[1], proofs[-1]
+            if plus and minus and plus.held == minus.held and plus.held >= 2:
+                raise _refuse(self.source, f"the running balance fits two readings equally: amounts as written "
+                                           f"({plus.describe()}) and amounts negated ({minus.describe()}); the "
+                                           "dates do not say which order the rows are in")
             if minus and minus.held >= 2 and minus.share >= 0.8 and minus.held > (plus.held if plus else 0):
-                self.notes.append("amounts written from the bank's side (charges positive): the running balance "
-                                  "says so; read as money out")
+                self.notes.append("amounts written with the opposite sign to the running balance: the balance "
+                                  "says so; charges read as money out")
+                self.balance_as_written = True
                 return -1, minus
             return 1, plus
         if convention == "signed" and self._card():
@@ -345,7 +393,11 @@ class _Builder:
             single.pop("credit", None)
         else:
             convention = "debit_credit"
-        date_code, note = _date_code(self.facts[single["date"]], self.sample, self.source, self.title(single["date"]))
+        cur_col, cur_code = self.currency(roles)
+        known = cur_code or (self.facts[cur_col].codes.most_common(1)[0][0] if cur_col is not None and
+                             self.facts[cur_col].codes else None) or self.default_currency
+        date_code, note = _date_code(self.facts[single["date"]], self.sample, self.source, self.title(single["date"]),
+                                     known, self.vocab)
         if note:
             self.notes.append(note)
         vd = single.get("value_date")
@@ -354,7 +406,6 @@ class _Builder:
             if vd_code != date_code or not fits("value_date", self.facts[vd], self.vocab):
                 single.pop("value_date")
         sign, proof = self.sign(roles, convention)
-        cur_col, cur_code = self.currency(roles)
         columns: dict[str, int] = dict(single)
         if cur_col is not None:
             columns["currency"] = cur_col
@@ -376,6 +427,7 @@ class _Builder:
                 "convention": convention, "decimal": self.decimal,
                 "date_format": [date_code] if date_code else ["iso", "eu", "us"],
                 "sign": "inverted" if sign < 0 else "as_is",
+                **({"balance_sign": "as_is"} if self.balance_as_written else {}),
                 "description_from": desc_keys}
         seen_pending = sorted({v for k in ("status", "date") if k in columns
                                for v in self.facts[columns[k]].values if norm(v) in self.vocab.pending})
@@ -389,6 +441,7 @@ class _Builder:
         else:
             names = {i: k for k, i in columns.items()}
             data["headerless"] = {"columns": [names.get(i, f"column_{i + 1}") for i in range(self.width)]}
+        data["fields"] = {kind: self.vocab.names_of(kind) for kind in ("account", "currency")}
         if "balance" not in columns and "balance_before" not in columns and self.header.index > 0:
             data["labels"] = {"closing_balance": list(self.vocab.preamble_closing)}
         if convention == "indicator":

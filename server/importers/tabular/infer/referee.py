@@ -37,8 +37,13 @@ def _pairs(entries: list[tuple[Decimal, Decimal]], before: bool) -> tuple[int, i
     return checked, held
 
 
-def fit(rows: Sequence[Sequence], amount: Reader, balance: Reader) -> Proof | None:
-    """The best of the four orders/placements for one reading; None when the rows give nothing to check."""
+ORDERS = ("oldest first", "newest first")
+
+
+def fit(rows: Sequence[Sequence], amount: Reader, balance: Reader, orders: Sequence[str] = ORDERS) -> Proof | None:
+    """The best of the orders (the dates say which are possible) and placements for one reading; None when the
+    rows give nothing to check. Newest-first with the balance before each line is the same relation as
+    oldest-first with the balance after it and the signs flipped, which is why the dates must bound `orders`."""
     entries = []
     for row in rows:
         try:
@@ -51,6 +56,8 @@ def fit(rows: Sequence[Sequence], amount: Reader, balance: Reader) -> Proof | No
         return None
     best = None
     for order, seq in (("oldest first", entries), ("newest first", entries[::-1])):
+        if order not in orders:
+            continue
         for placement in ("after", "before"):
             checked, held = _pairs(seq, placement == "before")
             proof = Proof(checked, held, order, placement)

@@ -27,6 +27,7 @@ class Vocabulary:
     currency_aliases: Mapping[str, str]  # old or local codes -> ISO 4217 (RUR -> RUB)
     historic: frozenset[str] = frozenset()  # withdrawn ISO 4217 codes old statements still carry (LTL, DEM)
     date_prefer: tuple[str, ...] = ()  # booking-date names that win over other date columns, best first
+    month_first: frozenset[str] = frozenset()  # currencies whose banks write month-first dates
     preamble_closing: tuple[str, ...] = ()  # preamble labels that state the closing balance (no balance column)
 
     def currency(self, text: str) -> str | None:
@@ -36,6 +37,10 @@ class Vocabulary:
             return None
         code = self.currency_aliases.get(code, code)
         return code if code in self.historic or iso_currency(code)[0] else None
+
+    def names_of(self, role: str) -> list[str]:
+        """Every header name of a role (for labels above the header: 'Valuta: SEK', 'IBAN: ...')."""
+        return sorted(name for name, roles in self.headers.items() if role in roles)
 
     def roles_of(self, header: str) -> tuple[str, ...]:
         """Roles a header names: an exact synonym, else the synonyms it starts with ('saldo nach buchung')."""
@@ -76,4 +81,5 @@ def vocabulary() -> Vocabulary:
         historic=frozenset(words["currency"]["historic"]),
         date_prefer=tuple(norm(w) for w in words["date"]["prefer"]),
         preamble_closing=tuple(words["preamble"]["closing"]),
+        month_first=frozenset(words["date_order"]["month_first_currencies"]),
     )
