@@ -191,3 +191,16 @@ def test_profile_infer_writes_a_profile_the_next_import_uses(tmp_path, monkeypat
     out = tmp_path / "mine.toml"
     assert main(["profile", "infer", str(path), "--out", str(out)]) == 0
     assert tomllib.loads(out.read_text(encoding="utf-8"))["name"] == "mine"
+
+
+def test_a_profile_that_misreads_the_rows_gives_way_to_inference_with_a_finding(tmp_path):
+    # The header is Bank of America's (Date, Description, Amount, Running Balance), the rows are not: day-first
+    # dates and a currency column. The profile's reading fails on a row, so inference reads the file and says so.
+    path = write(tmp_path, "wise.csv", "ID,Date,Amount,Currency,Description,Running Balance\n"
+                                       "T1,03-01-2023,-100.00,EUR,Sent,400.00\nT2,17-01-2023,500.00,EUR,Got,900.00\n")
+    result = import_file(path)
+    st = result.statements[0]
+    assert (result.layout.source, st.currency, st.closing_balance) == ("inferred", "EUR", D("900.00"))
+    assert [ln.date for ln in st.lines] == [dt.date(2023, 1, 3), dt.date(2023, 1, 17)]
+    assert [f.code for f in st.findings] == ["profile_misread"]
+    assert "bofa_checking" in st.findings[0].message

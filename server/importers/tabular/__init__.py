@@ -53,7 +53,8 @@ class _Choice:
     layout: Layout
     where: object
     inference: Inference | None = None
-    drift: BankFileError | None = None
+    drift: BankFileError | None = None  # why the profiles were not used (a changed header, rows they misread)
+    drift_code: str = "layout_changed"
 
 
 def _choose(where, grid: Grid, profiles, forced: str | None, currency: str | None,
@@ -146,7 +147,7 @@ def _drift_finding(choice: _Choice) -> Finding | None:
     if choice.drift is None:
         return None
     message = "; ".join(p.problem for p in choice.drift.problems).replace(" Nothing was imported.", "")
-    return Finding("layout_changed", message + " The file was read with an inferred layout instead.", "",
+    return Finding(choice.drift_code, message + " The file was read with an inferred layout instead.", "",
                    (("profile", message.split("'")[1] if "'" in message else ""),))
 
 
@@ -168,14 +169,13 @@ def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
         choice = _first_table(path, html_grids(path, data), profiles, forced, currency)
     else:
         choice = _text_table(path, data, profiles, forced, currency)
-    grid, layout, where = choice.grid, choice.layout, choice.where
-    profile = layout.profile
-    content = TableReader(grid, layout, account=options.account,
-                          currency=options.currency or profile.currency).read()
-    statements, problems, warnings = build_statements(content, layout.titles.get("balance", "balance"))
+    statements, problems, warnings = _read(choice, options)
+    if problems and choice.inference is None and not forced:
+        choice, statements, problems, warnings = _profile_misread(choice, options, problems, statements, warnings)
     if problems:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))  # in file order, whichever check found them
-        raise BankFileError(where, problems)
+        raise BankFileError(choice.where, problems)
+    grid = choice.grid
     drift = _drift_finding(choice)
     if drift is not None:
         statements = [replace(st, findings=(replace(drift, statement=st.account or f"#{n}"),) + st.findings)
@@ -186,6 +186,30 @@ def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
         warnings.append(f"{grid.hidden} hidden row(s) of the sheet left out: the bank's filter hid them")
     fmt = {"csv": "csv", "xlsx": "xlsx", "ods": "xlsx"}.get(grid.kind, "xls")  # ods: a workbook, as xlsx
     return ImportResult(fmt, str(path), tuple(statements), tuple(warnings), _layout_record(choice))
+
+
+def _read(choice: _Choice, options: ImportOptions):
+    layout = choice.layout
+    content = TableReader(choice.grid, layout, account=options.account,
+                          currency=options.currency or layout.profile.currency).read()
+    return build_statements(content, layout.titles.get("balance", "balance"))
+
+
+def _profile_misread(choice: _Choice, options: ImportOptions, problems, statements, warnings):
+    """A profile whose header matches but whose reading of the rows fails (another bank's file with the same
+    column names) gives way to inference when inference reads every row; else its problems stand."""
+    try:
+        layout, where, found = _inferred(choice.where, choice.grid, options.currency)
+    except BankFileError:
+        return choice, statements, problems, warnings
+    first = sorted(problems, key=lambda p: (p.line is None, p.line or 0))[0]
+    why = BankFileError(choice.where, f"layout profile '{choice.layout.profile.name}' matches the header but "
+                                      f"not the rows ({first.describe()}).")
+    retry = _Choice(choice.grid, layout, where, found, why, "profile_misread")
+    statements2, problems2, warnings2 = _read(retry, options)
+    if problems2:
+        return choice, statements, problems, warnings
+    return retry, statements2, problems2, warnings2
 
 
 def infer_layout(path: Path, options: ImportOptions = ImportOptions(), name: str = "inferred") -> Inference:
