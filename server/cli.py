@@ -35,7 +35,8 @@ def _cmd_import(args) -> int:
 
     opts = ImportOptions(profile=args.profile, currency=args.currency, account=args.account,
                          profile_dirs=tuple(Path(p) for p in args.profile_dir or ()), strict=args.strict,
-                         opening=_amount_arg("--opening", args.opening), closing=_amount_arg("--closing", args.closing))
+                         opening=_amount_arg("--opening", args.opening), closing=_amount_arg("--closing", args.closing),
+                         account_kind=args.account_kind)
     result = importers.import_file(args.file, args.format, opts)
     if args.append:
         from .canonical_append import import_appending
@@ -172,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "camt052, camt053, camt054, ofx, qif (an unknown name lists those known)")
     imp.add_argument("--profile", help="force a CSV/Excel layout profile by name")
     imp.add_argument("--profile-dir", action="append", help="folder with your own layout profiles (TOML)")
+    imp.add_argument("--account-kind", choices=("bank", "card"),
+                     help="card: a CSV/Excel file's positive amounts are charges (money out)")
     imp.add_argument("--currency", help="currency to assume when the file does not state one")
     imp.add_argument("--account", help="account to assume when the file does not state one")
     imp.add_argument("--opening", help="the statement's printed opening balance, for a file that states none")

@@ -204,3 +204,11 @@ def test_a_profile_that_misreads_the_rows_gives_way_to_inference_with_a_finding(
     assert [ln.date for ln in st.lines] == [dt.date(2023, 1, 3), dt.date(2023, 1, 17)]
     assert [f.code for f in st.findings] == ["profile_misread"]
     assert "bofa_checking" in st.findings[0].message
+
+
+def test_the_users_account_kind_says_card(tmp_path):
+    path = write(tmp_path, "c.csv", "Date,Shop,Amount\n2025-05-02,COFFEE,4.50\n2025-05-03,BOOKS,20.00\n")
+    assert amounts(import_file(path, options=ImportOptions(currency="USD"))) == [D("4.50"), D("20.00")]
+    result = import_file(path, options=ImportOptions(currency="USD", account_kind="card"))
+    assert amounts(result) == [D("-4.50"), D("-20.00")]
+    assert any("the account is a card account" in w for w in result.warnings)

@@ -57,7 +57,7 @@ class _Choice:
     drift_code: str = "layout_changed"
 
 
-def _choose(where, grid: Grid, profiles, forced: str | None, currency: str | None,
+def _choose(where, grid: Grid, profiles, forced: str | None, hints: ImportOptions,
             full: Callable[[], Grid]) -> _Choice:
     """A bank's profile whose header the table carries; else the inferred layout; else the generic profile.
     A forced profile is used or refused, never replaced by inference."""
@@ -68,13 +68,13 @@ def _choose(where, grid: Grid, profiles, forced: str | None, currency: str | Non
             raise
         drift = exc if _is_drift(exc) else None
         try:
-            return _Choice(full(), *_inferred(where, full(), currency), drift=drift)
+            return _Choice(full(), *_inferred(where, full(), hints), drift=drift)
         except BankFileError as inferred_error:
             raise (drift or _unsure(inferred_error) or exc) from None
     if not layout.profile.fallback or forced:
         return _Choice(full(), layout, where)
     try:
-        return _Choice(full(), *_inferred(where, full(), currency))
+        return _Choice(full(), *_inferred(where, full(), hints))
     except BankFileError as exc:
         if _unsure(exc):
             raise  # two readings fit equally: the generic profile would only pick one of them silently
@@ -87,12 +87,12 @@ def _unsure(err: BankFileError) -> BankFileError | None:
                       for p in err.problems) else None
 
 
-def _inferred(where, grid: Grid, currency: str | None) -> tuple[Layout, object, Inference]:
-    found = infer(grid, where, currency=currency)
+def _inferred(where, grid: Grid, hints: ImportOptions) -> tuple[Layout, object, Inference]:
+    found = infer(grid, where, currency=hints.currency, account_kind=hints.account_kind)
     return found.layout(where), where, found
 
 
-def _text_table(path: Path, data: bytes, profiles, forced: str | None, currency: str | None) -> _Choice:
+def _text_table(path: Path, data: bytes, profiles, forced: str | None, hints: ImportOptions) -> _Choice:
     text = decode_text(path, data)
     preferred = get_profile(forced, profiles, path).delimiter if forced else None
     ranked = rank_delimiters(text, preferred)
@@ -109,7 +109,7 @@ def _text_table(path: Path, data: bytes, profiles, forced: str | None, currency:
         break
     top = ranked[0]
     head = csv_grid(path, text, top, max_rows=HEADER_SCAN_ROWS + 20)
-    return _choose(path, head, profiles, forced, currency, _memo(lambda: csv_grid(path, text, top)))
+    return _choose(path, head, profiles, forced, hints, _memo(lambda: csv_grid(path, text, top)))
 
 
 def _memo(make: Callable[[], Grid]) -> Callable[[], Grid]:
@@ -122,12 +122,12 @@ def _memo(make: Callable[[], Grid]) -> Callable[[], Grid]:
     return get
 
 
-def _first_table(path: Path, grids, profiles, forced: str | None, currency: str | None) -> _Choice:
+def _first_table(path: Path, grids, profiles, forced: str | None, hints: ImportOptions) -> _Choice:
     errors = []
     for grid in grids:
         where = f"{path} [{'table' if grid.kind == 'html' else 'sheet'} '{grid.name}']"
         try:
-            return _choose(where, grid, profiles, forced, currency, lambda g=grid: g)
+            return _choose(where, grid, profiles, forced, hints, lambda g=grid: g)
         except BankFileError as exc:
             errors.append(exc)
     if not errors:
@@ -156,19 +156,19 @@ def extract_tabular(path: Path, options: ImportOptions) -> ImportResult:
     data = _read_bytes(path)
     profiles = load_profiles(options.profile_dirs)
     container = sniff_container(data[:65536])
-    forced, currency = options.profile, options.currency
+    forced = options.profile
     if container == "zip":
         kind = spreadsheet_zip_kind(path)
         if kind is None:
             raise BankFileError(path, "a zip archive that is neither an Excel workbook nor an OpenDocument "
                                       "spreadsheet")
-        choice = _first_table(path, workbook_grids(path, path, kind), profiles, forced, currency)
+        choice = _first_table(path, workbook_grids(path, path, kind), profiles, forced, options)
     elif container == "ole":
-        choice = _first_table(path, workbook_grids(path, path, "xls"), profiles, forced, currency)
+        choice = _first_table(path, workbook_grids(path, path, "xls"), profiles, forced, options)
     elif container == "html":
-        choice = _first_table(path, html_grids(path, data), profiles, forced, currency)
+        choice = _first_table(path, html_grids(path, data), profiles, forced, options)
     else:
-        choice = _text_table(path, data, profiles, forced, currency)
+        choice = _text_table(path, data, profiles, forced, options)
     statements, problems, warnings = _read(choice, options)
     if problems and choice.inference is None and not forced:
         choice, statements, problems, warnings = _profile_misread(choice, options, problems, statements, warnings)
@@ -199,7 +199,7 @@ def _profile_misread(choice: _Choice, options: ImportOptions, problems, statemen
     """A profile whose header matches but whose reading of the rows fails (another bank's file with the same
     column names) gives way to inference when inference reads every row; else its problems stand."""
     try:
-        layout, where, found = _inferred(choice.where, choice.grid, options.currency)
+        layout, where, found = _inferred(choice.where, choice.grid, options)
     except BankFileError:
         return choice, statements, problems, warnings
     first = sorted(problems, key=lambda p: (p.line is None, p.line or 0))[0]
@@ -228,7 +228,7 @@ def infer_layout(path: Path, options: ImportOptions = ImportOptions(), name: str
     errors = []
     for grid in grids:
         try:
-            return infer(grid, path, name=name, currency=options.currency)
+            return infer(grid, path, name=name, currency=options.currency, account_kind=options.account_kind)
         except BankFileError as exc:
             errors.append(exc)
     raise errors[0] if errors else BankFileError(path, "the workbook has no worksheet")

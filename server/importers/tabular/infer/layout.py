@@ -107,7 +107,8 @@ def _date_code(f: ColumnFacts, rows: Sequence[Sequence], source, title: str, cur
 
 
 class _Builder:
-    def __init__(self, grid: Grid, source, vocab: Vocabulary, currency: str | None):
+    def __init__(self, grid: Grid, source, vocab: Vocabulary, currency: str | None, account_kind: str | None = None):
+        self.account_kind = account_kind
         self.grid, self.source, self.vocab = grid, source, vocab
         self.notes: list[str] = []
         self.balance_as_written = False  # the amounts' sign flipped, the running balance's not
@@ -317,11 +318,12 @@ class _Builder:
                 self.balance_as_written = True
                 return -1, minus
             return 1, plus
-        if convention == "signed" and self._card():
+        card = "the account is a card account" if self.account_kind == "card" else (
+            "its labels say so" if self._card() else None)
+        if convention == "signed" and card:
             values = [v for v in (self._safe(money, r) for r in self.sample) if v]
             if values and sum(v > 0 for v in values) > len(values) / 2:
-                self.notes.append("card statement (its labels say so): charges are positive in the file and "
-                                  "read as money out")
+                self.notes.append(f"card statement ({card}): charges are positive in the file and read as money out")
                 return -1, None
         return 1, None
 
@@ -458,7 +460,8 @@ def _times(value, sign):
     return None if value is None else value * sign
 
 
-def infer(grid: Grid, source, name: str = "inferred", currency: str | None = None) -> Inference:
+def infer(grid: Grid, source, name: str = "inferred", currency: str | None = None,
+          account_kind: str | None = None) -> Inference:
     """The layout of one table, or BankFileError naming what could not be decided."""
-    return _Builder(grid, source, vocabulary(), currency).build(name)
+    return _Builder(grid, source, vocabulary(), currency, account_kind).build(name)
 
