@@ -180,7 +180,7 @@ def test_profile_infer_writes_a_profile_the_next_import_uses(tmp_path, monkeypat
     monkeypatch.setenv("TIEOUT_HOME", str(tmp_path / "home"))
     path = write(tmp_path, "bank export.csv", "Datum;Omschrijving;Bedrag;Saldo\n02-01-2025;Huur;-500,00;500,00\n"
                                               "03-01-2025;Salaris;1.000,00;1.500,00\n")
-    assert main(["profile", "infer", str(path)]) == 0
+    assert main(["profile", "infer", str(path), "--currency", "EUR"]) == 0  # 02-01 / 03-01: EUR says day first
     written = tmp_path / "home" / "profiles" / "bank_export.toml"
     profile = tomllib.loads(written.read_text(encoding="utf-8"))
     assert profile["columns"]["amount"] == ["Bedrag"] and profile["date_format"] == ["%d-%m-%Y"]
@@ -189,7 +189,7 @@ def test_profile_infer_writes_a_profile_the_next_import_uses(tmp_path, monkeypat
     assert (result.layout.name, result.layout.source) == ("bank_export", "user")
     assert amounts(result) == [D("-500.00"), D("1000.00")]
     out = tmp_path / "mine.toml"
-    assert main(["profile", "infer", str(path), "--out", str(out)]) == 0
+    assert main(["profile", "infer", str(path), "--out", str(out), "--currency", "EUR"]) == 0
     assert tomllib.loads(out.read_text(encoding="utf-8"))["name"] == "mine"
 
 
@@ -212,3 +212,13 @@ def test_the_users_account_kind_says_card(tmp_path):
     result = import_file(path, options=ImportOptions(currency="USD", account_kind="card"))
     assert amounts(result) == [D("-4.50"), D("-20.00")]
     assert any("the account is a card account" in w for w in result.warnings)
+
+
+def test_a_profile_whose_fixed_currency_the_file_contradicts_gives_way_to_inference(tmp_path):
+    path = write(tmp_path, "w.csv", "Date,Description,Amount,Currency,Running Balance\n"
+                                    "01/05/2023,Sent,-100.00,EUR,400.00\n01/06/2023,Got,500.00,EUR,900.00\n")
+    result = import_file(path)
+    st = result.statements[0]
+    assert (st.currency, result.layout.source) == ("EUR", "inferred")  # not bofa_checking's USD
+    assert [f.code for f in st.findings] == ["profile_misread"] and "says EUR" in st.findings[0].message
+    assert [ln.date for ln in st.lines] == [dt.date(2023, 5, 1), dt.date(2023, 6, 1)]  # EUR: day first

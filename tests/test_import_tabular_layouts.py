@@ -166,8 +166,8 @@ def test_generic_amount_with_drcr_column(tmp_path):
     result = import_file(path)
     st = one(result)
     assert [ln.amount for ln in st.lines] == [D("250.00"), D("-100.00")]
-    # 04/03/2026 reads as day-first and month-first alike: the whole column decides, here by the period the
-    # dates span (2 days day-first, 61 days month-first), and the import says which reading it took
+    # 04/03/2026 reads as day-first and month-first alike and two dates settle nothing: the account's
+    # currency (AUD: day first) decides, and the import says which reading it took
     assert [ln.date for ln in st.lines] == [dt.date(2026, 3, 4), dt.date(2026, 3, 6)]
     assert [ln.value_date for ln in st.lines] == [dt.date(2026, 3, 5), dt.date(2026, 3, 6)]
     assert any("'04/03/2026' read as %d/%m/%Y, not %m/%d/%Y" in w for w in result.warnings)

@@ -15,7 +15,9 @@ from ...errors import BankFileError
 from ...records import Finding, ImportResult
 from ...records import Layout as LayoutRecord
 from .infer import Inference, infer
-from .layout_profiles import HEADER_SCAN_ROWS, SHIPPED_DIR, Layout, choose_layout, get_profile, load_profiles
+from .infer.vocabulary import vocabulary
+from .layout_profiles import (HEADER_SCAN_ROWS, SHIPPED_DIR, Layout, choose_layout, get_profile, header_key,
+                              load_profiles)
 from ..base import ImportOptions
 from .read import (Grid, csv_grid, decode_text, html_grids, is_spreadsheet_zip, looks_like_table,
                    rank_delimiters, sniff_container, spreadsheet_zip_kind, workbook_grids)
@@ -71,14 +73,39 @@ def _choose(where, grid: Grid, profiles, forced: str | None, hints: ImportOption
             return _Choice(full(), *_inferred(where, full(), hints), drift=drift)
         except BankFileError as inferred_error:
             raise (drift or _unsure(inferred_error) or exc) from None
-    if not layout.profile.fallback or forced:
+    if forced:
         return _Choice(full(), layout, where)
+    if not layout.profile.fallback:
+        stated = _contradicts_currency(layout, grid)
+        if stated is None:
+            return _Choice(full(), layout, where)
+        why = BankFileError(where, f"layout profile '{layout.profile.name}' matches the header, but the profile's "
+                                   f"currency is {layout.profile.currency} and the file's currency column says "
+                                   f"{stated}.")
+        return _Choice(full(), *_inferred(where, full(), hints), drift=why, drift_code="profile_misread")
     try:
         return _Choice(full(), *_inferred(where, full(), hints))
     except BankFileError as exc:
         if _unsure(exc):
             raise  # two readings fit equally: the generic profile would only pick one of them silently
         return _Choice(full(), layout, where)  # the generic profile's reading, as before inference existed
+
+
+def _contradicts_currency(layout: Layout, grid: Grid) -> str | None:
+    """A profile that fixes its bank's currency, on a table whose own currency column says another: another
+    bank's file with the same column names. Returns the code the table states."""
+    fixed = layout.profile.currency
+    if not fixed or "currency" in layout.columns or layout.header_row < 0:
+        return None
+    vocab = vocabulary()
+    header = grid.rows[layout.header_row]
+    for i, cell in enumerate(header):
+        if isinstance(cell, str) and "currency" in vocab.roles_of(header_key(cell)[0]):
+            for row in grid.rows[layout.header_row + 1:layout.header_row + 50]:
+                code = vocab.currency(row[i]) if i < len(row) and isinstance(row[i], str) else None
+                if code and code != fixed:
+                    return code
+    return None
 
 
 def _unsure(err: BankFileError) -> BankFileError | None:
@@ -104,7 +131,7 @@ def _text_table(path: Path, data: bytes, profiles, forced: str | None, hints: Im
         except BankFileError as exc:
             errors.append(exc)
             continue
-        if not layout.profile.fallback or forced:
+        if (not layout.profile.fallback and _contradicts_currency(layout, head) is None) or forced:
             return _Choice(csv_grid(path, text, delimiter), layout, path)
         break
     top = ranked[0]

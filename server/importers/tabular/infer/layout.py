@@ -83,11 +83,21 @@ def _date_code(f: ColumnFacts, rows: Sequence[Sequence], source, title: str, cur
     if not rivals:
         return best, None
 
+    spans = {}
+
     def merit(code):
         dates = [d for d in (parse_code(t, code) for t in texts) if d]
         ordered = dates == sorted(dates) or dates == sorted(dates, reverse=True)
-        return (ordered, -(max(dates) - min(dates)).days if dates else 0)
+        spans[code] = (max(dates) - min(dates)).days if dates else 0
+        return (ordered,)
     scored = sorted([best] + rivals, key=merit, reverse=True)
+    if merit(scored[0]) == merit(scored[1]) and len(set(texts)) >= 4:
+        # a statement's lines are close in time: a reading that spreads them over 3 times the period is the
+        # less plausible one, given enough distinct dates to tell (two or three dates tell nothing)
+        short, long_ = sorted(scored[:2], key=lambda c: spans[c])
+        if spans[long_] >= 3 * max(spans[short], 1):
+            return short, (f"dates of {title!r} such as {texts[0]!r} read as {short}, not {long_}: they span "
+                           f"{spans[short]} days under it, {spans[long_]} under {long_}")
     if merit(scored[0]) == merit(scored[1]) and currency:
         month_first = currency in vocab.month_first
         pick = next((c for c in scored[:2] if c.startswith("%m") == month_first), None)
@@ -99,11 +109,10 @@ def _date_code(f: ColumnFacts, rows: Sequence[Sequence], source, title: str, cur
     if merit(scored[0]) == merit(scored[1]):
         raise _refuse(source, f"the dates of column {title!r} read two ways, e.g. {texts[0]!r} as "
                               f"{parse_code(texts[0], scored[0])} ({scored[0]}) or {parse_code(texts[0], scored[1])} "
-                              f"({scored[1]}): the two readings fit equally (same order, same period)")
-    first, second = merit(scored[0]), merit(scored[1])
-    why = ("the rows are in date order under it" if first[0] != second[0] else
-           f"they span {-first[1]} days under it, {-second[1]} under {scored[1]}")
-    return scored[0], (f"dates of {title!r} such as {texts[0]!r} read as {scored[0]}, not {scored[1]}: {why}")
+                              f"({scored[1]}): the two readings fit equally (the rows are in order either way, too few dates "
+                              "to tell by the period, and no currency to go by)")
+    return scored[0], (f"dates of {title!r} such as {texts[0]!r} read as {scored[0]}, not {scored[1]}: the rows "
+                       "are in date order under it only")
 
 
 class _Builder:
