@@ -10,16 +10,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Sequence
 
-from ....errors import BankFileError, Problem
 from ....parsing import AmountError
 from ..layout_profiles import Layout, norm, parse_profile
 from ..read import Grid
 from ..values import amount_parser, cell_text, is_blank
 from . import referee
+from .dates import date_code, refuse
 from .header import find_header, first_data_row
-from .roles import (DATE_ROLES, Roles, date_columns, fits, from_headers, indicator_pair, money_candidates,
+from .roles import (Roles, date_columns, fits, from_headers, indicator_pair, money_candidates,
                     text_columns)
-from .sniff import ColumnFacts, date_reading, date_text, decimal_mark, parse_code, sniff
+from .sniff import date_reading, date_text, decimal_mark, parse_code, sniff
 from .vocabulary import Vocabulary, vocabulary
 
 IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
@@ -54,11 +54,6 @@ class Inference:
                 "notes": list(self.notes), "sample": [list(r) for r in self.sample]}
 
 
-def _refuse(source, message: str) -> BankFileError:
-    return BankFileError(source, Problem(message + ". Nothing was imported; choose a layout profile (--profile) "
-                                         "or write one with `tieout profile infer`.", field="layout"))
-
-
 def _width(rows: Sequence[Sequence]) -> int:
     width = 0
     for row in rows:
@@ -67,52 +62,6 @@ def _width(rows: Sequence[Sequence]) -> int:
             n -= 1
         width = max(width, n)
     return width
-
-
-def _date_code(f: ColumnFacts, rows: Sequence[Sequence], source, title: str, currency: str | None,
-               vocab: Vocabulary) -> tuple[str | None, str | None]:
-    """The column's date format; two formats reading the same cells as different dates (01/02: January or
-    February?) are decided by the reading under which the rows are in date order, then by the shorter period,
-    then by the currency's convention (words.toml); with no currency known a tie refuses.
-    Returns (strptime code or None for typed dates, note)."""
-    best, tied = date_reading(f)
-    if best is None:
-        return None, None
-    texts = [d for d in (date_text(r[f.index]) for r in rows if f.index < len(r)) if d]
-    rivals = [c for c in tied if any(parse_code(t, c) != parse_code(t, best) for t in texts)]
-    if not rivals:
-        return best, None
-
-    spans = {}
-
-    def merit(code):
-        dates = [d for d in (parse_code(t, code) for t in texts) if d]
-        ordered = dates == sorted(dates) or dates == sorted(dates, reverse=True)
-        spans[code] = (max(dates) - min(dates)).days if dates else 0
-        return (ordered,)
-    scored = sorted([best] + rivals, key=merit, reverse=True)
-    if merit(scored[0]) == merit(scored[1]) and len(set(texts)) >= 4:
-        # a statement's lines are close in time: a reading that spreads them over 3 times the period is the
-        # less plausible one, given enough distinct dates to tell (two or three dates tell nothing)
-        short, long_ = sorted(scored[:2], key=lambda c: spans[c])
-        if spans[long_] >= 3 * max(spans[short], 1):
-            return short, (f"dates of {title!r} such as {texts[0]!r} read as {short}, not {long_}: they span "
-                           f"{spans[short]} days under it, {spans[long_]} under {long_}")
-    if merit(scored[0]) == merit(scored[1]) and currency:
-        month_first = currency in vocab.month_first
-        pick = next((c for c in scored[:2] if c.startswith("%m") == month_first), None)
-        if pick is not None:
-            other = next(c for c in scored[:2] if c != pick)
-            return pick, (f"dates of {title!r} such as {texts[0]!r} read as {pick}, not {other}: both fit the "
-                          f"column equally, and {currency} accounts write dates "
-                          f"{'month' if month_first else 'day'} first")
-    if merit(scored[0]) == merit(scored[1]):
-        raise _refuse(source, f"the dates of column {title!r} read two ways, e.g. {texts[0]!r} as "
-                              f"{parse_code(texts[0], scored[0])} ({scored[0]}) or {parse_code(texts[0], scored[1])} "
-                              f"({scored[1]}): the two readings fit equally (the rows are in order either way, too few dates "
-                              "to tell by the period, and no currency to go by)")
-    return scored[0], (f"dates of {title!r} such as {texts[0]!r} read as {scored[0]}, not {scored[1]}: the rows "
-                       "are in date order under it only")
 
 
 class _Builder:
@@ -129,7 +78,7 @@ class _Builder:
         else:
             start = first_data_row(rows)
             if start is None:
-                raise _refuse(source, "no header row naming a date and an amount column, and no rows holding "
+                raise refuse(source, "no header row naming a date and an amount column, and no rows holding "
                                       "both a date and an amount, in the first rows")
         self.start = start
         self.sample = [r for r in rows[start:start + SAMPLE_ROWS] if any(not is_blank(c) for c in r)]
@@ -187,7 +136,7 @@ class _Builder:
         if "date" not in roles.single:
             cols = date_columns(facts, taken)
             if not cols:
-                raise _refuse(self.source, "no column holds dates")
+                raise refuse(self.source, "no column holds dates")
             roles.single["date"] = cols[0]
             taken.add(cols[0])
             if len(cols) > 1 and "value_date" not in roles.single:
@@ -250,7 +199,7 @@ class _Builder:
     def _money_from_values(self, roles: Roles, taken: set[int]) -> None:
         cands = money_candidates(self.facts, taken | roles.taken())
         if not cands:
-            raise _refuse(self.source, "no column holds amounts")
+            raise refuse(self.source, "no column holds amounts")
         if len(cands) == 1:
             roles.single["amount"] = cands[0]
             return
@@ -318,7 +267,7 @@ class _Builder:
                       for s in (1, -1)}
             plus, minus = proofs[1], proofs[-1]
             if plus and minus and plus.held == minus.held and plus.held >= 2:
-                raise _refuse(self.source, f"the running balance fits two readings equally: amounts as written "
+                raise refuse(self.source, f"the running balance fits two readings equally: amounts as written "
                                            f"({plus.describe()}) and amounts negated ({minus.describe()}); the "
                                            "dates do not say which order the rows are in")
             if minus and minus.held >= 2 and minus.share >= 0.8 and minus.held > (plus.held if plus else 0):
@@ -407,7 +356,7 @@ class _Builder:
         cur_col, cur_code = self.currency(roles)
         known = cur_code or (self.facts[cur_col].codes.most_common(1)[0][0] if cur_col is not None and
                              self.facts[cur_col].codes else None) or self.default_currency
-        date_code, note = _date_code(self.facts[single["date"]], self.sample, self.source, self.title(single["date"]),
+        date_code, note = date_code(self.facts[single["date"]], self.sample, self.source, self.title(single["date"]),
                                      known, self.vocab)
         if note:
             self.notes.append(note)
