@@ -16,7 +16,7 @@ def refuse(source, message: str) -> BankFileError:
                                          "or write one with `tieout profile infer`.", field="layout"))
 
 
-def date_code(f: ColumnFacts, rows: Sequence[Sequence], source, title: str, currency: str | None,
+def column_date_format(f: ColumnFacts, rows: Sequence[Sequence], source, title: str, currency: str | None,
                vocab: Vocabulary) -> tuple[str | None, str | None]:
     """The column's date format; two formats reading the same cells as different dates (01/02: January or
     February?) are decided by the reading under which the rows are in date order, then by the shorter period,

@@ -15,7 +15,7 @@ from ..layout_profiles import Layout, norm, parse_profile
 from ..read import Grid
 from ..values import amount_parser, cell_text, is_blank
 from . import referee
-from .dates import date_code, refuse
+from .dates import column_date_format, refuse
 from .header import find_header, first_data_row
 from .roles import (Roles, date_columns, fits, from_headers, indicator_pair, money_candidates,
                     text_columns)
@@ -356,7 +356,7 @@ class _Builder:
         cur_col, cur_code = self.currency(roles)
         known = cur_code or (self.facts[cur_col].codes.most_common(1)[0][0] if cur_col is not None and
                              self.facts[cur_col].codes else None) or self.default_currency
-        date_code, note = date_code(self.facts[single["date"]], self.sample, self.source, self.title(single["date"]),
+        date_code, note = column_date_format(self.facts[single["date"]], self.sample, self.source, self.title(single["date"]),
                                      known, self.vocab)
         if note:
             self.notes.append(note)
