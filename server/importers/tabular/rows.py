@@ -394,6 +394,7 @@ class TableReader:
         classify = _Classifier(prof)
         labels_whole = frozenset(phrase for phrase, _ in prof.labels)
         label_firsts = frozenset(phrase.split()[0] for phrase in labels_whole)  # a cheap test before norm()
+        label_check = bool(labels_whole and desc_idx)
         pending_values = prof.pending_values
         check_pattern = prof.check_pattern
         sign, balance_sign = prof.sign, prof.balance_factor
@@ -412,10 +413,17 @@ class TableReader:
                 money_error = None
             except _CellError as exc:
                 amount, money_error = None, exc
-            if labels_whole and any(row[i].__class__ is str and 0 < len(row[i]) < 48 and row[i].split(None, 1)
-                                    and row[i].split(None, 1)[0].strip(_EDGE).casefold() in label_firsts
-                                    and norm(row[i]) in labels_whole for i in desc_idx) and self._summary(row, line):
-                continue  # an opening, closing or turnover row that carries its figure in a money column
+            if label_check:
+                for i in desc_idx:
+                    text = row[i]
+                    if text.__class__ is str and len(text) < 48 and \
+                            text.partition(" ")[0].strip(_EDGE).casefold() in label_firsts and \
+                            norm(text) in labels_whole and self._summary(row, line):
+                        break  # an opening, closing or turnover row that carries its figure in a money column
+                else:
+                    text = None
+                if text is not None:
+                    continue
             if money_error is None and amount is None:
                 if all(is_blank(c) for c in row) or self._repeated_header(dcell, header_date):
                     continue
