@@ -170,8 +170,9 @@ def test_the_inferred_layout_for_the_add_in(tmp_path):
     path = write(tmp_path, "x.csv", "Buchungstag;Verwendungszweck;Betrag;Saldo\n02.01.2025;Miete;-500,00;500,00\n"
                                     "03.01.2025;Gehalt;1.000,00;1.500,00\n")
     found = infer_layout(path).as_dict()
-    assert found["columns"] == {"Buchungstag": "date", "Verwendungszweck": "description", "Betrag": "amount",
-                                "Saldo": "balance"}
+    assert [(c["index"], c["header"], c["role"]) for c in found["columns"]] == [
+        (0, "Buchungstag", "date"), (1, "Verwendungszweck", "description"), (2, "Betrag", "amount"),
+        (3, "Saldo", "balance")]
     assert found["sample"][0] == ["02.01.2025", "Miete", "-500,00", "500,00"]
     assert "holds for 1 of 1" in found["balance_proof"]
 

@@ -48,7 +48,9 @@ class Inference:
 
     def as_dict(self) -> dict:
         """What the add-in shows for confirmation: column -> role, sample rows and the balance proof."""
-        return {"name": self.data["name"], "columns": {self.titles[r]: r for r in self.columns},
+        columns = sorted(({"index": i, "header": self.titles[r], "role": r} for r, i in self.columns.items()),
+                         key=lambda c: c["index"])
+        return {"name": self.data["name"], "columns": columns,
                 "convention": self.convention, "confidence": self.confidence,
                 "balance_proof": self.proof.describe() if self.proof else None,
                 "notes": list(self.notes), "sample": [list(r) for r in self.sample]}
