@@ -223,3 +223,11 @@ def test_a_profile_whose_fixed_currency_the_file_contradicts_gives_way_to_infere
     assert (st.currency, result.layout.source) == ("EUR", "inferred")  # not bofa_checking's USD
     assert [f.code for f in st.findings] == ["profile_misread"] and "says EUR" in st.findings[0].message
     assert [ln.date for ln in st.lines] == [dt.date(2023, 5, 1), dt.date(2023, 6, 1)]  # EUR: day first
+
+
+def test_a_currency_the_file_states_outranks_the_one_the_user_assumes(tmp_path):
+    path = write(tmp_path, "ch.csv", "Valuta;Buchung;Text;Betrag CHF;Saldo CHF\n"
+                                     "03.01.2025;03.01.2025;Miete;-2'100.00;7'900.00\n"
+                                     "25.01.2025;25.01.2025;Lohn;6'500.50;14'400.50\n")
+    st = import_file(path, options=EUR).statements[0]
+    assert (st.currency, st.opening_balance, st.closing_balance) == ("CHF", D("10000.00"), D("14400.50"))

@@ -336,6 +336,10 @@ class _Builder:
             i = roles.single.get(key)
             if i is not None and i < len(self.header.currencies) and self.header.currencies[i]:
                 return None, self.header.currencies[i]
+            if i is not None and i < len(self.header.cells):  # "Betrag CHF", "Amount in EUR"
+                codes = {c for w in self.header.cells[i].split() if (c := self.vocab.currency(w)) and w.isupper()}
+                if len(codes) == 1:
+                    return None, codes.pop()
         codes = sum((self.facts[i].money_codes for k in ("amount", "debit", "credit", "balance")
                      if (i := roles.single.get(k)) is not None), start=self.facts[0].money_codes.__class__())
         if len(codes) == 1:
@@ -413,7 +417,7 @@ class _Builder:
         header_row = self.header.index if self.header.index >= 0 else self.start - 1
         sample = tuple(tuple(cell_text(c) for c in r) for r in self.sample[:5])
         return Inference(data, header_row, columns, titles, convention, confidence, proof, tuple(self.notes),
-                         None, sample)
+                         cur_code, sample)  # a code the file states outranks --currency, as a column's does
 
 
 def _times(value, sign):
