@@ -269,9 +269,11 @@ class _Builder:
                       for s in (1, -1)}
             plus, minus = proofs[1], proofs[-1]
             if plus and minus and plus.held == minus.held and plus.held >= 2:
-                raise refuse(self.source, f"the running balance fits two readings equally: amounts as written "
-                                           f"({plus.describe()}) and amounts negated ({minus.describe()}); the "
-                                           "dates do not say which order the rows are in")
+                # the rows' order is unknown (one date), and newest-first negated is oldest-first as written:
+                # the amounts keep the sign they are written with, and the import says why
+                self.notes.append("the running balance fits the amounts as written and negated alike (the dates "
+                                  "do not order the rows); read as written")
+                return 1, plus
             if minus and minus.held >= 2 and minus.share >= 0.8 and minus.held > (plus.held if plus else 0):
                 self.notes.append("amounts written with the opposite sign to the running balance: the balance "
                                   "says so; charges read as money out")
