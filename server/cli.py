@@ -35,7 +35,8 @@ def _cmd_import(args) -> int:
 
     opts = ImportOptions(profile=args.profile, currency=args.currency, account=args.account,
                          profile_dirs=tuple(Path(p) for p in args.profile_dir or ()), strict=args.strict,
-                         opening=_amount_arg("--opening", args.opening), closing=_amount_arg("--closing", args.closing))
+                         opening=_amount_arg("--opening", args.opening), closing=_amount_arg("--closing", args.closing),
+                         account_kind=args.account_kind)
     result = importers.import_file(args.file, args.format, opts)
     if args.append:
         from .canonical_append import import_appending
@@ -58,6 +59,18 @@ def _cmd_import(args) -> int:
         print(f"finding [{f.code}]: {f.message}", file=sys.stderr)
     for m in told:
         print(m, file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_profile_infer(args) -> int:
+    from .importers.base import ImportOptions
+    from .importers.tabular import infer_layout
+    from .importers.tabular.infer.profile_file import default_path, profile_name, write_profile
+
+    out = Path(args.out) if args.out else default_path(Path(args.file))
+    found = infer_layout(Path(args.file), ImportOptions(currency=args.currency), name=profile_name(out.stem))
+    write_profile(found, out)
+    print(json.dumps({"profile": str(out), **found.as_dict()}, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -160,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "camt052, camt053, camt054, ofx, qif (an unknown name lists those known)")
     imp.add_argument("--profile", help="force a CSV/Excel layout profile by name")
     imp.add_argument("--profile-dir", action="append", help="folder with your own layout profiles (TOML)")
+    imp.add_argument("--account-kind", choices=("bank", "card"),
+                     help="card: a CSV/Excel file's positive amounts are charges (money out)")
     imp.add_argument("--currency", help="currency to assume when the file does not state one")
     imp.add_argument("--account", help="account to assume when the file does not state one")
     imp.add_argument("--opening", help="the statement's printed opening balance, for a file that states none")
@@ -171,6 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="when OUT exists, add only the lines it does not hold yet (overlapping downloads)")
     imp.add_argument("--json", action="store_true", help="print the import summary as JSON")
     imp.set_defaults(func=_cmd_import)
+
+    pr = sub.add_parser("profile", help="layout profiles of CSV/Excel bank files")
+    pr_sub = pr.add_subparsers(dest="profile_command", required=True)
+    pi = pr_sub.add_parser("infer", help="write the layout Tieout infers for a file as a profile you can edit")
+    pi.add_argument("file")
+    pi.add_argument("--out", help="the profile to write (default: $TIEOUT_HOME/profiles/<file name>.toml)")
+    pi.add_argument("--currency", help="currency to assume when the file does not state one")
+    pi.set_defaults(func=_cmd_profile_infer)
 
     m = sub.add_parser("match", help="auto-match canonical bank lines against canonical ledger lines")
     m.add_argument("--bank", required=True, help="canonical bank lines CSV")

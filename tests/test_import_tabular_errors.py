@@ -1,7 +1,10 @@
 """Malformed tabular bank files: each gives a BankFileError naming the file, the line and the field, and
-nothing is imported (import_file raises, the CLI writes no output file and exits 2)."""
+nothing is imported (import_file raises, the CLI writes no output file and exits 2). A file whose own figures
+disagree (running balance, stated balances, totals) is imported with a finding naming the line and the
+figures; ImportOptions(strict=True) still refuses it."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -64,15 +67,26 @@ def test_missing_amount_column_names_the_header_problem(tmp_path):
     assert "excel_templates/" in str(err)
 
 
-def test_renamed_column_of_a_known_layout_names_profile_missing_column_and_template(tmp_path):
+def findings(path: Path, code: str, options: ImportOptions = USD):
+    """The findings of one code on the imported file; strict mode must refuse the same file."""
+    result = import_file(path, "auto", options)
+    found = [f for f in result.findings if f.code == code]
+    assert found, [f.code for f in result.findings]
+    with pytest.raises(BankFileError):
+        import_file(path, "auto", ImportOptions(currency=options.currency, strict=True))
+    return result, found
+
+
+def test_renamed_column_of_a_known_layout_falls_back_to_inference_with_a_finding(tmp_path):
     header = CHASE_HEADER.replace("Posting Date", "Post Date")
-    err = failure(write(tmp_path, header + "\n" + CHASE_ROWS))
-    message = str(err)
+    result, found = findings(write(tmp_path, header + "\n" + CHASE_ROWS), "layout_changed")
+    message = found[0].message
     assert "chase_checking" in message
     assert "missing column(s) 'Posting Date'" in message
     assert "'Post Date'" in message  # what the file has instead
-    assert "excel_templates/" in message and "Nothing was imported" in message
-    assert (err.problems[0].line, err.problems[0].field) == (1, "Posting Date")
+    assert "inferred layout" in message
+    assert result.layout.source == "inferred"
+    assert [ln.amount for ln in result.lines] == [Decimal("-25.00"), Decimal("1000.00")]
 
 
 def test_removed_and_moved_columns_of_a_known_layout(tmp_path):
@@ -129,17 +143,19 @@ def test_dropped_line_breaks_the_running_balance_at_its_line(tmp_path):
             "2026-01-01,a,100.00,100.00\n"
             "2026-01-02,b,-30.00,70.00\n"
             "2026-01-04,d,-5.00,55.00\n")  # a -10.00 line of 01-03 was dropped
-    err = failure(write(tmp_path, text))
-    p = err.problems[0]
-    assert (p.line, p.field) == (4, "Balance")
-    assert "running balance 55.00 does not follow from the balance 70.00 at line 3" in p.problem
-    assert "difference -10.00" in p.problem
+    result, found = findings(write(tmp_path, text), "running_balance_break")
+    f = found[0]
+    assert f.message.startswith("line 4: 'Balance' 55.00 does not follow from the balance 70.00 at line 3")
+    assert dict(f.figures)["difference"] == "-10.00"
+    assert len(result.lines) == 3  # imported all the same
 
 
 def test_mis_signed_line_breaks_the_running_balance(tmp_path):
     text = "Date,Description,Amount,Balance\n2026-01-01,a,100.00,100.00\n2026-01-02,b,30.00,70.00\n"
-    err = failure(write(tmp_path, text))
-    assert (err.problems[0].line, err.problems[0].field) == (3, "Balance")
+    result, found = findings(write(tmp_path, text), "running_balance_break")
+    assert found[0].message.startswith("line 3:")
+    assert dict(found[0].figures)["difference"] == "-60.00"
+    assert [ln.amount for ln in result.lines] == [Decimal("100.00"), Decimal("30.00")]  # as written, not flipped
 
 
 def test_balance_printed_above_header_must_agree_with_lines(tmp_path):
@@ -149,18 +165,19 @@ def test_balance_printed_above_header_must_agree_with_lines(tmp_path):
             "\n"
             "Date,Description,Amount,Running Bal.\n"
             '01/02/2026,"A","400.00","1,400.00"\n')
-    err = failure(write(tmp_path, text))
-    assert err.problems[0].line == 3
-    assert "'Ending balance as of 01/31/2026' says 1500.00" in err.problems[0].problem
-    assert "1400.00" in err.problems[0].problem
+    result, found = findings(write(tmp_path, text), "closing_balance_differs")
+    assert found[0].message.startswith("line 3: 'Ending balance as of 01/31/2026' says 1500.00")
+    assert dict(found[0].figures) == {"stated": "1500.00", "implied": "1400.00", "difference": "100.00"}
+    assert result.statements[0].closing_balance == Decimal("1500.00")  # the stated figure, never invented
 
 
 def test_totals_that_do_not_add_up(tmp_path):
     text = ("Date,Description,Debit,Credit\n2026-06-02,Groceries,40.00,\n2026-06-03,Fuel,20.00,\n"
             "Total,,70.00,\n")
-    err = failure(write(tmp_path, text))
-    assert err.problems[0].line == 4
-    assert "add up to -60.00" in err.problems[0].problem
+    result, found = findings(write(tmp_path, text), "trailer_total")
+    assert found[0].message.startswith("line 4: 'Total' states 70.00")
+    assert dict(found[0].figures)["computed"] == "-60.00"
+    assert "add up to -60.00" in found[0].message
 
 
 def test_debit_and_credit_both_filled(tmp_path):

@@ -63,17 +63,19 @@ def test_xlsx_with_leading_blank_rows_and_columns_keeps_true_row_numbers(tmp_pat
     assert st.lines[2].type == "fee"
 
 
-def test_xlsx_error_names_the_sheet_and_the_row(tmp_path):
+def test_xlsx_running_balance_break_is_a_finding_naming_the_row(tmp_path):
     path = xlsx(tmp_path)
     from openpyxl import load_workbook
     wb = load_workbook(path)
     wb["Transactions"]["E8"] = 1.0  # balance no longer follows from the line before
     wb.save(path)
+    result = import_file(path)
+    found = [f for f in result.findings if f.code == "running_balance_break"]
+    assert found and found[0].message.startswith("line 8: 'Balance' 1 does not follow from the balance 1000 "
+                                                 "at line 7")
     with pytest.raises(BankFileError) as err:
-        import_file(path)
-    message = str(err.value)
-    assert "sheet 'Transactions'" in message and "line 8" in message and "'Balance'" in message
-    assert "running balance 1 does not follow from the balance 1000 at line 7" in message
+        import_file(path, options=ImportOptions(strict=True))
+    assert "line 8" in str(err.value)
 
 
 def test_xlsx_float_cells_keep_what_excel_shows(tmp_path):

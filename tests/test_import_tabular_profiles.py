@@ -12,7 +12,7 @@ from tieout.server.cli import main
 from tieout.server.errors import InputError
 from tieout.server.importers import import_file
 from tieout.server.importers.base import ImportOptions
-from tieout.server.layout_profiles import SHIPPED_DIR, ProfileError, load_profile_file, load_profiles
+from tieout.server.importers.tabular.layout_profiles import SHIPPED_DIR, ProfileError, load_profile_file, load_profiles
 
 MY_BANK = """
 name = "my_credit_union"

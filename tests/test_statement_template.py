@@ -24,7 +24,7 @@ from tieout.server.errors import BankFileError
 from tieout.server.importers import detect, import_file, importers
 from tieout.server.importers.base import ImportOptions
 from tieout.server.importers.statement_template import IMPORTER
-from tieout.server.layout_profiles import load_profiles
+from tieout.server.importers.tabular.layout_profiles import load_profiles
 from tieout.server.records import BANK_TYPES, BankLine, Statement
 
 REPO = Path(__file__).resolve().parents[1]

@@ -55,7 +55,7 @@ def differences(wild: Path, name: str, **kw) -> list[str]:
         for ln in txs:
             got[ln.currency] += ln.amount
         want = {c: Decimal(str(v)) for c, v in entry["sum_by_currency"].items()}
-        if {c: v for c, v in got.items() if v or c in want} != want:
+        if {c: got[c] for c in set(got) | set(want) if got[c] or c in want} != want:
             diffs.append(f"sum by currency {dict(got)} != {want}")
     elif sum((ln.amount for ln in txs), Decimal(0)) != Decimal(str(entry["sum"])):
         diffs.append(f"sum {sum((ln.amount for ln in txs), Decimal(0))} != {entry['sum']}")

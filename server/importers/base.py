@@ -22,6 +22,7 @@ class ImportOptions:
     strict: bool = False  # refuse a statement whose own figures disagree, instead of importing it with a finding
     opening: Decimal | None = None  # the printed opening balance, for a file that states none
     closing: Decimal | None = None  # the printed closing balance, for a file that states none
+    account_kind: str | None = None  # "card": a tabular file's positive amounts are charges (money out)
 
 
 @runtime_checkable

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from ..errors import BankFileError, Problem
-from .tabular_xlsx_guard import oversized_sheets
+from ...errors import BankFileError, Problem
+from .xlsx_guard import hidden_rows, oversized_sheets
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_LINES = 60
@@ -37,6 +37,7 @@ class Grid:
     rows: list
     lines: Sequence[int]
     typed: bool = False  # cells may be numbers and dates (spreadsheets), not only text
+    hidden: int = 0  # hidden rows left out (emptied in `rows`)
 
 
 # ------------------------------------------------------------------------------------------ sniffing
@@ -53,14 +54,26 @@ def sniff_container(head: bytes) -> str:
     return "text"
 
 
-def is_spreadsheet_zip(path: Path) -> bool:
-    """An OOXML workbook (xlsx/xlsm/xlsb), judged by its parts, not its name."""
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def spreadsheet_zip_kind(path: Path) -> str | None:
+    """'xlsx' for an OOXML workbook (xlsx/xlsm/xlsb), 'ods' for an OpenDocument spreadsheet, judged by the
+    zip's parts, not the file's name; None for any other zip."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        return False
-    return "xl/workbook.xml" in names or "xl/workbook.bin" in names
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                return "xlsx"
+            if "mimetype" in names and "content.xml" in names and zf.read("mimetype").strip() == ODS_MIMETYPE:
+                return "ods"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, KeyError):
+        return None
+    return None
+
+
+def is_spreadsheet_zip(path: Path) -> bool:
+    return spreadsheet_zip_kind(path) is not None
 
 
 def foreign_text(head: bytes) -> bool:
@@ -104,12 +117,21 @@ def decode_text(source, data: bytes) -> str:
             raise BankFileError(source, Problem(
                 f"byte 0x{data[hole.start()]:02X} is neither UTF-8 nor Windows-1252 text; save the file as UTF-8",
                 line=_line_of(data, hole.start()))) from None
-        text = data.decode("cp1252")
+        text = data.decode(_legacy_codepage(data))
     nul = text.find("\x00")
     if nul >= 0:
         raise BankFileError(source, Problem("binary content (a NUL character) in a text file",
                                             line=text.count("\n", 0, nul) + 1))
     return text
+
+
+def _legacy_codepage(data: bytes) -> str:
+    """Windows-1252 unless the bytes read as Cyrillic (1251) or Baltic (1257) text: charset-normalizer, asked
+    to choose among the three, judges by the letters the bytes make (1252 mangles those scripts without error)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000], cp_isolation=["cp1252", "cp1251", "cp1257"]).best()
+    return best.encoding if best is not None and best.encoding in ("cp1251", "cp1257") else "cp1252"
 
 
 def rank_delimiters(text: str, preferred: str | None = None) -> list[str]:
@@ -191,6 +213,7 @@ def workbook_grids(source, path: Path, kind: str) -> Iterator[Grid]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     oversized = oversized_sheets(path, MAX_SHEET_CELLS) if kind == "xlsx" else {}
+    hidden = hidden_rows(path) if kind == "xlsx" else {}
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = [m.name for m in wb.sheets_metadata
@@ -209,7 +232,10 @@ def workbook_grids(source, path: Path, kind: str) -> Iterator[Grid]:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except BaseException as exc:  # noqa: BLE001 - see above
             raise _wrap_reader_error(source, exc) from None
-        yield Grid(kind, name, rows, list(range(1, len(rows) + 1)), typed=True)
+        for number in hidden.get(name, ()):
+            if number <= len(rows):
+                rows[number - 1] = []  # hidden by the bank's filter: not part of the export
+        yield Grid(kind, name, rows, list(range(1, len(rows) + 1)), typed=True, hidden=len(hidden.get(name, ())))
 
 
 # ------------------------------------------------------------------------------------------ HTML tables

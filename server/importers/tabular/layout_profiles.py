@@ -1,7 +1,7 @@
 """Layout profiles of tabular bank files (CSV, Excel): what each bank's columns are called and how it writes
 amounts and dates, kept as TOML data so that a new bank or a changed export is a new file, not new code.
 
-Profiles come from server/importers/profiles/*.toml (shipped), $TIEOUT_HOME/profiles and the folders the user
+Profiles come from server/importers/tabular/profiles/*.toml (shipped), $TIEOUT_HOME/profiles and the folders the user
 names (ImportOptions.profile_dirs); a later source replaces a profile of the same name. This module loads and
 checks them and picks the one whose header row a file carries (`choose_layout`).
 """
@@ -17,11 +17,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
-from .errors import BankFileError, InputError, Problem
-from .parsing import DATE_FORMATS
-from .records import BANK_TYPES
+from ...errors import BankFileError, InputError, Problem
+from ...parsing import DATE_FORMATS
+from ...records import BANK_TYPES
 
-SHIPPED_DIR = Path(__file__).resolve().parent / "importers" / "profiles"
+SHIPPED_DIR = Path(__file__).resolve().parent / "profiles"
 DEFAULTS_FILE = SHIPPED_DIR / "_defaults.toml"
 HEADER_SCAN_ROWS = 50  # the header must be within this many rows of the top of the file or sheet
 
@@ -30,11 +30,12 @@ MONEY_KEYS = {"signed": ("amount",), "debit_credit": ("debit", "credit"), "indic
 LABEL_KINDS = ("opening_balance", "closing_balance", "total_debits", "total_credits", "total", "ignore")
 FIELD_KINDS = ("account", "currency")
 TEMPLATE_HINT = ("add or update a layout profile (a TOML file in --profile-dir DIR or $TIEOUT_HOME/profiles; the "
-                 "shipped ones are in server/importers/profiles/), or type the statement into the bank statement "
+                 "shipped ones are in server/importers/tabular/profiles/), or type the statement into the bank statement "
                  "template excel_templates/Statement-Import-Template.xlsx and import that instead (the GL "
                  "goes in excel_templates/GL-Import-Template.xlsx)")
 
 _SCALARS = {"name": str, "title": str, "convention": str, "decimal": str, "currency": str, "sign": str,
+            "balance_sign": str,
             "debit_values": str, "continuation_rows": bool, "check_pattern": str, "delimiter": str,
             "fallback": bool}
 _LISTS = ("signature", "date_format", "description_from", "type_from", "pending_values", "optional")
@@ -83,7 +84,7 @@ class TypeRule:
 
 @dataclass(frozen=True)
 class Profile:
-    """One bank's tabular layout (see server/importers/profiles/_defaults.toml for every setting)."""
+    """One bank's tabular layout (see server/importers/tabular/profiles/_defaults.toml for every setting)."""
 
     name: str
     title: str
@@ -114,6 +115,11 @@ class Profile:
     fallback: bool = False
     headerless: tuple[str, ...] = ()  # field per position, for files without a header row
     row_patterns: Mapping[str, re.Pattern] = field(default_factory=lambda: MappingProxyType({}))
+    balance_sign: int = 0  # -1/+1: how the running balance is written; 0: as `sign` says
+
+    @property
+    def balance_factor(self) -> int:
+        return self.balance_sign or self.sign
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -226,6 +232,9 @@ def parse_profile(path: Path, data: dict) -> Profile:
     sign = get("sign")
     if sign not in ("as_is", "inverted"):
         raise ProfileError(path, Problem("must be 'as_is' or 'inverted'", field="sign"))
+    balance_sign = data.get("balance_sign", sign)
+    if balance_sign not in ("as_is", "inverted"):
+        raise ProfileError(path, Problem("must be 'as_is' or 'inverted'", field="balance_sign"))
     debit_values = get("debit_values")
     if debit_values not in ("positive", "negative", "auto"):
         raise ProfileError(path, Problem("must be 'positive', 'negative' or 'auto'", field="debit_values"))
@@ -272,6 +281,7 @@ def parse_profile(path: Path, data: dict) -> Profile:
         fields=MappingProxyType(_merged_lists(path, data, base, "fields", FIELD_KINDS)),
         iban_currency=MappingProxyType(iban), delimiter=delimiter, fallback=bool(data.get("fallback", False)),
         headerless=headerless, row_patterns=MappingProxyType(row_patterns),
+        balance_sign=-1 if balance_sign == "inverted" else 1,
     )
 
 

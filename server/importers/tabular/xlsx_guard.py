@@ -46,27 +46,62 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
-    """An upper bound of (last row, last column); None when the sheet's XML alone is beyond any statement
-    (a zip bomb). Only long references are collected (rows of six digits or more, columns of two letters or
-    more), so a sheet of ordinary rows costs one byte search, not a parse."""
-    rows, cols = 99_999, 26
+def _bodies(zf: zipfile.ZipFile, part: str):
+    """A sheet's XML in chunks that never cut a tag (the rest of a tag is carried into the next chunk), with
+    the bytes read so far."""
     tail = b""
     seen = 0
     with zf.open(part) as fh:
         while chunk := fh.read(_CHUNK):
             seen += len(chunk)
-            if seen > MAX_SHEET_XML_BYTES:
-                return None
             data = tail + chunk
-            cut = data.rfind(b"<")  # a reference split between chunks is read with the next one
-            body = data[:cut] if cut > 0 else data
-            for digits in _LONG_ROW.findall(body):
-                rows = max(rows, int(digits))
-            for letters in _LONG_COLUMN.findall(body):
-                cols = max(cols, _column_number(letters))
+            cut = data.rfind(b"<")
+            yield (data[:cut] if cut > 0 else data), seen
             tail = data[cut:] if cut > 0 else b""
+    if tail:
+        yield tail, seen
+
+
+def _extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
+    """An upper bound of (last row, last column); None when the sheet's XML alone is beyond any statement
+    (a zip bomb). Only long references are collected (rows of six digits or more, columns of two letters or
+    more), so a sheet of ordinary rows costs one byte search, not a parse."""
+    rows, cols = 99_999, 26
+    for body, seen in _bodies(zf, part):
+        if seen > MAX_SHEET_XML_BYTES:
+            return None
+        for digits in _LONG_ROW.findall(body):
+            rows = max(rows, int(digits))
+        for letters in _LONG_COLUMN.findall(body):
+            cols = max(cols, _column_number(letters))
     return rows, cols
+
+
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def hidden_rows(path) -> dict[str, frozenset[int]]:
+    """Sheet name -> 1-based numbers of the rows the workbook hides (a bank portal's filter hides rows that are
+    not part of the export); calamine reads hidden rows like any other. A byte search, chunk by chunk."""
+    out = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            for name, part in _sheet_parts(zf).items():
+                if part not in names:
+                    continue
+                found = set()
+                for body, _ in _bodies(zf, part):
+                    for m in _HIDDEN_ROW.finditer(body):
+                        number = _ROW_NUMBER.search(m.group(0))
+                        if number:
+                            found.add(int(number.group(1)))
+                if found:
+                    out[name] = frozenset(found)
+    except Exception:  # noqa: BLE001 - broken workbooks are reported by calamine when it reads them
+        return out
+    return out
 
 
 def oversized_sheets(path, max_cells: int) -> dict[str, tuple[int, int] | None]:

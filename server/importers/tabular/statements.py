@@ -1,16 +1,17 @@
 """Lines of a tabular file -> Statements, checked against every figure the file states itself: the running
 balance line by line (a dropped, doubled or mis-signed line shows at the line where it happens), balances
-printed above the header or in summary rows, and totals rows."""
+printed above the header or in summary rows, and totals rows. A figure that disagrees is a Finding on the
+statement (the file is still imported, see statement_checks); only unreadable cells refuse the file."""
 from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
 from typing import Sequence
 
-from ..errors import Problem
-from ..records import BankLine, Statement
-from . import line_ids
-from .tabular_rows import Stated, TableContent
+from ...errors import Problem
+from ...records import BankLine, Finding, Statement
+from .. import line_ids
+from .rows import Stated, TableContent
 
 # One booked line for the balance checks: (file line, date, amount, printed balance or None).
 Entry = tuple
@@ -28,7 +29,12 @@ def _chronological(entries: list[Entry]) -> list[Entry]:
     return entries
 
 
-def running_balance(entries: list[Entry], title: str, problems: list[Problem]
+def _finding(code: str, message: str, line: int | None, **figures) -> Finding:
+    where = f"line {line}: " if line else ""
+    return Finding(code, where + message, "", tuple((k, str(v)) for k, v in figures.items()))
+
+
+def running_balance(entries: list[Entry], title: str, findings: list[Finding]
                     ) -> tuple[Decimal | None, Decimal | None]:
     """Check each printed balance against the previous one plus the lines between; return the opening and
     closing balances it implies (None, None without printed balances)."""
@@ -44,24 +50,28 @@ def running_balance(entries: list[Entry], title: str, problems: list[Problem]
             opening = balance - since
         elif prev_balance + since != balance:
             expected = prev_balance + since
-            problems.append(Problem(
-                f"running balance {balance} does not follow from the balance {prev_balance} at line {prev_line} "
+            findings.append(_finding(
+                "running_balance_break",
+                f"{title!r} {balance} does not follow from the balance {prev_balance} at line {prev_line} "
                 f"plus the amounts since ({since}), which give {expected} (difference {balance - expected}): "
-                "a line is missing, doubled or has the wrong sign", line=line, field=title))
+                "a line is missing, doubled or has the wrong sign", line,
+                balance=balance, previous_balance=prev_balance, amounts=since, difference=balance - expected))
         prev_balance, prev_line, since = balance, line, Decimal(0)
     return opening, prev_balance + since
 
 
-def _stated_one(stated: Sequence[Stated], kind: str, problems: list[Problem]) -> Stated | None:
+def _stated_one(stated: Sequence[Stated], kind: str, findings: list[Finding]) -> Stated | None:
     found = [s for s in stated if s.kind == kind]
     for other in found[1:]:
         if other.value != found[0].value:
-            problems.append(Problem(f"{other.label!r} says {other.value}, but line {found[0].line} "
-                                    f"({found[0].label!r}) says {found[0].value}", line=other.line))
+            findings.append(_finding("stated_balances_differ", f"{other.label!r} says {other.value}, but line "
+                                     f"{found[0].line} ({found[0].label!r}) says {found[0].value}", other.line,
+                                     stated=other.value, other=found[0].value,
+                                     difference=other.value - found[0].value))
     return found[0] if found else None
 
 
-def _check_totals(stated: Sequence[Stated], amounts: Sequence[Decimal], problems: list[Problem]) -> None:
+def _check_totals(stated: Sequence[Stated], amounts: Sequence[Decimal], findings: list[Finding]) -> None:
     sums = {
         "total_debits": sum((a for a in amounts if a < 0), Decimal(0)),
         "total_credits": sum((a for a in amounts if a > 0), Decimal(0)),
@@ -73,19 +83,21 @@ def _check_totals(stated: Sequence[Stated], amounts: Sequence[Decimal], problems
             continue
         computed = sums[s.kind]
         if s.value != computed and (s.kind == "total" or abs(s.value) != abs(computed)):
-            problems.append(Problem(
-                f"{s.label!r} states {s.value}, but the {names[s.kind]} add up to {computed} "
-                f"(difference {abs(s.value) - abs(computed)}): a line is missing or extra", line=s.line))
+            findings.append(_finding(
+                "trailer_total", f"{s.label!r} states {s.value}, but the {names[s.kind]} add up to {computed} "
+                f"(difference {abs(s.value) - abs(computed)}): a line is missing or extra", s.line,
+                stated=s.value, computed=computed, difference=abs(s.value) - abs(computed)))
 
 
 def _agree(kind: str, stated: Stated | None, derived: Decimal | None, title: str,
-           problems: list[Problem]) -> Decimal | None:
+           findings: list[Finding]) -> Decimal | None:
     if stated is None:
         return derived
     if derived is not None and stated.value != derived:
-        problems.append(Problem(
-            f"{stated.label!r} says {stated.value}, but the {title!r} column implies a {kind.replace('_', ' ')} "
-            f"of {derived} (difference {stated.value - derived})", line=stated.line))
+        findings.append(_finding(
+            f"{kind}_differs", f"{stated.label!r} says {stated.value}, but the {title!r} column implies a "
+            f"{kind.replace('_', ' ')} of {derived} (difference {stated.value - derived})", stated.line,
+            stated=stated.value, implied=derived, difference=stated.value - derived))
     return stated.value
 
 
@@ -129,9 +141,14 @@ def build_statements(content: TableContent, balance_title: str
         for i, (ln, acct) in enumerate(zip(lines, content.accounts)):
             groups.setdefault((acct, ln.currency), []).append(i)
     stated = content.stated
-    if len(groups) > 1 and stated:
-        warnings.append("the file holds several accounts or currencies; balances and totals printed in it were "
-                        "not applied to any one of them")
+    accounts = {a for a, _ in groups}
+    if len(accounts) == 1:
+        for s in stated:  # a currency section holding only balance rows is a statement of its own
+            if s.currency and (next(iter(accounts)), s.currency) not in groups:
+                groups[(next(iter(accounts)), s.currency)] = []
+    if len(groups) > 1 and any(not s.currency for s in stated):
+        warnings.append("the file holds several accounts or currencies; balances and totals printed in it "
+                        "without a currency were not applied to any one of them")
     statements = []
     numbers, balances = content.line_numbers, content.balances
     for (acct, cur), members in groups.items():
@@ -140,13 +157,17 @@ def build_statements(content: TableContent, balance_title: str
         else:
             entries = [(numbers[i], lines[i].date, lines[i].amount, balances[i]) for i in members
                        if not lines[i].pending]
-        opening, closing = running_balance(entries, balance_title, problems)
-        if len(groups) == 1:
-            opening = _agree("opening_balance", _stated_one(stated, "opening_balance", problems), opening,
-                             balance_title, problems)
-            closing = _agree("closing_balance", _stated_one(stated, "closing_balance", problems), closing,
-                             balance_title, problems)
-            _check_totals(stated, [e[2] for e in entries], problems)
+        findings: list[Finding] = []
+        opening, closing = running_balance(entries, balance_title, findings)
+        own = stated if len(groups) == 1 else [s for s in stated if s.currency == cur and len(accounts) == 1]
+        if own:
+            opening = _agree("opening_balance", _stated_one(own, "opening_balance", findings), opening,
+                             balance_title, findings)
+            closing = _agree("closing_balance", _stated_one(own, "closing_balance", findings), closing,
+                             balance_title, findings)
+            _check_totals(own, [e[2] for e in entries], findings)
         statement_lines = tuple(lines) if len(groups) == 1 else tuple(lines[i] for i in members)
-        statements.append(Statement(acct, cur, opening, closing, statement_lines))
+        name = acct or f"#{len(statements) + 1}"
+        findings = [replace(f, statement=name) for f in findings]
+        statements.append(Statement(acct, cur, opening, closing, statement_lines, findings=tuple(findings)))
     return statements, problems, warnings

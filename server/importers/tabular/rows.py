@@ -11,17 +11,18 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from ..errors import Problem
-from ..layout_profiles import TOKEN, Layout, Profile, norm
-from ..parsing import AmountError, DateError
-from ..records import BankLine
-from .tabular_read import Grid
-from .tabular_values import (amount_parser, cell_text, choose_date_format, date_parser, guess_decimal_mark,
+from ...errors import Problem
+from .layout_profiles import TOKEN, Layout, Profile, norm
+from ...parsing import AmountError, DateError
+from ...records import BankLine
+from .read import Grid
+from .values import (amount_parser, cell_text, choose_date_format, date_parser, guess_decimal_mark,
                              is_blank)
 
 MAX_PROBLEMS = 1000
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _DIGITS = re.compile(r"\d+")
+_EDGE = "|*:.-_ \"'"
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 _IBAN_SPACED = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b")
 _ACCOUNT_TOKEN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}|[\d*#Xx][\d*#Xx \-/.]*\d")
@@ -35,6 +36,7 @@ class Stated:
     value: Decimal
     line: int
     label: str
+    currency: str = ""  # the currency its row names, in a file of several currencies
 
 
 @dataclass
@@ -169,25 +171,40 @@ class TableReader:
 
     # -------------------------------------------------------------------------------- preamble
 
+    def _preamble_pairs(self):
+        """(row, label, values) above the header: 'Label;value;...' rows, 'Label: value' cells, and small tables
+        of labels over a row of values ('Saldo' above '12.345,67')."""
+        rows, end = self.grid.rows, max(0, self.preamble_end)
+        r = 0
+        while r < end:
+            cells = [c for c in rows[r] if not is_blank(c)]
+            below = rows[r + 1] if r + 1 < end else ()
+            if len(cells) >= 2 and all(isinstance(c, str) and not any(ch.isdigit() for ch in c) for c in cells) \
+                    and sum(not is_blank(c) for c in below) >= 2:
+                for j, head in enumerate(rows[r]):
+                    if not is_blank(head) and j < len(below) and not is_blank(below[j]):
+                        yield r + 1, cell_text(head).rstrip(":"), [below[j]]
+                r += 2
+                continue
+            if cells:
+                label, values = cell_text(cells[0]), cells[1:]
+                if not values and ":" in label:
+                    label, _, rest = label.partition(":")
+                    values = [rest.strip()] if rest.strip() else []
+                yield r, label, values
+            r += 1
+
     def read_preamble(self) -> None:
         """Account, currency and balances printed above the header ('Ledger Balance,"6,666.66"')."""
         prof = self.profile
-        for r in range(max(0, self.preamble_end)):
-            row = self.grid.rows[r]
-            cells = [c for c in row if not is_blank(c)]
-            if not cells:
-                continue
-            label = cell_text(cells[0])
-            values = cells[1:]
-            if not values and ":" in label:
-                label, _, rest = label.partition(":")
-                values = [rest.strip()] if rest.strip() else []
+        for r, label, values in self._preamble_pairs():
             line = self.grid.lines[r]
             kind = label_kind(prof, label)
             if kind in ("opening_balance", "closing_balance", "total_debits", "total_credits", "total"):
                 value = self._last_amount(values)
                 if value is not None:
-                    self.out.stated.append(Stated(kind, value * prof.sign, line, label))
+                    factor = prof.balance_factor if kind.endswith("_balance") else prof.sign
+                    self.out.stated.append(Stated(kind, value * factor, line, label))
                 continue
             n = norm(label)
             if n in prof.fields["account"] and values and not self.out.account:
@@ -285,8 +302,10 @@ class TableReader:
             if kind is None:
                 continue
             if kind != "ignore":
+                cur_i = self.layout.columns.get("currency")
+                code = cell_text(row[cur_i]).upper() if cur_i is not None and cur_i < len(row) else ""
                 for k, value in self._summary_values(row, kind):
-                    self.out.stated.append(Stated(k, value, line, cell.strip()))
+                    self.out.stated.append(Stated(k, value, line, cell.strip(), code))
             return True
         return False
 
@@ -309,7 +328,7 @@ class TableReader:
                 value = get("amount") if "amount" in cols else None
             if value is None:
                 value = self._last_amount(row)
-            return [(kind, value * sign)] if value is not None else []
+            return [(kind, value * self.profile.balance_factor)] if value is not None else []
         if self.convention == "debit_credit":
             out = []
             if kind in ("total_debits", "total") and get("debit") is not None:
@@ -334,6 +353,24 @@ class TableReader:
             return False
         return True
 
+    def _pending_date(self, row, dcell, st_i, vd_i, lines):
+        """A row with money but no booking date is pending when the file says so (a 'Pending' date or status)
+        or gives another date for it; it is dated by that other date, else by the line before it. None: the
+        row is no pending line, its missing date is a problem."""
+        pending_values = self.profile.pending_values
+        said = norm(dcell) in pending_values or (st_i is not None and norm(row[st_i]) in pending_values)
+        other = None
+        if vd_i is not None and not is_blank(row[vd_i]):
+            try:
+                other = self.date(row[vd_i])
+            except DateError:
+                other = None
+        if not said and (other is None or not is_blank(dcell)):
+            return None
+        if other is not None:
+            return other
+        return lines[-1].date if lines else None
+
     def read_rows(self) -> None:
         prof = self.profile
         cols = self.layout.columns
@@ -351,10 +388,16 @@ class TableReader:
         chk_i, ref_i, id_i = get_i("check_number"), get_i("reference"), get_i("id")
         vd_i, st_i, cur_i, acc_i, bal_i = (get_i("value_date"), get_i("status"), get_i("currency"),
                                            get_i("account"), get_i("balance"))
+        bal_key = "balance" if bal_i is not None else "balance_before"
+        if bal_i is None:
+            bal_i = get_i("balance_before")
         classify = _Classifier(prof)
+        labels_whole = frozenset(phrase for phrase, _ in prof.labels)
+        label_firsts = frozenset(phrase.split()[0] for phrase in labels_whole)  # a cheap test before norm()
+        label_check = bool(labels_whole and desc_idx)
         pending_values = prof.pending_values
         check_pattern = prof.check_pattern
-        sign = prof.sign
+        sign, balance_sign = prof.sign, prof.balance_factor
         parse_date, parse_amount, money = self.date, self.amount, self._money_reader()
         file_account = out.account or self.default_account
         file_currency = out.currency or self.layout.header_currency or self.default_currency or prof.currency or ""
@@ -370,6 +413,17 @@ class TableReader:
                 money_error = None
             except _CellError as exc:
                 amount, money_error = None, exc
+            if label_check:
+                for i in desc_idx:
+                    text = row[i]
+                    if text.__class__ is str and len(text) < 48 and \
+                            text.partition(" ")[0].strip(_EDGE).casefold() in label_firsts and \
+                            norm(text) in labels_whole and self._summary(row, line):
+                        break  # an opening, closing or turnover row that carries its figure in a money column
+                else:
+                    text = None
+                if text is not None:
+                    continue
             if money_error is None and amount is None:
                 if all(is_blank(c) for c in row) or self._repeated_header(dcell, header_date):
                     continue
@@ -391,10 +445,15 @@ class TableReader:
             except DateError as exc:
                 if self._repeated_header(dcell, header_date) or self._summary(row, line):
                     continue
-                self.problem(line, "date", str(exc) if not is_blank(dcell) else "the date is empty")
-                if money_error is not None:
-                    self.problem(line, money_error.field_name, str(money_error))
-                continue
+                date = self._pending_date(row, dcell, st_i, vd_i, lines) if money_error is None else None
+                if date is None:
+                    self.problem(line, "date", str(exc) if not is_blank(dcell) else "the date is empty")
+                    if money_error is not None:
+                        self.problem(line, money_error.field_name, str(money_error))
+                    continue
+                pending_row = True
+            else:
+                pending_row = False
             if money_error is not None:
                 self.problem(line, money_error.field_name, str(money_error))
                 continue
@@ -403,9 +462,11 @@ class TableReader:
                 try:
                     balance = parse_amount(row[bal_i])
                 except AmountError as exc:
-                    self.problem(line, "balance", str(exc))
-                if balance is not None and sign < 0:
+                    self.problem(line, bal_key, str(exc))
+                if balance is not None and balance_sign < 0:
                     balance = -balance
+                if balance is not None and bal_key == "balance_before":
+                    balance += amount  # some banks print the balance before the line: the one after follows
             value_date = None
             if vd_i is not None and not is_blank(row[vd_i]):
                 try:
@@ -446,7 +507,7 @@ class TableReader:
                 f"L{line}", date, amount, currency,
                 cell_text(row[ref_i]) if ref_i is not None else "",
                 description, kind, check, value_date,
-                st_i is not None and norm(row[st_i]) in pending_values,
+                pending_row or (st_i is not None and norm(row[st_i]) in pending_values),
             ))
             numbers.append(line)
             balances.append(balance)

@@ -12,13 +12,17 @@ import re
 from decimal import Decimal
 from typing import Callable, Iterable
 
-from ..parsing import DATE_FORMATS, AmountError, DateError, parse_amount, parse_date
+from ...parsing import DATE_FORMATS, AmountError, DateError, parse_amount, parse_date
 
 MAX_ABS_AMOUNT = Decimal("1e15")  # above any real statement line; beyond it a cell is garbage, not money
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EMPTY_MARKS = frozenset({"-", "--", "\u2013", "\u2014", "n/a", "N/A"})
-_DRCR_SUFFIX = re.compile(r"^(.*?)\s*\b(CR|DR)\.?\Z", re.I)
+_DRCR_SUFFIX = re.compile(r"^(.*?)\s*(?<![A-Za-z])(CR|DR)\.?\Z", re.I)
+# A currency code written against the number ("0.01USD", "USD 51348.89"), and stray separators banks leave at
+# a cell's edges ("26.851,95|"): decoration, not part of the amount.
+_CODE_AFFIX = re.compile(r"^[A-Z]{3}\s*(?=[-+(\d.,])|(?<=[\d.)-])\s*[A-Z]{3}\Z")
+_EDGE_MARKS = "|*"
 # The spellings nearly every line uses, parsed without the general parser: "-1234.56", "1,234.56" (and with
 # a decimal comma "-1234,56", "1.234,56"). Anything else goes through parsing.parse_amount.
 _PLAIN = {".": re.compile(r"-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?\Z"),
@@ -109,6 +113,9 @@ def amount_parser(decimal: str) -> Callable[[object], Decimal | None]:
 
 def _parse_text(s: str, decimal: str) -> Decimal:
     """The slow path: currency marks, thousands separators, (x), x-, and a trailing CR/DR."""
+    s = _CODE_AFFIX.sub("", s.strip(_EDGE_MARKS).strip())
+    if not s:
+        raise AmountError("empty amount")
     other = "," if decimal == "." else "."
     if other in s:
         # "12,34" in a file whose decimal mark is "." is not 1234: the other mark may only group thousands.
