@@ -264,6 +264,10 @@ class ExcelWorkbook:
         picked = self.book.app.api.GetOpenFilename(FileFilter="All files (*.*),*.*", Title=title)
         return picked if isinstance(picked, str) and picked else None  # False when cancelled
 
+    def ask_yes_no(self, prompt: str, title: str = "Tieout") -> bool | None:
+        # xlwings' App.alert shows a message box on Windows and Mac and answers "yes" or "no".
+        return self.book.app.alert(prompt, title=title, buttons="yes_no") == "yes"
+
     def ask_text(self, prompt: str, title: str = "Tieout") -> str | None:
         if sys.platform == "darwin":
             return _osascript(f'text returned of (display dialog "{_quote(prompt)}" default answer "" '

@@ -98,3 +98,6 @@ class WorkbookAdapter(Protocol):
 
     def ask_text(self, prompt: str, title: str = "Tieout") -> str | None:
         """A line of text the user types in a dialog (None: cancelled, or no dialog in batch mode)."""
+
+    def ask_yes_no(self, prompt: str, title: str = "Tieout") -> bool | None:
+        """The user's Yes or No in a message box (None: no dialog in batch mode; options decide there)."""

@@ -120,6 +120,9 @@ class XlsxWorkbook:
     def ask_text(self, prompt: str, title: str = "Tieout") -> str | None:
         return None
 
+    def ask_yes_no(self, prompt: str, title: str = "Tieout") -> bool | None:
+        return None  # batch mode: the answer comes as an option
+
     # settings -----------------------------------------------------------------------------------------
     def get_setting(self, name: str) -> str | None:
         dn = self.wb.defined_names.get(SETTING_PREFIX + name)

@@ -7,6 +7,7 @@ from pathlib import Path
 from .. import sheets
 from .common import base, current_state, show
 from .context import ActionError, Context, parse_money
+from .layout_confirm import confirm_inferred_layout
 from .link import rec_for_gl, rec_for_statement
 from .registry import handler
 
@@ -23,11 +24,12 @@ def _path(ctx: Context, title: str) -> Path:
 
 
 @handler("import_bank_file", options=("file", "format", "account_name", "currency", "cash_account", "period",
-                                      "opening", "closing"))
+                                      "opening", "closing", "confirm_layout"))
 def import_bank_file(ctx: Context) -> None:
     """Import a bank statement into the reconciliation (creating it on the first import)."""
     path = _path(ctx, "Tieout: import a bank statement")
     fmt = ctx.arg("format", "auto")
+    confirm_inferred_layout(ctx, path, fmt)
     rec_id = rec_for_statement(ctx, path, fmt)
 
     def progress(pct: int, message: str) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 OPTIONS: dict[str, str] = {
     "file": "the bank file or filled GL template to import (in Excel: picked in a dialog)",
-    "format": "bank file format: auto (default), csv, xlsx, xls, pdf, bai2, mt940, camt052, camt053, camt054, ofx",
+    "format": "bank file format: auto (default), csv, xlsx, xls, pdf, bai2, mt940, mt942, camt052, camt053, camt054, "
+              "ofx, qif",
     "account_name": "first import: name of the account to create on the server",
     "currency": "first import: the currency when the bank file does not state one (e.g. USD)",
     "cash_account": "the GL cash account being reconciled (first import; journal files use it)",
@@ -25,6 +26,8 @@ OPTIONS: dict[str, str] = {
     "bank_line": "new transaction: the bank line it accounts for (default: the selected bank line)",
     "comment": "Reject (required), Approve, Revert: the review comment; Acknowledge Findings (required): why "
                "the reconciliation stands despite the findings",
+    "confirm_layout": "Import Bank File: yes to import a CSV/Excel/PDF file whose layout Tieout inferred (shown on "
+                      "the Import Layout sheet) and keep it as your profile for that bank",
     "opening": "Import Bank File: the statement's printed opening balance, for a file that states none",
     "closing": "Import Bank File: the statement's printed closing balance, for a file that states none",
     "finding": "Acknowledge Findings: finding numbers, comma-separated (default: every open one)",

@@ -25,6 +25,21 @@ class ImportOptions:
     account_kind: str | None = None  # "card": a tabular file's positive amounts are charges (money out)
 
 
+@dataclass(frozen=True)
+class LayoutProposal:
+    """An inferred layout shown to the user to confirm once (Excel: the Import Layout sheet): which column holds
+    what, the first rows as read, and the balance proof; `profile_text` is the profile (TOML) saved when the user
+    confirms, after which the bank's next file imports with it without asking."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]  # (column heading as the file has it, role)
+    sample: tuple[tuple[str, ...], ...]  # the first data rows, as text
+    proof: str | None  # how the running balance or printed totals confirm the reading; None: nothing to check
+    notes: tuple[str, ...]
+    confidence: float
+    profile_text: str
+
+
 @runtime_checkable
 class Importer(Protocol):
     """One bank file format."""
@@ -37,6 +52,10 @@ class Importer(Protocol):
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
         """Read the whole file; raise BankFileError naming the line/record, field and problem."""
+
+    # Formats whose layout can be inferred (CSV/Excel, PDF) also have
+    #   layout_proposal(path, options, name) -> LayoutProposal
+    # which the add-in calls when an import says `layout.source == "inferred"`.
 
 
 def read_bytes(path: Path) -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ...errors import BankFileError
 from ...records import ImportResult
-from ..base import ImportOptions
+from ..base import ImportOptions, LayoutProposal
 from .choose import drift_finding, first_table, layout_record, read_choice, retry_misread, text_table
 from .infer import Inference, infer
 from .layout_profiles import load_profiles
@@ -109,6 +109,16 @@ class TabularImporter:
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
         return extract_tabular(Path(path), options)
+
+    def layout_proposal(self, path: Path, options: ImportOptions, name: str) -> LayoutProposal:
+        from .infer.profile_file import profile_text
+
+        found = infer_layout(Path(path), options, name=name)
+        return LayoutProposal(
+            name=found.data["name"], columns=tuple((title, role) for role, title in found.titles.items()),
+            sample=tuple(tuple(str(c) for c in row) for row in found.sample),
+            proof=found.proof.describe() if found.proof is not None else None, notes=tuple(found.notes),
+            confidence=found.confidence, profile_text=profile_text(found))
 
     def __repr__(self) -> str:
         return f"TabularImporter({self.name!r})"

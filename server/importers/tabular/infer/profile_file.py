@@ -20,14 +20,19 @@ def default_path(source: Path) -> Path:
     return tieout_home() / "profiles" / f"{profile_name(Path(source).stem)}.toml"
 
 
-def write_profile(found: Inference, out: Path) -> Path:
-    """Write the profile with a comment block saying how it was inferred; refuses nothing, overwrites."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+def profile_text(found: Inference) -> str:
+    """The profile as TOML, with a comment block saying how it was inferred."""
     lines = [f"# Inferred by Tieout (confidence {found.confidence}); edit freely, then import as usual."]
     lines += [f"# columns: {title!r} -> {role}" for role, title in found.titles.items()]
     if found.proof is not None:
         lines.append(f"# balance proof: {found.proof.describe()}")
     lines += [f"# note: {n}" for n in found.notes]
-    out.write_text("\n".join(lines) + "\n" + tomli_w.dumps(found.data), encoding="utf-8")
+    return "\n".join(lines) + "\n" + tomli_w.dumps(found.data)
+
+
+def write_profile(found: Inference, out: Path) -> Path:
+    """Write the profile; refuses nothing, overwrites."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(profile_text(found), encoding="utf-8")
     return out
