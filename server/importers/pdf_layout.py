@@ -25,6 +25,10 @@ FIELDS = ("account", "currency_code", "period", "opening_balance", "closing_bala
           "statement_id")
 # `{amount}` in a layout's patterns: a printed figure with its marks, e.g. "$1,234.56", "(12.00)", "7.10 CR".
 AMOUNT = r"\(?[-+]?[$£€¥]?[-+]?(?:\d[\d,.]*)?\d\)?(?:\s?(?:CR|DR|OD|D)\b\.?)?-?"
+# `{money}`: a printed figure with two decimals ("$1,234.56", "- $29.99", "1.234,56 CR"); unlike {amount} it never
+# takes a day or year ("February 16, 2025"), so a label may be followed by other text before its figure.
+MONEY = (r"(?<![\w.,])\(?[-+]?\s?[$£€¥]?\s?[-+]?\d{1,3}(?:[.,\u2019']?\d{3})*[.,]\d\d\)?"
+         r"(?:\s?(?:CR|DR|OD|D)\b\.?)?-?(?![\d])")
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ class _Reader:
 
     def regex(self, key: str, text: str) -> re.Pattern:
         try:
-            return re.compile(text.replace("{amount}", AMOUNT), re.IGNORECASE)
+            return re.compile(text.replace("{amount}", AMOUNT).replace("{money}", MONEY), re.IGNORECASE)
         except re.error as exc:
             raise self.fail(key, f"is not a valid regular expression: {exc}") from None
 
