@@ -1,5 +1,6 @@
-"""PDF statement importer: three generated layouts imported exactly, and every way a PDF can be wrong refused
-with a BankFileError that names the page, line, field and figures."""
+"""PDF statement importer: three generated layouts read by their templates and eight more (and the real PDFs of
+../shared/corpus-wild) read by an inferred layout, imported exactly; figures that disagree are findings naming the
+page, line and figures, and every way a PDF cannot be read is refused with a BankFileError."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,6 +19,7 @@ from tieout.server.cli import main as cli_main
 from tieout.server.errors import BankFileError, InputError
 from tieout.server.importers import import_file
 from tieout.server.importers.base import ImportOptions
+from tieout.server.importers.pdf_infer import infer_pdf_layout
 from tieout.server.importers.pdf_layout import builtin_layouts, load_layouts
 from tieout.server.importers.pdf_statement import IMPORTER, PdfStatementImporter
 from tieout.server.importers.pdf_rows import read_rows
@@ -25,6 +27,7 @@ from tieout.server.importers.pdf_table import text_lines
 from tieout.server.importers.pdf_text import PdfPage, ReadLimits, Word, read_pages
 from tieout.server.importers.pdf_values import DateReader, read_marked, read_period, signed
 from tieout.server.parsing import AmountError, DateError
+from wild_corpus import differences, expected, names
 
 
 @pytest.fixture(scope="session")
@@ -599,3 +602,126 @@ def test_text_inside_form_xobjects_is_read(tmp_path):
     path = _write(tmp_path, "form", sheet.finish())
     (page,) = read_pages(path, ReadLimits(isolate=False))
     assert [w.text for w in page.words] == "text drawn inside a form xobject text drawn on the page".split()
+
+
+# ------------------------------------------------------------------------ layouts no template knows (inferred)
+
+@pytest.fixture(scope="session")
+def styled(pdf_dir) -> dict[str, tuple[fx.Drawn, Path]]:
+    out = {}
+    for k, (name, style) in enumerate(sorted(fx.STYLES.items())):
+        drawn = fx.styled_pdf(style, seed=20 + k, n=70)
+        out[name] = (drawn, _write(pdf_dir, f"styled_{name}", drawn.pdf))
+    return out
+
+
+@pytest.fixture(scope="session")
+def styled_imported(styled) -> dict:
+    """Imported as an accountant would: the account's currency given for statements that print none."""
+    return {name: import_file(path, options=ImportOptions(currency=drawn.currency))
+            for name, (drawn, path) in styled.items()}
+
+
+@pytest.mark.parametrize("name", sorted(fx.STYLES))
+def test_inferred_layout_reads_every_line_exactly(name, styled, styled_imported):
+    drawn, _ = styled[name]
+    style = fx.STYLES[name]
+    result = styled_imported[name]
+    assert result.layout.as_dict() == {"name": "inferred", "source": "inferred", "confidence": 1.0}
+    assert drawn.pages >= 2, "the fixture must span several pages"
+    (st_,) = result.statements
+    assert st_.findings == ()
+    assert (st_.account, st_.currency) == (drawn.account, drawn.currency)
+    assert (st_.period_start, st_.period_end) == (drawn.period_start, drawn.period_end)
+    assert [ln.date for ln in st_.lines] == [t.date for t in drawn.txns]
+    assert [ln.amount for ln in st_.lines] == [t.amount for t in drawn.txns]
+    assert [ln.description for ln in st_.lines] == [t.description for t in drawn.txns]  # wrapped lines joined
+    assert [ln.reference for ln in st_.lines] == [t.reference for t in drawn.txns]
+    printed = {kind for _, kind in style.summary}
+    running = "balance" in style.columns
+    assert st_.opening_balance == (drawn.opening if "opening" in printed or running else None)
+    assert st_.closing_balance == (drawn.closing if "closing" in printed or running else None)
+
+
+def test_the_eight_inferred_layouts_differ(styled):
+    """Distinct conventions, not one layout eight times: columns, date formats and figure styles all vary."""
+    styles = [fx.STYLES[name] for name in styled]
+    assert len(styles) >= 8
+    assert len({(s.columns, s.date_format, s.money, s.decimal, s.once_a_day, s.balance_marks) for s in styles}) \
+        == len(styles)
+    assert {"minus", "parentheses", "card", "plain"} <= {s.money for s in styles}
+    assert any("balance" not in s.columns for s in styles) and any("debit" in s.columns for s in styles)
+    assert any("%Y" not in s.date_format and "%y" not in s.date_format for s in styles)  # year-less dates
+
+
+def test_card_statement_charges_are_money_out(styled, styled_imported):
+    drawn, _ = styled["card"]
+    (st_,) = styled_imported["card"].statements
+    payments = [ln for ln in st_.lines if ln.description.startswith("PAYMENT")]
+    assert payments and all(ln.amount > 0 for ln in payments)
+    assert all(ln.amount < 0 for ln in st_.lines if not ln.description.startswith("PAYMENT"))
+    assert st_.opening_balance < 0 and st_.closing_balance < 0  # owed to the card issuer
+    assert [ln.date for ln in st_.lines] == [t.date for t in drawn.txns]  # the transaction date, not the posting
+
+
+def test_inferred_layout_with_a_misprinted_amount_is_a_finding(pdf_dir):
+    drawn = fx.styled_pdf(fx.STYLES["euro_giro"], seed=31, n=70, tamper=12)
+    path = _write(pdf_dir, "styled_tamper", drawn.pdf)
+    result = import_file(path)
+    assert result.layout.source == "inferred" and result.layout.confidence < 1.0
+    (st_,) = result.statements
+    (finding,) = [f for f in st_.findings if f.code == "running_balance"]
+    at = drawn.mismatch_at
+    assert dict(finding.figures)["where"] == f"page {at.page} line {at.line}"
+    amounts = [ln.amount for ln in st_.lines]
+    assert amounts[:12] + amounts[13:] == [t.amount for t in drawn.txns][:12] + [t.amount for t in drawn.txns][13:]
+    assert f"page {at.page} line {at.line}" in str(_error(path, strict=True))
+
+
+def test_two_readings_that_fit_equally_are_refused_naming_both(pdf_dir):
+    drawn = fx.styled_pdf(fx.AMBIGUOUS, seed=5, n=40)
+    err = _error(_write(pdf_dir, "ambiguous", drawn.pdf))
+    assert "cannot be inferred for sure: two readings fit it equally well" in str(err)
+    assert "'EUR=debit, EUR=credit'" in str(err) and "'EUR=credit, EUR=debit'" in str(err)
+
+
+@pytest.mark.parametrize("name", ["once_a_day", "card", "totals_only"])
+def test_inferred_layout_saved_as_toml_imports_the_same(name, styled, styled_imported, tmp_path):
+    drawn, path = styled[name]
+    toml, proof = infer_pdf_layout(path)
+    assert proof.lines == len(drawn.txns) and proof.confidence == 1.0
+    assert 0 < proof.held == proof.checks and "reading: " in str(proof)
+    (tmp_path / "mine.toml").write_text(toml)
+    result = import_file(path, options=ImportOptions(currency=drawn.currency, profile_dirs=(tmp_path,)))
+    assert result.layout.as_dict() == {"name": f"styled_{name}", "source": "user", "confidence": 1.0}
+    assert result.statements[0].lines == styled_imported[name].statements[0].lines
+
+
+def test_inferred_layout_json_summary(styled, tmp_path, capsys):
+    drawn, path = styled["signed_amount"]
+    assert cli_main(["import", str(path), "--out", str(tmp_path / "l.csv"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["layout"] == {"name": "inferred", "source": "inferred", "confidence": 1.0}
+    (s,) = summary["statements"]
+    assert (s["count"], Decimal(s["total"]), s["findings"]) == (len(drawn.txns), drawn.total, [])
+
+
+def test_builtin_layouts_say_so(imported):
+    assert imported["us_retail"].layout.as_dict() == {"name": "us_retail", "source": "builtin", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("name", names("pdf"))
+def test_wild_pdf_statements(wild, name):
+    assert differences(wild, name) == []
+
+
+def test_wild_card_statement_reads_payments_and_purchases(wild):
+    """Mercury's card statement (6 pages, Canva): amounts printed 3 points above their rows, subtotal lines in the
+    table, two date columns; the payment and the credit are money in, the 57 purchases money out."""
+    name = "pdf/reds_mercury_statement_20241105.pdf"
+    result = import_file(wild / name)
+    (st_,) = result.statements
+    assert result.layout.source == "inferred" and result.layout.confidence == 1.0
+    assert [ln.amount for ln in st_.lines if ln.amount > 0] == [Decimal("2422.24"), Decimal("29.99")]
+    assert sum(1 for ln in st_.lines if ln.amount < 0) == expected()[name]["per_section"]["purchases"]["count"]
+    assert st_.findings == ()

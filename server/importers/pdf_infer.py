@@ -139,7 +139,7 @@ def _label_pattern(pages, labels: tuple[str, ...], skip: set[int], count: bool =
     return None
 
 
-def _fields(pages, skip: set[int], card: bool, row_codes: tuple[str, ...]) -> tuple[dict, str]:
+def _fields(pages, skip: set[int], card: bool) -> tuple[dict, str]:
     """The [statement] table: patterns for what the statement prints outside its table, and its currency."""
     st: dict = {}
     text = "\n".join(line.text for lines in pages for line in lines)
@@ -155,10 +155,9 @@ def _fields(pages, skip: set[int], card: bool, row_codes: tuple[str, ...]) -> tu
         st["account"] = acct.pattern
     for line in (ln for lines in pages for ln in lines if id(ln) not in skip):
         m = PERIOD.search(line.text)
-        if m and m.group("end")[-4:].isdigit():
+        if m and re.search(r"\d{4}|[/.]\d\d$", m.group("end")):  # the end carries the year
             st["period"] = PERIOD.pattern
-            family = "%d" if row_codes and row_codes[0].startswith("%d") else "%m"
-            st["period_formats"] = sorted(PERIOD_FORMATS, key=lambda c: 0 if c.startswith(family) else 1)
+            st["period_formats"] = list(PERIOD_FORMATS)
             break
     for key, labels, count in (("opening_balance", OPENING, False), ("closing_balance", CLOSING, False),
                                ("total_credits", () if card else CREDIT_TOTALS, True),
@@ -335,13 +334,15 @@ def _scan(pages) -> _Scan:
     geo = table_geometry(dated_lines(pages))
     header = find_header(pages, geo) if geo else None
     skip = {id(d.line) for d in geo.rows} if geo else set()
-    codes = geo.rows[0].dates[0][2] if geo else ()
-    statement, currency = _fields(pages, skip, card, codes)
+    statement, currency = _fields(pages, skip, card)
     return _Scan(geo, header, statement, currency, card, _markers(pages, header))
 
 
 def _spec(scan: _Scan, columns: list[dict], table: dict, signs: dict) -> dict:
     st = dict(scan.statement)
+    if "period" in st:  # "01/03/2025 to 31/03/2025" reads day first when the rows do
+        family = table["date_formats"][0][:2]
+        st["period_formats"] = sorted(st["period_formats"], key=lambda c: 0 if c.startswith(family) else 1)
     if scan.currency and "currency" not in st:
         st = {"currency": scan.currency, **st}
     return {"name": NAME, "kind": "pdf",

@@ -28,7 +28,7 @@ DATE_SHAPES = (
 MONEY_WORD = re.compile(r"\(?[-+]?[$£€¥]?[-+]?\d{1,3}(?:[.,'\u2019]?\d{3})*[.,]\d\d\)?-?")
 MARK_WORD = re.compile(r"(?:CR|DR|OD|D)\.?", re.IGNORECASE)
 EDGE_TOLERANCE = 6.0  # points: figures of one column end within this of each other
-LABEL_GAP = 12.0  # points: header words closer than this belong to one label ("Paid out")
+LABEL_GAP = 6.0  # points: header words closer than this belong to one label ("Paid out")
 MONEY_LABEL_REACH = 70.0  # points: a money column's label ends at most this far left of its figures' edge
 
 
