@@ -654,6 +654,23 @@ def test_the_eight_inferred_layouts_differ(styled):
     assert any("%Y" not in s.date_format and "%y" not in s.date_format for s in styles)  # year-less dates
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(sorted(fx.STYLES)), seed=st.integers(0, 10**6), n=st.integers(6, 45))
+def test_any_statement_of_a_style_imports_its_truth_or_is_refused_as_ambiguous(name, seed, n):
+    """Random months of every style: the inferred reading is the drawn truth, or the importer says it cannot be
+    sure; never a different set of lines."""
+    drawn = fx.styled_pdf(fx.STYLES[name], seed=seed, n=n)
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(Path(folder), name, drawn.pdf)
+        try:
+            result = import_file(path, options=ImportOptions(currency=drawn.currency))
+        except BankFileError as exc:
+            assert "cannot be inferred for sure" in str(exc)
+            return
+    (st_,) = result.statements
+    assert [(ln.date, ln.amount) for ln in st_.lines] == [(t.date, t.amount) for t in drawn.txns]
+
+
 def test_card_statement_charges_are_money_out(styled, styled_imported):
     drawn, _ = styled["card"]
     (st_,) = styled_imported["card"].statements

@@ -195,6 +195,7 @@ def _parses(text: str, code: str) -> bool:
 def _date_readings(texts: list[str], codes: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The date formats every row's date reads in, grouped by reading: "03/04" is March 4 or 3 April, and when
     both read every row, the one that keeps the rows in date order is kept; both when both do."""
+    texts = list(dict.fromkeys(texts))  # a month of rows has ~30 distinct dates
     ok = [c for c in codes if all(_parses(t, c) for t in texts)]
     families: dict[str, list[str]] = {}
     for c in ok:
