@@ -231,7 +231,7 @@ def _label_score(label: str, role: str) -> int:
 
 def _money_roles(k: int) -> list[tuple[tuple[str, dict], ...]]:
     """The readings of k money columns, left to right: (role, signs) per column."""
-    tail = [(), ]
+    tail: list = []
     if k >= 3:
         tail = [(("debit", DEBIT), ("credit", CREDIT), ("balance", None)),
                 (("credit", CREDIT), ("debit", DEBIT), ("balance", None))]
@@ -314,7 +314,9 @@ def _markers(pages, header: Header | None) -> list[str]:
              if not re.search(r"\d", ln.text) and 2 <= len(ln.words) <= 8]
     if header is not None and header.line.page <= 2:
         found.insert(0, header.line.text.lower())
-    return found[:2] or [pages[0][0].text.lower()] if pages and pages[0] else ["statement"]
+    if not found and pages[0]:
+        found = [pages[0][0].text.lower()]
+    return found[:2] or ["statement"]
 
 
 @dataclass(frozen=True)
@@ -366,7 +368,8 @@ def _candidates(scan: _Scan, pages) -> list[_Candidate]:
     texts = [d.dates[booking][0] for d in geo.rows]
     lines = _table_lines(pages, geo, header)
     out = []
-    for codes in _date_readings(texts, geo.rows[0].dates[booking][2]):
+    readings = _date_readings(texts, geo.rows[0].dates[booking][2])
+    for codes in readings:
         base = [{"label": lb.text, "role": "date" if k == booking else "ignore"} for k, lb in enumerate(header.dates)]
         base.append({"label": header.texts[0].text, "role": "description"})
         used = set()
@@ -378,11 +381,7 @@ def _candidates(scan: _Scan, pages) -> list[_Candidate]:
         for roles in _money_roles(len(header.money)):
             columns = base + [{"label": lb.text, "role": role, "align": "right"}
                               for lb, (role, _) in zip(header.money, roles)]
-            signs = {role: sign for role, sign in roles if sign is not None}
-            if any(role == "balance" for role, _ in roles):
-                signs["balance"] = balance_signs
-            else:
-                signs["balance"] = balance_signs
+            signs = {role: sign for role, sign in roles if sign is not None} | {"balance": balance_signs}
             name = ", ".join(f"{lb.text}={role}" for lb, (role, _) in zip(header.money, roles) if role != "ignore")
             if ("amount", BANKS_VIEW) in roles:
                 name += " (plain figures are money out)"
@@ -392,7 +391,7 @@ def _candidates(scan: _Scan, pages) -> list[_Candidate]:
                          "date_carry": carry, "max_row_gap": lines.max_row_gap,
                          "ignore": lines.ignore + ([] if carry else lines.carry), "balance_rows": lines.balance_rows}
                 label = name + (" (undated figures are same-day transactions)" if carry else "")
-                if len(codes) and len(_date_readings(texts, geo.rows[0].dates[booking][2])) > 1:
+                if len(readings) > 1:
                     label += f" (dates {codes[0]})"
                 out.append(_Candidate(label, to_toml(_spec(scan, columns, table, signs)), labels, 0))
     return out
@@ -424,10 +423,8 @@ def _choose(pages, path: Path, options: ImportOptions) -> tuple[Reading, Proof, 
                                           "names the columns, so the table's layout cannot be inferred; add a PDF "
                                           "layout template (TOML, kind = \"pdf\") to a profile folder",
                                           record=f"page {first.page} line {first.number}"))
-    if scan.geo is not None and any("%y" not in c.lower() for c in scan.geo.rows[0].dates[0][2]) \
-            and "period" not in scan.statement and not any(
-                "%y" in c.lower() for r in _date_readings([d.dates[0][0] for d in scan.geo.rows],
-                                                          scan.geo.rows[0].dates[0][2]) for c in r):
+    if scan.geo is not None and "period" not in scan.statement and not any(
+            "%y" in code.lower() for code in scan.geo.rows[0].dates[0][2]):
         raise BankFileError(path, Problem("the rows' dates print no year and no statement period (two dates, "
                                           "e.g. 'March 1, 2025 - March 31, 2025') was found to take it from",
                                           field="period"))
