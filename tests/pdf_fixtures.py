@@ -603,7 +603,7 @@ def heavy_pdf(lines: int = 3000, width: int = 100) -> bytes:
 
 
 # ------------------------------------------------------------------------------ layouts no template knows
-# Statements for the layout inference (pdf_infer): one generator drawing many banks' conventions, each a `Style`.
+# Statements for the layout inference (server/importers/pdf/infer.py): one generator drawing many banks' conventions, each a `Style`.
 # None of them matches a built-in layout's markers, so every one is read by an inferred layout.
 
 @dataclass(frozen=True)

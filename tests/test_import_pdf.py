@@ -19,13 +19,13 @@ from tieout.server.cli import main as cli_main
 from tieout.server.errors import BankFileError, InputError
 from tieout.server.importers import import_file
 from tieout.server.importers.base import ImportOptions
-from tieout.server.importers.pdf_infer import infer_pdf_layout
-from tieout.server.importers.pdf_layout import builtin_layouts, load_layouts
-from tieout.server.importers.pdf_statement import IMPORTER, PdfStatementImporter
-from tieout.server.importers.pdf_rows import read_rows
-from tieout.server.importers.pdf_table import text_lines
-from tieout.server.importers.pdf_text import PdfPage, ReadLimits, Word, read_pages
-from tieout.server.importers.pdf_values import DateReader, read_marked, read_period, signed
+from tieout.server.importers.pdf.infer import infer_pdf_layout
+from tieout.server.importers.pdf.layout import builtin_layouts, load_layouts
+from tieout.server.importers.pdf.statement import IMPORTER, PdfStatementImporter
+from tieout.server.importers.pdf.rows import read_rows
+from tieout.server.importers.pdf.table import text_lines
+from tieout.server.importers.pdf.text import PdfPage, ReadLimits, Word, read_pages
+from tieout.server.importers.pdf.values import DateReader, read_marked, read_period, signed
 from tieout.server.parsing import AmountError, DateError
 from wild_corpus import differences, expected, names
 
@@ -581,7 +581,7 @@ def test_lean_word_extraction_equals_pdfplumbers_extract_words(statements):
     gives, so that a pdfplumber upgrade changing either shows here."""
     import pdfplumber
 
-    from tieout.server.importers.pdf_text import _page_words
+    from tieout.server.importers.pdf.text import _page_words
 
     for name in ("us_retail", "business_cr"):
         with pdfplumber.open(statements[name][1]) as pdf:

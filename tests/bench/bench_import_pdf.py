@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pdf_fixtures as fx  # noqa: E402
 
 from tieout.server.importers.base import ImportOptions  # noqa: E402
-from tieout.server.importers.pdf_statement import PdfStatementImporter  # noqa: E402
-from tieout.server.importers.pdf_text import ReadLimits  # noqa: E402
+from tieout.server.importers.pdf.statement import PdfStatementImporter  # noqa: E402
+from tieout.server.importers.pdf.text import ReadLimits  # noqa: E402
 
 RUNS = 2
 MODES = {

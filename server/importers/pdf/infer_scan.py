@@ -1,7 +1,7 @@
 """What the pages of a statement of unknown layout show, by geometry alone: the lines that start with a date (the
 rows), the figures on them grouped into columns by their right edge (money is printed right-aligned), the header
 line above the rows that names the columns, and the lines inside the table that are no transaction (subtotals,
-footers, "continued"). pdf_infer turns this into candidate layouts and lets the statement's own figures choose.
+footers, "continued"). infer turns this into candidate layouts and lets the statement's own figures choose.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .pdf_table import TextLine
+from .table import TextLine
 
 # Date shapes a row may start with: (regex over the first 1-3 words, strptime codes it may be written in).
 DATE_SHAPES = (

@@ -8,15 +8,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BankFileError, Problem
-from ..records import BankLine, Statement
-from .base import ImportOptions
-from .pdf_checks import check_balances, check_totals
-from .pdf_fields import read_fields
-from .pdf_layout import Layout
-from .pdf_rows import read_rows
-from .pdf_table import TextLine
-from .pdf_values import DateReader
+from ...errors import BankFileError, Problem
+from ...records import BankLine, Statement
+from ..base import ImportOptions
+from .checks import check_balances, check_totals
+from .fields import read_fields
+from .layout import Layout
+from .rows import read_rows
+from .table import TextLine
+from .values import DateReader
 
 
 def _slug(text: str) -> str:

@@ -1,7 +1,7 @@
 """A layout for a PDF statement no template knows, inferred from the page geometry and chosen by the statement's
 own figures.
 
-pdf_infer_scan finds the rows (lines starting with a date), the money columns (figures lined up on their right
+infer_scan finds the rows (lines starting with a date), the money columns (figures lined up on their right
 edge) and the header that labels them. Which money column is the debit, the credit, the amount or the running
 balance, and which sign a plain figure has, cannot be read off the page: every plausible reading is written as an
 ordinary PDF layout (the TOML a user could have written) and read like any layout; the reading whose lines agree
@@ -20,14 +20,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BankFileError, Problem
-from .base import ImportOptions
-from .pdf_infer_scan import (DatedLine, Geometry, Header, dated_lines, find_header, generalise, leading_dates,
+from ...errors import BankFileError, Problem
+from ..base import ImportOptions
+from .infer_scan import (DatedLine, Geometry, Header, dated_lines, find_header, generalise, leading_dates,
                              money_cells, table_geometry)
-from .pdf_layout import MONEY as _MONEY
-from .pdf_layout import parse_layout
-from .pdf_reading import Reading, read_statement
-from .pdf_table import TextLine
+from .layout import MONEY as _MONEY
+from .layout import parse_layout
+from .reading import Reading, read_statement
+from .table import TextLine
 
 NAME = "inferred"
 CARD_CUES = ("minimum payment due", "payment due date", "credit limit", "credit line", "card statement",
@@ -469,8 +469,8 @@ def infer_reading(pages, path: Path, options: ImportOptions) -> tuple[Reading, f
 def infer_pdf_layout(path: str | Path) -> tuple[str, Proof]:
     """(the inferred layout as PDF layout TOML, the proof it was chosen by) for `tieout profile infer FILE.pdf`.
     BankFileError when the PDF cannot be read or its layout cannot be inferred for sure."""
-    from .pdf_table import text_lines
-    from .pdf_text import read_pages
+    from .table import text_lines
+    from .text import read_pages
 
     path = Path(path)
     pages = [text_lines(p) for p in read_pages(path)]

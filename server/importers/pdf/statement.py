@@ -1,6 +1,6 @@
 """PDF bank statements (format "pdf"): text read with pdfplumber, interpreted by a layout template (TOML data in
-pdf_layouts/ or the user's profile folders) or, for a statement no template knows, by a layout inferred from the
-page geometry (pdf_infer); checked against the statement's own running balances and totals.
+layouts/ or the user's profile folders) or, for a statement no template knows, by a layout inferred from the
+page geometry (infer); checked against the statement's own running balances and totals.
 
 A PDF statement is a picture of a table, so a wrong reading is silent unless checked: every printed figure the
 lines do not add up to is a finding naming the page, line and figures.
@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BankFileError
-from ..records import ImportResult
-from ..records import Layout as RecordLayout
-from .base import ImportOptions
-from .pdf_infer import infer_reading
-from .pdf_layout import BUILTIN_DIR, Layout, load_layouts
-from .pdf_reading import read_statement, warnings
-from .pdf_table import TextLine, text_lines
-from .pdf_text import ReadLimits, read_pages
+from ...errors import BankFileError
+from ...records import ImportResult
+from ...records import Layout as RecordLayout
+from ..base import ImportOptions
+from .infer import infer_reading
+from .layout import BUILTIN_DIR, Layout, load_layouts
+from .reading import read_statement, warnings
+from .table import TextLine, text_lines
+from .text import ReadLimits, read_pages
 
 TAIL_BYTES = 1024  # a complete PDF ends with %%EOF within its last 1024 bytes (as Acrobat requires)
 

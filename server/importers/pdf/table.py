@@ -9,8 +9,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .pdf_layout import Column, Layout
-from .pdf_text import PdfPage, Word
+from .layout import Column, Layout
+from .text import PdfPage, Word
 
 LINE_TOLERANCE = 2.5  # points: words whose baselines differ by less are on one line (mixed font sizes)
 EDGE_SLACK = 2.0  # points: a word may start this far left of its column's label

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..records import Finding
-from .pdf_fields import Fields, Printed
-from .pdf_rows import Row
+from ...records import Finding
+from .fields import Fields, Printed
+from .rows import Row
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ..parsing import DATE_FORMATS, AmountError, DateError, parse_amount
+from ...parsing import DATE_FORMATS, AmountError, DateError, parse_amount
 
 SLACK_DAYS = 45  # a year-less date may lie this far outside the statement period (posting vs value dates)
 _SUFFIX = re.compile(r"^(?P<core>.*?\d\)?)\s*(?P<mark>CR|DR|OD|D)\.?$", re.IGNORECASE)

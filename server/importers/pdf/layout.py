@@ -1,4 +1,4 @@
-"""PDF statement layouts as data: each TOML file in pdf_layouts/ (or a user's profile folder, with kind = "pdf")
+"""PDF statement layouts as data: each TOML file in layouts/ (or a user's profile folder, with kind = "pdf")
 says how to recognise one bank's statement, where its transaction table and balances are, and how it writes
 dates and amounts. This module loads and validates them; it knows no bank.
 """
@@ -12,10 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from ..errors import InputError, Problem
-from ..records import BANK_TYPES
+from ...errors import InputError, Problem
+from ...records import BANK_TYPES
 
-BUILTIN_DIR = Path(__file__).with_name("pdf_layouts")
+BUILTIN_DIR = Path(__file__).with_name("layouts")
 
 ROLES = ("date", "description", "debit", "credit", "amount", "balance", "reference", "check_number", "ignore")
 MARKS = ("plain", "minus", "parentheses", "cr", "dr", "d", "od")
