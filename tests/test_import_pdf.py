@@ -671,6 +671,24 @@ def test_any_statement_of_a_style_imports_its_truth_or_is_refused_as_ambiguous(n
     assert [(ln.date, ln.amount) for ln in st_.lines] == [(t.date, t.amount) for t in drawn.txns]
 
 
+def test_year_less_dates_without_a_period_are_refused(pdf_dir):
+    import dataclasses
+
+    style = dataclasses.replace(fx.STYLES["parenthesised_credits"], period="Checking account summary")
+    err = _error(_write(pdf_dir, "no_period", fx.styled_pdf(style, seed=3, n=20).pdf))
+    assert "dates print no year and no statement period" in str(err)
+
+
+def test_statement_without_a_table_imports_its_balance_only(pdf_dir):
+    """A one-page notice with a balance and no transactions (as beangulp's ACME example): nothing is invented."""
+    sheet = fx.Sheet(fx.LETTER)
+    sheet.text(50, 740, "ACME SAVINGS BANK", 14, bold=True)
+    sheet.text(300, 700, "Date: September 30, 2025", 9)
+    sheet.text(300, 600, "Balance: $1,438.20", 9)
+    (st_,) = import_file(_write(pdf_dir, "no_table", sheet.finish()), options=ImportOptions(currency="USD")).statements
+    assert (st_.lines, st_.opening_balance, st_.closing_balance) == ((), None, Decimal("1438.20"))
+
+
 def test_card_statement_charges_are_money_out(styled, styled_imported):
     drawn, _ = styled["card"]
     (st_,) = styled_imported["card"].statements

@@ -216,8 +216,8 @@ def generalise(text: str) -> str:
     for m in re.finditer(r"\(?[-+]?\s?[$£€¥]?\s?[-+]?\d{1,3}(?:[.,'\u2019]?\d{3})*[.,]\d\d\)?(?:\s?(?:CR|DR)\b)?"
                          r"|\d+", text):
         start = m.start() + len(m.group()) - len(m.group().lstrip())  # the space before a figure is text
-        out.append(re.escape(text[pos:start]))
+        out.append(re.escape(text[pos:start]).replace("\\ ", " "))
         out.append(r"\d+" if m.group().isdigit() else "{money}")
         pos = m.end()
-    out.append(re.escape(text[pos:]))
+    out.append(re.escape(text[pos:]).replace("\\ ", " "))
     return "^" + "".join(out) + "$"

@@ -63,11 +63,19 @@ def _is_header(line: TextLine, header: Header) -> bool:
     return True
 
 
+def _pitch(pages, geo: Geometry) -> float:
+    """The table's line spacing: the median gap between the lines from a page's first row to its last."""
+    gaps = []
+    for page in sorted({d.line.page for d in geo.rows}):
+        numbers = [d.line.number for d in geo.rows if d.line.page == page]
+        lines = pages[page - 1][min(numbers) - 1:max(numbers)]
+        gaps += [b.baseline - a.baseline for a, b in zip(lines, lines[1:])]
+    return sorted(gaps)[len(gaps) // 2] if gaps else 12.0
+
+
 def table_lines(pages, geo: Geometry, header: Header) -> TableLines:
     rows = {id(d.line): d for d in geo.rows}
-    gaps = sorted(b.line.baseline - a.line.baseline for a, b in zip(geo.rows, geo.rows[1:])
-                  if a.line.page == b.line.page and b.line.baseline > a.line.baseline)
-    pitch = gaps[len(gaps) // 4] if gaps else 12.0
+    pitch = _pitch(pages, geo)
     max_gap = round(max(1.7 * pitch, pitch + 4), 1)
     desc_x = Counter(round(d.line.words[len(d.dates)].x0) for d in geo.rows
                      if len(d.line.words) > len(d.dates)).most_common(1)
