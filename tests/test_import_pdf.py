@@ -735,8 +735,10 @@ def test_inferred_layout_saved_as_toml_imports_the_same(name, styled, styled_imp
 def test_inferred_layout_json_summary(styled, tmp_path, capsys):
     drawn, path = styled["signed_amount"]
     assert cli_main(["import", str(path), "--out", str(tmp_path / "l.csv"), "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out)
+    printed = capsys.readouterr()
+    summary = json.loads(printed.out)
     assert summary["layout"] == {"name": "inferred", "source": "inferred", "confidence": 1.0}
+    assert "currency GBP was taken from the currency sign" in printed.err  # from "£": said, not silently
     (s,) = summary["statements"]
     assert (s["count"], Decimal(s["total"]), s["findings"]) == (len(drawn.txns), drawn.total, [])
 

@@ -84,8 +84,12 @@ class PdfStatementImporter:
             reading, confidence = read_statement(pages, layout, path, options), 1.0
         if reading.statement is None:
             raise BankFileError(path, list(reading.problems))
-        return ImportResult("pdf", str(path), (reading.statement,),
-                            tuple(warnings(reading.layout, reading.statement)),
+        notes = warnings(reading.layout, reading.statement)
+        if (source == "inferred" and not options.currency and "currency_code" not in reading.layout.patterns
+                and reading.statement.currency):
+            notes.append(f"the currency {reading.statement.currency} was taken from the currency sign the statement "
+                         "prints; give --currency if the account is held in another currency")
+        return ImportResult("pdf", str(path), (reading.statement,), tuple(notes),
                             RecordLayout(reading.layout.name, source, confidence))
 
 
