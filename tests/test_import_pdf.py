@@ -19,7 +19,7 @@ from tieout.server.cli import main as cli_main
 from tieout.server.errors import BankFileError, InputError
 from tieout.server.importers import import_file
 from tieout.server.importers.base import ImportOptions
-from tieout.server.importers.pdf.infer import infer_pdf_layout
+from tieout.server.importers.pdf.infer import infer_pdf_layout, infer_reading
 from tieout.server.importers.pdf.layout import builtin_layouts, load_layouts
 from tieout.server.importers.pdf.statement import IMPORTER, PdfStatementImporter
 from tieout.server.importers.pdf.rows import read_rows
@@ -669,6 +669,21 @@ def test_any_statement_of_a_style_imports_its_truth_or_is_refused_as_ambiguous(n
             return
     (st_,) = result.statements
     assert [(ln.date, ln.amount) for ln in st_.lines] == [(t.date, t.amount) for t in drawn.txns]
+
+
+@pytest.mark.parametrize("name", ["us_retail", "uk_bank", "business_cr", "business_parentheses"])
+def test_statements_of_the_builtin_layouts_are_read_alike_by_inference_alone(name, statements, imported):
+    """Without their templates: balance rows, a daily-balance grid after the table, dates once a day with the
+    amount on a transaction's last line, CR marks and parenthesised credits are all found from the page."""
+    _, path = statements[name]
+    pages = [text_lines(p) for p in read_pages(path, ReadLimits(isolate=False))]
+    reading, confidence = infer_reading(pages, path, ImportOptions())
+    want = imported[name].statements[0]
+    assert confidence == 1.0 and reading.statement.findings == ()
+    assert [(ln.date, ln.amount, ln.description, ln.reference) for ln in reading.statement.lines] == [
+        (ln.date, ln.amount, ln.description, ln.reference) for ln in want.lines]
+    assert (reading.statement.opening_balance, reading.statement.closing_balance) == (want.opening_balance,
+                                                                                      want.closing_balance)
 
 
 def test_year_less_dates_without_a_period_are_refused(pdf_dir):

@@ -49,7 +49,7 @@ def _key(reading: Reading, cand: Candidate, card: bool) -> tuple:
     if card and reading.statement is not None and reading.statement.lines:
         out = sum(1 for ln in reading.statement.lines if ln.amount < 0)
         prior = 1 if out * 2 > len(reading.statement.lines) else 0  # card statements: charges are money out
-    return (net, cand.labels, prior)
+    return (net, cand.labels, prior, cand.shape)
 
 
 def _fate(reading: Reading) -> str:

@@ -32,12 +32,13 @@ CREDIT = {"plain": 1, "cr": 1}
 
 @dataclass(frozen=True)
 class Candidate:
-    """One reading: its name in words, the layout TOML, and how many header labels agree with its roles (minus
-    those that contradict them)."""
+    """One reading: its name in words, the layout TOML, how many header labels agree with its roles (minus those
+    that contradict them)."""
 
     name: str
     toml: str
     labels: int
+    shape: int = 0  # 1 for the amount-on-the-last-line reading, chosen only when it fits as well as the others
 
 
 def _text_role(label: str) -> str:
@@ -118,6 +119,18 @@ def _spec(scan: Scan, columns: list[dict], table: dict, signs: dict) -> dict:
             "identify": {"all": scan.markers}, "statement": st, "table": table, "signs": signs}
 
 
+def _wrappings(geo: Geometry, lines) -> list[tuple[str, bool]]:
+    """(amount_line, date_carry) readings of wrapped transactions: the amount on the first line (figures on
+    undated lines are subtotals, or same-day transactions when dates are printed once a day), or, when some dated
+    lines carry no figure, on the last line of each transaction (HSBC-style)."""
+    if not lines.carry:
+        return [("first", False)]
+    out = [("first", False), ("first", True)]
+    if any(not d.money for d in geo.rows):
+        out.append(("last", True))
+    return out
+
+
 def candidates(scan: Scan, pages) -> list[Candidate]:
     geo, header = scan.geo, scan.header
     balance_signs = CARD_BALANCE if scan.card else BANK_BALANCE
@@ -151,12 +164,16 @@ def candidates(scan: Scan, pages) -> list[Candidate]:
             if ("amount", BANKS_VIEW) in roles:
                 name += " (plain figures are money out)"
             labels = sum(_label_score(lb.text, role) for lb, (role, _) in zip(header.money, roles) if role != "ignore")
-            for carry in ((False, True) if lines.carry else (False,)):
-                table = {"columns": columns, "date_formats": list(codes), "amount_line": "first",
+            for amount_line, carry in _wrappings(geo, lines):
+                table = {"columns": columns, "date_formats": list(codes), "amount_line": amount_line,
                          "date_carry": carry, "max_row_gap": lines.max_row_gap,
-                         "ignore": lines.ignore + ([] if carry else lines.carry), "balance_rows": lines.balance_rows}
-                label = name + (" (undated figures are same-day transactions)" if carry else "")
+                         "ignore": lines.ignore + ([] if carry else lines.carry), "balance_rows": lines.balance_rows,
+                         "end": lines.end}
+                label = name + {("first", True): " (undated figures are same-day transactions)",
+                                ("last", True): " (the amount on a transaction's last line)"}.get((amount_line, carry), "")
                 if len(readings) > 1:
                     label += f" (dates {codes[0]})"
-                out.append(Candidate(label, to_toml(_spec(scan, columns, table, signs)), labels))
+                # Dated lines without a figure and figures on undated lines: the amount closes each transaction.
+                shape = int(amount_line == "last")
+                out.append(Candidate(label, to_toml(_spec(scan, columns, table, signs)), labels, shape))
     return out

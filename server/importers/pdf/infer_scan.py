@@ -133,6 +133,8 @@ def table_geometry(dated: list[DatedLine]) -> Geometry | None:
     money_right = tuple(x for x, n in edges if n >= least)
     if not money_right:
         return None
+    # a dated line whose figures end elsewhere belongs to another table (a "daily ending balance" grid)
+    rows = [d for d in rows if all(any(abs(c.x1 - x) <= EDGE_TOLERANCE for x in money_right) for c in d.money)]
     return Geometry(date_x, money_right, tuple(rows))
 
 

@@ -48,6 +48,7 @@ class TableLines:
     """Lines inside the table that are no transaction, as patterns; and the table's line pitch."""
 
     ignore: list[str]
+    end: list[str]  # dated lines that are no row of this table: a table after it begins
     carry: list[str]  # figures on undated lines below a complete row: subtotals, or same-day transactions
     balance_rows: list[str]
     max_row_gap: float
@@ -81,7 +82,7 @@ def table_lines(pages, geo: Geometry, header: Header) -> TableLines:
                      if len(d.line.words) > len(d.dates)).most_common(1)
     desc_x = desc_x[0][0] if desc_x else header.texts[0].x0
     money_left = header.money[0].x0
-    out = TableLines([], [], [], max_gap)
+    out = TableLines([], [], [], [], max_gap)
     for lines in pages:
         in_table, previous, open_row = False, 0.0, None
         for line in lines:
@@ -94,15 +95,18 @@ def table_lines(pages, geo: Geometry, header: Header) -> TableLines:
                 in_table = False
                 continue
             previous = line.baseline
-            if id(line) in rows:
-                open_row = bool(rows[id(line)].money)
-                continue
             cells = money_cells(line)
-            words = [w.text for w in line.words if not any(w.x0 >= c.x0 - 0.5 and w.x1 <= c.x1 + 0.5 for c in cells)]
+            dates = leading_dates(line)
             if cells and re.search(r"\bbalance\b", line.text, re.IGNORECASE) and len(cells) == 1:
-                dates = leading_dates(line)
+                words = [w.text for w in line.words if w.x1 <= cells[0].x0]
                 text = " ".join(words[sum(len(d[0].split()) for d in dates):])
-                out.balance_rows.append("^" + re.escape(text) + r"\b")
+                out.balance_rows.append("^" + re.escape(text).replace("\\ ", " ") + r"\b")
+                open_row = True
+            elif id(line) in rows:
+                open_row = bool(rows[id(line)].money)
+            elif dates:
+                out.end.append(generalise(line.text))
+                in_table = False
             elif cells and open_row is False:
                 open_row = True  # the amount of a row whose dated line has none
             elif cells:
