@@ -26,22 +26,18 @@ _DATE = (r"(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Za-z]{3
 PERIOD = re.compile(rf"(?P<start>{_DATE})\s*(?:-|–|to|through|thru|until)\s*(?P<end>{_DATE})", re.IGNORECASE)
 
 
-def _first(pages, pattern: re.Pattern, skip: set[int]):
-    for lines in pages:
-        for line in lines:
-            if id(line) not in skip and (m := pattern.search(line.text)):
-                return m
-    return None
+def _found(body: str, pattern: str) -> bool:
+    """Whether the pattern matches a line of the text outside the table (one search over all its lines)."""
+    return re.search(pattern.replace("{money}", _MONEY), body, re.IGNORECASE | re.MULTILINE) is not None
 
 
-def _label_pattern(pages, labels: tuple[str, ...], skip: set[int], count: bool = False) -> str | None:
-    """A pattern for the first line where one of the labels is followed by a figure."""
+def _label_pattern(body: str, labels: tuple[str, ...], count: bool = False) -> str | None:
+    """A pattern for the first of the labels printed with a figure after it."""
     for label in labels:
-        words = r"\s+".join(re.escape(w) for w in label.split())
+        words = r"[ \t]+".join(re.escape(w) for w in label.split())
         counted = r"(?:\s*\((?P<count>\d+)\))?" if count else ""
-        pattern = rf"\b{words}\b{counted}[^\d$£€()+-]{{0,40}}?(?P<value>{{money}})"
-        compiled = re.compile(pattern.replace("{money}", _MONEY), re.IGNORECASE)
-        if _first(pages, compiled, skip):
+        pattern = rf"\b{words}\b{counted}[^\d$£€()+\n-]{{0,40}}?(?P<value>{{money}})"
+        if _found(body, pattern):
             return pattern
     return None
 
@@ -56,25 +52,24 @@ def statement_fields(pages, skip: set[int], card: bool) -> tuple[dict, str]:
     symbols = Counter(ch for ch in text if ch in "$£€¥")
     currency = {"£": "GBP", "€": "EUR", "¥": "JPY", "$": "USD"}.get(symbols.most_common(1)[0][0]) if symbols else ""
     st["decimal"] = _decimal(pages)
-    acct = re.compile(r"\b(?:account|acct)\.?\s*(?:number|no\.?|#)\s*:?\s*(?P<value>[0-9X*][0-9X* -]{2,}[0-9])",
-                      re.IGNORECASE)
-    if _first(pages, acct, skip):
-        st["account"] = acct.pattern
-    for line in (ln for lines in pages for ln in lines if id(ln) not in skip):
-        m = PERIOD.search(line.text)
-        if m and re.search(r"\d{4}|[/.]\d\d$", m.group("end")):  # the end carries the year
+    body = "\n".join(line.text for lines in pages for line in lines if id(line) not in skip)
+    acct = r"\b(?:account|acct)\.?[ \t]*(?:number|no\.?|#)[ \t]*:?[ \t]*(?P<value>[0-9X*][0-9X* -]{2,}[0-9])"
+    if _found(body, acct):
+        st["account"] = acct
+    for m in PERIOD.finditer(body):
+        if "\n" not in m.group() and re.search(r"\d{4}|[/.]\d\d$", m.group("end")):  # the end carries the year
             st["period"] = PERIOD.pattern
             st["period_formats"] = list(PERIOD_FORMATS)
             break
     for key, labels, count in (("opening_balance", OPENING, False), ("closing_balance", CLOSING, False),
                                ("total_credits", () if card else CREDIT_TOTALS, True),
                                ("total_debits", CARD_DEBIT_TOTALS if card else DEBIT_TOTALS, True)):
-        pattern = _label_pattern(pages, labels, skip, count)
+        pattern = _label_pattern(body, labels, count)
         if pattern:
             st[key] = pattern
     if "closing_balance" not in st and "opening_balance" not in st:
         bare = r"^balance:?\s*(?P<value>{money})$"
-        if _first(pages, re.compile(bare.replace("{money}", _MONEY), re.IGNORECASE), skip):
+        if _found(body, bare):
             st["closing_balance"] = bare
     return st, currency
 
