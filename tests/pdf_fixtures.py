@@ -8,6 +8,11 @@ Three layouts modelled on the statements accountants receive:
 - `business_pdf`: a business statement with one Amount column, credits marked "CR" or in parentheses,
   year-less "28 DEC" dates across a December -> January boundary, a Reference column, no balance column.
 
+Eight more (`STYLES`, drawn by `styled_pdf`) are banks no template knows, read by an inferred layout: debit/credit
+columns with decimal commas, a signed amount without balance, totals only, parenthesised credits with year-less
+dates, dates printed once a day, a card statement, CR/DR balances, a long multi-page statement; `AMBIGUOUS` is
+one no reading can be sure of.
+
 Every generator is deterministic for a seed (reportlab's `invariant` mode) and returns a `Drawn` record holding
 the PDF bytes and what a correct importer must find. Options make the malformed variants the tests need:
 `tamper` prints one transaction's amount wrong, `wrong_total` prints a wrong total in the summary.
