@@ -49,7 +49,16 @@ def _key(reading: Reading, cand: Candidate, card: bool) -> tuple:
     if card and reading.statement is not None and reading.statement.lines:
         out = sum(1 for ln in reading.statement.lines if ln.amount < 0)
         prior = 1 if out * 2 > len(reading.statement.lines) else 0  # card statements: charges are money out
-    return (net, cand.labels, prior, cand.shape)
+    return (net, -_outside(reading), cand.labels, prior, cand.shape)
+
+
+def _outside(reading: Reading) -> int:
+    """Days by which the lines lie outside the statement period: a day-month reading of month-day dates puts
+    them there (posting dates a day or two off the period are common and cost little)."""
+    st = reading.statement
+    if st is None or st.period_start is None or st.period_end is None:
+        return 0
+    return sum(max((st.period_start - ln.date).days, (ln.date - st.period_end).days, 0) for ln in st.lines)
 
 
 def _fate(reading: Reading) -> str:

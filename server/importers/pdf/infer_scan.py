@@ -51,6 +51,8 @@ class DatedLine:
 def leading_dates(line: TextLine) -> tuple[tuple[str, float, tuple[str, ...]], ...]:
     """The date (or two: post and transaction date) the line starts with."""
     words = [w.text for w in line.words]
+    if not words or not (words[0][0].isdigit() or words[0][:3].lower() in _MONTHS):
+        return ()  # most lines: a quick look at the first word spares the shapes
     found, i = [], 0
     while i < len(words) and len(found) < 2:
         for n, shape, codes in DATE_SHAPES:
@@ -129,13 +131,26 @@ def table_geometry(dated: list[DatedLine]) -> Geometry | None:
     rows = [d for d in rows if len(d.dates) == shape]
     date_x = tuple(min(d.dates[k][1] for d in rows) for k in range(shape))
     edges = _clusters([c.x1 for d in rows for c in d.money], EDGE_TOLERANCE)
-    least = max(2, len([d for d in rows if d.money]) // 20)
+    counted = len([d for d in rows if d.money])
+    least = 1 if counted < 4 else max(2, counted // 20)  # a lone figure elsewhere is no column, unless all are few
     money_right = tuple(x for x, n in edges if n >= least)
     if not money_right:
         return None
-    # a dated line whose figures end elsewhere belongs to another table (a "daily ending balance" grid)
-    rows = [d for d in rows if all(any(abs(c.x1 - x) <= EDGE_TOLERANCE for x in money_right) for c in d.money)]
+    # A column may hold a single figure (the one credit of the month): a figure off the columns on a dated line
+    # is one when more rows follow it, or when all its figures lie in the money columns' part of the line; other
+    # such lines belong to another table (a daily balance grid after the transactions).
+    last = max(((d.line.page, d.line.number) for d in rows if d.money and _aligned(d, money_right)), default=(0, 0))
+    inside = [d for d in rows if not _aligned(d, money_right) and (
+        (d.line.page, d.line.number) < last or all(c.x1 > min(money_right) - MONEY_LABEL_REACH for c in d.money))]
+    if inside:
+        money_right = tuple(x for x, _ in _clusters(list(money_right) + [c.x1 for d in inside for c in d.money],
+                                                    EDGE_TOLERANCE))
+    rows = [d for d in rows if _aligned(d, money_right)]
     return Geometry(date_x, money_right, tuple(rows))
+
+
+def _aligned(d: DatedLine, money_right: tuple[float, ...]) -> bool:
+    return all(any(abs(c.x1 - x) <= EDGE_TOLERANCE for x in money_right) for c in d.money)
 
 
 @dataclass(frozen=True)
