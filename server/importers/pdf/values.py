@@ -73,8 +73,15 @@ class DateReader:
     def __init__(self, formats: tuple[str, ...], period: tuple[dt.date, dt.date] | None):
         self.codes = _codes(formats)
         self.period = period
+        self._read: dict[str, dt.date] = {}  # a month's rows print ~30 distinct dates: strptime once each
 
     def __call__(self, text: str) -> dt.date:
+        found = self._read.get(text)
+        if found is None:
+            found = self._read[text] = self._parse(text)
+        return found
+
+    def _parse(self, text: str) -> dt.date:
         text = " ".join(text.split())
         outside = None
         for code in self.codes:
