@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := postgresql libreoffice-calc-nogui fonts-dejavu-core
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml setup.py server/importers/camt053_walk.pyx
+$(STAMP): pyproject.toml setup.py server/importers/camt/walk.pyx
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(PY) tests/bench/run.py $(BENCH)
 
 clean:
-	rm -rf $(VENV) demo build *.egg-info server/importers/camt053_walk.c server/importers/*.so
+	rm -rf $(VENV) demo build *.egg-info server/importers/camt/walk.c server/importers/camt/*.so
 
 # The Excel add-in dist/Tieout.xlam (ribbon/README.md). Interpreter paths on the users' machines, if not the default:
 #   make addin INTERPRETER_WIN='C:\Users\me\.tieout\venv\Scripts\pythonw.exe' INTERPRETER_MAC=/Users/me/.tieout/venv/bin/python

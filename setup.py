@@ -1,4 +1,4 @@
-"""The one compiled part of Tieout: the camt.053 entry reader (server/importers/camt053_walk.pyx).
+"""The one compiled part of Tieout: the camt.053 entry reader (server/importers/camt/walk.pyx).
 
 Everything else is in pyproject.toml. The extension is optional: without a C compiler or Python's headers the
 install goes on and the importer uses its pure-Python reader (same answers, slower); the test suite checks
@@ -37,7 +37,7 @@ class OptionalBuildExt(build_ext):
 
 setup(
     ext_modules=cythonize(
-        [Extension("tieout.server.importers.camt053_walk", ["server/importers/camt053_walk.pyx"],
+        [Extension("tieout.server.importers.camt.walk", ["server/importers/camt/walk.pyx"],
                    include_dirs=lxml.get_include())],
         compiler_directives={"language_level": 3}, quiet=True),
     cmdclass={"build_ext": OptionalBuildExt},

@@ -174,15 +174,17 @@ class Client:
 
     # bank files and jobs -------------------------------------------------------------------------------
     def upload_statement(self, rec_id: int, path: Path, fmt: str = "auto",
-                         progress: Callable[[int, str], None] | None = None) -> dict:
-        """Uploads a bank file as a background import job and waits for it; returns the import's summary."""
+                         progress: Callable[[int, str], None] | None = None, balances: dict | None = None) -> dict:
+        """Uploads a bank file as a background import job and waits for it; returns the import's summary.
+        `balances` ({"opening": ..., "closing": ...}): the printed balances of a file that states none."""
         path = Path(path)
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise FileNotFoundError(f"{path}: cannot read the bank file ({exc.strerror})") from None
         job = self.request("POST", f"/api/reconciliations/{rec_id}/statements", data=data,
-                           params={"background": "1", "format": fmt, "filename": path.name},
+                           params={"background": "1", "format": fmt, "filename": path.name,
+                                   **{k: str(v) for k, v in (balances or {}).items() if v is not None}},
                            headers={"Content-Type": "application/octet-stream"})
         return self.wait_job(job, progress)["detail"]
 

@@ -5,7 +5,8 @@ deleting one XML element lifts it. The proof is the hash the server stores at Su
 add-in compares the locked sheets with the server's data on Refresh and says so when they disagree.
 
 - Preparing (Not Started, In Progress): the sheets the server computes are protected (an edit there would be
-  overwritten); notes/owner/due date/status on Unmatched and the not-yet-posted New Transactions stay open.
+  overwritten); notes/owner/due date/status on Unmatched, the not-yet-posted New Transactions, and on Summary
+  the balances a file does not state and the findings' acknowledgement comments stay open.
   Bank Statement and GL Lines stay unprotected so they can be sorted and selected for Match Selected; Rules
   (rules and the chart of accounts) stays editable; the workbook structure is free.
 - Submitted (In Review, Pending Approval): every sheet protected and the structure locked; the server still
@@ -23,6 +24,8 @@ from ..server.workflow import APPROVED, IN_PROGRESS, IN_REVIEW, NOT_STARTED, PEN
 from .workbook import WorkbookAdapter
 
 COMMENT_CELL = "REVIEW_COMMENT"  # stands for Summary's review comment cell in `cells` (see sheets.SUMMARY_CELLS)
+# stands for Summary's input cells while preparing: balances to enter, findings' comments (summary_blocks)
+SUMMARY_INPUTS = "SUMMARY_INPUTS"
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ UNMATCHED_INPUTS = ("status", "owner", "due_date", "notes")
 TXN_INPUTS = ("date", "amount", "gl_account", "description", "kind")
 
 PREPARING = {
-    "Summary": SheetLock(True),
+    "Summary": SheetLock(True, cells=(SUMMARY_INPUTS,)),
     "Bank Statement": SheetLock(False),
     "GL Lines": SheetLock(False),
     "Matched": SheetLock(True),
@@ -75,9 +78,11 @@ class TableLayout:
     editable_rows: tuple[int, ...] | None = None  # 0-based data rows; None: all of them
 
 
-def unlocked_ranges(lock: SheetLock, layout: TableLayout | None, cells: dict[str, str]) -> list[str]:
-    """The A1 ranges left editable under `lock` (input columns over the editable rows, plus single cells)."""
-    out = [cells[c] for c in lock.cells if c in cells]
+def unlocked_ranges(lock: SheetLock, layout: TableLayout | None, cells: dict[str, str | Sequence[str]]) -> list[str]:
+    """The A1 ranges left editable under `lock` (input columns over the editable rows, plus single cells; a
+    name in `cells` may stand for several)."""
+    out = [ref for c in lock.cells if c in cells
+           for ref in ((cells[c],) if isinstance(cells[c], str) else cells[c])]
     if layout is None or not lock.inputs or layout.rows == 0:
         return out
     rows = range(layout.rows) if layout.editable_rows is None else layout.editable_rows

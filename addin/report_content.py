@@ -1,5 +1,6 @@
 """What the reviewer's report says, whatever it is printed on: the header facts, the sign-offs from the audit
-trail, the matches by rule and the footer line. The .pdf and .xlsx writers lay out the same rows, so the two
+trail, the statements' balances with their sources and their findings with the acknowledgements, the matches
+by rule and the footer line. The .pdf and .xlsx writers lay out the same rows, so the two
 files never disagree; the figures, open items and new transactions come from `sheets` (the workbook's own
 rows)."""
 from __future__ import annotations
@@ -8,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from . import summary_blocks
 from .handlers.state import State
 
 # Audit actions of the workflow -> what the reviewer reads on the sign-off line.
@@ -54,6 +56,16 @@ def rule_rows(state: State) -> list[tuple[str, str, int, int, int, Decimal]]:
         side, ids = ("bank", m.bank) if m.bank else ("ledger", m.ledger)
         row[3] += sum((abs(ln.amount) for ln in (state.line(side, i) for i in ids) if ln is not None), Decimal(0))
     return [(rule, kind, *vals) for (rule, kind), vals in sorted(acc.items())]
+
+
+def statement_balance_rows(state: State) -> list[tuple]:
+    """Each statement's balances and where they came from (the file, or entered by whom and when)."""
+    return [r[:7] for r in summary_blocks.balance_rows(state)]
+
+
+def finding_rows(state: State) -> list[tuple]:
+    """Each statement finding with its acknowledgement (who, when, the comment; blank while open)."""
+    return summary_blocks.finding_rows(state)
 
 
 def footer_text(state: State, workbook_name: str, generated: dt.datetime) -> str:

@@ -1,6 +1,7 @@
 """The reviewer's report as PDF (reportlab's platypus): what a reviewer signs off on paper. Header with the
 status in its workflow colour, the balances, the sign-offs from the audit trail, the open items, the matches by
-rule and the new transactions; long tables flow over pages with their header row repeated; every page carries
+rule and the new transactions, the statements' balances with their sources and their findings with the
+acknowledgements; long tables flow over pages with their header row repeated; every page carries
 "Page n of N" and the footer naming the workbook, the reconciliation and the submitted data's hash.
 
 Text from bank files and users goes into Paragraphs escaped, so '<b>&' prints as written, never as markup.
@@ -126,6 +127,12 @@ RULE_COLUMNS = (Col("rule"), Col("kind", "fixed", 14), Col("matches", "int", 15)
 TXN_COLUMNS = (Col("date", "fixed", 16), Col("amount", "money", 21), Col("GL account", mm=26), Col("description"),
                Col("kind", "fixed", 17), Col("bank line", mm=18), Col("status", "fixed", 15))
 FIGURE_COLUMNS = (Col("figure", mm=62), Col("amount", "money", 26), Col("note"))
+STATEMENT_COLUMNS = (Col("statement", "int", 16), Col("file"), Col("period", "fixed", 36),
+                     Col("opening", "money", 22), Col("opening from"), Col("closing", "money", 22),
+                     Col("closing from"))
+FINDING_COLUMNS = (Col("finding", "int", 13), Col("statement", mm=20), Col("code", "fixed", 24),
+                   Col("message", flex=3), Col("acknowledged by", mm=20), Col("at", "fixed", 30),
+                   Col("comment", flex=2))
 
 RIGHT = ("money", "int")
 GRID = colors.HexColor("#BFBFBF")
@@ -245,6 +252,11 @@ def build_story(state: State, width: float, pen: Pen | None = None) -> list:
     period = state.rec["period"]["name"]
     story: list = [pen.para(f"Bank reconciliation report: {state.account['name']}, {period}", "title"),
                    _header(state, width, pen), pen.para("Balances", "h2"), _balances(state, width, pen)]
+    _section(story, "Statement balances", STATEMENT_COLUMNS, content.statement_balance_rows(state), width,
+             "No statement imported.", pen=pen)
+    open_n = len(state.open_findings)
+    _section(story, f"Statement findings ({len(state.findings)}; {open_n} not acknowledged)", FINDING_COLUMNS,
+             content.finding_rows(state), width, "None: every statement's own figures add up.", pen=pen)
     signoffs = [(when, who, content.SIGNOFF_LABELS.get(step, step), status, comment)
                 for when, who, step, status, comment in content.signoff_rows(state)]
     _section(story, "Sign-offs", SIGNOFF_COLUMNS, signoffs, width, "No sign-offs yet.", pen=pen)

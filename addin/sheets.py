@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..excel_templates.reconciliation_workbook import SHEET_NAMES, SHEETS
 from ..excel_templates.sheet_writer import STATUS_COLOURS, Column
-from . import locking
+from . import locking, summary_blocks
 from .handlers.context import ActionError, parse_date, parse_money
 from .handlers.state import Line, State, Txn
 from .workbook import Choice, ColourRule, WorkbookAdapter
@@ -39,6 +39,7 @@ SUMMARY_LABELS = ("Account", "Currency", "Period", "Status", "Lines matched", "M
 SUMMARY_CELLS = {label: f"B{row}" for row, label in enumerate(SUMMARY_LABELS, start=2)}
 SUMMARY_TABLE_ROW = len(SUMMARY_LABELS) + 3
 SUMMARY_FIGURES = 10  # rows of the figures table; the last one is the difference
+SUMMARY_BLOCKS_ROW = SUMMARY_TABLE_ROW + SUMMARY_FIGURES + 2  # statement balances and findings (summary_blocks)
 
 
 def columns(sheet: str) -> tuple[Column, ...]:
@@ -132,7 +133,7 @@ def summary_rows(state: State) -> list[tuple]:
     credits, debits = _signed(state.bank)
     stmt, gl = f("statement_balance"), state.gl_balance
     return [
-        ("Statement closing balance", stmt, "as printed by the bank" if stmt is not None else "import a bank file"),
+        ("Statement closing balance", stmt, statement_balance_note(state) if stmt is not None else "import a bank file"),
         ("Add: deposits in transit", dit, "GL receipts not yet on the statement"),
         ("Less: outstanding payments", outstanding, "GL payments not yet presented"),
         ("Adjusted bank balance", f("adjusted_bank"), ""),
@@ -144,6 +145,22 @@ def summary_rows(state: State) -> list[tuple]:
         ("Adjusted GL balance", f("adjusted_gl"), ""),
         ("Difference", f("difference") if f("difference") is not None else "n/a", "0.00 when reconciled"),
     ]
+
+
+def statement_balance_note(state: State) -> str:
+    """Where the statement balance comes from: only a balance the bank's file states is called the bank's."""
+    origin = state.rec["figures"].get("statement_balance_origin") or {}
+    source = origin.get("source")
+    if source == "file":
+        return f"closing balance stated in the bank's file (statement #{origin.get('statement')})"
+    if source == "entered":
+        at = (origin.get("entered_at") or "")[:19].replace("T", " ")
+        return (f"closing balance entered by {origin.get('entered_by') or 'a user'} at {at} UTC "
+                f"(statement #{origin.get('statement')}; the file states none)")
+    if source == "lines":
+        return ("no closing balance stated: opening balance + booked lines (a sum, not the bank's figure); "
+                "enter the printed balance under Statement balances")
+    return "closing balance of the last statement"
 
 
 def match_rate(state: State) -> Decimal:
@@ -209,6 +226,7 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
     locking.release(book, SHEET_NAMES)
     rows = sheet_rows(state)
     layouts: dict[str, locking.TableLayout] = {}
+    summary_inputs: tuple[str, ...] = ()
     for sheet in SHEET_NAMES:
         if sheet == "Rules":
             if "Rules" not in book.sheet_names():
@@ -223,6 +241,7 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
         if sheet == "Summary":
             book.write_table(sheet, table, cols, rows[sheet], first_row=first)
             book.set_cells(sheet, summary_cells(state))
+            summary_inputs = summary_blocks.write(book, state, SUMMARY_BLOCKS_ROW).inputs
         else:
             book.write_table(sheet, table, cols, rows[sheet])
         editable = None
@@ -231,7 +250,8 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
             editable = tuple(i for i, r in enumerate(rows[sheet]) if r[at] == TO_POST)
         layouts[sheet] = locking.TableLayout(first, headers(sheet), len(rows[sheet]), editable)
     _decorate(book, state, {s: len(r) for s, r in rows.items()})
-    locking.apply(book, state.status, layouts, {"Summary": {locking.COMMENT_CELL: SUMMARY_CELLS["Review comment"]}})
+    locking.apply(book, state.status, layouts, {"Summary": {locking.COMMENT_CELL: SUMMARY_CELLS["Review comment"],
+                                                            locking.SUMMARY_INPUTS: summary_inputs}})
     return layouts
 
 

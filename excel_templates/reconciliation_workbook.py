@@ -76,10 +76,15 @@ class ReconciliationView:
     extra: dict = field(default_factory=dict)
 
 
+CLOSING_NOTES = {"file": "closing balance stated in the bank's file",
+                 "entered": "closing balance entered from the printed statement (the file states none)"}
+
+
 def _summary_rows(v: ReconciliationView):
     f = v.figures
     return [
-        ("Statement closing balance", f.statement_balance, "as printed by the bank"),
+        ("Statement closing balance", f.statement_balance,
+         CLOSING_NOTES.get(v.statement.closing_source, "closing balance of the statement (source unknown)")),
         ("Add: deposits in transit", f.deposits_in_transit, "GL receipts not yet on the statement"),
         ("Less: outstanding payments", f.outstanding_payments, "GL payments not yet presented"),
         ("Adjusted bank balance", f.adjusted_bank, ""),

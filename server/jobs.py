@@ -33,7 +33,7 @@ WHAT = {"import": "upload", "auto_match": "match"}
 def _run_import(store, actor: Actor, job: Job, params: dict, progress) -> dict:
     progress(10, "reading the file")
     result = imports.parse(Path(params["path"]), params.get("format", "auto"), params["source"],
-                           imports.options_for(store, job.reconciliation_id))
+                           imports.options_for(store, job.reconciliation_id, params))
     progress(40, f"read {len(result.lines)} lines")
     with change(store, actor) as ch:
         out = imports.store_result(ch, job.reconciliation_id, result, params["source"], params["sha256"], progress)

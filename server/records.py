@@ -83,7 +83,11 @@ class Statement:
 
     @property
     def total(self) -> Decimal:
-        return sum((ln.amount for ln in self.lines if not ln.pending), Decimal(0))
+        """The booked lines' sum in the statement's currency: a line in another currency (a camt entry booked in
+        EUR on a USD account) cannot be added without a rate; its importer says so in a finding."""
+        cur = self.currency
+        return sum((ln.amount for ln in self.lines if not ln.pending and (ln.currency == cur or not ln.currency
+                                                                          or not cur)), Decimal(0))
 
     @property
     def booked(self) -> tuple[BankLine, ...]:

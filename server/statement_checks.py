@@ -24,21 +24,26 @@ def _where(st: Statement, i: int) -> str:
 
 def balance_finding(st: Statement, i: int) -> Finding | None:
     """opening + booked lines != closing, with the figures; None when it adds up or a balance is unknown."""
-    if st.opening_balance is None or st.closing_balance is None:
+    return figures_finding(_where(st, i), _name(st, i), st.opening_balance, st.total, len(st.booked),
+                           st.closing_balance)
+
+
+def figures_finding(where: str, name: str, opening: Decimal | None, total: Decimal, lines: int,
+                    closing: Decimal | None) -> Finding | None:
+    """The balance_mismatch finding of a statement's figures (also for balances entered after its import)."""
+    if opening is None or closing is None:
         return None
-    expected = st.opening_balance + st.total
-    if expected == st.closing_balance:
+    expected = opening + total
+    if expected == closing:
         return None
-    diff = st.closing_balance - expected
+    diff = closing - expected
     return Finding(
         "balance_mismatch",
-        f"{_where(st, i)} does not balance: opening {st.opening_balance} + lines {st.total} "
-        f"({len(st.booked)} lines) = {expected}, but the closing balance is {st.closing_balance} "
-        f"(difference {diff})",
-        statement=_name(st, i),
-        figures=(("opening_balance", str(st.opening_balance)), ("lines_total", str(st.total)),
-                 ("lines", str(len(st.booked))), ("closing_balance", str(st.closing_balance)),
-                 ("difference", str(diff))))
+        f"{where} does not balance: opening {opening} + lines {total} ({lines} lines) = {expected}, but the "
+        f"closing balance is {closing} (difference {diff})",
+        statement=name,
+        figures=(("opening_balance", str(opening)), ("lines_total", str(total)), ("lines", str(lines)),
+                 ("closing_balance", str(closing)), ("difference", str(diff))))
 
 
 def chain_findings(statements: tuple[Statement, ...]) -> list[tuple[int, Finding]]:

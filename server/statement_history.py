@@ -39,7 +39,10 @@ from .records import BankLine, ImportResult, Statement
 SYNTHETIC_IDS: dict[str, tuple[str, ...]] = {
     "ofx": (r"S\d+-P?\d+",),  # no FITID
     "camt053": (r"<statement>-\d+", r"S\d+-\d+"),  # no AcctSvcrRef / NtryRef
+    "camt052": (r"<statement>-\d+", r"S\d+-\d+"),  # the same reader as camt053
+    "camt054": (r"<statement>-\d+", r"S\d+-\d+"),
     "mt940": (r"<account>-\d{8}-\d+",),  # no bank reference in :61:
+    "mt942": (r"<account>-\d{8}-\d+",),  # the same ids as MT940 (one reader)
     "bai2": (r"<account>-\d{8}-\d+",),  # no bank reference in the 16 record
     "csv": (r"L\d+",),  # no transaction-id column: the file's line number
     "xlsx": (r"L\d+",),
@@ -145,8 +148,11 @@ class ImportPlan:
 # ---------------------------------------------------------------------------------------------- identity
 def statement_fingerprint(st: Statement) -> str:
     """The same statement, whatever file or reconciliation it arrives through, has the same fingerprint
-    (a repeated id's occurrence mark depends on the rest of the file, so it is left out)."""
-    body = [st.account, st.currency, st.opening_balance, st.closing_balance, st.period_start, st.period_end,
+    (a repeated id's occurrence mark depends on the rest of the file, so it is left out; so are balances a user
+    entered, which are not the file's: the file imported again without them is the same statement)."""
+    opening = None if st.opening_source == "entered" else st.opening_balance
+    closing = None if st.closing_source == "entered" else st.closing_balance
+    body = [st.account, st.currency, opening, closing, st.period_start, st.period_end,
             [[occurrence_base(ln.line_id), ln.date, ln.amount, ln.pending] for ln in st.lines]]
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 

@@ -13,10 +13,14 @@ from sqlalchemy import select
 
 from .audit import canonical_json
 from .store.models import (BankLineRow, GLLineRow, ManualItem, Match, MatchItem, NewTransaction, Reconciliation,
-                           StatementRow, User)
+                           StatementFinding, StatementRow, User)
 from .store.types import money_str
 
-SECTIONS = ("balances", "statements", "bank_lines", "gl_lines", "matches", "transactions", "manual_items")
+SECTIONS = ("balances", "statements", "findings", "bank_lines", "gl_lines", "matches", "transactions",
+            "manual_items")
+# Fields added to the hashed form since migration 0006: a statement's balance sources (who entered a balance)
+# and the findings with their acknowledgement (who, when, the comment).
+SOURCE_FIELDS = ("opening_source", "closing_source", "opening_entered_by", "closing_entered_by")
 
 
 def _d(v):
@@ -55,8 +59,15 @@ def snapshot(session, rec: Reconciliation) -> dict:
         matches[m.key] = {"rule": m.rule, "kind": m.kind, "bank": sorted(members[m.id]["bank"]),
                           "ledger": sorted(members[m.id]["ledger"]), "accepted_by": users.get(m.accepted_by)}
     statements = {str(s.id): {"fingerprint": s.fingerprint, "opening_balance": money_str(s.opening_balance),
-                              "closing_balance": money_str(s.closing_balance), "currency": s.currency}
+                              "closing_balance": money_str(s.closing_balance), "currency": s.currency,
+                              "opening_source": s.opening_source, "closing_source": s.closing_source,
+                              "opening_entered_by": users.get(s.opening_entered_by),
+                              "closing_entered_by": users.get(s.closing_entered_by)}
                   for s in session.scalars(select(StatementRow).where(StatementRow.reconciliation_id == rid))}
+    findings = {str(f.id): {"statement": str(f.statement_id), "code": f.code, "message": f.message,
+                            "figures": f.figures, "acknowledged_by": users.get(f.acknowledged_by),
+                            "acknowledged_at": _d(f.acknowledged_at), "comment": f.comment}
+                for f in session.scalars(select(StatementFinding).where(StatementFinding.reconciliation_id == rid))}
     txns = {str(t.id): {"date": _d(t.date), "amount": money_str(t.amount), "currency": t.currency,
                         "gl_account": t.gl_account, "description": t.description, "kind": t.kind,
                         "bank_line_id": t.bank_line_id}
@@ -65,7 +76,8 @@ def snapshot(session, rec: Reconciliation) -> dict:
              for i in session.scalars(select(ManualItem).where(ManualItem.reconciliation_id == rid))}
     balances = {"opening_balance": money_str(rec.opening_balance), "gl_balance": money_str(rec.gl_balance),
                 "support_balance": money_str(rec.support_balance)}
-    return {"balances": {"reconciliation": balances}, "statements": statements, "bank_lines": bank,
+    return {"balances": {"reconciliation": balances}, "statements": statements, "findings": findings,
+            "bank_lines": bank,
             "gl_lines": gl, "matches": matches, "transactions": txns, "manual_items": items}
 
 
@@ -95,13 +107,27 @@ def differences(old: dict, new: dict, limit: int = 20) -> list[str]:
 def check(session, rec: Reconciliation) -> list[str]:
     """[] when the data still has the hash stored at Submit, else what changed."""
     current = snapshot(session, rec)
-    if digest(current) == rec.submitted_hash or digest(_without_acceptance(current)) == rec.submitted_hash:
+    if rec.submitted_hash in {digest(form) for form in _forms(current)}:
         return []
     stored = json.loads(rec.submitted_snapshot or "{}")
     if digest(stored) != rec.submitted_hash:
         return ["the data differs from what was submitted, and the stored copy of the submitted data was "
                 "altered too, so the changed lines cannot be named"]
     return differences(stored, current) or ["the data differs from what was submitted"]
+
+
+def _forms(snap: dict) -> tuple[dict, ...]:
+    """The current form, and the forms hashed before migrations 0006 and 0004 (a reconciliation submitted then
+    still verifies; one submitted since always has the later form's keys, so an older form cannot match its
+    hash)."""
+    before_findings = _without_findings(snap)
+    return snap, before_findings, _without_acceptance(before_findings)
+
+
+def _without_findings(snap: dict) -> dict:
+    """The form hashed before statements had findings and balance sources (migration 0006)."""
+    statements = {k: {f: v for f, v in st.items() if f not in SOURCE_FIELDS} for k, st in snap["statements"].items()}
+    return {**{k: v for k, v in snap.items() if k != "findings"}, "statements": statements}
 
 
 def _without_acceptance(snap: dict) -> dict:

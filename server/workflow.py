@@ -43,6 +43,8 @@ LOCKED_AFTER_SUBMIT = {
     "transactions": ("Bank", "Manual"),
     "support_balance": ("Manual",),
     "manual_items": ("Manual",),
+    "findings": ("Bank", "Manual"),  # acknowledging a statement finding (its comment is part of the submitted hash)
+    "balances": ("Bank", "Manual"),  # a statement balance entered by hand
 }
 
 

@@ -24,7 +24,7 @@ SERVER = Path(__file__).resolve().parents[1] / "server"
 def test_every_button_has_a_handler_and_every_handler_a_button():
     ribbon = load_ribbon()
     buttons = ribbon.handlers()
-    assert len(buttons) == 16
+    assert len(buttons) == 17
     assert set(buttons.values()) == set(load())
     for name, h in load().items():
         assert callable(h.fn) and h.summary, name
@@ -44,7 +44,7 @@ def test_the_cli_offers_every_handler_option():
 def test_actions_resolve_by_handler_name_or_button_id():
     assert dispatch.resolve("btnNewTxnCashEntry") == "new_transaction_cash_entry"
     assert dispatch.resolve("post_new_transactions") == "post_new_transactions"
-    with pytest.raises(InputError, match="unknown action 'post'; the actions are: accept_matches, approve"):
+    with pytest.raises(InputError, match="unknown action 'post'; the actions are: accept_matches, acknowledge_findings, approve"):
         dispatch.resolve("post")
 
 

@@ -17,6 +17,7 @@ from tieout.server.errors import BankFileError
 from tieout.server.importers import bai2, detect, import_file
 from tieout.server.importers.base import ImportOptions
 from tieout.server.records import BANK_TYPES
+from wild_corpus import differences, names
 
 # ---- a generator of BAI2 files with correct trailers --------------------------------------------------------
 
@@ -159,6 +160,59 @@ def test_natwest_continuation_split_mid_word_joins_without_a_space(corpus):
     assert result.lines[-1].amount == Decimal("0.89")  # type 399: a credit
 
 
+# ---- the wild corpus (../shared/corpus-wild) ----------------------------------------------------------------
+
+
+def test_the_wild_corpus_holds_its_six_bai2_files(wild):
+    assert len(names("bai2")) == 6
+
+
+@pytest.mark.parametrize("name", names("bai2"))
+def test_wild_files_give_the_expected_values(wild, name):
+    assert differences(wild, name) == []
+
+
+def test_gsbi_details_without_slash_and_with_commas_in_their_text(wild):
+    result = import_file(wild / "bai2" / "bai2reader_gsbi_sample_3.bai")
+    assert [(ln.amount, ln.type, ln.line_id, ln.reference) for ln in result.lines] == [
+        (Decimal("-0.65"), "wire", "GSGX5AKAVYZBOS37", "GSGX5AKAVYZBOS37"),
+        (Decimal("-66.00"), "ach", "SB2518200140818", "GS8ZYYJFNZ"),
+        (Decimal("-65.00"), "ach", "SB2518200140817", "GSFKDSFRBM"),
+        (Decimal("200.00"), "wire", "SI4O6Q9BLNQCB8UC", "AGIPayVirChCrNrr")]
+    # the 16 line is longer than any record length: its 88 continuation is a new piece of text, not a wrapped word
+    assert result.lines[0].description.startswith(
+        'SEPA Instant Payment,To: CREDITOR NAME, Remittance Info: "TEST", Client Ref ID: GSGX5AKAVYZBOS37, '
+        "GS ID: GSGX5AKAVYZBOS37 REMI: TEST EREF: GSGX5AKAVYZBOS37 CBIC: ZYTADEF0")
+    (st_,) = result.statements
+    assert (st_.currency, st_.opening_balance, st_.closing_balance) == ("EUR", None, None)  # 060/030 are no ledger
+    # its 49/98/99 state 68.35, the net of the details, not the BAI2 sum: accepted, and said
+    assert not result.findings
+    assert any("(line 36) state the net of their detail amounts" in w for w in result.warnings)
+
+
+def test_svb_file_with_wrong_control_totals_imports_with_a_finding_and_strict_refuses(wild):
+    path = wild / "bai2" / "svb_invalid_checksum_eod.bai2"
+    result = import_file(path)
+    assert [ln.amount for ln in result.lines] == [Decimal("83259.82")]
+    (finding,) = result.findings  # the 98 and 99 repeat the 49's figure: one finding, where it is wrong
+    assert finding.code == "trailer_total" and finding.statement == result.statements[0].statement_id
+    assert dict(finding.figures) == {"record": "49", "line": "15", "stated_total": "83259.83",
+                                     "computed_total": "83259.82", "difference": "0.01"}
+    with pytest.raises(BankFileError, match="field 'trailer_total': the 49 trailer on line 15"):
+        import_file(path, options=ImportOptions(strict=True))
+
+
+def test_svb_summary_with_balances_that_do_not_add_up_is_a_balance_finding(wild):
+    path = wild / "bai2" / "svb_daily_with_summary.bai2"
+    result = import_file(path)
+    (finding,) = result.findings
+    assert finding.code == "balance_mismatch"
+    assert dict(finding.figures)["difference"] == "-250.01"
+    assert result.lines[0].description == "SAMPLE CONTINUATION TEXT"  # "TEXT,/": the comma is an empty field
+    with pytest.raises(BankFileError, match="balance_mismatch"):
+        import_file(path, options=ImportOptions(strict=True))
+
+
 # ---- structure: groups, accounts, currencies ----------------------------------------------------------------
 
 
@@ -292,6 +346,18 @@ def test_a_record_wrapped_over_lines_without_88_goes_on_until_its_slash(tmp_path
     assert (line.amount, line.line_id, line.description) == (Decimal("25.00"), "BANK1", "WIRE FROM HEADQUARTERS")
 
 
+def test_an_extra_empty_field_before_the_slash_is_no_text_and_no_amount(tmp_path):
+    text = ("01,SENDER,RECEIVER,260116,0800,1,,,2/\n02,RECEIVER,SENDER,1,260115,2400,,2/\n"
+            "03,555,USD,010,10000,,,015,12500,,,/\n16,195,2500,,BANK1,,WIRE FROM HQ,/\n"
+            "49,25000,3,/\n98,25000,1,5,/\n99,25000,1,7,/\n")
+    result = import_file(write(tmp_path, text))
+    (line,) = result.lines
+    assert (line.amount, line.line_id, line.description) == (Decimal("25.00"), "BANK1", "WIRE FROM HQ")
+    assert (result.statements[0].opening_balance, result.statements[0].closing_balance) == (
+        Decimal("100.00"), Decimal("125.00"))
+    assert not result.findings and not result.warnings
+
+
 # ---- funds types --------------------------------------------------------------------------------------------
 
 
@@ -354,28 +420,87 @@ def test_bank_defined_type_code_is_an_error_not_a_guess(tmp_path):
 GOOD = build([G([A("1", opening=500, closing=700, details=[D(195, 300), D(495, 100)])])])
 
 
-@pytest.mark.parametrize("old,new,line,record,fieldname", [
-    ("49,1600,4/", "49,1601,4/", 6, "49", "account control total"),
-    ("49,1600,4/", "49,1600,5/", 6, "49", "number of records"),
-    ("98,1600,1,6/", "98,1700,1,6/", 7, "98", "group control total"),
-    ("98,1600,1,6/", "98,1600,2,6/", 7, "98", "number of accounts"),
-    ("98,1600,1,6/", "98,1600,1,7/", 7, "98", "number of records"),
-    ("99,1600,1,8/", "99,-1600,1,8/", 8, "99", "file control total"),
-    ("99,1600,1,8/", "99,1600,3,8/", 8, "99", "number of groups"),
-    ("99,1600,1,8/", "99,1600,1,9/", 8, "99", "number of records"),
+@pytest.mark.parametrize("old,new,line,record,code,figures", [
+    ("49,1600,4/\n98,1600,1,6/\n99,1600,1,8/", "49,1601,4/\n98,1601,1,6/\n99,1601,1,8/", 6, "49", "trailer_total",
+     {"stated_total": "16.01", "computed_total": "16.00", "difference": "0.01"}),
+    ("49,1600,4/", "49,1600,5/", 6, "49", "record_count",
+     {"field": "number of records", "stated": "5", "counted": "4", "difference": "1"}),
+    ("98,1600,1,6/\n99,1600,", "98,1700,1,6/\n99,1700,", 7, "98", "trailer_total",
+     {"stated_total": "17.00", "computed_total": "16.00", "difference": "1.00"}),
+    ("98,1600,1,6/", "98,1600,2,6/", 7, "98", "record_count",
+     {"field": "number of accounts", "stated": "2", "counted": "1", "difference": "1"}),
+    ("98,1600,1,6/", "98,1600,1,7/", 7, "98", "record_count",
+     {"field": "number of records", "stated": "7", "counted": "6", "difference": "1"}),
+    ("99,1600,1,8/", "99,-1600,1,8/", 8, "99", "trailer_total",
+     {"stated_total": "-16.00", "computed_total": "16.00", "difference": "-32.00"}),
+    ("99,1600,1,8/", "99,1600,3,8/", 8, "99", "record_count",
+     {"field": "number of groups", "stated": "3", "counted": "1", "difference": "2"}),
+    ("99,1600,1,8/", "99,1600,1,9/", 8, "99", "record_count",
+     {"field": "number of records", "stated": "9", "counted": "8", "difference": "1"}),
 ])
-def test_trailer_mismatches_name_the_record_and_field(tmp_path, old, new, line, record, fieldname):
+def test_trailer_mismatches_import_with_a_finding_naming_record_and_figures(tmp_path, old, new, line, record, code,
+                                                                           figures):
     assert old in GOOD
-    import_file(write(tmp_path, GOOD, "good.txt"))  # the unchanged file imports
-    message = error_of(write(tmp_path, GOOD.replace(old, new)))
-    assert f"line {line}" in message and f"record {record}" in message and f"field '{fieldname}'" in message
-    assert "the trailer states" in message
+    good = import_file(write(tmp_path, GOOD, "good.txt"))
+    assert not good.findings
+    path = write(tmp_path, GOOD.replace(old, new))
+    result = import_file(path)
+    assert [ln.amount for ln in result.lines] == [ln.amount for ln in good.lines]  # the lines are all there
+    (st_,) = result.statements
+    (finding,) = st_.findings
+    assert finding.code == code and finding.statement == st_.statement_id
+    assert dict(finding.figures) == {"record": record, "line": str(line), **figures}
+    assert f"the {record} trailer on line {line}" in finding.message
+    with pytest.raises(BankFileError, match=f"line {line}, .*field '{code}'|field '{code}': the {record} trailer"):
+        import_file(path, options=ImportOptions(strict=True))
 
 
-def test_a_changed_detail_amount_is_caught_by_the_control_total(tmp_path):
-    message = error_of(write(tmp_path, GOOD.replace("16,195,300,", "16,195,310,")))
-    assert "line 6" in message and "account control total" in message and "difference -10" in message
-    assert "record 98" not in message and "record 99" not in message  # reported once, where it is wrong
+def test_a_changed_detail_amount_is_reported_once_where_it_is_wrong(tmp_path):
+    result = import_file(write(tmp_path, GOOD.replace("16,195,300,", "16,195,310,")))
+    assert [(f.code, dict(f.figures).get("record")) for f in result.findings] == [
+        ("trailer_total", "49"), ("balance_mismatch", None)]  # not again for the 98 and 99 that repeat the 49
+    assert dict(result.findings[0].figures)["difference"] == "-0.10"
+
+
+def test_the_findings_of_a_group_and_the_file_go_to_its_last_statement(tmp_path):
+    text = build([G([A("1", details=[D(195, 300)]), A("2", details=[D(495, 5)])]), G([A("3", details=[D(165, 7)])])])
+    text = text.replace("98,305,2,", "98,306,2,").replace("99,312,2,", "99,314,2,")
+    result = import_file(write(tmp_path, text))
+    assert [[(f.code, dict(f.figures)["record"]) for f in st_.findings] for st_ in result.statements] == [
+        [], [("trailer_total", "98")], [("trailer_total", "99")]]
+    assert [f.statement for f in result.findings] == [result.statements[1].statement_id,
+                                                      result.statements[2].statement_id]
+    assert dict(result.findings[1].figures)["computed_total"] == "3.13"  # the 98 totals as stated: 3.06 + 0.07
+
+
+def test_a_group_total_over_currencies_of_other_decimals_is_told_in_minor_units(tmp_path):
+    text = build([G([A("1", currency="USD", details=[D(195, 300)]), A("2", currency="JPY", details=[D(195, 5)])])])
+    (finding,) = import_file(write(tmp_path, text.replace("98,305,", "98,304,").replace("99,305,", "99,304,"))).findings
+    assert dict(finding.figures) == {"record": "98", "line": "9", "stated_total": "304", "computed_total": "305",
+                                     "difference": "-1", "unit": "minor units"}
+
+
+@pytest.mark.parametrize("old,new,warning", [
+    ("49,1600,4/", "49,,4/", "line 6: the account control total of the 49 trailer"),
+    ("98,1600,1,6/", "98,,1,6/", "line 7: the group control total of the 98 trailer"),
+    ("99,1600,1,8/", "99, ,1,8/", "line 8: the file control total of the 99 trailer"),
+    ("49,1600,4/", "49,1600,/", "line 6: the number of records of the 49 trailer"),
+])
+def test_a_blank_trailer_figure_is_unknown_not_zero(tmp_path, old, new, warning):
+    result = import_file(write(tmp_path, GOOD.replace(old, new)))
+    assert not result.findings  # neither "stated 0" here nor a knock-on difference in the trailers above
+    assert [ln.amount for ln in result.lines] == [Decimal("3.00"), Decimal("-1.00")]
+    assert any(w.startswith(warning) for w in result.warnings)
+
+
+def test_an_account_total_stated_as_the_net_of_the_details_is_accepted_with_a_warning(tmp_path):
+    # 03 balances 5.00 and 7.00, details +3.00 and -1.00: the BAI2 sum is 1600, the net of the details 200
+    net = GOOD.replace("49,1600,", "49,200,").replace("98,1600,", "98,200,").replace("99,1600,", "99,200,")
+    result = import_file(write(tmp_path, net))
+    assert not result.findings
+    assert any("state the net of their detail amounts" in w for w in result.warnings)
+    (finding,) = import_file(write(tmp_path, net.replace(",200,", ",201,"))).findings
+    assert dict(finding.figures)["computed_total"] == "16.00"  # off the net too: the BAI2 sum is the rule
 
 
 # ---- bad content --------------------------------------------------------------------------------------------
@@ -397,6 +522,9 @@ def test_a_changed_detail_amount_is_caught_by_the_control_total(tmp_path):
     (lambda t: t.split("\n", 1)[1], "line 1, record 02: the file must start with a file header 01"),
     (lambda t: t + "16,195,1,,,,/\n", "after the file trailer 99"),
     (lambda t: t.replace("16,495,100,", "16,495,100,\n??", 1), "line 5, record 16, field 'funds type'"),
+    # a trailer figure that disagrees is a finding; one that cannot be read is refused
+    (lambda t: t.replace("49,1600,4/", "49,16X0,4/"), "line 6, record 49, field 'account control total'"),
+    (lambda t: t.replace("98,1600,1,6/", "98,1600,1,6X/"), "line 7, record 98, field 'number of records'"),
 ])
 def test_bad_content_is_a_bank_file_error_naming_line_and_field(tmp_path, mutate, expected):
     message = error_of(write(tmp_path, mutate(GOOD)))
@@ -462,6 +590,40 @@ def test_generated_files_round_trip(groups, text_in_88, one_line):
             "".join((d.text or f"{ln.type} (BAI2 type {d.code})").split()) for d, ln in zip(a.details, st_.lines)]
         if a.opening is not None:
             assert st_.opening_balance + st_.total == st_.closing_balance
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(GROUPS, st.data())
+def test_changed_account_trailers_give_one_finding_each_and_keep_every_line(groups, data):
+    """A 49 whose total or count is changed (the 98/99 above changed alike) is one finding there, never a refusal."""
+    good = build(groups)
+    lines = good.splitlines()
+    accounts = iter([a for g in groups for a in g.accounts])
+    expected, group_delta, file_delta = set(), 0, 0
+    for i, text in enumerate(lines):
+        fields = text.rstrip("/").split(",")
+        if fields[0] == "49":
+            a = next(accounts)
+            dt_ = data.draw(st.integers(-2, 2))
+            dc = data.draw(st.integers(-int(fields[2]), 2))
+            stated = int(fields[1]) + dt_
+            net = sum(d.amount if d.code < 400 else -d.amount for d in a.details)
+            if dt_ and stated != net:
+                expected.add(("trailer_total", "49", str(i + 1)))
+            if dc:
+                expected.add(("record_count", "49", str(i + 1)))
+            group_delta += dt_
+            lines[i] = f"49,{stated},{int(fields[2]) + dc}/"
+        elif fields[0] == "98":
+            lines[i] = ",".join(["98", str(int(fields[1]) + group_delta)] + fields[2:]) + "/"
+            file_delta, group_delta = file_delta + group_delta, 0
+        elif fields[0] == "99":
+            lines[i] = ",".join(["99", str(int(fields[1]) + file_delta)] + fields[2:]) + "/"
+    with tempfile.TemporaryDirectory() as tmp:
+        result = import_file(write(Path(tmp), "\n".join(lines) + "\n"), "bai2")
+    assert [ln.amount for ln in result.lines] == [ln.amount for st_ in bai2.parse(good).statements for ln in st_.lines]
+    assert {(f.code, dict(f.figures)["record"], dict(f.figures)["line"]) for f in result.findings} == expected
+    assert len(result.findings) == len(expected)
 
 
 VARIED_GROUPS = [G([A("7", "JPY", 100, 100 + 5 - 3 - 9, [

@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 from tieout.server import cli
 from tieout.server.errors import BankFileError
 from tieout.server.importers import detect, import_file
-from tieout.server.importers.camt053 import IMPORTER as CAMT
+from tieout.server.importers.base import ImportOptions
+from tieout.server.importers.camt import IMPORTERS
+
+CAMT = next(i for i in IMPORTERS if i.name == "camt053")
 
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.{:02d}"
 VERSIONS = range(2, 14)
@@ -101,7 +104,7 @@ def _entry_xml(e: dict, version: int) -> str:
     if e["reversal"] is not None:
         out += f"<RvslInd>{e['reversal']}</RvslInd>"
     if e["status"] is not None:
-        out += f"<Sts><Cd>{e['status']}</Cd></Sts>" if version >= 9 else f"<Sts>{e['status']}</Sts>"
+        out += f"<Sts><Cd>{e['status']}</Cd></Sts>" if version >= 8 else f"<Sts>{e['status']}</Sts>"
     out += _date("BookgDt", e["booking"]) + _date("ValDt", e["value"])
     if e["ref"]:
         out += f"<AcctSvcrRef>{e['ref']}</AcctSvcrRef>"
@@ -253,10 +256,32 @@ def test_currency_falls_back_to_the_balance_then_the_entry_currency(write):
     (st_,) = import_file(write(camt([no_balances]))).statements
     assert (st_.currency, st_.lines[0].currency) == ("CHF", "CHF")
     assert st_.opening_balance is None and st_.closing_balance is None
-    balances_in_eur = statement([entry("4.00", ccy="CHF")], ccy=None)  # the builder writes balances in EUR
-    with pytest.raises(BankFileError, match=r"entry #1, field 'Ntry/Amt/@Ccy': entry currency CHF differs from "
-                                            r"the account currency EUR"):
-        import_file(write(camt([balances_in_eur])))
+    # the builder writes balances in EUR: the account is EUR, the CHF entry is imported in CHF and left out of
+    # the EUR balance check (no rate), with a finding; the balances are not touched
+    balances_in_eur = statement([entry("4.00", ccy="CHF"), entry("1.00")], ccy=None, closing=("101.00", "CRDT"))
+    path = write(camt([balances_in_eur]))
+    (st_,) = import_file(path).statements
+    assert st_.currency == "EUR" and [ln.currency for ln in st_.lines] == ["CHF", "EUR"]
+    assert (st_.opening_balance, st_.total, st_.closing_balance) == (Decimal("100.00"), Decimal("1.00"),
+                                                                     Decimal("101.00"))
+    (finding,) = st_.findings
+    assert finding.code == "foreign_currency"
+    assert dict(finding.figures) == {"currency": "CHF", "account_currency": "EUR", "lines": "1", "booked_lines": "1",
+                                     "total": "4.00"}
+    with pytest.raises(BankFileError, match="holds 1 entry in CHF"):
+        import_file(path, options=ImportOptions(strict=True))
+
+
+def test_a_balance_in_another_currency_is_left_unknown_with_a_finding(write):
+    s = statement([entry("4.00")], extra_balances=(_balance("CLBD", "9.00", "CRDT", "2026-01-31", "USD"),),
+                  closing=("104.00", "CRDT"))
+    (st_,) = import_file(write(camt([s]))).statements
+    assert st_.closing_balance == Decimal("104.00")  # the EUR one; the USD CLBD is not this account's
+    assert [(f.code, dict(f.figures)["balance"]) for f in st_.findings] == [("balance_currency", "9.00")]
+    only_usd = statement([entry("4.00")], closing="none", extra_balances=(
+        _balance("CLBD", "9.00", "CRDT", "2026-01-31", "USD"),))
+    (st_,) = import_file(write(camt([only_usd]))).statements
+    assert st_.closing_balance is None and [f.code for f in st_.findings] == ["balance_currency"]
 
 
 def test_period_and_itbd_prcd_balances(write):
@@ -269,11 +294,18 @@ def test_period_and_itbd_prcd_balances(write):
     assert (st_.period_start, st_.period_end) == (dt.date(2026, 1, 1), dt.date(2026, 1, 31))
 
 
-def test_statement_that_does_not_balance_is_refused_with_its_figures(write):
+def test_statement_that_does_not_balance_imports_with_a_finding_and_strict_refuses_it(write):
     s = statement([entry("10.00")], closing=("111.00", "CRDT"), stmt_id="S-9")
+    path = write(camt([s]))
+    (st_,) = import_file(path).statements
+    assert (st_.opening_balance, st_.total, st_.closing_balance) == (Decimal("100.00"), Decimal("10.00"),
+                                                                     Decimal("111.00"))
+    (finding,) = st_.findings
+    assert (finding.code, finding.statement) == ("balance_mismatch", "S-9")
+    assert dict(finding.figures)["difference"] == "1.00"
     with pytest.raises(BankFileError, match=r"statement S-9 .*opening 100.00 \+ lines 10.00 .* closing balance "
                                             r"is 111.00"):
-        import_file(write(camt([s])))
+        import_file(path, options=ImportOptions(strict=True))
 
 
 # -- entries -------------------------------------------------------------------------------------------------------
@@ -419,11 +451,18 @@ def test_repeated_references_get_unique_line_ids_and_a_warning(write):
                                 "content when an overlapping statement is imported"),)
 
 
-def test_entry_count_in_the_summary_must_match(write):
-    with pytest.raises(BankFileError, match=r"field 'TxsSummry/TtlNtries/NbOfNtries': the statement says it has "
-                                            r"3 entries but 2 were found"):
-        import_file(write(camt([statement([entry("1.00"), entry("2.00")], n_entries=3)])))
-    assert len(import_file(write(camt([statement([entry("1.00"), entry("2.00")], n_entries=2)]))).lines) == 2
+def test_an_entry_count_in_the_summary_that_does_not_match_is_a_finding(write):
+    path = write(camt([statement([entry("1.00"), entry("2.00")], n_entries=3)]))
+    result = import_file(path)
+    assert len(result.lines) == 2
+    (finding,) = result.findings
+    assert finding.code == "record_count" and finding.statement == "STMT-1"
+    assert dict(finding.figures) == {"stated_entries": "3", "entries": "2", "booked_entries": "2"}
+    with pytest.raises(BankFileError, match=r"statement #1 \(STMT-1\) says it has 3 entries "
+                                            r"\(TxsSummry/TtlNtries/NbOfNtries\) but 2 were found"):
+        import_file(path, options=ImportOptions(strict=True))
+    result = import_file(write(camt([statement([entry("1.00"), entry("2.00")], n_entries=2)])))
+    assert len(result.lines) == 2 and not result.findings
 
 
 # -- bad content -------------------------------------------------------------------------------------------------
@@ -603,16 +642,19 @@ def _import_or_refuse(path):
     except BankFileError as exc:
         assert str(exc)
         return None
-    for st_ in result.statements:
+    for st_ in result.statements:  # a statement that does not add up says so, one that adds up says nothing
+        codes = [f.code for f in st_.findings]
         if st_.opening_balance is not None and st_.closing_balance is not None:
-            assert st_.opening_balance + st_.total == st_.closing_balance
+            assert (st_.opening_balance + st_.total != st_.closing_balance) == ("balance_mismatch" in codes)
+        else:
+            assert "balance_mismatch" not in codes
     return result
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.data())
-def test_mutated_files_import_or_raise_bank_file_error_only(write, data):
-    raw = bytearray(VALID)
+def mutated(valid: bytes, data, inserts=(b"<", b">", b"&", b"&amp;", b"</Ntry>", b"<Ntry>", b"\xff", b"<Amt>x</Amt>",
+                                         b"DBIT", b"-", b"\x00")) -> bytes:
+    """`valid` with 1 to 4 random byte flips, deletions, insertions (of `inserts`) or duplicated runs."""
+    raw = bytearray(valid)
     for _ in range(data.draw(st.integers(1, 4))):
         pos = data.draw(st.integers(0, len(raw) - 1))
         action = data.draw(st.sampled_from(["flip", "delete", "insert", "dup"]))
@@ -621,19 +663,24 @@ def test_mutated_files_import_or_raise_bank_file_error_only(write, data):
         elif action == "delete":
             del raw[pos:pos + data.draw(st.integers(1, 40))]
         elif action == "insert":
-            raw[pos:pos] = data.draw(st.sampled_from([b"<", b">", b"&", b"&amp;", b"</Ntry>", b"<Ntry>", b"\xff",
-                                                      b"<Amt>x</Amt>", b"DBIT", b"-", b"\x00"]))
+            raw[pos:pos] = data.draw(st.sampled_from(inserts))
         else:
             end = min(len(raw), pos + data.draw(st.integers(1, 200)))
             raw[pos:pos] = raw[pos:end]
-    _import_or_refuse(write(bytes(raw)))
+    return bytes(raw)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_mutated_files_import_or_raise_bank_file_error_only(write, data):
+    _import_or_refuse(write(mutated(VALID, data)))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.binary(max_size=400))
-def test_random_bytes_after_a_camt_header_raise_bank_file_error_only(write, tail):
-    head = b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
+@given(st.binary(max_size=400), st.sampled_from(["052", "053", "054"]))
+def test_random_bytes_after_a_camt_header_raise_bank_file_error_only(write, tail, number):
+    head = f'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.{number}.001.02">'.encode()
     path = write(head + tail)
-    assert detect(path).name == "camt053"
+    assert detect(path).name == f"camt{number}"
     with pytest.raises(BankFileError):
         import_file(path)

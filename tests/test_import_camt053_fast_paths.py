@@ -1,5 +1,5 @@
-"""camt.053 speed paths keep the meaning: the flat entry pass and the compiled reader (camt053_walk) equal a plain
-recursive reading of the element map, and blanking the root's default namespace (camt053_source) gives the same
+"""camt.053 speed paths keep the meaning: the flat entry pass and the compiled reader (camt.walk) equal a plain
+recursive reading of the element map, and blanking the root's default namespace (camt.source) gives the same
 import as reading the file as written.
 
 Fixtures are generated here; the importer's behaviour tests are in test_import_camt053.py.
@@ -17,8 +17,9 @@ from lxml import etree
 from tieout.server.errors import BankFileError
 from tieout.server.importers import import_file
 from tieout.server.importers.base import ImportOptions
-from tieout.server.importers.camt053 import _Reader
-from tieout.server.importers.camt053_fields import (
+from tieout.server.importers.camt import IMPORTERS
+from tieout.server.importers.camt.reader import Reader
+from tieout.server.importers.camt.fields import (
     DETAIL_NAMES,
     ENTRY,
     ENTRY_NAMES,
@@ -28,7 +29,7 @@ from tieout.server.importers.camt053_fields import (
     Leaf,
     entry_reader,
 )
-from tieout.server.importers.camt053_source import (
+from tieout.server.importers.camt.source import (
     BlankedSource,
     NamespaceSurprise,
     blankable_declaration,
@@ -98,7 +99,7 @@ def element_xml(draw, depth=0):
 
 
 def compiled_reader(ns: str):
-    from tieout.server.importers.camt053_walk import CompiledEntryReader
+    from tieout.server.importers.camt.walk import CompiledEntryReader
 
     return CompiledEntryReader(ENTRY_TABLE, ns, ENTRY_NAMES, DETAIL_NAMES)
 
@@ -109,7 +110,7 @@ READERS = pytest.mark.parametrize("reader", [EntryReader, compiled_reader], ids=
 def test_the_compiled_entry_reader_is_built_and_used():
     """`make test` installs with a C compiler (setup.py); without the build the importer is ~10x slower."""
     try:
-        from tieout.server.importers.camt053_walk import CompiledEntryReader
+        from tieout.server.importers.camt.walk import CompiledEntryReader
     except ImportError as exc:
         pytest.fail(f"the compiled camt.053 entry reader is not built ({exc}): reinstall with a C compiler and "
                     "Python's headers (make clean venv)")
@@ -223,7 +224,8 @@ def test_blanking_keeps_the_lines_that_errors_name(tmp_path):
     with pytest.raises(BankFileError, match=r"line \d+: not well-formed XML") as blanked:
         import_file(path)
     with pytest.raises(BankFileError, match=r"line \d+: not well-formed XML") as as_written:
-        _Reader(path, ImportOptions(), blank_namespace=False).read()
+        camt053 = next(i for i in IMPORTERS if i.name == "camt053")
+        Reader(camt053, path, ImportOptions(), blank_namespace=False).read()
     assert str(blanked.value) == str(as_written.value)
 
 

@@ -15,6 +15,7 @@ from tieout.server.errors import BankFileError
 from tieout.server.importers import detect, import_file
 from tieout.server.importers.ofx import IMPORTER as OFX
 from tieout.server.importers.ofx import TRNTYPES as OFX_TYPES
+from wild_corpus import differences, expected, names
 
 SGML_HEADER = ("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\n"
                "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n")
@@ -412,6 +413,71 @@ def test_corpus_through_the_cli_json_summary(corpus, corpus_expected, tmp_path, 
                                                      exp["transactions"], exp["sum"], exp["first_date"],
                                                      exp["last_date"])
         assert len(out.read_text().splitlines()) == exp["transactions"] + 1
+
+
+def test_zero_amount_and_pending_lines_are_reported_apart_in_the_summary(write, tmp_path, capsys):
+    s = stmtrs([trn("0.00", "Z1", "CREDIT", "20251231", "CARD VERIFICATION"), trn("-10.00", "B1", posted="20260105"),
+                trn("5.00", "B2", "CREDIT", "20260110"), trn("-0.00", "Z2", posted="20260131")],
+               pending=[trn("-99.00", None, "POS", "20260201", "HOLD CAFE", tag="STMTTRNP")])
+    out = tmp_path / "lines.csv"
+    assert cli.main(["import", str(write(ofx([s], xml=True))), "--out", str(out), "--json"]) == 0
+    (summary,) = json.loads(capsys.readouterr().out)["statements"]
+    assert {k: summary[k] for k in ("count", "total", "pending", "pending_total", "zero_amount", "first_date",
+                                    "last_date", "period_start", "period_end", "opening_balance",
+                                    "closing_balance", "findings")} == {
+        "count": 2, "total": "-5.00", "pending": 1, "pending_total": "-99.00", "zero_amount": 2,
+        "first_date": "2026-01-05", "last_date": "2026-01-10",  # booked transactions only
+        "period_start": "2026-01-01", "period_end": "2026-01-31", "opening_balance": None,
+        "closing_balance": "100.99", "findings": []}
+    assert len(out.read_text().splitlines()) == 1 + 5  # every line is written; the summary tells them apart
+
+
+def test_a_ledger_balance_dated_before_the_transactions_is_kept_with_a_warning(write):
+    s = stmtrs([trn("-1.00", "A1", posted="20260110"), trn("-2.00", "A2", posted="20260203")])
+    result = import_file(write(ofx([s]).replace("<DTASOF>20260131235959", "<DTASOF>20260105", 1)))
+    assert result.statements[0].closing_balance == Decimal("100.99")
+    assert result.warnings == ("bank statement #1: the ledger balance 100.99 is as of 2026-01-05 (LEDGERBAL/DTASOF), "
+                               "before 2 of its transactions (the last on 2026-02-03): it may not be the balance "
+                               "after them",)
+    on_the_day_after = import_file(write(ofx([s]).replace("<DTASOF>20260131235959", "<DTASOF>20260202", 1)))
+    assert not on_the_day_after.warnings  # a day's grace for time zones
+
+
+# -- the wild corpus (../shared/corpus-wild) -------------------------------------------------------------------------
+def test_the_wild_corpus_holds_its_seventeen_ofx_files(wild):
+    assert len(names("ofx")) == 17
+
+
+@pytest.mark.parametrize("name", names("ofx"))
+def test_wild_files_give_the_expected_values(wild, name):
+    assert differences(wild, name) == []
+
+
+@pytest.mark.parametrize("name", names("ofx"))
+def test_wild_files_through_the_cli_summary(wild, name, tmp_path, capsys):
+    exp = expected()[name]
+    out = tmp_path / "lines.csv"
+    assert cli.main(["import", str(wild / name), "--out", str(out), "--json"]) == 0
+    sts = json.loads(capsys.readouterr().out)["statements"]
+    assert len(sts) == exp["statements"]
+    assert sum(s["count"] for s in sts) == exp["transactions"]
+    assert sum(s["pending"] for s in sts) == int(exp.get("pending") or 0)
+    assert sum(s["zero_amount"] for s in sts) == int(exp.get("zero_amount_rows") or 0)
+    assert min((s["first_date"] for s in sts if s["first_date"]), default=None) == exp["first_date"]
+    assert max((s["last_date"] for s in sts if s["last_date"]), default=None) == exp["last_date"]
+    # OFX states a ledger balance as of a date, never an opening one: none is made up
+    assert [(s["opening_balance"], s["opening_balance_source"]) for s in sts] == [(None, None)] * len(sts)
+    assert sts[-1]["closing_balance"] == exp["closing_balance"]
+    assert sts[-1]["closing_balance_source"] == (None if exp["closing_balance"] is None else "file")
+    by_currency: dict[str, Decimal] = {}
+    for s in sts:
+        by_currency[s["currency"]] = by_currency.get(s["currency"], Decimal(0)) + Decimal(s["total"])
+    want_by_currency = exp.get("sum_by_currency") or {exp["currency"][0]: exp["sum"]}
+    assert by_currency == {c: Decimal(v) for c, v in want_by_currency.items()}
+    for s, want in zip(sts, exp.get("per_statement") or (), strict="per_statement" in exp):
+        assert (s["account"], s["count"], Decimal(s["total"]), s["closing_balance"]) == (
+            want["account"], want["transactions"], Decimal(want["sum"]), want["ledger_balance"])
+    assert not any(s["findings"] for s in sts)  # no opening balance: nothing to disagree with
 
 
 # -- properties ------------------------------------------------------------------------------------------------------

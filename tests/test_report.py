@@ -126,7 +126,7 @@ def test_the_pdf_report_shows_figures_signoffs_and_open_items(live, month, appro
     closing = month.data.bank_closing
     assert Decimal(figs["statement_balance"]) == closing
     assert _line(lines, "Statement closing balance ") == \
-        f"Statement closing balance {closing:,.2f} as printed by the bank"
+        f"Statement closing balance {closing:,.2f} closing balance stated in the bank's file (statement #1)"
     gl = Decimal(approved.rec["gl_balance"])
     txns = live.call("GET", f"/api/reconciliations/{approved.rec_id}/transactions", user="alice")
     posted = sum((Decimal(t["amount"]) for t in txns), Decimal(0))
@@ -190,7 +190,7 @@ def test_the_xlsx_report_and_unknown_suffixes(live, approved, tmp_path):
     out = tmp_path / "review" / "Rec-report.xlsx"
     ok(live, approved.path, "report", out=out)
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Report", "Sign-offs", "Open items", "Matches by rule"]
+    assert wb.sheetnames == ["Report", "Statements", "Findings", "Sign-offs", "Open items", "Matches by rule"]
     figs = approved.rec["figures"]
     figures = {r["Figure"]: r["Amount"] for r in table(out, "Report")}
     assert Decimal(repr(figures["Difference"])) == Decimal(figs["difference"]) == 0
@@ -223,7 +223,8 @@ def test_a_report_before_any_signoff_says_not_submitted(live, month, tmp_path):
     assert "Status In Progress" in lines and "Difference n/a 0.00 when reconciled" in lines
     assert _line(lines, "Open items (") == "Open items (44; age in days at 2026-10-31)"
     assert all(ln.endswith("data hash not submitted") for ln in lines if ln.startswith("Generated "))
-    assert _line(lines, "Statement closing balance ").endswith(f"{month.data.bank_closing:,.2f} as printed by the bank")
+    assert _line(lines, "Statement closing balance ") == \
+        f"Statement closing balance {month.data.bank_closing:,.2f} closing balance stated in the bank's file (statement #1)"
     assert _line(lines, "GL balance ") == "GL balance import the GL template"
 
 

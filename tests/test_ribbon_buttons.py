@@ -32,6 +32,7 @@ EXPECTED = {
     "btnNewTxnLiability": ("Liability Entry", "Post"),
     "btnNewTxnCashEntry": ("Cash Entry", "Post"),
     "btnPostNewTransactions": ("Post New Transactions", "Post"),
+    "btnAcknowledgeFindings": ("Acknowledge Findings", "Review"),
     "btnSubmitForReview": ("Submit for Review", "Review"),
     "btnApprove": ("Approve", "Review"),
     "btnReject": ("Reject", "Review"),
@@ -129,7 +130,7 @@ def test_buttons_toml_and_xml_list_the_same_buttons(xml_root):
 
 def test_handlers_are_unique_python_names_for_the_add_in():
     handlers = load_ribbon().handlers()
-    assert len(handlers) == 16 and len(set(handlers.values())) == 16
+    assert len(handlers) == 17 and len(set(handlers.values())) == 17
     assert handlers["btnImportBankFile"] == "import_bank_file"
     assert handlers["btnNewTxnCashEntry"] == "new_transaction_cash_entry"
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", h) for h in handlers.values())

@@ -52,8 +52,27 @@ def test_bad_file_names_line_and_field_and_stores_nothing(rec):
     assert data["error"]["message"] == "bad.txt: line 4, field 'date': not a date: '2026-13-01'"
     assert alice.ok("GET", f"/api/reconciliations/{rid}/bank-lines") == []
     assert owner.ok("GET", "/api/audit?limit=5000") == audit_before
-    status, data = alice.upload(rid, bank_file(tmp / "unbalanced.txt", BANK, opening="0", closing="1.00"))
-    assert status == 400 and "statement does not balance" in data["error"]["message"]
+
+
+def test_a_statement_that_does_not_balance_is_imported_with_its_finding(rec):
+    """Its own figures disagree: imported (the bank's record all the same) with the finding, which Submit waits
+    for; `strict` still refuses it."""
+    from tieout.server.errors import BankFileError
+    from tieout.server.importers import import_file
+    from tieout.server.importers.base import ImportOptions
+
+    owner, alice, rid, tmp = rec
+    unbalanced = bank_file(tmp / "unbalanced.txt", BANK, opening="0", closing="1.00")
+    status, data = alice.upload(rid, unbalanced)
+    assert status == 201 and len(alice.ok("GET", f"/api/reconciliations/{rid}/bank-lines")) == len(BANK)
+    (found,) = data["findings"]
+    assert found["code"] == "balance_mismatch" and found["state"] == "open"
+    assert (found["figures"]["lines_total"], found["figures"]["closing_balance"], found["figures"]["difference"]) \
+        == ("1147.75", "1.00", "-1146.75")
+    status, refused = alice.post(f"/api/reconciliations/{rid}/workflow/submit", {})
+    assert status == 409 and refused["error"]["code"] == "unacknowledged_findings"
+    with pytest.raises(BankFileError, match="does not balance"):
+        import_file(unbalanced, options=ImportOptions(strict=True))
 
 
 def test_same_statement_twice_and_foreign_currency_are_refused(rec):

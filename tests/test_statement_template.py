@@ -250,9 +250,14 @@ def test_the_cli_imports_the_template_to_canonical_lines_and_json(tmp_path):
     done = subprocess.run([sys.executable, "-m", "tieout.server.cli", "import", str(path), "--out", str(out),
                            "--json"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"format": "template", "statements": [{
-        "account": "000123456789", "currency": "USD", "opening_balance": "1000.00", "closing_balance": "-975.66",
-        "first_date": "2024-03-01", "last_date": "2024-03-31", "count": 5, "total": "-1975.66"}]}
+    assert json.loads(done.stdout) == {
+        "format": "template", "layout": {"name": "template", "source": "builtin", "confidence": 1.0},
+        "statements": [{
+            "account": "000123456789", "currency": "USD", "opening_balance": "1000.00", "closing_balance": "-975.66",
+            "opening_balance_source": "file", "closing_balance_source": "file",
+            "first_date": "2024-03-01", "last_date": "2024-03-31", "period_start": "2024-03-01",
+            "period_end": "2024-03-31", "count": 5, "total": "-1975.66", "pending": 0, "pending_total": "0",
+            "zero_amount": 0, "findings": []}]}
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["line_id", "date", "amount", "currency", "reference", "description", "type", "check_number"]
@@ -292,9 +297,10 @@ def test_a_statement_that_does_not_balance_is_refused_with_the_difference(tmp_pa
     with pytest.raises(BankFileError) as info:
         import_file(path)
     (problem,) = info.value.problems
-    assert problem.problem == ("statement does not balance: opening 1000.00 + lines -1975.66 (5 lines) = -975.66, "
-                               "but the closing balance is -975.60 (difference 0.06)")
-    assert problem.record == "statement 2024/03 of account 000123456789"
+    assert problem.problem == ("statement 2024/03 of account 000123456789 does not balance: opening 1000.00 + "
+                               "lines -1975.66 (5 lines) = -975.66, but the closing balance is -975.60 "
+                               "(difference 0.06)")
+    assert problem.field == "balance_mismatch"
     assert str(info.value).startswith(str(path))
     # The template's own reader found nothing wrong: it is the registry's central balance check that refuses.
     assert IMPORTER.extract(path, ImportOptions()).statements[0].closing_balance == Decimal("-975.60")

@@ -273,7 +273,7 @@ def test_migration_0005_widens_line_ids_of_a_0004_database_and_downgrades(db_url
                          {"i": old_id, "d": dt.date(2026, 1, 5)})
         if pg:
             assert set(_lengths(store).values()) == {120}
-        upgrade(store)
+        upgrade(store, "0005")
         assert current(store) == "0005"
         if pg:
             assert _lengths(store) == LONGER

@@ -18,8 +18,14 @@ ADVICE: dict[str, str] = {
               "Revert it, to change it again.",
     "bad_transition": "Press Refresh to see the reconciliation's current status; this step is not possible "
                       "in that status.",
-    "comment_required": "Type the reason in the Review comment cell on the Summary sheet, then press the "
+    "comment_required": "Type the reason (to send back: the Review comment cell on Summary; to acknowledge a "
+                        "finding: its acknowledgement comment cell under Statement findings), then press the "
                         "button again.",
+    "unacknowledged_findings": "Read each open finding under Statement findings on the Summary sheet, type why the "
+                               "reconciliation stands in its acknowledgement comment cell (or press Acknowledge "
+                               "Findings), then submit again.",
+    "balance_stated": "The file states that balance; it is the bank's figure and stays. Enter only balances the "
+                      "Summary marks as not stated.",
     "segregation_of_duties": "A different person must approve: the reviewer cannot also be the approver.",
     "tampered": "The data was changed after it was submitted. Revert the reconciliation, check the changes "
                 "named in the message, and submit it again.",

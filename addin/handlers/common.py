@@ -1,11 +1,12 @@
 """Steps several handlers share: reading the server's state, showing it on the sheets, pushing the user's
-input (notes, owners, new-transaction edits) to the server, and reading what the user selected."""
+input (notes, owners, new-transaction edits, Summary's entered balances and findings' comments) to the server, and reading what the user selected."""
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import quote
 
 from ...server.workflow import APPROVED, EDITABLE
-from .. import sheets
+from .. import sheets, summary_blocks
 from .context import CASH_ACCOUNT, Context
 from .state import State, load_state
 
@@ -69,8 +70,38 @@ def sync_inputs(ctx: Context) -> int:
             if changes:
                 ctx.client.put(f"{base(state)}/transactions/{t.id}", changes)
                 sent += 1
+    if state.status in EDITABLE and "Summary" in names:
+        sent += _sync_summary(ctx, state)
     if sent:
         ctx.progress(f"Saved {sent} change(s) from the sheets to the server")
+    return sent
+
+
+def _sync_summary(ctx: Context, state: State) -> int:
+    """Balances typed under Statement balances, and findings' comments typed (or changed) under Statement
+    findings: each comment acknowledges its finding, one call per comment."""
+    typed_balances, comments = summary_blocks.read_inputs(ctx.book, sheets.SUMMARY_BLOCKS_ROW)
+    sent = 0
+    held = {s["id"]: s for s in state.statements}
+    for b in typed_balances:
+        s = held.get(b.statement)
+        if s is None:
+            continue
+        body = {f"{kind}_balance": value for kind, value in (("opening", b.opening), ("closing", b.closing))
+                if value is not None and s.get(f"{kind}_source") != "file"
+                and (s.get(f"{kind}_balance") is None or Decimal(s[f"{kind}_balance"]) != value)}
+        if body:
+            ctx.client.put(f"{base(state)}/statements/{b.statement}/balances", body)
+            sent += 1
+    stored = {f["id"]: f for f in state.findings}
+    by_comment: dict[str, list[int]] = {}
+    for c in comments:
+        f = stored.get(c.finding)
+        if f is not None and c.comment and c.comment != (f.get("comment") or ""):
+            by_comment.setdefault(c.comment, []).append(c.finding)
+    for comment, ids in by_comment.items():
+        ctx.client.post(f"{base(state)}/findings/acknowledge", {"ids": ids, "comment": comment})
+        sent += 1
     return sent
 
 

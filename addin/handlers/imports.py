@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import sheets
 from .common import base, current_state, show
-from .context import ActionError, Context
+from .context import ActionError, Context, parse_money
 from .link import rec_for_gl, rec_for_statement
 from .registry import handler
 
@@ -22,7 +22,8 @@ def _path(ctx: Context, title: str) -> Path:
     return path
 
 
-@handler("import_bank_file", options=("file", "format", "account_name", "currency", "cash_account", "period"))
+@handler("import_bank_file", options=("file", "format", "account_name", "currency", "cash_account", "period",
+                                      "opening", "closing"))
 def import_bank_file(ctx: Context) -> None:
     """Import a bank statement into the reconciliation (creating it on the first import)."""
     path = _path(ctx, "Tieout: import a bank statement")
@@ -32,13 +33,19 @@ def import_bank_file(ctx: Context) -> None:
     def progress(pct: int, message: str) -> None:
         ctx.progress(f"Importing {path.name}: {pct}% {message}")
 
+    entered = {k: parse_money(ctx.arg(k), f"--{k}") for k in ("opening", "closing") if ctx.arg(k)}
     ctx.progress(f"Uploading {path.name}")
-    summary = ctx.client.upload_statement(rec_id, path, fmt, progress)
+    summary = ctx.client.upload_statement(rec_id, path, fmt, progress, entered)
     show(ctx)
     parts = [f"{st['count']} lines (total {st['total']} {st['currency']}, opening {st['opening_balance']}, "
              f"closing {st['closing_balance']})" for st in summary["statements"]]
-    ctx.say(f"Imported {path.name} ({summary['format']}): " + "; ".join(parts) + ". The opening balance plus the "
-            "lines equals the closing balance.")
+    found = summary.get("findings", [])
+    unknown = any(st["opening_balance"] is None or st["closing_balance"] is None for st in summary["statements"])
+    ctx.say(f"Imported {path.name} ({summary['format']}): " + "; ".join(parts) + ". " + (
+        f"{len(found)} finding(s): the statement's own figures do not add up (see Statement findings on Summary; "
+        "acknowledge each with a comment before submitting)." if found else
+        "The file does not state every balance: enter the printed ones under Statement balances on Summary."
+        if unknown else "The opening balance plus the lines equals the closing balance."))
     for w in summary.get("warnings", []):
         ctx.say(f"warning: {w}")
 

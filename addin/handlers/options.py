@@ -5,7 +5,7 @@ from __future__ import annotations
 
 OPTIONS: dict[str, str] = {
     "file": "the bank file or filled GL template to import (in Excel: picked in a dialog)",
-    "format": "bank file format: auto (default), csv, xlsx, xls, pdf, bai2, mt940, camt053, ofx",
+    "format": "bank file format: auto (default), csv, xlsx, xls, pdf, bai2, mt940, camt052, camt053, camt054, ofx",
     "account_name": "first import: name of the account to create on the server",
     "currency": "first import: the currency when the bank file does not state one (e.g. USD)",
     "cash_account": "the GL cash account being reconciled (first import; journal files use it)",
@@ -23,6 +23,10 @@ OPTIONS: dict[str, str] = {
     "gl_account": "new transaction: the GL account of the other side of the entry",
     "description": "new transaction: description",
     "bank_line": "new transaction: the bank line it accounts for (default: the selected bank line)",
-    "comment": "Reject (required), Approve, Revert: the review comment",
+    "comment": "Reject (required), Approve, Revert: the review comment; Acknowledge Findings (required): why "
+               "the reconciliation stands despite the findings",
+    "opening": "Import Bank File: the statement's printed opening balance, for a file that states none",
+    "closing": "Import Bank File: the statement's printed closing balance, for a file that states none",
+    "finding": "Acknowledge Findings: finding numbers, comma-separated (default: every open one)",
     "out": "Report: the file to write, .pdf or .xlsx (default: <workbook>-report.pdf next to the workbook)",
 }

@@ -8,6 +8,7 @@ from ...server.workflow import IN_REVIEW, PENDING_APPROVAL
 from .. import sheets
 from .common import base, current_state, show
 from .context import ActionError, Context
+from .advice import advice_for
 from .registry import handler
 
 
@@ -48,12 +49,46 @@ def submit_for_review(ctx: Context) -> None:
         raise ActionError(f"{len(proposed)} proposed (green) auto-matches are not accepted yet: "
                           f"{', '.join(proposed[:10])}{' ...' if len(proposed) > 10 else ''}.",
                           "Review them on Unmatched: unmatch those you disagree with, then press Accept Matches.")
+    waiting = state.open_findings
+    if waiting:
+        raise ActionError(f"{len(waiting)} statement finding(s) are not acknowledged: "
+                          + "; ".join(f"#{f['id']} {f['code']}: {f['message']}" for f in waiting[:5])
+                          + (" ..." if len(waiting) > 5 else "") + ".", advice_for("unacknowledged_findings"))
     unposted = [t for t in state.txns if not state.posted(t)]
     state = _act(ctx, "submit", _comment(ctx, False, ""))
     ctx.say(f"Submitted for review: status {state.status}, difference {money_str(state.figure('difference'))}. "
             f"The workbook is locked; the server keeps the hash {state.rec['submitted_hash'][:16]}... of the "
             f"submitted data (the proof: sheet protection is only a guard-rail)."
             + (f" Note: {len(unposted)} new transactions were not posted." if unposted else ""))
+
+
+@handler("acknowledge_findings", options=("finding", "comment"))
+def acknowledge_findings(ctx: Context) -> None:
+    """Acknowledge the statements' findings (given, else every open one) with a comment saying why."""
+    state = current_state(ctx)
+    wanted = ctx.ids("finding")
+    known = {str(f["id"]): f for f in state.findings}
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        raise ActionError(f"No finding {', '.join(unknown)} in this reconciliation (it has "
+                          f"{', '.join(known) or 'none'}).", "Press Refresh and give numbers from Statement findings "
+                                                             "on Summary.")
+    todo = [known[i] for i in wanted] if wanted else list(state.open_findings)
+    if not todo:
+        ctx.say("No open findings: nothing to acknowledge.")
+        return
+    comment = ctx.arg("comment") or (ctx.book.ask_text(
+        f"Why does the reconciliation stand despite {len(todo)} finding(s)? (e.g. 'bank confirmed the closing "
+        "balance; the missing line is on the next statement')", "Tieout: acknowledge findings") or "").strip()
+    if not comment:
+        raise ActionError("A comment is needed to acknowledge a finding.",
+                          "Say why the reconciliation stands despite it (batch mode: --comment \"...\"), or type "
+                          "it in the finding's acknowledgement comment cell on Summary.")
+    done = ctx.client.post(f"{base(state)}/findings/acknowledge", {"ids": [f["id"] for f in todo],
+                                                                  "comment": comment})
+    show(ctx)
+    ctx.say(f"Acknowledged {done['count']} finding(s) as {done['acknowledged_by']}: "
+            + ", ".join(f"#{i}" for i in done["acknowledged"]) + ".")
 
 
 @handler("approve", options=("comment",))

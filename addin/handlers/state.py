@@ -86,6 +86,7 @@ class State:
     statements: tuple[dict, ...]
     audit: tuple[dict, ...]
     cash_account: str = ""  # the GL cash account: the server account's, else the workbook's CashAccount
+    findings: tuple[dict, ...] = ()  # the statements' findings as the server lists them (GET .../findings)
 
     @property
     def gl_balance(self) -> Decimal | None:
@@ -102,6 +103,11 @@ class State:
     @property
     def period_end(self) -> dt.date:
         return dt.date.fromisoformat(self.rec["period"]["end"])
+
+    @property
+    def open_findings(self) -> tuple[dict, ...]:
+        """Findings nobody acknowledged yet: Submit is refused while any remains."""
+        return tuple(f for f in self.findings if f["state"] == "open")
 
     def figure(self, name: str) -> Decimal | None:
         return _money(self.rec["figures"].get(name))
@@ -164,4 +170,5 @@ def load_state(client: Client, rec_id: int, cash_account: str = "") -> State:
     return State(rec, account, tuple(_bank(d) for d in client.get(base + "/bank-lines")),
                  tuple(_ledger(d) for d in client.get(base + "/gl-lines")), matches, txns,
                  tuple(client.get(base + "/statements")),
-                 tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), account.get("gl_account") or cash_account)
+                 tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), account.get("gl_account") or cash_account,
+                 tuple(client.get(base + "/findings")))

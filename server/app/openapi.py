@@ -57,8 +57,16 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
                                                 "transaction_ids): GL lines, GL balance, matches, in one change",
                                         "json", 200)},
     R + "/statements": {"get": ("statements", "Imported statements", None, 200),
-                        "post": ("statements", "Upload a bank file (?format, ?background=1, ?wait=seconds)",
+                        "post": ("statements", "Upload a bank file (?format, ?background=1, ?wait=seconds, ?opening=&closing=: "
+                                                   "the printed balances of a file that states none)",
                                  "file", 201)},
+    R + "/statements/{statement_id}/balances": {"put": ("statements", "Enter the printed opening and/or closing "
+                                                                     "balance of a statement whose file states none",
+                                                       "json", 200)},
+    R + "/findings": {"get": ("statements", "Findings of the imported statements (figures that do not add up) and "
+                                            "their acknowledgements", None, 200)},
+    R + "/findings/acknowledge": {"post": ("statements", "Acknowledge findings with a comment (required); Submit is "
+                                                         "refused while any is open", "json", 200)},
     R + "/matches": {"get": ("matching", "Match groups (?history=1 includes undone ones)", None, 200),
                      "post": ("matching", "Match lines by hand, with a reason", "json", 201)},
     R + "/matches/{key}/undo": {"post": ("matching", "Undo a match group (unreconcile)", "json", 200)},
@@ -71,7 +79,7 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
     "/api/jobs/{job_id}/rerun": {"post": ("jobs", "Rerun a failed job", None, 202)},
 }
 
-INT_PARAMS = {"rec_id", "account_id", "item_id", "txn_id", "job_id"}
+INT_PARAMS = {"rec_id", "account_id", "item_id", "txn_id", "job_id", "statement_id"}
 ERROR = {"$ref": "#/components/responses/Error"}
 
 
@@ -90,13 +98,42 @@ _LIST = lambda name: {"type": "array", "items": {"$ref": f"#/components/schemas/
 # Answers whose fields are described (path, method) -> schema name in SCHEMAS.
 RESPONSE_SCHEMAS = {(R + "/statements", "post"): "StatementImport", (R + "/statements", "get"): "StatementList",
                     (R + "/transactions/post", "post"): "TransactionsPosted", (R + "/matches", "get"): "MatchList",
-                    (R + "/matches/accept", "post"): "MatchesAccepted"}
+                    (R + "/matches/accept", "post"): "MatchesAccepted", (R + "/findings", "get"): "FindingList",
+                    (R + "/findings/acknowledge", "post"): "FindingsAcknowledged",
+                    (R + "/statements/{statement_id}/balances", "put"): "BalancesEntered"}
 # Requests whose fields are described (path, method) -> schema name in SCHEMAS; others: any JSON object.
-REQUEST_SCHEMAS = {(R + "/auto-match", "post"): "AutoMatchRequest", (R + "/matches/accept", "post"): "AcceptRequest"}
+REQUEST_SCHEMAS = {(R + "/auto-match", "post"): "AutoMatchRequest", (R + "/matches/accept", "post"): "AcceptRequest",
+                   (R + "/findings/acknowledge", "post"): "AcknowledgeRequest",
+                   (R + "/statements/{statement_id}/balances", "put"): "BalancesRequest"}
 _STAMP = {"type": ["string", "null"], "format": "date-time"}
 _KEYS = {"type": "array", "items": _TEXT}
 _CELL = {"type": ["string", "number", "boolean", "null", "array"]}
+_SOURCE = {"enum": ["file", "entered", None],
+           "description": "file: stated by the bank; entered: typed from the printed statement; null: unknown"}
+_SOURCES = {f"{k}_{f}": s for k in ("opening", "closing") for f, s in (
+    ("source", _SOURCE), ("entered_by", {"type": ["string", "null"]}), ("entered_at", _STAMP))}
 SCHEMAS = {
+    "Finding": _object({
+        "id": _INT, "statement": _INT, "statement_ref": _TEXT,
+        "code": {**_TEXT, "description": "balance_mismatch, chain_break, trailer_total, record_count, "
+                                         "entered_balance_differs, ..."},
+        "message": _TEXT, "figures": {"type": "object", "additionalProperties": _TEXT,
+                                      "description": "name -> exact decimal (or text)"},
+        "origin": {"enum": ["import", "entry"]}, "state": {"enum": ["open", "acknowledged"]},
+        "acknowledged_by": {"type": ["string", "null"]}, "acknowledged_at": _STAMP, "comment": _TEXT}),
+    "FindingList": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+    "AcknowledgeRequest": {"type": "object", "required": ["comment"], "additionalProperties": False, "properties": {
+        "comment": {**_TEXT, "description": "why the reconciliation stands despite the findings (required)"},
+        "ids": {"type": "array", "items": _INT, "description": "the findings; absent: every open one"}}},
+    "FindingsAcknowledged": _object({
+        "acknowledged": {"type": "array", "items": _INT}, "count": _INT, "acknowledged_by": _TEXT,
+        "acknowledged_at": _STAMP, "comment": _TEXT}),
+    "BalancesRequest": {"type": "object", "additionalProperties": False, "properties": {
+        "opening_balance": _MONEY, "closing_balance": _MONEY}},
+    "BalancesEntered": _object({
+        "statement": _INT, "opening_balance": _MONEY, "closing_balance": _MONEY, **_SOURCES, "lines_total": _MONEY,
+        "findings": {**_LIST("Finding"), "description": "a balance_mismatch when the balances and the lines "
+                                                        "disagree"}}),
     "MatchGroup": _object({
         "key": _TEXT, "kind": {"enum": ["auto", "manual"]}, "rule": _TEXT, "confidence": _MONEY, "reason": _TEXT,
         "bank": _KEYS, "ledger": _KEYS, "status": {"enum": ["matched", "undone"]}, "undo_reason": _TEXT,
@@ -158,12 +195,15 @@ SCHEMAS = {
         "added": _INT, "skipped_count": _INT,
         "skipped": {**_LIST("SkippedLine"), "description": "the first 1,000 skipped lines"},
         "duplicates": _LIST("DuplicateStatement"), "continuity": _LIST("ContinuityFinding"),
-        "renamed": {**_LIST("RenamedLine"), "description": "new lines whose id was taken in the reconciliation"}}),
+        "renamed": {**_LIST("RenamedLine"), "description": "new lines whose id was taken in the reconciliation"},
+        "findings": {**_LIST("Finding"), "description": "the stored statements' own figures that do not add up "
+                                                        "(imported anyway; acknowledge them before Submit)"}}),
     "StatementListItem": _object({
         "id": _INT, "bank_account": _TEXT, "currency": _TEXT, "format": _TEXT, "source": _TEXT,
         "opening_balance": _MONEY, "closing_balance": _MONEY, "period_start": _DAY, "period_end": _DAY,
         "period_stated": {"type": ["boolean", "null"]}, "lines_in_file": _REF, "lines_skipped": _REF,
-        "continuity": _LIST("ContinuityFinding")}),
+        "continuity": _LIST("ContinuityFinding"), **_SOURCES, "lines_total": _MONEY,
+        "findings": _LIST("Finding")}),
     "StatementList": {"type": "array", "items": {"$ref": "#/components/schemas/StatementListItem"}},
 }
 

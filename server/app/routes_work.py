@@ -1,4 +1,4 @@
-"""Statement uploads, matches (manual, auto, undo) and background jobs."""
+"""Statement uploads, their entered balances and findings, matches (manual, auto, undo) and background jobs."""
 from __future__ import annotations
 
 import uuid
@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, g, jsonify, request
 from werkzeug.utils import secure_filename
 
-from ..services import imports, matches, recs
+from ..services import balances, findings, imports, matches, recs
 from ..services.context import change
 from ..workflow import Refusal
 from .http import body, ext, flag, read, write
@@ -55,7 +55,13 @@ def list_statements(rec_id: int):
 def upload_statement(rec_id: int):
     fmt = request.args.get("format", "auto")
     path, source, size = _save_upload()
-    params = {"path": str(path), "source": source, "format": fmt, "sha256": imports.sha256_file(path)}
+    params = {"path": str(path), "source": source, "format": fmt, "sha256": imports.sha256_file(path),
+              **{k: request.args[k] for k in ("opening", "closing") if request.args.get(k)}}
+    try:
+        options = imports.options_for(ext().store, rec_id, params)  # a bad ?opening= is refused before a job
+    except Refusal:
+        path.unlink(missing_ok=True)
+        raise
     if flag("background") or size > ext().config["IMPORT_BACKGROUND_BYTES"]:
         try:
             job = ext().jobs.create(g.actor, rec_id, "import", params)
@@ -64,12 +70,27 @@ def upload_statement(rec_id: int):
             raise
         return _job_response(job)
     try:
-        result = imports.parse(path, fmt, source, imports.options_for(ext().store, rec_id))
+        result = imports.parse(path, fmt, source, options)
         with change(ext().store, g.actor) as ch:
             out = imports.store_result(ch, rec_id, result, source, params["sha256"])
     finally:
         path.unlink(missing_ok=True)
     return jsonify(out), 201
+
+
+@bp.put("/reconciliations/<int:rec_id>/statements/<int:statement_id>/balances")
+def enter_balances(rec_id: int, statement_id: int):
+    return jsonify(write(balances.enter, rec_id, statement_id, body()))
+
+
+@bp.get("/reconciliations/<int:rec_id>/findings")
+def list_findings(rec_id: int):
+    return jsonify(read(lambda s: (recs.get(s, rec_id), findings.listing(s, rec_id))[1]))
+
+
+@bp.post("/reconciliations/<int:rec_id>/findings/acknowledge")
+def acknowledge_findings(rec_id: int):
+    return jsonify(write(findings.acknowledge, rec_id, body()))
 
 
 @bp.get("/reconciliations/<int:rec_id>/matches")

@@ -86,4 +86,5 @@ def import_file(path: str | Path, fmt: str = "auto", options: ImportOptions | No
         imp = get(fmt)
     with paused_gc():
         result = with_entered_balances(imp.extract(path, options), options.opening, options.closing)
-        return verify_statements(result, path, strict=options.strict)
+        strict = options.strict or getattr(imp, "strict_balances", False)
+        return verify_statements(result, path, strict=strict)

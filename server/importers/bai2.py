@@ -6,6 +6,10 @@ whose free text is not slash-terminated, a detail's fields split over 88 continu
 control totals; no other maintained Python package fits. The format itself is small: records of
 comma-separated fields ending in "/", except the free text that closes a 16 record, which runs to the end of
 its physical line. Type codes and funds types are data in bai2_codes.py.
+
+Trailer control totals and record counts (49, 98, 99) that disagree with the records they cover are the file's
+own figures disagreeing: the file imports with a finding (bai2_controls.py). A blank one is unknown, not zero.
+What cannot be read (a bad record code, amount or date, a truncated file) is refused, naming line and field.
 """
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ from pathlib import Path
 
 from ..currencies import iso_currency
 from ..errors import BankFileError, Problem
-from ..records import BankLine, ImportResult, Statement
+from ..records import BankLine, Finding, ImportResult, Statement
 from . import bai2_codes as codes
+from . import bai2_controls as controls
 from . import line_ids
 from .base import ImportOptions
 
@@ -36,6 +41,12 @@ MAX_PROBLEMS = 200
 
 def _digits(s: str) -> bool:
     return s.isascii() and s.isdigit()
+
+
+def _text_before_slash(piece: str) -> str:
+    """The free text before the "/" that ends a record: "TEXT,/" has an empty field before the "/", not a comma."""
+    piece = piece.rstrip()
+    return piece[:-1] if piece.endswith(",") else piece
 
 
 class _Rec:
@@ -66,11 +77,12 @@ class _Account:
 
 
 class _Group:
-    __slots__ = ("as_of", "currency", "accounts", "total", "records", "line", "index")
+    __slots__ = ("as_of", "currency", "accounts", "total", "records", "line", "index", "exponents")
 
     def __init__(self, as_of, currency, line, index):
         self.as_of, self.currency, self.line, self.index = as_of, currency, line, index
         self.accounts = 0
+        self.exponents: set[int] = set()  # of its accounts' currencies: the unit its control total is told in
         self.total = 0
         self.records = 0
 
@@ -93,6 +105,9 @@ class Bai2Reader:
         self.file_total = 0
         self.file_records = 0
         self.sequence: dict[tuple[str, dt.date], int] = {}
+        self.findings: list[tuple[int, Finding]] = []  # (index of the statement it is attached to, finding)
+        self.net_totals: list[int] = []  # lines of 49 trailers that state the details' net
+        self.exponents: set[int] = set()
         self._dates: dict[str, dt.date] = {}
         self._exponents: dict[str, int] = {}
 
@@ -199,19 +214,19 @@ class Bai2Reader:
     def _add_text(self, rec: _Rec, s: str, pos: int, n: int) -> int:
         m = _TEXT_END.search(s, pos)
         if m:
-            piece, nxt = s[pos:m.start()], m.end()
+            piece, nxt = _text_before_slash(s[pos:m.start()]), m.end()
             rec.open = False
         else:
             piece, nxt = s[pos:], n
             rec.open = not piece.endswith("/")
             if not rec.open:
-                piece = piece[:-1]
+                piece = _text_before_slash(piece[:-1])
         gap = piece[:1].isspace()
         piece = piece.strip()
         if piece:
-            # A full-length previous line was cut by the record length: go on without a space, unless this
-            # piece starts with one.
-            if rec.text and (gap or rec.last_len < self.record_length):
+            # A previous line exactly as long as the record length was cut by it: go on without a space, unless
+            # this piece starts with one. A longer or shorter line ended where its writer ended it.
+            if rec.text and (gap or rec.last_len != self.record_length):
                 rec.text.append(" ")
             rec.text.append(piece)
         rec.last_len = n
@@ -350,6 +365,8 @@ class Bai2Reader:
         cur = self._field(f, 1).strip() or group.currency or self.default_currency
         currency, exponent = self._currency(cur, rec.line, "03")
         group.accounts += 1
+        group.exponents.add(exponent)
+        self.exponents.add(exponent)
         acct = _Account(number, currency, exponent, rec.line, group.accounts)
         i = 2
         while i < len(f):
@@ -446,9 +463,17 @@ class Bai2Reader:
         self.group.records += rec.physical
         self.file_records += rec.physical
         f = rec.fields
-        # The group total sums the account totals as stated, so that one wrong 49 is reported once, not thrice.
-        self.group.total += self._check_total(self._field(f, 0), acct.total, rec.line, "49", "account control total")
-        self._check_count(self._field(f, 1), acct.records, rec.line, "49", "number of records")
+        statement_id = f"{self.group.index}.{acct.index} (03 record of line {acct.line})"
+        scope = f"account {acct.number} (03 on line {acct.line})"
+        here = (rec.line, "49", scope)
+        stated = self._stated(f, 0, here, "account control total")
+        if stated is not None and stated != acct.total and stated == self._net(acct):
+            self.net_totals.append(rec.line)
+            self.group.total += stated
+        else:
+            # The group total sums the account totals as stated, so that one wrong 49 is reported once, not thrice.
+            self.group.total += self._check_total(stated, acct.total, here, acct.exponent)
+        self._check_count(self._field(f, 1), acct.records, here, "number of records")
         self.statements.append(Statement(
             account=acct.number,
             currency=acct.currency,
@@ -457,7 +482,7 @@ class Bai2Reader:
             lines=tuple(acct.lines),
             period_start=self.group.as_of,
             period_end=self.group.as_of,
-            statement_id=f"{self.group.index}.{acct.index} (03 record of line {acct.line})",
+            statement_id=statement_id,
         ))
         self.account = None
 
@@ -471,9 +496,11 @@ class Bai2Reader:
         group.records += rec.physical
         self.file_records += rec.physical
         f = rec.fields
-        self.file_total += self._check_total(self._field(f, 0), group.total, rec.line, "98", "group control total")
-        self._check_count(self._field(f, 1), group.accounts, rec.line, "98", "number of accounts")
-        self._check_count(self._field(f, 2), group.records, rec.line, "98", "number of records")
+        here = (rec.line, "98", f"group {group.index} (02 on line {group.line})")
+        stated = self._stated(f, 0, here, "group control total")
+        self.file_total += self._check_total(stated, group.total, here, self._unit(group.exponents))
+        self._check_count(self._field(f, 1), group.accounts, here, "number of accounts")
+        self._check_count(self._field(f, 2), group.records, here, "number of records")
         self.group = None
 
     def _file_trailer(self, rec: _Rec) -> None:
@@ -481,32 +508,62 @@ class Bai2Reader:
             self.fatal(f"file trailer 99 while the group of line {self.group.line} has no 98 trailer", rec.line, "99")
         self.file_records += rec.physical
         f = rec.fields
-        self._check_total(self._field(f, 0), self.file_total, rec.line, "99", "file control total")
-        self._check_count(self._field(f, 1), self.groups, rec.line, "99", "number of groups")
-        self._check_count(self._field(f, 2), self.file_records, rec.line, "99", "number of records")
+        here = (rec.line, "99", "the file")
+        self._check_total(self._stated(f, 0, here, "file control total"), self.file_total, here,
+                          self._unit(self.exponents))
+        self._check_count(self._field(f, 1), self.groups, here, "number of groups")
+        self._check_count(self._field(f, 2), self.file_records, here, "number of records")
         self.closed_at = rec.line
 
     _HANDLERS = {"01": _file_header, "02": _group_header, "03": _account_header, "16": _detail,
                  "49": _account_trailer, "98": _group_trailer, "99": _file_trailer}
 
-    def _check_total(self, text: str, computed: int, line: int, record: str, field: str) -> int:
-        """Report a control total that differs from the amounts it covers; returns the total as stated."""
-        stated = self._amount(text, line, record, field)
+    @staticmethod
+    def _net(acct: _Account) -> int:
+        """Credits minus debits of the account's details in minor units: what some banks state in the 49 instead
+        of the BAI2 sum (worked out only when the 49 is not that sum)."""
+        return sum(int(ln.amount.scaleb(acct.exponent)) for ln in acct.lines)
+
+    @staticmethod
+    def _unit(exponents: set[int]) -> int | None:
+        """The decimals a group or file total is told in: its accounts' currencies', unless they differ."""
+        return next(iter(exponents)) if len(exponents) == 1 else None
+
+    def _stated(self, fields: list[str], i: int, here: tuple[int, str, str], field: str) -> int | None:
+        """A trailer's control total; None when it is blank (unknown, said in a warning) or unreadable (a problem)."""
+        text = self._field(fields, i)
+        if not text.strip():
+            line, record, scope = here
+            self.warnings.append(f"line {line}: the {field} of the {record} trailer of {scope} is blank, so the "
+                                 "amounts it covers could not be checked")
+            return None
+        return self._amount(text, here[0], here[1], field)
+
+    def _finding(self, record: str, finding: Finding) -> None:
+        """Attach to the statement being closed (49) or the last one closed (98, 99); see _attach_findings."""
+        at = len(self.statements) - (0 if record == "49" else 1)
+        self.findings.append((max(at, 0), finding))
+
+    def _check_total(self, stated: int | None, computed: int, here: tuple[int, str, str],
+                     exponent: int | None) -> int:
+        """A finding when the control total differs from the amounts it covers; returns the total as stated (the
+        computed one when the trailer leaves it blank or unreadable: unknown, not zero)."""
         if stated is None:
-            if not text.strip():
-                self.problem("the control total is missing", line, record, field)
             return computed
+        line, record, scope = here
         if stated != computed:
-            self.problem(f"the trailer states {stated} but the amounts it covers add up to {computed} "
-                         f"(difference {stated - computed}, in minor units)", line, record, field)
+            self._finding(record, controls.total_finding(record, line, scope, stated, computed, exponent))
         return stated
 
-    def _check_count(self, text: str, computed: int, line: int, record: str, field: str) -> None:
+    def _check_count(self, text: str, computed: int, here: tuple[int, str, str], what: str) -> None:
+        line, record, scope = here
         s = text.strip()
-        if not (s.isdigit() and s.isascii()):
-            self.problem(f"not a count: {s!r}", line, record, field)
+        if not s:
+            self.warnings.append(f"line {line}: the {what} of the {record} trailer of {scope} is blank; not checked")
+        elif not (s.isdigit() and s.isascii()):
+            self.problem(f"not a count: {s!r}", line, record, what)
         elif int(s) != computed:
-            self.problem(f"the trailer states {int(s)} but there are {computed}", line, record, field)
+            self._finding(record, controls.count_finding(record, line, scope, what, int(s), computed))
 
     def _end_of_file(self) -> None:
         if not self.header_seen:
@@ -518,7 +575,21 @@ class Bai2Reader:
             self.fatal(f"the file ends with {where}: it looks truncated", None, "99")
         if self.problems:
             raise BankFileError(self.path, self.problems)
+        if self.net_totals:
+            self.warnings.append(controls.net_total_warning(self.net_totals))
+        self._attach_findings()
         self._assign_ids()
+
+    def _attach_findings(self) -> None:
+        if not self.statements:
+            return  # extract refuses a file without accounts
+        by_statement: dict[int, list[Finding]] = {}
+        for at, finding in self.findings:
+            by_statement.setdefault(min(at, len(self.statements) - 1), []).append(finding)
+        for at, found in by_statement.items():
+            st = self.statements[at]
+            self.statements[at] = replace(st, findings=st.findings + tuple(
+                replace(f, statement=st.statement_id) for f in found))
 
     def _assign_ids(self) -> None:
         """One scheme for repeated ids in every format (line_ids.assign): every line of a repeated one is marked."""

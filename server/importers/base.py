@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from ..errors import BankFileError
 from ..records import ImportResult
 
 
@@ -35,3 +36,11 @@ class Importer(Protocol):
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
         """Read the whole file; raise BankFileError naming the line/record, field and problem."""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The whole file, or BankFileError with the system's reason (a file deleted or locked since detection)."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise BankFileError(path, f"cannot read the file: {exc.strerror or exc}") from None

@@ -1,9 +1,15 @@
 """SWIFT MT940 customer statements -> one Statement per :20: block, with the balances the bank states.
 
 Why a parser of our own: the popular `mt-940` package signs RC (reversal of a credit) as money in unless every
-option is switched on, accepts a truncated file (a statement without its closing balance) without a word, and
-needs per-bank tag overrides for common files (e.g. ASN Bank's wrapped :61:). The field grammar is small and
-fixed, so it lives here; character sets and :86: narratives are in mt940_text.py.
+option is switched on, accepts a truncated file (a statement without its closing balance) without a word, drops
+:61: lines without a type code, and needs per-bank tag overrides for common files (e.g. ASN Bank's wrapped
+:61:). The field grammar is small and fixed, so it lives here; character sets and :86:/:NS: narratives are in
+mt940_text.py, the findings about a file's own figures in mt940_findings.py. The MT942 interim report
+(mt942.py) has the same fields and is read by the same parser (`interim=True`).
+
+What the file states is imported as it is: a statement without an opening or closing balance imports with
+that balance unknown (None) and a finding; a field that cannot be read at all (a :61: without amount, an
+impossible date) refuses the file, naming line and field.
 
 Signs, from the account holder's view: C +, D -, RC (reversal of a credit: money out) -, RD (reversal of a
 debit: money in) +. Dates: a line's date is its :61: value date; the optional entry (booking) date carries no
@@ -18,8 +24,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import BankFileError, Problem
-from ..records import BankLine, ImportResult, Statement
-from . import line_ids, mt940_text
+from ..records import BankLine, Finding, ImportResult, Statement
+from . import line_ids, mt940_findings, mt940_text
 from .base import ImportOptions
 
 # Transaction type identification codes (the 3 characters after N/F) -> canonical type. S + a SWIFT message
@@ -38,11 +44,22 @@ MAX_PROBLEMS = 200
 
 _TAG = re.compile(r":(\d\d[A-Z]?|NS):")
 _BALANCE = re.compile(r"([CD])(\d{6})([A-Z]{3})(\d[\d,]*)$")
-_LINE61 = re.compile(r"(\d{6})(\d{4})?(RC|RD|C|D)([A-Z])?(\d[\d,]*)([NFS][A-Z0-9]{3})(.*)$")
+# :61: value date, entry date (MMDD), mark, funds code, amount, type code, references. The type code (N/F/S + 3)
+# is mandatory in SWIFT but missing in some banks' files (Zenith: "CN220000,00//ref"), preceded by a space
+# (Commerzbank) or padded with spaces (ING: "NOV NONREF"); any letter starts it (Tryton's sample: "IDXX"), and
+# "NONREF" right after the amount is a reference, not a type code "NONR" (Penta). Without a type code only the
+# references ("//bank ref", "NONREF") or nothing may follow: "C1.000,00NTRF" is no amount of 1 with text after it.
+_LINE61 = re.compile(r"(\d{6})(\d{4})?(RC|RD|C|D)([A-Z])?(\d[\d,]*+) ?(?:((?!NONREF)[A-Z][A-Z0-9 ]{3})|(?=//|NONREF|$))"
+                     r"(.*)$")
 _MULTILINE = {"61", "86"}
-_HEAD_20 = re.compile(rb"(?:\A|[\r\n])[\s\x01]*:20:")
-_HEAD_25 = re.compile(rb"[\r\n]\s*:25[A-Z]?:")
-_HEAD_60 = re.compile(rb"[\r\n]\s*:60[FM]:")
+_CONTROLS = "\x00\x01\x02\x03\x1a"  # SWIFT transmission bytes around a message, DOS end of file
+_NO_CONTROLS = str.maketrans("", "", _CONTROLS)
+# A line start: a line end, or "@@", which some FinTS exports write instead of line ends.
+HEAD_20 = re.compile(rb"(?:\A|[\r\n]|@@)[\s\x01\x1a]*:20:")
+_HEAD_25 = re.compile(rb"(?:[\r\n]|@@)\s*:25[A-Z]?:")
+_HEAD_60 = re.compile(rb"(?:[\r\n]|@@)\s*:60[FM]:")
+_FLOOR = re.compile(r"([A-Z]{3}) ?([CD])? ?(\d[\d,]*|,\d+)$")  # :34F: currency, optional mark, amount
+_TOTAL = re.compile(r"(\d*)([A-Z]{3}) ?(\d[\d,]*|,\d+)$")  # :90D:/:90C: count (may be missing), currency, sum
 
 
 class Mt940Entry(NamedTuple):
@@ -65,27 +82,45 @@ class Mt940Entry(NamedTuple):
         return self.mark in ("RC", "RD")
 
 
+class Total(NamedTuple):
+    """An MT942 :90D:/:90C: field: the number and sum of the debit (D) or credit (C) entries the bank counted."""
+
+    line: int
+    side: str  # D or C
+    count: int | None  # some banks leave the number out (":90C:EUR,00")
+    currency: str
+    amount: Decimal
+
+
 class Mt940Statement(NamedTuple):
-    """One :20: block: account, balances and entries (immutable)."""
+    """One :20: block: account, balances (None where the file states none) and entries (immutable)."""
 
     line: int
     reference: str
     account: str
     number: str
     currency: str
-    opening: Decimal
-    opening_date: dt.date
-    opening_kind: str  # F (first) or M (intermediate)
-    closing: Decimal
-    closing_date: dt.date
+    opening: Decimal | None
+    opening_date: dt.date | None
+    opening_kind: str  # F (first), M (intermediate) or "" (none stated)
+    closing: Decimal | None
+    closing_date: dt.date | None
     closing_kind: str
     entries: tuple[Mt940Entry, ...]
+    findings: tuple[Finding, ...] = ()
+    report_date: dt.date | None = None  # MT942 :13D: (date and time the report was made)
+    totals: tuple[Total, ...] = ()  # MT942 :90D:/:90C:
+
+    @property
+    def name(self) -> str:
+        return self.number or self.reference
 
 
 class _Open:
     """A statement being read (mutable scratch; becomes an Mt940Statement when complete)."""
 
-    __slots__ = ("line", "reference", "account", "number", "opening", "closing", "entries", "last61")
+    __slots__ = ("line", "reference", "account", "number", "opening", "closing", "entries", "last61", "floor",
+                 "report_date", "totals")
 
     def __init__(self, line: int, reference: str):
         self.line, self.reference = line, reference
@@ -93,15 +128,23 @@ class _Open:
         self.number = ""
         self.opening: tuple | None = None  # (amount, date, currency, kind)
         self.closing: tuple | None = None
-        self.entries: list[list] = []  # [line, lines of :61:, lines of :86: or None]
+        self.entries: list[list] = []  # [line, lines of :61:, lines of :86: or None, lines of :NS: or None]
         self.last61: list | None = None
+        self.floor: str | None = None  # the currency of the :34F: floor limit (MT942)
+        self.report_date: dt.date | None = None
+        self.totals: list[Total] = []
 
 
 class Mt940Parser:
-    """Reads one MT940 file's text into Mt940Statements; problems are collected and raised as BankFileError."""
+    """Reads one MT940 (or, with `interim`, MT942) file's text into Mt940Statements; problems are collected and
+    raised as BankFileError. `currency` and `account` are the user's, for a file that states none."""
 
-    def __init__(self, path: Path | str = "<text>"):
+    def __init__(self, path: Path | str = "<text>", *, interim: bool = False, currency: str | None = None,
+                 account: str | None = None):
         self.path = path
+        self.interim = interim
+        self.currency = currency
+        self.account = account
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.statements: list[Mt940Statement] = []
@@ -125,11 +168,13 @@ class Mt940Parser:
         start = 0
         if "\r" in text:  # Windows (CR LF) and old Mac (CR alone) line ends
             text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "@@:" in text:  # FinTS exports that write "@@" for a line end (the whole file on one line)
+            text = text.replace("@@", "\n")
+        if any(c in text for c in _CONTROLS):  # most files have none: no pass over the text then
+            # Transmission bytes carry nothing and may sit anywhere, e.g. 0x1A straight before a :20:.
+            text = text.translate(_NO_CONTROLS)
         match_tag = _TAG.match
-        controls = "\x00\x01\x02\x03\x1a"  # SWIFT transmission bytes around a message
-        strip_controls = any(c in text for c in controls)  # most files have none: no strip per line then
-        for lineno, raw in enumerate(text.split("\n"), start=1):
-            line = raw.strip(controls) if strip_controls else raw
+        for lineno, line in enumerate(text.split("\n"), start=1):
             first = line[:1]
             if first == "{" or first == "}":
                 # SWIFT envelope: {1:..}{2:..}{4: opens block 4, "-}" or "}" closes it.
@@ -180,11 +225,9 @@ class Mt940Parser:
             if tag == "61":
                 if st is None:
                     continue
-                if st.opening is None:
-                    self.problem("a statement line before the opening balance :60F:/:60M:", lineno, ":61:")
-                elif done:
+                if done:
                     self.problem("a statement line after the closing balance", lineno, ":61:")
-                st.last61 = [lineno, lines, None]
+                st.last61 = [lineno, lines, None, None]
                 st.entries.append(st.last61)
                 continue
             if tag == "86":
@@ -221,6 +264,8 @@ class Mt940Parser:
             elif tag in ("60F", "60M"):
                 if st.opening is not None:
                     self.problem("a second opening balance in one statement", lineno, f":{tag}:")
+                elif st.entries:
+                    self.problem("the opening balance comes after statement lines", lineno, f":{tag}:")
                 st.opening = self._balance(lines, lineno, tag)
             elif tag in ("62F", "62M"):
                 if done:
@@ -228,14 +273,57 @@ class Mt940Parser:
                 st.closing = self._balance(lines, lineno, tag)
                 done = True
                 st.last61 = None
-            # :21:, :64:, :65:, :13D:, :34F:, :NS: and others carry nothing a reconciliation needs.
+            elif tag == "NS":
+                # A non-SWIFT field: after a :61: it is that line's narrative (German and Hungarian banks), before
+                # the first one it names the account holder and account (:NS:22, :NS:23): not a line's.
+                if st.last61 is not None and st.last61[3] is None:
+                    st.last61[3] = lines
+            else:
+                self._statement_field(st, tag, lines, lineno)
+            # :21: and other fields carry nothing a reconciliation needs.
         if st is not None:
             self._close(st)
         if not self.statements and not self.problems:
-            self.fatal("no MT940 statement found (a statement starts with :20:)", None, ":20:")
+            kind = "MT942 report" if self.interim else "MT940 statement"
+            self.fatal(f"no {kind} found (a {kind.split()[1]} starts with :20:)", None, ":20:")
         if self.problems:
             raise BankFileError(self.path, self.problems)
         return self.statements
+
+    def _statement_field(self, st: _Open, tag: str, lines: list[str], lineno: int) -> None:
+        """The rarer fields about the whole statement: available balances (:64:, :65:) and the MT942 fields
+        (:34F: floor limit, :13D: report time, :90D:/:90C: totals). None of them is needed to import the lines,
+        so one that cannot be read is a warning, not a refusal."""
+        text = lines[0].strip()
+        if tag[:2] in ("64", "65"):
+            if not _BALANCE.match(text):
+                self.warnings.append(f"line {lineno}: :{tag}: (available balance) is not a balance, ignored: "
+                                     f"{text[:40]!r}")
+        elif tag == "34F":
+            m = _FLOOR.match(text)
+            if m is None:
+                self.warnings.append(f"line {lineno}: :34F: (floor limit) is not a currency and amount, ignored: "
+                                     f"{text[:40]!r}")
+            elif st.floor is None:
+                st.floor = m.group(1)
+        elif tag in ("13D", "13"):  # YYMMDDhhmm, +hhmm from UTC in :13D:
+            try:
+                day = _yymmdd(text[:6]) if text[:6].isdigit() else None
+            except ValueError:
+                day = None
+            if day is None:
+                self.warnings.append(f"line {lineno}: :{tag}: (report date and time) is not a date, ignored: "
+                                     f"{text[:40]!r}")
+            st.report_date = day
+        elif tag in ("90D", "90C"):
+            m = _TOTAL.match(text)
+            if m is None or m.group(3).count(",") > 1:
+                self.warnings.append(f"line {lineno}: :{tag}: (number and sum of entries) is not a count, currency "
+                                     f"and amount; the entries were not checked against it: {text[:40]!r}")
+                return
+            count, currency, amount = m.groups()
+            st.totals.append(Total(lineno, tag[-1], int(count) if count else None, currency,
+                                   Decimal("0" + amount.replace(",", "."))))
 
     def _extra_lines(self, tag: str, lines: list[str], lineno: int) -> None:
         extra = [ln.strip() for ln in lines[1:] if ln.strip()]
@@ -244,33 +332,42 @@ class Mt940Parser:
 
     def _close(self, st: _Open) -> None:
         where = f"statement :20:{st.reference} of line {st.line}"
-        ok = True
-        if st.account is None:
+        account = st.account if st.account is not None else self.account
+        if account is None:
             self.problem("the statement has no account identification :25:", st.line, ":25:", where)
-            ok = False
-        if st.opening is None:
-            self.problem("the statement has no opening balance :60F:/:60M:", st.line, ":60F:", where)
-            ok = False
-        if st.closing is None:
-            self.problem("the statement ends without a closing balance :62F:/:62M: (the file looks truncated)",
-                         st.line, ":62F:", where)
-            ok = False
-        if not ok or st.opening[0] is None or st.closing[0] is None:
             return
-        currency = st.opening[2]
-        if st.closing[2] != currency:
-            self.problem(f"the closing balance is in {st.closing[2]} but the opening balance in {currency}",
-                         st.line, ":62F:", where)
+        opening, closing = st.opening, st.closing
+        if (opening is not None and opening[0] is None) or (closing is not None and closing[0] is None):
+            return  # an unreadable balance is a problem already
+        currency = next((c for c in (opening and opening[2], closing and closing[2], st.floor,
+                                     *(t.currency for t in st.totals), self.currency) if c), None)
+        if currency is None:
+            self.problem("the statement states no currency (no balance, :34F: or :90D:/:90C:); give it with "
+                         "--currency", st.line, ":60F:", where)
+            return
         entries = []
-        for lineno, lines61, lines86 in st.entries:
-            entry = self._entry(lineno, lines61, lines86)
+        for lineno, lines61, lines86, lines_ns in st.entries:
+            entry = self._entry(lineno, lines61, lines86, lines_ns)
             if entry is not None:
                 entries.append(entry)
+        name = st.number or st.reference
+        findings = []
+        if closing is not None and closing[2] != currency:
+            findings.append(mt940_findings.balance_currency(name, account, currency, closing))
+            closing = None  # a balance in another currency cannot be checked against the lines: unknown
+        if not self.interim:  # an MT942 interim report has no balances: their absence is no news
+            if opening is None:
+                findings.append(mt940_findings.missing_balance(name, account, "opening", entries))
+            if closing is None and st.closing is None:
+                findings.append(mt940_findings.missing_balance(name, account, "closing", entries))
+        if st.totals:
+            findings += mt940_findings.totals(name, account, currency, entries, st.totals)
+        opening, closing = opening or _NO_BALANCE, closing or _NO_BALANCE
         self.statements.append(Mt940Statement(
-            line=st.line, reference=st.reference, account=st.account, number=st.number, currency=currency,
-            opening=st.opening[0], opening_date=st.opening[1], opening_kind=st.opening[3],
-            closing=st.closing[0], closing_date=st.closing[1], closing_kind=st.closing[3],
-            entries=tuple(entries)))
+            line=st.line, reference=st.reference, account=account, number=st.number, currency=currency,
+            opening=opening[0], opening_date=opening[1], opening_kind=opening[3],
+            closing=closing[0], closing_date=closing[1], closing_kind=closing[3],
+            entries=tuple(entries), findings=tuple(findings), report_date=st.report_date, totals=tuple(st.totals)))
 
     # ---- values -------------------------------------------------------------------------------------------
     def _date(self, s: str, lineno: int, field: str) -> dt.date | None:
@@ -278,8 +375,7 @@ class Mt940Parser:
         if cached is not None:
             return cached
         try:
-            yy, mm, dd = int(s[:2]), int(s[2:4]), int(s[4:6])
-            value = dt.date(2000 + yy if yy < 70 else 1900 + yy, mm, dd)
+            value = _yymmdd(s)
         except ValueError:
             self.problem(f"not a date (YYMMDD): {s!r}", lineno, field)
             return None
@@ -308,7 +404,8 @@ class Mt940Parser:
             return (None, None, None, tag[-1])
         return (-value if mark == "D" else value, day, currency, tag[-1])
 
-    def _entry(self, lineno: int, lines61: list[str], lines86: list[str] | None) -> Mt940Entry | None:
+    def _entry(self, lineno: int, lines61: list[str], lines86: list[str] | None,
+               lines_ns: list[str] | None) -> Mt940Entry | None:
         """One :61: (+ :86:) -> Mt940Entry. Called once per transaction, so the usual case is kept lean: dates
         come from caches, and the amount helper (which reports problems) is called only for a bad amount."""
         first = lines61[0].strip()
@@ -318,6 +415,10 @@ class Mt940Parser:
                          f"amount, type such as NTRF, reference): {first[:40]!r}", lineno, ":61:")
             return None
         vdate, edate, mark, funds, amount, type_code, refs = m.groups()
+        if type_code is None:
+            type_code = ""
+        elif type_code[3] == " ":  # padded with spaces ("NOV ")
+            type_code = type_code.rstrip()
         value_date = self._dates.get(vdate) or self._date(vdate, lineno, ":61: value date")
         if amount.count(",") < 2:
             value = Decimal(amount.replace(",", "."))
@@ -350,10 +451,20 @@ class Mt940Parser:
                 supplementary = _printable(supplementary)
         else:
             supplementary = _printable(" ".join([piece for piece in map(str.strip, lines61[1:]) if piece]))
+        if lines86:
+            narrative = _narrative(lines86)
+        else:
+            narrative = mt940_text.ns_narrative(lines_ns) if lines_ns else None
         # tuple.__new__ makes the same Mt940Entry as Mt940Entry(...) without the Python frame of its __new__.
         return _new_tuple(Mt940Entry, (lineno, value_date, entry_date, mark, funds or "", value,
                                        type_code, customer_ref.strip(), bank_ref.strip(), supplementary,
-                                       _narrative(lines86) if lines86 else None))
+                                       narrative))
+
+
+def _yymmdd(s: str) -> dt.date:
+    """A SWIFT YYMMDD date (years 70-99 are 19xx); ValueError when it is none."""
+    yy, mm, dd = int(s[:2]), int(s[2:4]), int(s[4:6])
+    return dt.date(2000 + yy if yy < 70 else 1900 + yy, mm, dd)
 
 
 def _nearest_year(near: dt.date, month: int, day: int) -> dt.date | None:
@@ -375,6 +486,7 @@ def _nearest_year(near: dt.date, month: int, day: int) -> dt.date | None:
     return best
 
 
+_NO_BALANCE = (None, None, None, "")
 _narrative = mt940_text.narrative
 _new_tuple = tuple.__new__
 _printable = mt940_text.printable
@@ -383,7 +495,7 @@ _printable = mt940_text.printable
 def canonical_type(entry: Mt940Entry) -> str:
     if entry.reversal:
         return "reversal"
-    if entry.type_code[0] == "S":
+    if entry.type_code[:1] == "S":
         return "wire"
     return TYPE_CODES.get(entry.type_code[1:], "other")
 
@@ -391,15 +503,11 @@ def canonical_type(entry: Mt940Entry) -> str:
 _NO_REFS = frozenset(("NONREF", "NOTPROVIDED", ""))
 
 
-def _real_ref(ref: str) -> str:
-    return "" if ref.upper() in _NO_REFS else ref
-
-
 def to_statements(parsed: list[Mt940Statement], warnings: list[str] | None = None) -> list[Statement]:
     """Canonical statements; line ids are the bank's reference or, without one, account-date-sequence; an id
     the file repeats is marked on every line that has it (line_ids.assign), with a warning into `warnings`."""
-    # The loops below run once per transaction: entries are unpacked rather than read field by field, and
-    # _real_ref is written out in them.
+    # The loops below run once per transaction: entries are unpacked rather than read field by field, and the
+    # test for a missing reference (_NO_REFS) is written out in them.
     sequence: dict[tuple[str, dt.date], int] = {}
     candidates = []
     for ps in parsed:
@@ -417,8 +525,9 @@ def to_statements(parsed: list[Mt940Statement], warnings: list[str] | None = Non
         warnings.append(assigned.warning("bank reference (:61: after //, else account-date-sequence)"))
     ids = iter(assigned.ids)
     kinds: dict[tuple[str, str], str] = {}  # (mark, type code) -> canonical type: a file uses only a few
+    repeated = mt940_findings.repeated_statements(parsed)
     out = []
-    for ps in parsed:
+    for i, ps in enumerate(parsed):
         lines = []
         currency = ps.currency
         for e in ps.entries:
@@ -440,13 +549,14 @@ def to_statements(parsed: list[Mt940Statement], warnings: list[str] | None = Non
                                   customer_ref if kind == "check" else "", value_date))
         out.append(Statement(
             account=ps.account, currency=ps.currency, opening_balance=ps.opening, closing_balance=ps.closing,
-            lines=tuple(lines), period_start=ps.opening_date, period_end=ps.closing_date,
-            statement_id=ps.number or ps.reference))
+            lines=tuple(lines), period_start=ps.opening_date, period_end=ps.closing_date or ps.report_date,
+            statement_id=ps.name, findings=ps.findings + repeated.get(i, ())))
     return out
 
 
-def parse(text: str, path: Path | str = "<text>") -> Mt940Parser:
-    parser = Mt940Parser(path)
+def parse(text: str, path: Path | str = "<text>", **options) -> Mt940Parser:
+    """The parser after reading `text`; `options` are Mt940Parser's (interim, currency, account)."""
+    parser = Mt940Parser(path, **options)
     parser.parse(text)
     return parser
 
@@ -454,9 +564,10 @@ def parse(text: str, path: Path | str = "<text>") -> Mt940Parser:
 class Mt940Importer:
     name = "mt940"
     priority = 21
+    interim = False  # MT942 (mt942.py) reads the same fields without balances
 
     def identify(self, path: Path, head: bytes) -> bool:
-        return bool(_HEAD_20.search(head) and _HEAD_25.search(head) and _HEAD_60.search(head))
+        return bool(HEAD_20.search(head) and _HEAD_25.search(head) and _HEAD_60.search(head))
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
         try:
@@ -464,14 +575,15 @@ class Mt940Importer:
         except OSError as exc:
             raise BankFileError(path, f"cannot read the file: {exc.strerror or exc}") from None
         text, encoding = mt940_text.decode(data)
-        statements, warnings = _read(text, encoding, path)
+        statements, warnings = _read(text, encoding, path, interim=self.interim, currency=options.currency,
+                                     account=options.account)
         return ImportResult(format=self.name, source=str(path), statements=statements, warnings=tuple(warnings))
 
 
-def _read(text: str, encoding: str, path: Path) -> tuple[tuple[Statement, ...], list[str]]:
+def _read(text: str, encoding: str, path: Path, **options) -> tuple[tuple[Statement, ...], list[str]]:
     """Canonical statements and warnings of a decoded file. A function of its own so that the parser's
     intermediate records are freed when it returns, before the cycle collector runs again."""
-    parser = parse(text, path)
+    parser = parse(text, path, **options)
     warnings = list(parser.warnings)
     if encoding not in ("utf-8", "ascii"):
         warnings.insert(0, f"the file is not UTF-8; read it as {encoding}")

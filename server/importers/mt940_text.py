@@ -1,4 +1,4 @@
-"""MT940 text: the bank's character set and the readable description of an :86: narrative.
+"""MT940 text: the bank's character set and the readable description of an :86: (or :NS:) narrative.
 
 Kept apart from the field parser (mt940.py) because both are about text, not money. Not a format module:
 it defines no IMPORTER.
@@ -204,6 +204,32 @@ def _slash_keyed(text: str, parts: list[str]) -> Narrative:
     if "  " in description or not description.isprintable():  # squeeze(), written out (once per :86:)
         description = _SPACES.sub(" ", description)
     return _new_tuple(Narrative, (description, name, reference))
+
+
+# :NS: after a :61: (German and Hungarian banks): numbered lines "NNtext"; 01-14 the purpose, 15-16 the
+# counterparty's name, 17 the bank's posting text; the other numbers (account, bank code, amounts) are left out.
+_NS_PURPOSE = range(1, 15)
+_NS_NAME = (15, 16)
+_NS_POSTING = 17
+
+
+def ns_narrative(lines: list[str]) -> Narrative:
+    """Readable description of a line's :NS: field given as its physical lines; a line without a number goes
+    on with the number before it (free text before any number counts as purpose)."""
+    parts: dict[int, list[str]] = {}
+    key = 1
+    for raw in lines:
+        piece = raw.strip()
+        if piece[:2].isdigit():
+            key, piece = int(piece[:2]), piece[2:].strip()
+        if piece:
+            parts.setdefault(key, []).append(piece)
+
+    def joined(keys) -> str:
+        return squeeze(" ".join(p for k in keys for p in parts.get(k, ()))).strip()
+
+    name, purpose, posting = joined(_NS_NAME), joined(_NS_PURPOSE), joined((_NS_POSTING,))
+    return Narrative("; ".join(p for p in (name, purpose, posting) if p), name, "")
 
 
 def printable(text: str) -> str:

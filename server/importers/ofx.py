@@ -24,12 +24,14 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from decimal import ROUND_HALF_EVEN, Decimal
+from operator import itemgetter
 from pathlib import Path
 
 from ..errors import BankFileError, Problem
 from ..parsing import AmountError, parse_amount
 from ..records import BankLine, ImportResult, Statement
 from .base import ImportOptions
+from .descriptions import name_and_memo
 from .line_ids import assign
 from .ofx_markup import MarkupError, Node, parse, prepare, tag_offsets
 
@@ -55,6 +57,15 @@ _XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:\-]+
 _SGML_FIELD = re.compile(rb"^\s*([A-Za-z]+)\s*:\s*(\S*)\s*$", re.MULTILINE)
 _DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
 _PLAIN_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _plain_date(text: str) -> dt.date | None:
+    """The date part of an OFX date (yyyymmdd, the local date as written), None when it is not one."""
+    m = _DATE.match(text)
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+    except ValueError:
+        return None
 
 
 class OfxImporter:
@@ -211,16 +222,32 @@ class _Reader:
         if tranlist is not None:
             start = self._date(tranlist.fields.get("DTSTART", ""), tranlist, "BANKTRANLIST/DTSTART", record, False)
             end = self._date(tranlist.fields.get("DTEND", ""), tranlist, "BANKTRANLIST/DTEND", record, False)
-        closing = None
+        closing = as_of = None
         ledger = node.find("LEDGERBAL", _OTHER_STATEMENTS)
         if ledger is not None and ledger.fields.get("BALAMT", ""):
             closing = self._amount(ledger.fields["BALAMT"], ledger, "LEDGERBAL/BALAMT", record)
+            as_of = _plain_date(ledger.fields.get("DTASOF", ""))
         transactions = [self._transaction(t, currency, i, record, False)
                         for i, t in enumerate(node.find_all("STMTTRN", _OTHER_STATEMENTS), start=1)]
+        self._check_as_of(record, closing, as_of, transactions)
         pending = [self._transaction(t, currency, i, record, True)
                    for i, t in enumerate(node.find_all("STMTTRNP", _OTHER_STATEMENTS), start=1)]
         return {"record": record, "account": account, "currency": currency, "closing": closing, "start": start,
                 "end": end, "transactions": transactions, "pending": pending, "number": number}
+
+    def _check_as_of(self, record: str, closing: Decimal | None, as_of: dt.date | None, transactions: list) -> None:
+        """LEDGERBAL is the balance as of DTASOF: when that is before booked transactions, it is not this
+        statement's closing balance and reconciling to it would show a false difference. Kept as the file says
+        (there is no other), with a warning naming the dates. A day's grace: dates are compared as written, and
+        their time zones may differ."""
+        if closing is None or as_of is None or self.problems:  # (a date that is None was a problem)
+            return
+        after = as_of + dt.timedelta(days=1)
+        if max(map(itemgetter(1), transactions), default=after) > after:  # the common case without a Python loop
+            later = [t[1] for t in transactions if t[1] > after]
+            self.warnings.append(f"{record}: the ledger balance {closing} is as of {as_of} (LEDGERBAL/DTASOF), "
+                                 f"before {len(later)} of its transactions (the last on {max(later)}): it may not "
+                                 "be the balance after them")
 
     def _transaction(self, t: Node, currency: str, number: int, statement: str, pending: bool) -> tuple:
         """(FITID, date, amount, reference, description, type, check number, value date, pending)."""
@@ -255,13 +282,7 @@ class _Reader:
         if not name and t.children:
             payee = t.find("PAYEE")
             name = payee.fields.get("NAME", "") if payee is not None else ""
-        memo = f.get("MEMO", "")
-        if not memo:
-            description = name
-        elif not name or memo.startswith(name):
-            description = memo
-        else:
-            description = f"{name} / {memo}"
+        description = name_and_memo(name, f.get("MEMO", ""))
         if "  " in description:
             description = " ".join(description.split())
         available = f.get("DTAVAIL")
@@ -318,12 +339,8 @@ class _Reader:
             if required:
                 self.problem("missing date", node, field, record)
             return None
-        m = _DATE.match(text)
-        try:
-            if m is None:
-                raise ValueError
-            found = dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
+        found = _plain_date(text)
+        if found is None:
             self.problem(f"not a date (yyyymmdd[hhmmss[.xxx]][[zone]]): {text[:40]!r}", node, field, record)
             return None
         self.dates[text] = found

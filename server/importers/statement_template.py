@@ -47,6 +47,9 @@ class StatementTemplateImporter:
 
     name = "template"
     priority = 100  # before the xlsx tabular reader (200), which reads any workbook
+    # A typed statement is the user's own transcription: a difference is a typing error to fix before the lines
+    # mean anything, so it is refused (a bank's file whose figures disagree imports with a finding instead).
+    strict_balances = True
 
     def identify(self, path: Path, head: bytes) -> bool:
         if not head.startswith(ZIP_MAGIC):

@@ -32,8 +32,8 @@ from ..records import BankLine, ImportResult, Statement
 from ..store.models import BANK_LINE_ID_LEN, Account, BankLineRow, StatementRow, User
 from ..store.types import money_str
 from ..workflow import Refusal
-from . import limits, recs
-from .context import Change, bad_input
+from . import balances, findings, limits, recs, values
+from .context import Change, bad_input, now
 
 CHUNK = 5000
 ID_CHUNK = 500  # bank ids looked up per query
@@ -41,11 +41,19 @@ LISTED = 1000  # skipped lines listed in a response or an audit row (the counts 
 _OCCURRENCE = re.compile(re.escape(MARK) + r"\d+\Z")  # line_ids' "~<k>" at the end of an id
 
 
-def options_for(store, rec_id: int) -> ImportOptions:
-    """What the account already tells an importer: its currency and bank account, when the file does not."""
+def options_for(store, rec_id: int, params: dict | None = None) -> ImportOptions:
+    """What the account already tells an importer: its currency and bank account, when the file does not; and
+    the balances the user entered from the printed statement (`params` opening/closing), for a file that
+    states none."""
+    entered = entered_balances(params or {})
     with store.read() as session:
         acc = session.get(Account, recs.get(session, rec_id).account_id)
-        return ImportOptions(currency=acc.currency, account=acc.bank_account or None)
+        return ImportOptions(currency=acc.currency, account=acc.bank_account or None, **entered)
+
+
+def entered_balances(params: dict) -> dict:
+    """{"opening": Decimal, "closing": Decimal} of the upload's ?opening=&closing= (each checked as money)."""
+    return {k: values.money(params, k, required=False) for k in ("opening", "closing") if params.get(k)}
 
 
 def parse(path: Path, fmt: str = "auto", source: str | None = None,
@@ -222,6 +230,7 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
     row_ids: dict[int, int] = {}
     rows: dict[int, StatementRow] = {}
     renamed, skipped, details = [], [], []
+    stored_findings, stamp = [], now()
     for sp in plan.stored:
         st = sp.statement
         row = StatementRow(reconciliation_id=rec.id, account_id=acc.id, fingerprint=fingerprint(st),
@@ -230,9 +239,11 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
                            period_start=st.period_start or st.first_date, period_end=st.period_end or st.last_date,
                            statement_ref=st.statement_id[:200], format=result.format, source_name=source[:300],
                            imported_by=ch.actor.id, period_stated=None not in (st.period_start, st.period_end),
-                           lines_in_file=len(st.lines), lines_skipped=len(sp.skipped))
+                           lines_in_file=len(st.lines), lines_skipped=len(sp.skipped), lines_total=st.total,
+                           **_sources(st, ch.actor.id, stamp))
         ch.session.add(row)
         ch.session.flush()
+        stored_findings += findings.store(ch, rec.id, row, st.findings)
         row_ids[sp.index], rows[sp.index] = row.id, row
         ids = _unique_ids([ln.line_id for ln in sp.add], taken)
         renamed += [{"statement": row.id, "line_id": ln.line_id, "stored_as": new}
@@ -256,14 +267,19 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
                         "period_start": row.period_start.isoformat() if row.period_start else None,
                         "period_end": row.period_end.isoformat() if row.period_end else None,
                         "period_stated": row.period_stated})
-    findings = [_finding(f, row_ids) for f in plan.findings]
+    continuity = [_finding(f, row_ids) for f in plan.findings]
     for index, row in rows.items():
-        row.continuity = json.dumps([f for f, raw in zip(findings, plan.findings) if raw.statement == index])
+        row.continuity = json.dumps([f for f, raw in zip(continuity, plan.findings) if raw.statement == index])
     duplicates = [_duplicate(sp, source) for sp in plan.duplicates]
+    names = findings.user_names(ch.session)
+    extra_findings = [findings.as_dict(f, names) for f in stored_findings]
     warnings = list(result.warnings) + _messages(plan, duplicates, row_ids, renamed)
+    warnings += [f"finding #{d['id']} ({d['code']}): {d['message']}; acknowledge it with a comment before "
+                 "submitting" for d in extra_findings]
     # new fields beside the existing ones (whose shape clients rely on), per stored statement in `details`
     extra = {"details": details, "added": total_lines, "skipped_count": len(skipped), "skipped": skipped[:LISTED],
-             "duplicates": duplicates, "continuity": findings, "renamed": renamed[:LISTED]}
+             "duplicates": duplicates, "continuity": continuity, "renamed": renamed[:LISTED],
+             "findings": extra_findings}
     after = {"format": result.format, "source": source, "sha256": file_sha256, "statements": summary, **extra}
     ch.audit("statement.import", "reconciliation", rec.id, None, after, rec.id)
     return {"format": result.format, "statements": summary, "warnings": warnings, **extra}
@@ -287,14 +303,28 @@ def _messages(plan: history.ImportPlan, duplicates: list[dict], row_ids: dict[in
     return out
 
 
+def _sources(st: Statement, actor_id: int, stamp) -> dict:
+    """The statement's balance sources as stored: "file", "entered" (by the importing user, now) or None."""
+    out = {}
+    for kind in balances.KINDS:
+        source = getattr(st, f"{kind}_source") or None
+        out[f"{kind}_source"] = source
+        if source == balances.ENTERED:
+            out[f"{kind}_entered_by"], out[f"{kind}_entered_at"] = actor_id, stamp
+    return out
+
+
 def statements(session, rec_id: int) -> list[dict]:
+    names = findings.user_names(session)
+    found = findings.by_statement(session, rec_id)
     return [{"id": s.id, "bank_account": s.bank_account, "currency": s.currency, "format": s.format,
              "source": s.source_name, "opening_balance": money_str(s.opening_balance),
              "closing_balance": money_str(s.closing_balance),
              "period_start": s.period_start.isoformat() if s.period_start else None,
              "period_end": s.period_end.isoformat() if s.period_end else None,
              "period_stated": s.period_stated, "lines_in_file": s.lines_in_file, "lines_skipped": s.lines_skipped,
-             "continuity": json.loads(s.continuity) if s.continuity else []}
+             "continuity": json.loads(s.continuity) if s.continuity else [],
+             **balances.describe(s, names), "findings": found.get(s.id, [])}
             for s in session.scalars(select(StatementRow).where(StatementRow.reconciliation_id == rec_id)
                                      .order_by(StatementRow.id))]
 

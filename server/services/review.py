@@ -1,7 +1,8 @@
 """Workflow actions (start, submit, review, approve, reject, revert) with segregation of duties and the
 tamper check: Submit stores the hash of the data; Review, Approve and Reject refuse if it changed. Submit is
-refused while proposed (not yet accepted) auto-matches remain: the preparer's review of the engine's work is
-part of what is submitted."""
+refused while proposed (not yet accepted) auto-matches remain, and while a statement finding is not
+acknowledged: the preparer's review of the engine's work and of the bank's figures is part of what is
+submitted."""
 from __future__ import annotations
 
 
@@ -9,7 +10,7 @@ from .. import tamper, workflow
 from ..audit import canonical_json
 from ..store.models import Account
 from ..workflow import Refusal
-from . import recs
+from . import findings, recs
 from .accounts import roles_on
 from .context import Change, now
 
@@ -39,6 +40,7 @@ def act(ch: Change, rec_id: int, action: str, comment: str = "") -> None:
                                       + "; ".join(changed), 409)
     if action == "submit":
         _check_accepted(ch, rec)
+        findings.check_acknowledged(ch.session, rec.id)
         snap = tamper.snapshot(ch.session, rec)
         rec.submitted_snapshot = canonical_json(snap)
         rec.submitted_hash = tamper.digest(snap)

@@ -27,10 +27,26 @@ def _sum(session, column, *where) -> tuple[Decimal, int]:
     return Decimal(int(total)).scaleb(-SCALE), count
 
 
-def statement_balance(session, rec: Reconciliation) -> Decimal | None:
-    last = session.scalar(select(StatementRow).where(StatementRow.reconciliation_id == rec.id,
+def _last_closing(session, rec: Reconciliation) -> StatementRow | None:
+    return session.scalar(select(StatementRow).where(StatementRow.reconciliation_id == rec.id,
                                                      StatementRow.closing_balance.is_not(None))
                           .order_by(StatementRow.period_end.desc(), StatementRow.id.desc()).limit(1))
+
+
+def statement_balance_origin(session, rec: Reconciliation) -> dict:
+    """Where the statement balance comes from: the last statement's closing balance as the file states it
+    ("file") or as a user entered it ("entered", by whom and when), or, with no closing balance known, the
+    opening balance plus the booked lines ("lines": a sum, not a bank figure)."""
+    last = _last_closing(session, rec)
+    if last is None:
+        return {"source": "lines", "statement": None, "entered_by": None, "entered_at": None}
+    by = session.get(User, last.closing_entered_by).name if last.closing_entered_by else None
+    return {"source": last.closing_source or "file", "statement": last.id, "entered_by": by,
+            "entered_at": utc_iso(last.closing_entered_at)}
+
+
+def statement_balance(session, rec: Reconciliation) -> Decimal | None:
+    last = _last_closing(session, rec)
     if last is not None:
         return last.closing_balance
     booked, n = _sum(session, BankLineRow.amount, BankLineRow.reconciliation_id == rec.id,
@@ -72,7 +88,8 @@ def figures(session, rec: Reconciliation, kind: str) -> dict:
     adjusted_bank = None if stmt is None else stmt + unmatched_gl
     adjusted_gl = None if gl_balance is None else gl_balance + unmatched_bank + (matched_bank - matched_gl)
     diff = None if adjusted_bank is None or adjusted_gl is None else adjusted_bank - adjusted_gl
-    out.update(statement_balance=money_str(stmt), adjusted_bank=money_str(adjusted_bank),
+    out.update(statement_balance=money_str(stmt), statement_balance_origin=statement_balance_origin(session, rec),
+               adjusted_bank=money_str(adjusted_bank),
                adjusted_gl=money_str(adjusted_gl), difference=money_str(diff))
     return out
 

@@ -119,6 +119,36 @@ class StatementRow(Base):
     lines_in_file: Mapped[int | None] = mapped_column(Integer)
     lines_skipped: Mapped[int | None] = mapped_column(Integer)
     continuity: Mapped[str | None] = mapped_column(Text)
+    # Since migration 0006: where each balance came from ("file": stated by the bank; "entered": typed by a user
+    # from the printed statement, who and when below; NULL: unknown, or imported before 0006), and the booked
+    # lines' total at import (to check an entered balance against; NULL before 0006).
+    opening_source: Mapped[str | None] = mapped_column(String(10))
+    closing_source: Mapped[str | None] = mapped_column(String(10))
+    opening_entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opening_entered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closing_entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closing_entered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    lines_total: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class StatementFinding(Base):
+    """Something a statement's own figures say that does not add up (records.Finding), kept with the statement
+    (migration 0006). Submit is refused while one of the reconciliation's findings is not acknowledged: the
+    preparer says, with a comment, why the reconciliation stands anyway."""
+
+    __tablename__ = "statement_findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"), index=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), index=True)
+    statement_ref: Mapped[str] = mapped_column(String(200), default="")  # as the file names it ("#2", an id)
+    code: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    figures: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[name, exact decimal text], ...]
+    origin: Mapped[str] = mapped_column(String(10), default="import")  # import | entry (a balance entered later)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    comment: Mapped[str] = mapped_column(Text, default="")
 
 
 class _Annotated:

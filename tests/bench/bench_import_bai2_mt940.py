@@ -1,8 +1,8 @@
-"""Import speed of the BAI2 and MT940 importers: lines per second on a 100,000-transaction file of each format.
+"""Import speed of the BAI2, MT940 and MT942 importers: lines per second on a 100,000-transaction file of each format.
 
 The files are generated with a fixed seed (so every run reads the same bytes) and go through the full path
 users take: content detection, parsing, canonical records and the central balance check. Target: at least
-100,000 lines per second for both formats. A line is taken as a transaction (a canonical bank line), as for CSV
+100,000 lines per second for every format. A line is taken as a transaction (a canonical bank line), as for CSV
 and camt.053, the stricter reading; the file's physical lines (2 to 4 per transaction) are judged too.
 """
 from __future__ import annotations
@@ -73,6 +73,30 @@ def mt940_file(n: int, seed: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def mt942_file(n: int, seed: int) -> str:
+    """Interim reports of 100 lines as mt940_file's (no balances): :34F:, :13D:, and the :90D:/:90C: totals."""
+    rnd = random.Random(seed)
+    out = []
+    for start in range(0, n, 100):
+        day = start // 100 + 1
+        yymmdd = f"26{(day // 28) % 12 + 1:02d}{day % 28 + 1:02d}"
+        out += [f":20:INT{start}", ":25:NL81ASNB0000000001", f":28C:{day}/1", ":34F:EUR0,", f":13D:{yymmdd}1200+0100"]
+        sums = {"D": [0, Decimal(0)], "C": [0, Decimal(0)]}
+        for i in range(start, min(start + 100, n)):
+            amount = Decimal(rnd.randint(1, 500_000)).scaleb(-2)
+            mark = rnd.choice(("C", "D", "D", "RC", "RD"))
+            side = sums["D" if mark in ("D", "RC") else "C"]
+            side[0] += 1
+            side[1] += amount
+            out += [f":61:{yymmdd}{yymmdd[2:]}{mark}{amount}".replace(".", ",") + f"NTRF{i}//B{i:09d}",
+                    f"SUPPLEMENTARY {i}",
+                    f":86:/EREF/E2E{i}/NAME/COUNTERPARTY {rnd.randint(1, 999)}/REMI/USTD//INVOICE {i}",
+                    "/ADDR/SOMEWHERE STREET 1/"]
+        out += [f":90{side}:{count}EUR{total:.2f}".replace(".", ",") for side, (count, total) in sums.items()]
+        out.append("-")
+    return "\n".join(out) + "\n"
+
+
 def _measure(name: str, text: str, folder: Path) -> None:
     path = folder / f"bench.{name}"
     path.write_text(text)
@@ -85,7 +109,7 @@ def _measure(name: str, text: str, folder: Path) -> None:
         w, c = time.perf_counter() - w0, time.process_time() - c0
         wall, cpu = (w, c) if wall is None else (min(wall, w), min(cpu, c))
     count = len(result.lines)
-    assert result.format == name and count == TRANSACTIONS, (result.format, count)
+    assert result.format == name and count == TRANSACTIONS and not result.findings, (result.format, count)
     # CPU time is the figure judged: on a shared 2-core machine wall time also measures the neighbours.
     rate = count / cpu
     print(f"{name}: {count:,} transactions ({lines:,} physical lines, {path.stat().st_size / 1e6:.1f} MB): "
@@ -100,6 +124,7 @@ def run() -> None:
         folder = Path(tmp)
         _measure("bai2", bai2_file(TRANSACTIONS, SEED), folder)
         _measure("mt940", mt940_file(TRANSACTIONS, SEED), folder)
+        _measure("mt942", mt942_file(TRANSACTIONS, SEED), folder)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Import speed of camt.053 and OFX (SGML and XML): lines/s on a 100,000-transaction file of each (seed fixed).
+"""Import speed of camt.053, camt.052, camt.054 and OFX (SGML and XML): lines/s on a 100,000-transaction file of
+each (seed fixed; the camt.052 and camt.054 files are the camt.053 one as a report and as a notification).
 
 Each import runs in a fresh subprocess (so one's memory does not inflate the next; 3 runs, the median printed) through
 importers.import_file, i.e. detection, parsing, statement assembly and the balance check. Printed per file:
@@ -6,7 +7,7 @@ wall seconds, CPU seconds of the subprocess, lines/s (wall and CPU) and the subp
 is 50,000 lines/s each. The machine is shared: CPU seconds are the steadier figure when it is busy.
 For camt.053 it also prints the import with the format registry already loaded (import_file's first call imports
 every format module and their libraries, paid once per process) and which entry reader ran (the compiled
-CompiledEntryReader, or EntryReader when camt053_walk is not built), the same with the pure-Python reader, and two
+CompiledEntryReader, or EntryReader when camt.walk is not built), the same with the pure-Python reader, and two
 floors: lxml's parse alone, and the parse plus one pass handing every element's tag and text to Python.
 """
 from __future__ import annotations
@@ -37,10 +38,10 @@ before = peak_mb()
 if "warm" in sys.argv[2:]:  # the registry's import of every format module (and their libraries) done first
     from tieout.server.importers import importers
     importers()
-from tieout.server.importers import camt053, camt053_fields
-if "python" in sys.argv[2:]:  # camt.053 with the pure-Python entry reader (as when camt053_walk is not built)
-    camt053.entry_reader = camt053_fields.EntryReader
-reader = type(camt053.entry_reader("")).__name__
+from tieout.server.importers.camt import fields, reader as camt_reader
+if "python" in sys.argv[2:]:  # camt.053 with the pure-Python entry reader (as when camt.walk is not built)
+    camt_reader.entry_reader = fields.EntryReader
+reader = type(camt_reader.entry_reader("")).__name__
 t0, c0 = time.perf_counter(), time.process_time()
 result = import_file(sys.argv[1])
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -75,11 +76,17 @@ def _amount(rnd: random.Random) -> Decimal:
     return Decimal(rnd.randint(1, 2_500_000)) / 100
 
 
-def write_camt(path: Path, n: int = N, seed: int = SEED) -> None:
-    """A pretty-printed camt.053.001.08 statement with n entries: transfers, card payments, fees, 1% batches,
-    2% pending, reversals; remittance information and parties as banks write them."""
+CAMT_MESSAGES = {"053": ("BkToCstmrStmt", "Stmt"), "052": ("BkToCstmrAcctRpt", "Rpt"),
+                 "054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn")}
+
+
+def write_camt(path: Path, n: int = N, seed: int = SEED, number: str = "053") -> None:
+    """A pretty-printed camt.0NN.001.08 message (statement, report or notification) with n entries: transfers,
+    card payments, fees, 1% batches, 2% pending, reversals; remittance information and parties as banks write
+    them; opening and closing balances except in a notification."""
     rnd = random.Random(seed)
-    ns = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+    ns = f"urn:iso:std:iso:20022:tech:xsd:camt.{number}.001.08"
+    document, block = CAMT_MESSAGES[number]
     entries, total = [], Decimal(0)
     for i in range(n):
         amount = _amount(rnd)
@@ -116,13 +123,15 @@ def write_camt(path: Path, n: int = N, seed: int = SEED) -> None:
     closing = opening + total
 
     def bal(code, value):
+        if number == "054":
+            return ""
         return (f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{abs(value):.2f}</Amt>"
                 f"<CdtDbtInd>{'CRDT' if value >= 0 else 'DBIT'}</CdtDbtInd><Dt><Dt>2026-01-31</Dt></Dt></Bal>")
-    xml = (f'<?xml version="1.0" encoding="UTF-8"?><Document xmlns="{ns}"><BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId>'
-           f"<CreDtTm>2026-02-01T06:00:00+01:00</CreDtTm></GrpHdr><Stmt><Id>BENCH-1</Id>"
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><Document xmlns="{ns}"><{document}><GrpHdr><MsgId>BENCH</MsgId>'
+           f"<CreDtTm>2026-02-01T06:00:00+01:00</CreDtTm></GrpHdr><{block}><Id>BENCH-1</Id>"
            f"<CreDtTm>2026-02-01T06:00:00+01:00</CreDtTm><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id>"
-           f"<Ccy>EUR</Ccy></Acct>{bal('OPBD', opening)}{bal('CLBD', closing)}{''.join(entries)}</Stmt>"
-           f"</BkToCstmrStmt></Document>\n")
+           f"<Ccy>EUR</Ccy></Acct>{bal('OPBD', opening)}{bal('CLBD', closing)}{''.join(entries)}</{block}>"
+           f"</{document}></Document>\n")
     path.write_text(_indent(xml), encoding="utf-8")
 
 
@@ -195,6 +204,8 @@ def run() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         files = {
             "camt.053 (.001.08, pretty-printed)": (Path(tmp) / "bench.xml", write_camt, {}),
+            "camt.052 (.001.08, pretty-printed)": (Path(tmp) / "bench052.xml", write_camt, {"number": "052"}),
+            "camt.054 (.001.08, pretty-printed)": (Path(tmp) / "bench054.xml", write_camt, {"number": "054"}),
             "OFX 1.02 SGML": (Path(tmp) / "bench_sgml.ofx", write_ofx, {"xml": False}),
             "OFX 2.2 XML": (Path(tmp) / "bench_xml.ofx", write_ofx, {"xml": True}),
         }
@@ -203,19 +214,19 @@ def run() -> None:
             os.sync()  # the file just written is flushed first: write-back while it is read slowed the first run
             size = path.stat().st_size / 1e6
             m = _median(path)
-            assert m["lines"] == N and m["format"] == ("camt053" if "camt" in label else "ofx"), m
+            assert m["lines"] == N and m["format"] == (label[:8].replace(".", "") if "camt" in label else "ofx"), m
             print(f"{label}: {m['lines']:,} lines ({size:.1f} MB) in {m['wall']:.2f} s wall / {m['cpu']:.2f} s CPU "
                   f"-> {m['lines'] / m['wall']:,.0f} lines/s wall, {m['lines'] / m['cpu']:,.0f} lines/s CPU "
                   f"(target 50,000); peak memory {m['peak_mb']:.0f} MB (at start: "
                   f"{m['start_mb']:.0f} MB); {m['warnings']} warnings; median of 3 runs (wall s: "
                   f"{', '.join(map(str, m['walls']))})", flush=True)
-            if "camt" in label:
+            if "camt.053" in label:
                 w = _median(path, "warm")
                 print(f"  with the format registry loaded beforehand (as in the server): {w['wall']:.2f} s wall / "
                       f"{w['cpu']:.2f} s CPU -> {w['lines'] / w['wall']:,.0f} lines/s wall, "
                       f"{w['lines'] / w['cpu']:,.0f} lines/s CPU; entry reader {w['reader']}", flush=True)
                 p = _measure(path, "warm", "python")
-                print(f"  the same with the pure-Python entry reader (camt053_walk not built): {p['wall']:.2f} s wall"
+                print(f"  the same with the pure-Python entry reader (camt.walk not built): {p['wall']:.2f} s wall"
                       f" / {p['cpu']:.2f} s CPU -> {p['lines'] / p['wall']:,.0f} lines/s wall", flush=True)
                 print(f"  floor: lxml's streaming parse alone {_cpu(_PARSE_ONLY, path):.2f} s CPU; with every "
                       f"element's tag and text handed to Python {_cpu(_HANDOFF, path):.2f} s CPU", flush=True)

@@ -9,7 +9,7 @@ of the same length, so lines and columns stay) gives the same tree with every ca
 which camt053 then reads with tags without one ("Amt"). Anything else is parsed as written: other encodings
 than ASCII-compatible ones, a prefixed root, a DOCTYPE, a root start tag this module cannot read strictly, and
 any "xmlns" in the file outside the root start tag (found while streaming; the reader then starts over on the
-file as written, see NamespaceSurprise). A helper of camt053.py, not a format: it defines no IMPORTER.
+file as written, see NamespaceSurprise). A helper of camt.reader.
 """
 from __future__ import annotations
 

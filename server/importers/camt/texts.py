@@ -1,9 +1,9 @@
-"""The reference and description of a camt.053 entry's canonical line, from the fields camt053_fields read.
+"""The reference and description of a camt.053 entry's canonical line, from the fields camt.fields read.
 
 Reference: what the ledger is most likely to carry too: the structured creditor reference (e.g. RF...), else
 the end-to-end id the payer chose, else the bank's own references. Description: the other party, the
 remittance text, and the bank's additional information, each once. A batch gets its size and first references.
-A helper of camt053.py, not a format: it defines no IMPORTER.
+A helper of camt.reader.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""The camt.053 entry reader in compiled code: the same answers as camt053_fields.EntryReader, read straight
+"""The camt.053 entry reader in compiled code: the same answers as camt.fields.EntryReader, read straight
 off libxml2's tree under lxml.
 
 Why compiled: with lxml, most of an import's time went on handing each of an entry's ~35 elements to Python
@@ -9,7 +9,7 @@ walk follows the C nodes of the entry lxml has just parsed, compares names as C 
 strings only for the texts it keeps. It reads, never changes, the tree, while the caller holds the entry's
 element (so the document stays alive).
 
-The rules are camt053_fields' element map (data, `rule_table`): nothing about camt is written here. Python's
+The rules are camt.fields' element map (data, `rule_table`): nothing about camt is written here. Python's
 EntryReader stays the reference and the fallback when this module is not built; tests require both to agree.
 """
 from cpython.bytes cimport PyBytes_AS_STRING
@@ -24,7 +24,7 @@ cimport lxml.includes.etreepublic as cetree
 
 cetree.import_lxml__etree()
 
-cdef enum:  # rule kinds, numbered as camt053_fields numbers them
+cdef enum:  # rule kinds, numbered as camt.fields numbers them
     GROUP = 0
     FIELD = 1
     LEAF = 2
@@ -116,7 +116,7 @@ cdef inline bint _empty(dict out, str field) except -1:
     """Is the field still unset (every field is a str, "" until read)?"""
     cdef PyObject* value = PyDict_GetItem(out, field)
     if value is NULL:
-        raise KeyError(field)  # the map names a field the reader's dicts lack: a defect of camt053_fields
+        raise KeyError(field)  # the map names a field the reader's dicts lack: a defect of camt.fields
     return len(<str>value) == 0
 
 
@@ -183,7 +183,7 @@ cdef int _walk(_Walk* w, tree.xmlNode* parent, list rules, dict out) except -1:
 
 
 cdef class CompiledEntryReader:
-    """entry element -> (entry fields, [fields of each TxDtls]), as camt053_fields.EntryReader."""
+    """entry element -> (entry fields, [fields of each TxDtls]), as camt.fields.EntryReader."""
 
     cdef list rules
     cdef bytes ns

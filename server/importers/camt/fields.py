@@ -1,4 +1,5 @@
-"""Which camt.053 elements of an entry (Ntry) feed which canonical field, as data, and the walk that reads them.
+"""Which elements of a camt entry (Ntry; alike in camt.052, .053, .054) feed which canonical field, as data, and the
+walk that reads them.
 
 ENTRY is a map of the entry's element tree: a name maps to the field its text fills (a string), to the map of
 its children (a dict), or to a Leaf/Detail rule. Every version's shape is listed side by side (Sts text up to
@@ -8,9 +9,9 @@ are passed over unread. Measured with lxml: one find() per field took over twice
 the map, one compiled XPath per entry and detail 1.4x, XSLT over chunks of entries about the same (concat()
 XPaths and template-matching stylesheets both), and the flat pass below ~5% fewer instructions than the walk;
 per element, most of the cost is lxml's own: a proxy object and a new "{namespace}name" tag string for Python
-(hence camt053_source, which lets it hand out "Amt"). That cost is why camt053_walk reads the same map in compiled
+(hence camt.source, which lets it hand out "Amt"). That cost is why camt.walk reads the same map in compiled
 code, ~7x faster; EntryReader stays as the reference the tests hold it to, and as the reader when it is not built.
-A helper of camt053.py, not a format: it defines no IMPORTER.
+A helper of camt.reader.
 """
 from __future__ import annotations
 
@@ -187,9 +188,9 @@ class EntryReader:
 
 
 def entry_reader(ns: str):
-    """The compiled reader (camt053_walk) when it is built, else EntryReader: the same answers, ~10x faster."""
+    """The compiled reader (camt.walk) when it is built, else EntryReader: the same answers, ~10x faster."""
     try:
-        from .camt053_walk import CompiledEntryReader
+        from .walk import CompiledEntryReader
     except ImportError:  # not built (no C compiler at install): the reference reader
         return EntryReader(ns)
     return CompiledEntryReader(ENTRY_TABLE, ns, ENTRY_NAMES, DETAIL_NAMES)

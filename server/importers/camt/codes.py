@@ -3,8 +3,7 @@
 The ISO code is Domain / Family / Sub-family (e.g. PMNT / RCDT / ESCT). The sub-family says the most
 (CHRG is a charge in any family), the family says the rest. Proprietary codes (BkTxCd/Prtry/Cd) are
 mostly bank-specific; only the SWIFT "Nxxx" transaction type codes that MT940 and many camt files use
-(sometimes with a "+GVC" suffix, as in German camt files) are mapped here. Not a helper that defines
-IMPORTER: the registry imports it and finds no format in it.
+(sometimes with a "+GVC" suffix, as in German camt files) are mapped here.
 """
 from __future__ import annotations
 
