@@ -680,13 +680,27 @@ def test_statements_of_the_builtin_layouts_are_read_alike_by_inference_alone(nam
     amount on a transaction's last line, CR marks and parenthesised credits are all found from the page."""
     _, path = statements[name]
     pages = [text_lines(p) for p in read_pages(path, ReadLimits(isolate=False))]
-    reading, confidence = infer_reading(pages, path, ImportOptions())
+    reading, proof = infer_reading(pages, path, ImportOptions())
     want = imported[name].statements[0]
-    assert confidence == 1.0 and reading.statement.findings == ()
+    assert (proof.confidence, proof.unread, reading.statement.findings) == (1.0, 0, ())
     assert [(ln.date, ln.amount, ln.description, ln.reference) for ln in reading.statement.lines] == [
         (ln.date, ln.amount, ln.description, ln.reference) for ln in want.lines]
     assert (reading.statement.opening_balance, reading.statement.closing_balance) == (want.opening_balance,
                                                                                       want.closing_balance)
+
+
+def test_rows_on_a_page_without_the_header_are_not_lost_silently(tmp_path):
+    """The second page prints its rows without repeating the header: the inferred layout cannot place them, and
+    the import says so (and lowers its confidence) instead of passing the shorter statement as read."""
+    header = [(50, "Date", "l"), (92, "Description", "l"), (430, "Debit", "r"), (500, "Credit", "r")]
+    first = _page(1, [[(50, "Statement period: 01/03/2025 - 31/03/2025", "l")], header,
+                      [(50, "03/03/2025", "l"), (92, "RENT", "l"), (430, "500.00", "r")],
+                      [(50, "04/03/2025", "l"), (92, "SALARY", "l"), (500, "2,000.00", "r")]])
+    second = _page(2, [[(50, "05/03/2025", "l"), (92, "GROCER", "l"), (430, "45.10", "r")],
+                       [(50, "06/03/2025", "l"), (92, "REFUND", "l"), (500, "12.00", "r")]])
+    reading, proof = infer_reading([text_lines(first), text_lines(second)], tmp_path / "x.pdf", ImportOptions())
+    assert len(reading.statement.lines) == 2 and proof.unread == 2
+    assert proof.confidence < 0.5 and "not read as transactions: 2" in str(proof)
 
 
 def test_year_less_dates_without_a_period_are_refused(pdf_dir):

@@ -34,12 +34,15 @@ class Proof:
     checks: int
     confidence: float
     rivals: tuple[tuple[str, str], ...]  # (reading, how it fared)
+    unread: int = 0  # dated lines with figures the reading took for no transaction (a page without a header?)
 
     def __str__(self) -> str:
         out = [f"reading: {self.layout}", f"lines: {self.lines}",
                f"printed figures the lines agree with: {self.held} of {self.checks}",
                f"confidence: {self.confidence}"]
         out += [f"rival: {name}: {fate}" for name, fate in self.rivals]
+        if self.unread:
+            out.append(f"dated lines with figures not read as transactions: {self.unread}")
         return "\n".join(out)
 
 
@@ -108,15 +111,27 @@ def _choose(pages, path: Path, options: ImportOptions) -> tuple[Reading, Proof, 
                 f"'{cand.name}' ({_fate(best)}) and '{ocand.name}' ({_fate(other)}), and they give different "
                 "lines; add a PDF layout template (tieout profile infer, then edit the roles) or import a CSV"))
     confidence = round(best.held / best.checks, 2) if best.checks else 0.5
+    unread = _unread(scan, best)
     rivals = tuple((c.name, _fate(r)) for r, c in tried if c is not cand)
-    proof = Proof(cand.name, len(best.statement.lines), best.held, best.checks, confidence, rivals)
+    proof = Proof(cand.name, len(best.statement.lines), best.held, best.checks,
+                  round(confidence / 2, 2) if unread else confidence, rivals, unread)
     return best, proof, cand.toml
 
 
-def infer_reading(pages, path: Path, options: ImportOptions) -> tuple[Reading, float]:
-    """The statement as the best inferred layout reads it, with the inference's confidence (0..1)."""
+def _unread(scan, reading: Reading) -> int:
+    """How many dated lines with figures (balance rows aside) the reading has no transaction for: the engine
+    reads a table only under its header, so a page that prints none would lose its rows without this count."""
+    if scan.geo is None:
+        return 0
+    rows = [d for d in scan.geo.rows if d.money and not (
+        len(d.money) == 1 and re.search(r"\bbalance\b", d.line.text, re.IGNORECASE))]
+    return max(0, len(rows) - len(reading.statement.lines))
+
+
+def infer_reading(pages, path: Path, options: ImportOptions) -> tuple[Reading, Proof]:
+    """The statement as the best inferred layout reads it, with the proof (checks, confidence 0..1, rivals)."""
     reading, proof, _ = _choose(pages, path, options)
-    return reading, proof.confidence
+    return reading, proof
 
 
 def infer_pdf_layout(path: str | Path) -> tuple[str, Proof]:

@@ -78,13 +78,18 @@ class PdfStatementImporter:
         _check_complete(path)
         pages = [text_lines(p) for p in read_pages(path, self.limits)]
         layout, source = choose_layout(pages, options, path)
+        unread = 0
         if layout is None:
-            reading, confidence = infer_reading(pages, path, options)
+            reading, proof = infer_reading(pages, path, options)
+            confidence, unread = proof.confidence, proof.unread
         else:
             reading, confidence = read_statement(pages, layout, path, options), 1.0
         if reading.statement is None:
             raise BankFileError(path, list(reading.problems))
         notes = warnings(reading.layout, reading.statement)
+        if unread:
+            notes.append(f"{unread} line(s) start with a date and carry figures but were read as no transaction "
+                         "(a page without the table's header?): check the lines against the PDF")
         if (source == "inferred" and not options.currency and "currency_code" not in reading.layout.patterns
                 and reading.statement.currency):
             notes.append(f"the currency {reading.statement.currency} was taken from the currency sign the statement "
