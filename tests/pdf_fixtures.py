@@ -8,6 +8,11 @@ Three layouts modelled on the statements accountants receive:
 - `business_pdf`: a business statement with one Amount column, credits marked "CR" or in parentheses,
   year-less "28 DEC" dates across a December -> January boundary, a Reference column, no balance column.
 
+Eight more (`STYLES`, drawn by `styled_pdf`) are banks no template knows, read by an inferred layout: debit/credit
+columns with decimal commas, a signed amount without balance, totals only, parenthesised credits with year-less
+dates, dates printed once a day, a card statement, CR/DR balances, a long multi-page statement; `AMBIGUOUS` is
+one no reading can be sure of.
+
 Every generator is deterministic for a seed (reportlab's `invariant` mode) and returns a `Drawn` record holding
 the PDF bytes and what a correct importer must find. Options make the malformed variants the tests need:
 `tamper` prints one transaction's amount wrong, `wrong_total` prints a wrong total in the summary.
@@ -600,3 +605,255 @@ def heavy_pdf(lines: int = 3000, width: int = 100) -> bytes:
     for k in range(lines):
         s.c.drawString(10, 780 - (k % 700), row)
     return s.finish()
+
+
+# ------------------------------------------------------------------------------ layouts no template knows
+# Statements for the layout inference (server/importers/pdf/infer.py): one generator drawing many banks' conventions, each a `Style`.
+# None of them matches a built-in layout's markers, so every one is read by an inferred layout.
+
+@dataclass(frozen=True)
+class Style:
+    """How one (made-up) bank prints its statement."""
+
+    name: str
+    bank: str
+    title: str
+    columns: tuple[str, ...]  # date, date2 (a second date column), desc, ref, debit, credit, amount, balance
+    labels: dict  # column kind -> header label
+    date_format: str  # strftime of a row's date
+    period: str  # the period line, formatted with start= and end=
+    summary: tuple[tuple[str, str], ...] = ()  # (label, figure): opening, closing, credits, debits
+    money: str = "plain"  # amount column: "minus" (signed), "parentheses" (credits in parentheses), "card"
+    balance_marks: bool = False  # balances printed "1,234.56 CR" / "12.00 DR"
+    decimal: str = "."
+    symbol: str = ""  # printed before figures in the summary
+    currency: str = "USD"
+    currency_line: bool = False  # "Currency: EUR" printed near the top
+    once_a_day: bool = False  # the date printed on the first line of each day only
+    card: bool = False
+    pagesize: tuple = LETTER
+    wrap: int = 40
+    extra: tuple[str, ...] = ()  # more lines under the title (card statements: payment due)
+
+
+def _fmt(v: Decimal, decimal: str) -> str:
+    text = f"{abs(v):,.2f}"
+    return text if decimal == "." else text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _generic_description(rng: random.Random, credit: bool, card: bool) -> str:
+    if card:
+        return ("PAYMENT RECEIVED - THANK YOU" if credit else
+                f"{rng.choice(_US_MERCHANTS)} {rng.choice(_US_CITIES)}")
+    who = rng.choice(_COMPANIES)
+    if credit:
+        return rng.choice([f"CREDIT TRANSFER FROM {who} INVOICE {rng.randint(1000, 9999)}",
+                           f"CUSTOMER PAYMENT {who} REMITTANCE {rng.randint(10**5, 10**6 - 1)}",
+                           "INTEREST EARNED"])
+    return rng.choice([f"DIRECT DEBIT {who} MANDATE {rng.randint(10**6, 10**7 - 1)} MONTHLY SUBSCRIPTION",
+                       f"CARD PAYMENT {rng.choice(_US_MERCHANTS)}",
+                       f"STANDING ORDER RENT {rng.randint(1, 40)} HIGH STREET",
+                       "ACCOUNT MAINTENANCE FEE",
+                       f"TRANSFER TO {who} FOR ORDER {rng.randint(10000, 99999)} INCLUDING DELIVERY CHARGES"])
+
+
+def styled_pdf(style: Style, seed: int = 1, n: int = 60, tamper: int | None = None,
+               start: dt.date = dt.date(2025, 3, 1), end: dt.date = dt.date(2025, 3, 31)) -> Drawn:
+    """A statement in `style`: every convention drawn from the truth it returns."""
+    rng = random.Random(seed)
+    opening = _cents(rng, 800, 5000)
+    txns, balance = [], opening
+    for d in _dates(rng, n, start, end):
+        if style.card:
+            credit = rng.random() < 0.06
+            amount = _cents(rng, 100, 900) if credit else -_cents(rng, 3, 250)
+        else:
+            credit = rng.random() < (0.25 if balance > 1000 else 0.8)
+            amount = _cents(rng, 200, 3000) if credit else -_cents(rng, 2, 700)
+        ref = f"RF{rng.randint(100000, 999999)}" if "ref" in style.columns else ""
+        txns.append(Txn(d, amount, tuple(textwrap.wrap(_generic_description(rng, credit, style.card), style.wrap)),
+                        ref))
+        balance += amount
+    if style.card:
+        opening = -_cents(rng, 300, 3000)  # owed: negative from the card holder's view
+    closing = opening + sum((t.amount for t in txns), Decimal(0))
+    credits = sum((t.amount for t in txns if t.amount > 0), Decimal(0))
+    debits = -sum((t.amount for t in txns if t.amount < 0), Decimal(0))
+    account = f"{rng.randint(10**7, 10**8 - 1)}"
+
+    def fig(v: Decimal) -> str:
+        return _fmt(v, style.decimal)
+
+    def money_text(v: Decimal) -> str:
+        """An amount-column figure (+ money in) as the style prints it."""
+        if style.money == "minus":
+            return ("-" if v < 0 else "") + fig(v)
+        if style.money == "parentheses":
+            return f"({fig(v)})" if v > 0 else fig(v)
+        if style.money == "card":
+            return ("-" if v > 0 else "") + "$" + fig(v)
+        return fig(v)
+
+    def balance_text(v: Decimal) -> str:
+        if style.balance_marks:
+            return f"{fig(v)} {'CR' if v >= 0 else 'DR'}"
+        return ("-" if v < 0 else "") + fig(v)
+
+    shown = {"opening": opening, "closing": closing, "credits": credits, "debits": debits}
+
+    def summary_text(kind: str) -> str:
+        v = shown[kind]
+        if style.card and kind in ("opening", "closing"):
+            v = -v  # a card statement prints what is owed
+        return style.symbol + (fig(v) if kind in ("credits", "debits") or v >= 0 else "-" + fig(v))
+
+    s = Sheet(style.pagesize)
+    w, top_y = s.width, s.height - 40
+    right = [w - 45 - 72 * k for k in range(4)]
+    money_cols = [c for c in style.columns if c in ("debit", "credit", "amount", "balance")]
+    x = {c: right[len(money_cols) - 1 - k] for k, c in enumerate(money_cols)}
+    left = 45
+    for c in style.columns:
+        if c in ("date", "date2"):
+            x[c] = left
+            left += 62 if max(len(start.strftime(style.date_format)), len(style.labels[c])) > 6 else 40
+        elif c == "desc":
+            x[c] = left
+            left += 200 if "ref" in style.columns else 0
+        elif c == "ref":
+            x[c] = left
+    pitch = 11.5
+    first_top, rest_top, bottom = top_y - 230, top_y - 70, 72
+    pages = _paginate([len(t.lines) for t in txns], int((first_top - bottom) / pitch),
+                      int((rest_top - bottom) / pitch))
+    npages = len(pages)
+    period = style.period.format(start=start, end=end)
+
+    def header(pageno: int) -> float:
+        s.text(45, top_y, style.bank, 14, bold=True)
+        s.text(w - 45, top_y, f"Page {pageno} of {npages}", 8, align="right")
+        if pageno == 1:
+            s.text(45, top_y - 16, style.title, 11, bold=True)
+            s.text(45, top_y - 40, "MS ALEX EXAMPLE", 9)
+            s.text(45, top_y - 52, "12 SAMPLE ROAD, EXAMPLETOWN", 9)
+            s.text(320, top_y - 40, f"Account number: {account}", 9)
+            s.text(320, top_y - 52, period, 9)
+            y = top_y - 64
+            if style.currency_line:
+                s.text(320, y, f"Currency: {style.currency}", 9)
+                y -= 12
+            for line in style.extra:
+                s.text(320, y, line, 9)
+                y -= 12
+            y = top_y - 100
+            s.text(45, y, "Summary", 10, bold=True)
+            for label, kind in style.summary:
+                y -= 12
+                s.text(45, y, label, 9)
+                s.text(300, y, summary_text(kind), 9, align="right")
+            top = first_top + 14
+        else:
+            s.text(45, top_y - 14, f"Account number: {account}   {period}", 8)
+            top = rest_top + 14
+        for c in style.columns:
+            if c in x:
+                align = "right" if c in money_cols else "left"
+                s.text(x[c], top, style.labels[c], 8.5, bold=True, align=align)
+        s.rule(45, top - 4, w - 45)
+        return top - 14
+
+    where, mismatch_at, balance = [], None, opening
+    for pi, idxs in enumerate(pages, start=1):
+        if pi > 1:
+            s.new_page()
+        y = header(pi)
+        last_date = None
+        for i in idxs:
+            t = txns[i]
+            balance += t.amount
+            printed = t.amount + (Decimal("10.00") * (1 if t.amount > 0 else -1) if i == tamper else 0)
+            if not (style.once_a_day and t.date == last_date):
+                s.text(x["date"], y, t.date.strftime(style.date_format), 8.5)
+                if "date2" in x:
+                    s.text(x["date2"], y, (t.date + dt.timedelta(days=1)).strftime(style.date_format), 8.5)
+            last_date = t.date
+            if "ref" in x:
+                s.text(x["ref"], y, t.reference, 8.5)
+            if "amount" in x:
+                s.text(x["amount"], y, money_text(printed), 8.5, align="right")
+            else:
+                s.text(x["debit" if t.amount < 0 else "credit"], y, fig(printed), 8.5, align="right")
+            if "balance" in x:
+                s.text(x["balance"], y, balance_text(balance), 8.5, align="right")
+                if i == tamper:
+                    mismatch_at = (pi, y)
+            where.append((pi, y))
+            for text in t.lines:
+                s.text(x["desc"], y, text, 8.5)
+                y -= pitch
+        s.text(45, 40, f"{style.bank} is authorised and regulated. Deposits are protected up to the limits of "
+                       "the scheme.", 6.5)
+        if pi < npages:
+            s.text(w - 45, 30, "continued overleaf", 6.5, align="right")
+    pdf = s.finish()
+    return Drawn(style.name, pdf, account, style.currency, start, end, opening, closing, tuple(txns), npages,
+                 where=tuple(Where(p, s.line_number(p, y)) for p, y in where),
+                 mismatch_at=mismatch_at and Where(mismatch_at[0], s.line_number(*mismatch_at)))
+
+
+_BALANCES = (("Opening balance", "opening"), ("Closing balance", "closing"))
+STYLES = {
+    # debit / credit / balance columns, dd.mm.yyyy dates, decimal commas, the currency printed on page 1
+    "euro_giro": Style("euro_giro", "RHEINLAND GIROBANK AG", "Account statement",
+                       ("date", "desc", "debit", "credit", "balance"),
+                       {"date": "Date", "desc": "Transaction", "debit": "Debit", "credit": "Credit",
+                        "balance": "Balance"}, "%d.%m.%Y", "Period: {start:%d.%m.%Y} - {end:%d.%m.%Y}",
+                       _BALANCES, decimal=",", currency="EUR", currency_line=True),
+    # one signed amount column (minus = money out), no running balance, dd/mm/yyyy, balances in the summary
+    "signed_amount": Style("signed_amount", "THAMES VALLEY BUILDING SOCIETY", "Current account statement",
+                           ("date", "desc", "amount"),
+                           {"date": "Date", "desc": "Details", "amount": "Amount"}, "%d/%m/%Y",
+                           "Statement period {start:%d/%m/%Y} to {end:%d/%m/%Y}", _BALANCES, money="minus",
+                           symbol="£", currency="GBP", pagesize=A4),
+    # debit / credit columns and a reference, no balances at all: only the printed totals tell them apart
+    "totals_only": Style("totals_only", "PACIFIC TRADE BANK", "Transaction report",
+                         ("date", "desc", "ref", "debit", "credit"),
+                         {"date": "Value date", "desc": "Narrative", "ref": "Reference", "debit": "Withdrawals",
+                          "credit": "Lodgements"}, "%Y-%m-%d", "Report period {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+                         (("Total debits", "debits"), ("Total credits", "credits")), wrap=34),
+    # one amount column with credits in parentheses, a running balance, year-less "Mar 14" dates
+    "parenthesised_credits": Style("parenthesised_credits", "GRANITE STATE SAVINGS", "Checking statement",
+                                   ("date", "desc", "amount", "balance"),
+                                   {"date": "Posted", "desc": "Activity", "amount": "Amount", "balance": "Balance"},
+                                   "%b %d", "For the period {start:%B %d, %Y} - {end:%B %d, %Y}", _BALANCES,
+                                   money="parentheses", symbol="$"),
+    # money out / money in / balance, "14 Mar" dates printed once a day, wrapped descriptions
+    "once_a_day": Style("once_a_day", "NORTHERN COUNTIES BANK", "Your account",
+                        ("date", "desc", "debit", "credit", "balance"),
+                        {"date": "Date", "desc": "Description", "debit": "Money out", "credit": "Money in",
+                         "balance": "Balance"}, "%d %b", "{start:%d %B %Y} to {end:%d %B %Y}", _BALANCES,
+                        once_a_day=True, symbol="£", currency="GBP", pagesize=A4, wrap=30),
+    # a card statement: transaction and posting dates, charges plain, payments "-$", what is owed as balances
+    "card": Style("card", "SUMMIT REWARDS VISA", "Credit card statement",
+                  ("date", "date2", "desc", "amount"),
+                  {"date": "Trans date", "date2": "Post date", "desc": "Description", "amount": "Amount"},
+                  "%m/%d", "Billing period {start:%m/%d/%Y} - {end:%m/%d/%Y}",
+                  (("Previous balance", "opening"), ("New balance", "closing")), money="card", symbol="$",
+                  card=True, extra=("Minimum payment due $25.00", "Credit limit $5,000.00")),
+    # debit / credit / balance with CR and DR marks on the balances, "05 Mar 2025" dates
+    "cr_dr_balance": Style("cr_dr_balance", "TASMAN MUTUAL BANK", "Statement of account",
+                           ("date", "desc", "debit", "credit", "balance"),
+                           {"date": "Date", "desc": "Particulars", "debit": "Withdrawal", "credit": "Deposit",
+                            "balance": "Balance"}, "%d %b %Y", "Statement period {start:%d %b %Y} to {end:%d %b %Y}",
+                           (("Opening balance", "opening"),), balance_marks=True, currency="AUD"),
+    # mm/dd/yyyy, debits / credits / balance, many pages (the benchmark's statement)
+    "multi_page": Style("multi_page", "LAKESHORE COMMERCIAL BANK", "Business checking",
+                        ("date", "desc", "debit", "credit", "balance"),
+                        {"date": "Date", "desc": "Description", "debit": "Debits", "credit": "Credits",
+                         "balance": "Balance"}, "%m/%d/%Y", "Statement period {start:%m/%d/%Y} - {end:%m/%d/%Y}",
+                        (("Beginning balance", "opening"), ("Ending balance", "closing")), symbol="$"),
+}
+# Two figure columns both headed with the currency and no balance or total: either could be the debits.
+AMBIGUOUS = Style("ambiguous", "HARBOUR PRIVATE BANK", "Account movements", ("date", "desc", "debit", "credit"),
+                  {"date": "Date", "desc": "Text", "debit": "EUR", "credit": "EUR"}, "%d.%m.%Y",
+                  "Period {start:%d.%m.%Y} - {end:%d.%m.%Y}", decimal=",", currency="EUR")

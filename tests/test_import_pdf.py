@@ -1,5 +1,6 @@
-"""PDF statement importer: three generated layouts imported exactly, and every way a PDF can be wrong refused
-with a BankFileError that names the page, line, field and figures."""
+"""PDF statement importer: three generated layouts read by their templates and eight more (and the real PDFs of
+../shared/corpus-wild) read by an inferred layout, imported exactly; figures that disagree are findings naming the
+page, line and figures, and every way a PDF cannot be read is refused with a BankFileError."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import pdf_fixtures as fx
@@ -18,13 +19,15 @@ from tieout.server.cli import main as cli_main
 from tieout.server.errors import BankFileError, InputError
 from tieout.server.importers import import_file
 from tieout.server.importers.base import ImportOptions
-from tieout.server.importers.pdf_layout import builtin_layouts, load_layouts
-from tieout.server.importers.pdf_statement import IMPORTER, PdfStatementImporter
-from tieout.server.importers.pdf_rows import read_rows
-from tieout.server.importers.pdf_table import text_lines
-from tieout.server.importers.pdf_text import PdfPage, ReadLimits, Word, read_pages
-from tieout.server.importers.pdf_values import DateReader, read_marked, read_period, signed
+from tieout.server.importers.pdf.infer import infer_pdf_layout, infer_reading
+from tieout.server.importers.pdf.layout import builtin_layouts, load_layouts
+from tieout.server.importers.pdf.statement import IMPORTER, PdfStatementImporter
+from tieout.server.importers.pdf.rows import read_rows
+from tieout.server.importers.pdf.table import text_lines
+from tieout.server.importers.pdf.text import PdfPage, ReadLimits, Word, read_pages
+from tieout.server.importers.pdf.values import DateReader, read_marked, read_period, signed
 from tieout.server.parsing import AmountError, DateError
+from wild_corpus import differences, expected, names
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +143,8 @@ def test_credit_marks_give_the_same_signs(statements, imported):
 def test_in_process_reading_gives_the_same_result(statements, imported):
     _, path = statements["uk_bank"]
     inline = PdfStatementImporter(limits=ReadLimits(isolate=False)).extract(path, ImportOptions())
-    assert inline.statements == imported["uk_bank"].statements
+    (a,), (b,) = inline.statements, imported["uk_bank"].statements
+    assert (a.lines, a.opening_balance, a.closing_balance) == (b.lines, b.opening_balance, b.closing_balance)
 
 
 def test_single_worker_reads_the_same_words(statements):
@@ -171,37 +175,46 @@ def test_cli_reports_a_bad_pdf_with_exit_code_2(pdf_dir, tmp_path, capsys):
 
 # ------------------------------------------------------------------------------------------ bad statements
 
-def test_tampered_amount_names_the_page_line_and_figures(pdf_dir):
+def _findings(path: Path, code: str | None = None) -> list:
+    """The findings the import attaches (the file is imported: a misprint is the preparer's to see)."""
+    (st_,) = import_file(path).statements
+    return [f for f in st_.findings if code is None or f.code == code]
+
+
+def test_tampered_amount_is_a_finding_naming_the_page_line_and_figures(pdf_dir):
     drawn = fx.us_retail_pdf(seed=1, n=90, tamper=17)
     assert drawn.txns[17].amount < 0
-    err = _error(_write(pdf_dir, "us_tamper", drawn.pdf))
+    path = _write(pdf_dir, "us_tamper", drawn.pdf)
     at = drawn.mismatch_at
-    balance_problems = [p for p in err.problems if p.field == "balance"]
-    assert len(balance_problems) == 1
-    assert balance_problems[0].record == f"page {at.page} line {at.line}"
-    message = balance_problems[0].problem
-    assert "(difference 10.00)" in message
-    assert f"{drawn.txns[17].amount - Decimal(10):,.2f}" in message  # the amount as misprinted
-    assert any(p.field == "total debits" and "difference -10.00" in p.problem for p in err.problems)
-    assert f"page {at.page} line {at.line}" in str(err)
+    (running,) = _findings(path, "running_balance")
+    figures = dict(running.figures)
+    assert figures["where"] == f"page {at.page} line {at.line}" and figures["difference"] == "10.00"
+    assert f"{drawn.txns[17].amount - Decimal(10):,.2f}" in running.message  # the amount as misprinted
+    (total,) = _findings(path, "printed_total")
+    assert dict(total.figures)["difference"] == "-10.00" and "total debits" in total.message
+    err = _error(path, strict=True)  # --strict still refuses, naming the place
+    assert f"page {at.page} line {at.line}" in str(err) and {p.field for p in err.problems} == {
+        "running_balance", "printed_total", "balance_mismatch"}  # opening + lines != closing as well
 
 
 def test_tampered_amount_on_a_day_balance_line(pdf_dir):
     drawn = fx.uk_bank_pdf(seed=2, n=80, tamper=30)
-    err = _error(_write(pdf_dir, "uk_tamper", drawn.pdf))
+    path = _write(pdf_dir, "uk_tamper", drawn.pdf)
     at = drawn.mismatch_at
-    (problem,) = [p for p in err.problems if p.field == "balance"]
-    assert problem.record == f"page {at.page} line {at.line}"
+    (finding,) = _findings(path, "running_balance")
     expected = "-10.00" if drawn.txns[30].amount > 0 else "10.00"  # a credit printed 10.00 larger, or a debit
-    assert f"(difference {expected})" in problem.problem
+    assert dict(finding.figures)["where"] == f"page {at.page} line {at.line}"
+    assert dict(finding.figures)["difference"] == expected and f"(difference {expected})" in finding.message
 
 
 def test_tampered_amount_without_balance_column_breaks_totals_and_closing(pdf_dir):
     drawn = fx.business_pdf(seed=3, n=70, tamper=5)
-    err = _error(_write(pdf_dir, "biz_tamper", drawn.pdf))
-    fields = {p.field for p in err.problems}
-    assert fields == {"closing balance", "total credits" if drawn.txns[5].amount > 0 else "total debits"}
-    assert all("10.00" in p.problem for p in err.problems)
+    path = _write(pdf_dir, "biz_tamper", drawn.pdf)
+    found = _findings(path)
+    assert {f.code for f in found} == {"balance_mismatch", "printed_total"}
+    noun = "credits" if drawn.txns[5].amount > 0 else "debits"
+    assert all("10.00" in f.message for f in found) and any(f"total {noun}" in f.message for f in found)
+    assert len(_error(path, strict=True).problems) == 2
 
 
 @pytest.mark.parametrize("make,field", [
@@ -211,18 +224,20 @@ def test_tampered_amount_without_balance_column_breaks_totals_and_closing(pdf_di
 ])
 def test_wrong_printed_total(make, field, pdf_dir):
     drawn = make()
-    err = _error(_write(pdf_dir, f"total_{drawn.layout}", drawn.pdf))
-    (problem,) = err.problems
-    assert problem.field == field
-    assert problem.record.startswith("page 1 line ")  # the summary box
+    path = _write(pdf_dir, f"total_{drawn.layout}", drawn.pdf)
+    (finding,) = _findings(path)
+    assert finding.code == "printed_total" and f"prints {field} of" in finding.message
+    assert dict(finding.figures)["where"].startswith("page 1 line ")  # the summary box
     expected = drawn.credits if field == "total credits" else drawn.debits
-    assert f"add up to {expected:,.2f} (difference 1.00)" in problem.problem
+    assert f"add up to {expected:,.2f} (difference 1.00)" in finding.message
+    assert dict(finding.figures)["difference"] == "1.00"
+    assert "difference 1.00" in str(_error(path, strict=True))
 
 
 def test_unknown_layout(pdf_dir):
     err = _error(_write(pdf_dir, "invoice", fx.invoice_pdf()))
-    assert "layout is not one Tieout knows" in str(err)
-    assert "us_retail" in str(err) and "uk_bank" in str(err)
+    assert "layout is not one Tieout knows or can infer" in str(err)
+    assert "no lines of this PDF start with a date and carry an amount" in str(err)
 
 
 def test_scanned_pdf_needs_ocr(pdf_dir):
@@ -316,7 +331,7 @@ def fuzz_base() -> bytes:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_mutated_pdf_bytes_give_bank_file_error_or_a_checked_import(fuzz_base, data):
+def test_mutated_pdf_bytes_give_bank_file_error_or_an_import_with_its_findings(fuzz_base, data):
     raw = bytearray(fuzz_base)
     for _ in range(data.draw(st.integers(1, 8), label="mutations")):
         pos = data.draw(st.integers(0, len(raw) - 1), label="pos")
@@ -339,8 +354,9 @@ def test_mutated_pdf_bytes_give_bank_file_error_or_a_checked_import(fuzz_base, d
         except BankFileError:
             return
         (st_,) = result.statements
-        if st_.opening_balance is not None and st_.closing_balance is not None:
-            assert st_.opening_balance + st_.total == st_.closing_balance
+        if st_.opening_balance is not None and st_.closing_balance is not None:  # adds up, or says it does not
+            assert (st_.opening_balance + st_.total == st_.closing_balance) != any(
+                f.code == "balance_mismatch" for f in st_.findings)
 
 
 # ------------------------------------------------------------------------------------ layouts as data
@@ -565,7 +581,7 @@ def test_lean_word_extraction_equals_pdfplumbers_extract_words(statements):
     gives, so that a pdfplumber upgrade changing either shows here."""
     import pdfplumber
 
-    from tieout.server.importers.pdf_text import _page_words
+    from tieout.server.importers.pdf.text import _page_words
 
     for name in ("us_retail", "business_cr"):
         with pdfplumber.open(statements[name][1]) as pdf:
@@ -586,3 +602,195 @@ def test_text_inside_form_xobjects_is_read(tmp_path):
     path = _write(tmp_path, "form", sheet.finish())
     (page,) = read_pages(path, ReadLimits(isolate=False))
     assert [w.text for w in page.words] == "text drawn inside a form xobject text drawn on the page".split()
+
+
+# ------------------------------------------------------------------------ layouts no template knows (inferred)
+
+@pytest.fixture(scope="session")
+def styled(pdf_dir) -> dict[str, tuple[fx.Drawn, Path]]:
+    out = {}
+    for k, (name, style) in enumerate(sorted(fx.STYLES.items())):
+        drawn = fx.styled_pdf(style, seed=20 + k, n=70)
+        out[name] = (drawn, _write(pdf_dir, f"styled_{name}", drawn.pdf))
+    return out
+
+
+@pytest.fixture(scope="session")
+def styled_imported(styled) -> dict:
+    """Imported as an accountant would: the account's currency given for statements that print none."""
+    return {name: import_file(path, options=ImportOptions(currency=drawn.currency))
+            for name, (drawn, path) in styled.items()}
+
+
+@pytest.mark.parametrize("name", sorted(fx.STYLES))
+def test_inferred_layout_reads_every_line_exactly(name, styled, styled_imported):
+    drawn, _ = styled[name]
+    style = fx.STYLES[name]
+    result = styled_imported[name]
+    assert result.layout.as_dict() == {"name": "inferred", "source": "inferred", "confidence": 1.0}
+    assert drawn.pages >= 2, "the fixture must span several pages"
+    (st_,) = result.statements
+    assert st_.findings == ()
+    assert (st_.account, st_.currency) == (drawn.account, drawn.currency)
+    assert (st_.period_start, st_.period_end) == (drawn.period_start, drawn.period_end)
+    assert [ln.date for ln in st_.lines] == [t.date for t in drawn.txns]
+    assert [ln.amount for ln in st_.lines] == [t.amount for t in drawn.txns]
+    assert [ln.description for ln in st_.lines] == [t.description for t in drawn.txns]  # wrapped lines joined
+    assert [ln.reference for ln in st_.lines] == [t.reference for t in drawn.txns]
+    printed = {kind for _, kind in style.summary}
+    running = "balance" in style.columns
+    assert st_.opening_balance == (drawn.opening if "opening" in printed or running else None)
+    assert st_.closing_balance == (drawn.closing if "closing" in printed or running else None)
+
+
+def test_the_eight_inferred_layouts_differ(styled):
+    """Distinct conventions, not one layout eight times: columns, date formats and figure styles all vary."""
+    styles = [fx.STYLES[name] for name in styled]
+    assert len(styles) >= 8
+    assert len({(s.columns, s.date_format, s.money, s.decimal, s.once_a_day, s.balance_marks) for s in styles}) \
+        == len(styles)
+    assert {"minus", "parentheses", "card", "plain"} <= {s.money for s in styles}
+    assert any("balance" not in s.columns for s in styles) and any("debit" in s.columns for s in styles)
+    assert any("%Y" not in s.date_format and "%y" not in s.date_format for s in styles)  # year-less dates
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(sorted(fx.STYLES)), seed=st.integers(0, 10**6), n=st.integers(1, 45))
+@example(name="cr_dr_balance", seed=5, n=6)  # the month's one credit: a column holding a single figure
+@example(name="multi_page", seed=937156, n=4)  # ... and that figure on the last row
+@example(name="card", seed=473, n=3)  # "03/05" reads as 5 March or 3 May: the period decides
+def test_any_statement_of_a_style_imports_its_truth_or_is_refused_as_ambiguous(name, seed, n):
+    """Random months of every style: the inferred reading is the drawn truth, or the importer says it cannot be
+    sure; never a different set of lines."""
+    drawn = fx.styled_pdf(fx.STYLES[name], seed=seed, n=n)
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(Path(folder), name, drawn.pdf)
+        try:
+            result = import_file(path, options=ImportOptions(currency=drawn.currency))
+        except BankFileError as exc:
+            assert "cannot be inferred for sure" in str(exc)
+            return
+    (st_,) = result.statements
+    assert [(ln.date, ln.amount) for ln in st_.lines] == [(t.date, t.amount) for t in drawn.txns]
+
+
+@pytest.mark.parametrize("name", ["us_retail", "uk_bank", "business_cr", "business_parentheses"])
+def test_statements_of_the_builtin_layouts_are_read_alike_by_inference_alone(name, statements, imported):
+    """Without their templates: balance rows, a daily-balance grid after the table, dates once a day with the
+    amount on a transaction's last line, CR marks and parenthesised credits are all found from the page."""
+    _, path = statements[name]
+    pages = [text_lines(p) for p in read_pages(path, ReadLimits(isolate=False))]
+    reading, proof = infer_reading(pages, path, ImportOptions())
+    want = imported[name].statements[0]
+    assert (proof.confidence, proof.unread, reading.statement.findings) == (1.0, 0, ())
+    assert [(ln.date, ln.amount, ln.description, ln.reference) for ln in reading.statement.lines] == [
+        (ln.date, ln.amount, ln.description, ln.reference) for ln in want.lines]
+    assert (reading.statement.opening_balance, reading.statement.closing_balance) == (want.opening_balance,
+                                                                                      want.closing_balance)
+
+
+def test_rows_on_a_page_without_the_header_are_not_lost_silently(tmp_path):
+    """The second page prints its rows without repeating the header: the inferred layout cannot place them, and
+    the import says so (and lowers its confidence) instead of passing the shorter statement as read."""
+    header = [(50, "Date", "l"), (92, "Description", "l"), (430, "Debit", "r"), (500, "Credit", "r")]
+    first = _page(1, [[(50, "Statement period: 01/03/2025 - 31/03/2025", "l")], header,
+                      [(50, "03/03/2025", "l"), (92, "RENT", "l"), (430, "500.00", "r")],
+                      [(50, "04/03/2025", "l"), (92, "SALARY", "l"), (500, "2,000.00", "r")]])
+    second = _page(2, [[(50, "05/03/2025", "l"), (92, "GROCER", "l"), (430, "45.10", "r")],
+                       [(50, "06/03/2025", "l"), (92, "REFUND", "l"), (500, "12.00", "r")]])
+    reading, proof = infer_reading([text_lines(first), text_lines(second)], tmp_path / "x.pdf", ImportOptions())
+    assert len(reading.statement.lines) == 2 and proof.unread == 2
+    assert proof.confidence < 0.5 and "not read as transactions: 2" in str(proof)
+
+
+def test_year_less_dates_without_a_period_are_refused(pdf_dir):
+    import dataclasses
+
+    style = dataclasses.replace(fx.STYLES["parenthesised_credits"], period="Checking account summary")
+    err = _error(_write(pdf_dir, "no_period", fx.styled_pdf(style, seed=3, n=20).pdf))
+    assert "dates print no year and no statement period" in str(err)
+
+
+def test_statement_without_a_table_imports_its_balance_only(pdf_dir):
+    """A one-page notice with a balance and no transactions (as beangulp's ACME example): nothing is invented."""
+    sheet = fx.Sheet(fx.LETTER)
+    sheet.text(50, 740, "ACME SAVINGS BANK", 14, bold=True)
+    sheet.text(300, 700, "Date: September 30, 2025", 9)
+    sheet.text(300, 600, "Balance: $1,438.20", 9)
+    (st_,) = import_file(_write(pdf_dir, "no_table", sheet.finish()), options=ImportOptions(currency="USD")).statements
+    assert (st_.lines, st_.opening_balance, st_.closing_balance) == ((), None, Decimal("1438.20"))
+
+
+def test_card_statement_charges_are_money_out(styled, styled_imported):
+    drawn, _ = styled["card"]
+    (st_,) = styled_imported["card"].statements
+    payments = [ln for ln in st_.lines if ln.description.startswith("PAYMENT")]
+    assert payments and all(ln.amount > 0 for ln in payments)
+    assert all(ln.amount < 0 for ln in st_.lines if not ln.description.startswith("PAYMENT"))
+    assert st_.opening_balance < 0 and st_.closing_balance < 0  # owed to the card issuer
+    assert [ln.date for ln in st_.lines] == [t.date for t in drawn.txns]  # the transaction date, not the posting
+
+
+def test_inferred_layout_with_a_misprinted_amount_is_a_finding(pdf_dir):
+    drawn = fx.styled_pdf(fx.STYLES["euro_giro"], seed=31, n=70, tamper=12)
+    path = _write(pdf_dir, "styled_tamper", drawn.pdf)
+    result = import_file(path)
+    assert result.layout.source == "inferred" and result.layout.confidence < 1.0
+    (st_,) = result.statements
+    (finding,) = [f for f in st_.findings if f.code == "running_balance"]
+    at = drawn.mismatch_at
+    assert dict(finding.figures)["where"] == f"page {at.page} line {at.line}"
+    amounts = [ln.amount for ln in st_.lines]
+    assert amounts[:12] + amounts[13:] == [t.amount for t in drawn.txns][:12] + [t.amount for t in drawn.txns][13:]
+    assert f"page {at.page} line {at.line}" in str(_error(path, strict=True))
+
+
+def test_two_readings_that_fit_equally_are_refused_naming_both(pdf_dir):
+    drawn = fx.styled_pdf(fx.AMBIGUOUS, seed=5, n=40)
+    err = _error(_write(pdf_dir, "ambiguous", drawn.pdf))
+    assert "cannot be inferred for sure: two readings fit it equally well" in str(err)
+    assert "'EUR=debit, EUR=credit'" in str(err) and "'EUR=credit, EUR=debit'" in str(err)
+
+
+@pytest.mark.parametrize("name", ["once_a_day", "card", "totals_only"])
+def test_inferred_layout_saved_as_toml_imports_the_same(name, styled, styled_imported, tmp_path):
+    drawn, path = styled[name]
+    toml, proof = infer_pdf_layout(path)
+    assert proof.lines == len(drawn.txns) and proof.confidence == 1.0
+    assert 0 < proof.held == proof.checks and "reading: " in str(proof)
+    (tmp_path / "mine.toml").write_text(toml)
+    result = import_file(path, options=ImportOptions(currency=drawn.currency, profile_dirs=(tmp_path,)))
+    assert result.layout.as_dict() == {"name": f"styled_{name}", "source": "user", "confidence": 1.0}
+    assert result.statements[0].lines == styled_imported[name].statements[0].lines
+
+
+def test_inferred_layout_json_summary(styled, tmp_path, capsys):
+    drawn, path = styled["signed_amount"]
+    assert cli_main(["import", str(path), "--out", str(tmp_path / "l.csv"), "--json"]) == 0
+    printed = capsys.readouterr()
+    summary = json.loads(printed.out)
+    assert summary["layout"] == {"name": "inferred", "source": "inferred", "confidence": 1.0}
+    assert "currency GBP was taken from the currency sign" in printed.err  # from "£": said, not silently
+    (s,) = summary["statements"]
+    assert (s["count"], Decimal(s["total"]), s["findings"]) == (len(drawn.txns), drawn.total, [])
+
+
+def test_builtin_layouts_say_so(imported):
+    assert imported["us_retail"].layout.as_dict() == {"name": "us_retail", "source": "builtin", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("name", names("pdf"))
+def test_wild_pdf_statements(wild, name):
+    assert differences(wild, name) == []
+
+
+def test_wild_card_statement_reads_payments_and_purchases(wild):
+    """Mercury's card statement (6 pages, Canva): amounts printed 3 points above their rows, subtotal lines in the
+    table, two date columns; the payment and the credit are money in, the 57 purchases money out."""
+    name = "pdf/reds_mercury_statement_20241105.pdf"
+    result = import_file(wild / name)
+    (st_,) = result.statements
+    assert result.layout.source == "inferred" and result.layout.confidence == 1.0
+    assert [ln.amount for ln in st_.lines if ln.amount > 0] == [Decimal("2422.24"), Decimal("29.99")]
+    assert sum(1 for ln in st_.lines if ln.amount < 0) == expected()[name]["per_section"]["purchases"]["count"]
+    assert st_.findings == ()

@@ -178,7 +178,7 @@ def test_the_format_registry_loads_without_the_workbook_libraries():
     """Every `tieout import` loads the registry: the template's importer finds cells by the names of
     statement_layout.py and loads its workbook reader only to read, so openpyxl (with the numpy it pulls in)
     and python-calamine stay out of a CSV or camt.053 import; so do iso4217 and multiprocessing (server/currencies.py,
-    pdf_text load them on first use). A fresh process: this one has them all loaded."""
+    pdf/text.py load them on first use). A fresh process: this one has them all loaded."""
     code = ("import sys; from tieout.server import importers; names = [i.name for i in importers.importers()]; "
             "heavy = ('openpyxl', 'numpy', 'pandas', 'pdfplumber', 'python_calamine', 'iso4217', "
             "'multiprocessing'); "

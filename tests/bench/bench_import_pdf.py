@@ -1,4 +1,5 @@
-"""PDF statement import speed: pages per second for a ~30-page statement of each generated layout (target 20).
+"""PDF statement import speed: pages per second for a ~30-page statement of each built-in layout and a ~20-page
+statement no template knows, read by an inferred layout (target 20 pages/s).
 
 Measures the whole import (worker start, pdfplumber word extraction, layout, checks) three ways by wall clock:
 the default (isolated, up to two worker processes), one worker, and in-process; the best of 2 runs is kept.
@@ -18,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pdf_fixtures as fx  # noqa: E402
 
 from tieout.server.importers.base import ImportOptions  # noqa: E402
-from tieout.server.importers.pdf_statement import PdfStatementImporter  # noqa: E402
-from tieout.server.importers.pdf_text import ReadLimits  # noqa: E402
+from tieout.server.importers.pdf.statement import PdfStatementImporter  # noqa: E402
+from tieout.server.importers.pdf.text import ReadLimits  # noqa: E402
 
 RUNS = 2
 MODES = {
@@ -33,6 +34,7 @@ def _statements():
     yield "us_retail", fx.us_retail_pdf(seed=11, n=1100)
     yield "uk_bank", fx.uk_bank_pdf(seed=12, n=1000)
     yield "business", fx.business_pdf(seed=13, n=1000)
+    yield "inferred", fx.styled_pdf(fx.STYLES["multi_page"], seed=14, n=760)  # layout inference on top
 
 
 def _best(importer: PdfStatementImporter, path: Path, clock) -> tuple[float, int]:

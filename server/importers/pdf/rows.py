@@ -13,11 +13,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..errors import Problem
-from ..parsing import AmountError, DateError
-from .pdf_layout import Layout
-from .pdf_table import TextLine, grid_of
-from .pdf_values import DateReader, signed
+from ...errors import Problem
+from ...parsing import AmountError, DateError
+from .layout import Layout
+from .table import TextLine, grid_of
+from .values import DateReader, signed
 
 MONEY_ROLES = ("debit", "credit", "amount")
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import BankFileError, Problem
-from ..parsing import AmountError, DateError
-from .pdf_layout import Layout
-from .pdf_table import TextLine
-from .pdf_values import read_marked, read_period, signed
+from ...errors import BankFileError, Problem
+from ...parsing import AmountError, DateError
+from .layout import Layout
+from .table import TextLine
+from .values import read_marked, read_period, signed
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ..parsing import DATE_FORMATS, AmountError, DateError, parse_amount
+from ...parsing import DATE_FORMATS, AmountError, DateError, parse_amount
 
 SLACK_DAYS = 45  # a year-less date may lie this far outside the statement period (posting vs value dates)
 _SUFFIX = re.compile(r"^(?P<core>.*?\d\)?)\s*(?P<mark>CR|DR|OD|D)\.?$", re.IGNORECASE)
@@ -73,8 +73,15 @@ class DateReader:
     def __init__(self, formats: tuple[str, ...], period: tuple[dt.date, dt.date] | None):
         self.codes = _codes(formats)
         self.period = period
+        self._read: dict[str, dt.date] = {}  # a month's rows print ~30 distinct dates: strptime once each
 
     def __call__(self, text: str) -> dt.date:
+        found = self._read.get(text)
+        if found is None:
+            found = self._read[text] = self._parse(text)
+        return found
+
+    def _parse(self, text: str) -> dt.date:
         text = " ".join(text.split())
         outside = None
         for code in self.codes:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .pdf_layout import Column, Layout
-from .pdf_text import PdfPage, Word
+from .layout import Column, Layout
+from .text import PdfPage, Word
 
 LINE_TOLERANCE = 2.5  # points: words whose baselines differ by less are on one line (mixed font sizes)
 EDGE_SLACK = 2.0  # points: a word may start this far left of its column's label
@@ -30,14 +30,17 @@ class TextLine:
 
 
 def text_lines(page: PdfPage) -> tuple[TextLine, ...]:
-    """The page's words grouped into lines by baseline, each line read left to right."""
+    """The page's words grouped into lines, each line read left to right. A word joins the line above when its
+    baseline is within LINE_TOLERANCE of the line's first word, or when its middle lies above the lowest baseline
+    of the line: generated PDFs (Canva, Word) print an amount a few points higher than the text of its row."""
     groups: list[list[Word]] = []
-    base = None
+    base = low = None
     for w in sorted(page.words, key=lambda w: (w.bottom, w.x0)):
-        if base is None or w.bottom - base > LINE_TOLERANCE:
+        if base is None or (w.bottom - base > LINE_TOLERANCE and (w.top + w.bottom) / 2 > low):
             groups.append([])
-            base = w.bottom
+            base = low = w.bottom
         groups[-1].append(w)
+        low = max(low, w.bottom)
     return tuple(TextLine(page.number, i, g[0].bottom, tuple(sorted(g, key=lambda w: w.x0)))
                  for i, g in enumerate(groups, start=1))
 

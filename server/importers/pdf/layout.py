@@ -1,4 +1,4 @@
-"""PDF statement layouts as data: each TOML file in pdf_layouts/ (or a user's profile folder, with kind = "pdf")
+"""PDF statement layouts as data: each TOML file in layouts/ (or a user's profile folder, with kind = "pdf")
 says how to recognise one bank's statement, where its transaction table and balances are, and how it writes
 dates and amounts. This module loads and validates them; it knows no bank.
 """
@@ -12,10 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from ..errors import InputError, Problem
-from ..records import BANK_TYPES
+from ...errors import InputError, Problem
+from ...records import BANK_TYPES
 
-BUILTIN_DIR = Path(__file__).with_name("pdf_layouts")
+BUILTIN_DIR = Path(__file__).with_name("layouts")
 
 ROLES = ("date", "description", "debit", "credit", "amount", "balance", "reference", "check_number", "ignore")
 MARKS = ("plain", "minus", "parentheses", "cr", "dr", "d", "od")
@@ -25,6 +25,10 @@ FIELDS = ("account", "currency_code", "period", "opening_balance", "closing_bala
           "statement_id")
 # `{amount}` in a layout's patterns: a printed figure with its marks, e.g. "$1,234.56", "(12.00)", "7.10 CR".
 AMOUNT = r"\(?[-+]?[$£€¥]?[-+]?(?:\d[\d,.]*)?\d\)?(?:\s?(?:CR|DR|OD|D)\b\.?)?-?"
+# `{money}`: a printed figure with two decimals ("$1,234.56", "- $29.99", "1.234,56 CR"); unlike {amount} it never
+# takes a day or year ("February 16, 2025"), so a label may be followed by other text before its figure.
+MONEY = (r"(?<![\w.,])\(?[-+]?\s?[$£€¥]?\s?[-+]?\d{1,3}(?:[.,\u2019']?\d{3})*[.,]\d\d\)?"
+         r"(?:\s?(?:CR|DR|OD|D)\b\.?)?-?(?![\d])")
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ class _Reader:
 
     def regex(self, key: str, text: str) -> re.Pattern:
         try:
-            return re.compile(text.replace("{amount}", AMOUNT), re.IGNORECASE)
+            return re.compile(text.replace("{amount}", AMOUNT).replace("{money}", MONEY), re.IGNORECASE)
         except re.error as exc:
             raise self.fail(key, f"is not a valid regular expression: {exc}") from None
 
