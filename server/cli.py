@@ -63,14 +63,26 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_profile_infer(args) -> int:
+    """The layout inference reads for a CSV/Excel/PDF file, written as a profile the user owns and can edit.
+    Whichever importer reads the file offers it (layout_proposal): no format is named here."""
+    from . import importers
     from .importers.base import ImportOptions
-    from .importers.tabular import infer_layout
-    from .importers.tabular.infer.profile_file import default_path, profile_name, write_profile
+    from .importers.tabular.infer.profile_file import default_path, profile_name
 
-    out = Path(args.out) if args.out else default_path(Path(args.file))
-    found = infer_layout(Path(args.file), ImportOptions(currency=args.currency), name=profile_name(out.stem))
-    write_profile(found, out)
-    print(json.dumps({"profile": str(out), **found.as_dict()}, ensure_ascii=False))
+    path = Path(args.file)
+    imp = importers.detect(path)
+    proposer = getattr(imp, "layout_proposal", None)
+    if proposer is None:
+        raise InputError(path, f"a {imp.name} file has the layout its standard fixes: there is no layout to infer")
+    out = Path(args.out) if args.out else default_path(path)
+    proposal = proposer(path, ImportOptions(currency=args.currency), profile_name(out.stem))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(proposal.profile_text, encoding="utf-8")
+    print(json.dumps({"profile": str(out), "format": imp.name, "name": proposal.name,
+                      "columns": [{"column": c, "role": r} for c, r in proposal.columns],
+                      "confidence": proposal.confidence, "balance_proof": proposal.proof,
+                      "notes": list(proposal.notes), "sample": [list(r) for r in proposal.sample]},
+                     ensure_ascii=False))
     return EXIT_OK
 
 

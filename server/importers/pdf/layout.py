@@ -218,6 +218,10 @@ def builtin_layouts() -> tuple[Layout, ...]:
 
 
 def load_layouts(extra_dirs: Iterable[Path] = ()) -> tuple[Layout, ...]:
-    """The user's layouts (from profile folders, files with kind = "pdf") first, then the built-in ones."""
-    user = [lay for d in extra_dirs for p in sorted(Path(d).glob("*.toml")) if (lay := _load_file(p, True))]
+    """The user's layouts (from profile folders and $TIEOUT_HOME/profiles, files with kind = "pdf") first, then
+    the built-in ones."""
+    from ..tabular.layout_profiles import tieout_home
+
+    dirs = (*extra_dirs, tieout_home() / "profiles")
+    user = [lay for d in dirs for p in sorted(Path(d).glob("*.toml")) if (lay := _load_file(p, True))]
     return tuple(user) + builtin_layouts()

@@ -7,13 +7,15 @@ lines do not add up to is a finding naming the page, line and figures.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import BankFileError
 from ...records import ImportResult
 from ...records import Layout as RecordLayout
-from ..base import ImportOptions
+from ..base import ImportOptions, LayoutProposal
 from .infer import infer_reading
 from .layout import BUILTIN_DIR, Layout, load_layouts
 from .reading import read_statement, warnings
@@ -96,6 +98,19 @@ class PdfStatementImporter:
                          "prints; give --currency if the account is held in another currency")
         return ImportResult("pdf", str(path), (reading.statement,), tuple(notes),
                             RecordLayout(reading.layout.name, source, confidence))
+
+    def layout_proposal(self, path: Path, options: ImportOptions, name: str) -> LayoutProposal:
+        """The inferred layout for the user to confirm once (see base.LayoutProposal); saved, it is a user layout."""
+        import tomllib
+
+        from .infer import infer_pdf_layout
+
+        text, proof = infer_pdf_layout(path)
+        text = re.sub(r'(?m)^name = ".*"$', f"name = {json.dumps(name)}", text, count=1)
+        columns = tuple((c.get("label", ""), c.get("role", ""))
+                        for c in tomllib.loads(text).get("table", {}).get("columns", ()))
+        return LayoutProposal(name=name, columns=columns, sample=(), proof=str(proof), notes=(),
+                              confidence=proof.confidence, profile_text=text)
 
 
 IMPORTER = PdfStatementImporter()

@@ -339,7 +339,15 @@ def _folder(path: Path, must_exist: bool) -> tuple[Profile, ...]:
         if must_exist:
             raise ProfileError(path, "layout profile folder not found")
         return ()
-    return tuple(load_profile_file(p) for p in sorted(path.glob("*.toml")) if not p.name.startswith("_"))
+    out = []
+    for p in sorted(path.glob("*.toml")):
+        if p.name.startswith("_"):
+            continue
+        data = _read_toml(p)
+        if data.get("kind", "tabular") != "tabular":
+            continue  # another importer's layout sharing the folder (kind = "pdf")
+        out.append(parse_profile(p, data))
+    return tuple(out)
 
 
 def load_profiles(extra_dirs: Sequence[Path] = ()) -> tuple[Profile, ...]:
