@@ -81,7 +81,7 @@ def strs(seq) -> np.ndarray:
 
 def _company_names(rng, n):
     """Names of the form 'KORVEX SUPPLY LLC': many share the generic word; some differ by suffix only."""
-    a = rng.choice(SYLLABLES, n) + rng.choice(SYLLABLES, n)
+    a = rng.choice(SYLLABLES, n) + rng.choice(SYLLABLES, n) + rng.choice(SYLLABLES, n)
     names = np.array([f"{x} {y} {z}" for x, y, z in
                       zip(a, rng.choice(GENERIC, n), rng.choice(SUFFIXES, n))], dtype=object)
     names = np.unique(names)
@@ -264,15 +264,19 @@ def generate_books(n: int, seed: int = 7, dials: Dials = Dials(), start: dt.date
     bld.add_bank(k, d + 1, amt, "USD", "", strs(f"ACH CREDIT {c}" for c in _bank_name(cp, dl.name_cut)), "ach",
                  "", -1, "typo")
 
-    # ---- look-alikes: the bank names another company (a shared generic word or only the suffix differs)
+    # ---- look-alikes: the bank names another known company, one that shares a generic word with the
+    # ledger's, or (spelled in full) one whose name differs from the ledger's by the legal suffix only
     k = count(dl.lookalike)
     d, amt = days(k), _amounts(rng, k)
     cp = rng.choice(names, k)
-    other = strs(_other_company(rng, c) for c in cp)
+    by_suffix = rng.random(k) < 0.5
+    other = strs(_other_company(rng, c, s, names) for c, s in zip(cp, by_suffix))
     bld.add_ledger(k, d, -amt, "USD", _spell_ledger(rng, nums(k)), strs(f"Payment {c}" for c in cp), "AP", cp,
                    -1, "lookalike")
-    bld.add_bank(k, d + rng.integers(0, 3, k), -amt, "USD", "", strs(f"ACH DEBIT {c}" for c in
-                                                                    _bank_name(other, dl.name_cut)),
+    bld.add_ledger(k, days(k), -_amounts(rng, k), "USD", _spell_ledger(rng, nums(k)),
+                   strs(f"Payment {c}" for c in other), "AP", other, -1, "ledger_only")  # the other is known
+    shown = np.where(by_suffix, strs(c.upper() for c in other), _bank_name(other, dl.name_cut))
+    bld.add_bank(k, d + rng.integers(0, 3, k), -amt, "USD", "", strs(f"ACH DEBIT {c}" for c in shown),
                  "ach", "", -1, "lookalike")
 
     # ---- bank-only and ledger-only lines
@@ -288,12 +292,16 @@ def generate_books(n: int, seed: int = 7, dials: Dials = Dials(), start: dt.date
     return BooksData(data.bank, data.ledger, data.truth, data.proposals, line_kinds=data.line_kinds, dials=dl)
 
 
-def _other_company(rng, name):
-    """Another company that looks like `name`: the same generic word, or the same words with another suffix."""
+def _other_company(rng, name, by_suffix, names):
+    """Another company that looks like `name`: the same words with another legal suffix, or another known
+    name with the same generic word."""
     first, generic, suffix = name.split(" ")
-    if rng.random() < 0.5:
-        return f"{first} {generic} {rng.choice([s for s in SUFFIXES if s != suffix])} HOLDCO"
-    return f"{rng.choice(SYLLABLES)}{rng.choice(SYLLABLES)} {generic} {suffix}"
+    if by_suffix:
+        return f"{first} {generic} {rng.choice([s for s in SUFFIXES if s != suffix])}"
+    while True:
+        other = names[int(rng.integers(0, len(names)))]
+        if other.split(" ")[1] == generic and other.split(" ")[0] != first:
+            return other
 
 
 def _one_to_one(bld, rng, dl, k, g, d, names, inv, kind, lag=(0, 3), ledger_after=False, by_number=False,
