@@ -346,40 +346,32 @@ def dense_dials(dials: Dials = Dials()) -> Dials:
 def evaluate_by_kind(data: MatchData, rows: pd.DataFrame) -> dict[str, dict]:
     """Per category: true pairs, matched pairs touching it, right ones, precision, recall, wrong groups.
 
-    A predicted (bank, ledger) pair belongs to every category of its two lines (a line of no true group
-    has its generator kind: decoy, typo, lookalike, bank_only, ledger_only); a negative category's figure
-    that matters is its matched pairs, which are all wrong."""
-    truth_kind = dict(zip(data.truth.line_id, data.truth.kind))
-    neg = data.line_kinds or {}
-    bank_rows = rows[rows.side == "bank"][["match_id", "line_id"]]
-    ledger_rows = rows[rows.side == "ledger"][["match_id", "line_id"]]
-    pred = bank_rows.merge(ledger_rows, on="match_id", suffixes=("_b", "_l"))
-    true = data.true_pairs()
-    right = np.fromiter(((b, l) in true for b, l in zip(pred.line_id_b, pred.line_id_l)), dtype=bool,
-                        count=len(pred))
+    A matched (bank, ledger) pair belongs to the categories of both its lines (a line of no true group has
+    its generator kind: decoy, typo, lookalike, bank_only, ledger_only; every pair touching one is wrong)."""
+    kinds = pd.Series(data.line_kinds or {}, dtype=object)
+    kinds.update(pd.Series(dict(zip(data.truth.line_id, data.truth.kind)), dtype=object))
+    pred = rows[rows.side == "bank"][["match_id", "line_id"]].merge(
+        rows[rows.side == "ledger"][["match_id", "line_id"]], on="match_id", suffixes=("_b", "_l"))
+    tb = data.truth[data.truth.side == "bank"][["group", "line_id", "kind"]]
+    tl = data.truth[data.truth.side == "ledger"][["group", "line_id"]]
+    true = tb.merge(tl, on="group", suffixes=("_b", "_l"))
+    pred = pred.merge(true[["line_id_b", "line_id_l"]].assign(right=True), on=["line_id_b", "line_id_l"],
+                      how="left")
+    pred["right"] = pred["right"].eq(True)
+    kb = pred.line_id_b.map(kinds).fillna("unlabelled").to_numpy()
+    kl = pred.line_id_l.map(kinds).fillna("unlabelled").to_numpy()
+    right = pred.right.to_numpy()
+    n_true = true.groupby("kind").size().to_dict()
 
-    def kind(i):
-        return truth_kind.get(i) or neg.get(i, "unlabelled")
+    def figures(touch, n_true_k):
+        n_pred, n_right = int(touch.sum()), int((touch & right).sum())
+        return {"true": n_true_k, "predicted": n_pred, "right": n_right,
+                "precision": n_right / n_pred if n_pred else 1.0,
+                "recall": n_right / n_true_k if n_true_k else 1.0,
+                "groups": int(pred.match_id[touch].nunique()),
+                "wrong_groups": int(pred.match_id[touch & ~right].nunique())}
 
-    pk_b = np.array([kind(i) for i in pred.line_id_b], dtype=object)
-    pk_l = np.array([kind(i) for i in pred.line_id_l], dtype=object)
-    true_kind = {}
-    for b, l in true:
-        true_kind.setdefault(truth_kind[b], 0)
-        true_kind[truth_kind[b]] += 1
-    out = {}
-    for k in sorted(set(pk_b) | set(pk_l) | set(true_kind)):
-        touch = (pk_b == k) | (pk_l == k)
-        groups_touch = set(pred.match_id[touch])
-        wrong_groups = set(pred.match_id[touch & ~right])
-        n_pred, n_right, n_true = int(touch.sum()), int((touch & right).sum()), true_kind.get(k, 0)
-        out[k] = {"true": n_true, "predicted": n_pred, "right": n_right,
-                  "precision": n_right / n_pred if n_pred else 1.0,
-                  "recall": n_right / n_true if n_true else 1.0,
-                  "groups": len(groups_touch), "wrong_groups": len(wrong_groups)}
-    n_pred, n_right, n_true = len(pred), int(right.sum()), len(true)
-    out["ALL"] = {"true": n_true, "predicted": n_pred, "right": n_right,
-                  "precision": n_right / n_pred if n_pred else 1.0, "recall": n_right / n_true if n_true else 1.0,
-                  "groups": int(pred.match_id.nunique()),
-                  "wrong_groups": int(pred.match_id[~right].nunique())}
+    out = {k: figures((kb == k) | (kl == k), int(n_true.get(k, 0)))
+           for k in sorted(set(kb) | set(kl) | set(n_true) | set(NEGATIVES))}
+    out["ALL"] = figures(np.ones(len(pred), dtype=bool), len(true))
     return out

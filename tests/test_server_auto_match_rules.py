@@ -29,7 +29,7 @@ def test_no_rules_runs_the_built_in_library_and_names_it(server, tmp_path):
     users, rid = make_rec(owner, tmp_path)
     alice = users["alice"]
     job = auto(alice, rid)
-    assert job["detail"]["rule_set"] == {"source": "built-in", "sha256": BUILT_IN_SHA, "count": 18, "enabled": 18}
+    assert job["detail"]["rule_set"] == {"source": "built-in", "sha256": BUILT_IN_SHA, "count": 22, "enabled": 22}
     assert pairs(alice, rid) == {("B1", "G1"), ("B2", "G2"), ("B3", "G3")}
     (queued,) = audit(alice, rid, "job.auto_match.queued")
     assert queued["after"]["rule_set"]["sha256"] == BUILT_IN_SHA
@@ -41,33 +41,47 @@ def test_the_rules_sent_decide_what_is_matched(server, tmp_path):
     owner, _ = server
     users, rid = make_rec(owner, tmp_path)
     alice = users["alice"]
-    base = f"/api/reconciliations/{rid}"
+    runs = [rid]
 
     # the built-in rows sent as a sheet holds them: the same rule set (same hash), from the request
     same = auto(alice, rid, {"rules": default_rule_rows()})["detail"]["rule_set"]
-    assert same == {"source": "request", "sha256": BUILT_IN_SHA, "count": 18, "enabled": 18}
+    assert same == {"source": "request", "sha256": BUILT_IN_SHA, "count": 22, "enabled": 22}
     assert pairs(alice, rid) == {("B1", "G1"), ("B2", "G2"), ("B3", "G3")}
-    for key in matches(alice, rid):
-        alice.ok("POST", f"{base}/matches/{key}/undo", {"reason": "rerun with other rules"})
 
+    # (undone auto-matches are the user's word that the pairs do not belong together: each rule set below
+    # runs on an account of its own with the same lines)
+    _, rid = make_rec(owner, tmp_path, "Narrow", users)
+    runs.append(rid)
     # a narrower date window (bank at most 2 days after the ledger): B2 (5 days after G2) stays open
     narrow = rows_with(exact_amount_date_window={"days_after": 2})
     detail = auto(alice, rid, {"rules": narrow})["detail"]
     assert detail["matched_groups"] == 2 and detail["unmatched_bank"] == 2
-    assert detail["rule_set"]["sha256"] not in (BUILT_IN_SHA, None) and detail["rule_set"]["count"] == 18
+    assert detail["rule_set"]["sha256"] not in (BUILT_IN_SHA, None) and detail["rule_set"]["count"] == 22
     assert pairs(alice, rid) == {("B1", "G1"), ("B3", "G3")}
     assert {m["rule"] for m in matches(alice, rid).values()} == {"exact_amount_date_window"}
 
     # the rule disabled (as the sheet spells it: "no"): none of these lines matches any more
-    for key in matches(alice, rid):
-        alice.ok("POST", f"{base}/matches/{key}/undo", {"reason": "rerun with other rules"})
+    _, rid = make_rec(owner, tmp_path, "Off", users)
+    runs.append(rid)
     off = auto(alice, rid, {"rules": rows_with(exact_amount_date_window={"enabled": "no"})})["detail"]
-    assert (off["matched_groups"], off["rule_set"]["enabled"], off["rule_set"]["count"]) == (0, 17, 18)
+    assert (off["matched_groups"], off["rule_set"]["enabled"], off["rule_set"]["count"]) == (0, 21, 22)
     assert matches(alice, rid) == {}
 
     # three runs, three rule sets in the audit trail
-    shas = [r["after"]["rule_set"]["sha256"] for r in audit(alice, rid, "match.auto")]
+    shas = [r["after"]["rule_set"]["sha256"] for run in runs for r in audit(alice, run, "match.auto")]
     assert len(shas) == 3 and len(set(shas)) == 3 and shas[0] == BUILT_IN_SHA
+
+
+def test_an_undone_auto_match_is_never_proposed_again(server, tmp_path):
+    owner, _ = server
+    users, rid = make_rec(owner, tmp_path)
+    alice = users["alice"]
+    auto(alice, rid)
+    assert pairs(alice, rid) == {("B1", "G1"), ("B2", "G2"), ("B3", "G3")}
+    key = next(k for k, m in matches(alice, rid).items() if m["bank"] == ["B2"])
+    alice.ok("POST", f"/api/reconciliations/{rid}/matches/{key}/undo", {"reason": "not this payment"})
+    assert auto(alice, rid)["detail"]["matched_groups"] == 0  # B2 and G2 stay apart, on every run
+    assert pairs(alice, rid) == {("B1", "G1"), ("B3", "G3")}
 
 
 def test_a_bad_rule_is_refused_naming_row_rule_and_field_and_starts_nothing(server, tmp_path):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import evidence, reasons
+from . import booking_batches, evidence, reasons
 from .filters import bank_filter, ledger_filter
 from .frames import to_minor
 from .join import shared_codes, window_pairs
@@ -31,7 +31,14 @@ WINDOW_EXPAND_FACTOR = 4  # window candidates are listed up to 4 x the bound, th
 MAX_SUGGESTED_COMBINATIONS = 3
 
 
+_HOW = {"linked": "linked by counterparty or reference", "window": "found by date window",
+        "booking_day": "receipts of one booking day (a deposit slip's receipts kept together)"}
+
+
 def run(state: MatchState, rule: Rule) -> None:
+    if rule.link == "booking_day":
+        booking_batches.run(state, rule)
+        return
     bank_target = rule.shape == "one_bank_to_many_ledger"
     bank, ledger = state.bank, state.ledger
     bpos = bank_filter(rule, bank, state.bank_available(), state.decimals, state.currencies)
@@ -108,8 +115,8 @@ def run(state: MatchState, rule: Rule) -> None:
         claims[sorted({p for s in sols for p in s})] += 1
     for t in [t for t, (parts, _, _) in solved.items() if (claims[list(parts)] > 1).any()]:
         ambiguous[t] = [solved.pop(t)[0]]
-    _emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol)
-    _emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous)
+    emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol)
+    emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous)
 
 
 def _linked_parts(state, rule, bank_target, tpos, ppos, lo_day, hi_day, tday, pday, hi) -> dict[int, np.ndarray]:
@@ -170,7 +177,7 @@ def _figures(state, members, n):
     return b_tot, l_tot, days
 
 
-def _emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol) -> None:
+def emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol) -> None:
     if not solved:
         return
     items = [(t, solved[t][0]) for t in sorted(solved)]
@@ -195,7 +202,7 @@ def _emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol) ->
             s += f" less a bank fee of {reasons.money(fee[g], dec)} (fee line proposed)"
         elif diff[g]:
             s += f" within {reasons.money(abs(diff[g]), dec)}"
-        s += (f", {'linked by counterparty or reference' if how == 'linked' else 'found by date window'}"
+        s += (f", {_HOW[how]}"
               f", up to {abs(int(days[g]))} day(s) apart; the only combination among {searched} candidates"
               f" (search bound {rule.max_candidates} candidates, {rule.max_group_size} lines)")
         texts.append(s)
@@ -209,7 +216,7 @@ def _emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol) ->
     state.add(chunk)
 
 
-def _emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous) -> None:
+def emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous) -> None:
     if not ambiguous:
         return
     items, question, rank = [], [], []

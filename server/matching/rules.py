@@ -97,9 +97,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("counterparty", "choice", "ignore", ("ignore", "contains", "partial"),
               "contains: every identifying word of the ledger counterparty is in the bank text; partial: the "
               "bank text does not name someone else (one word is in it, or it names no one)"),
-    FieldSpec("link", "choice", "prefer", ("prefer", "require", "none"),
+    FieldSpec("link", "choice", "prefer", ("prefer", "require", "none", "booking_day"),
               "batches and splits: search lines linked by counterparty or reference first (prefer), only "
-              "them (require), or by date alone (none)"),
+              "them (require), by date alone (none); batches: the receipts of one booking day, slips kept "
+              "together, every subset summed (booking_day; max_candidates bounds the items of one day)"),
     FieldSpec("max_group_size", "int", 5, doc=f"batches and splits: most lines in a group (2..{MAX_GROUP_SIZE})"),
     FieldSpec("max_candidates", "int", 16,
               doc=f"batches and splits: search bound, most candidate lines searched (2..{MAX_CANDIDATES}); "
@@ -333,6 +334,8 @@ def _cross_checks(r: Rule) -> list[tuple[str, str]]:
             out.append(("fee_gl_account", "amount fee_deducted needs the GL account of the fee"))
         if any(f == 0 for f in r.fee_schedule):
             out.append(("fee_schedule", "fees must be greater than zero"))
+    if r.link == "booking_day" and (r.shape != "one_bank_to_many_ledger" or r.amount != "exact"):
+        out.append(("link", "link booking_day needs shape one_bank_to_many_ledger and amount exact"))
     if r.amount == "tolerance" and r.amount_tolerance <= 0:
         out.append(("amount_tolerance", "amount tolerance needs a tolerance above zero (currency units)"))
     if r.amount == "transposition" and r.action != "suggest":

@@ -270,9 +270,27 @@ def compute_auto(store, rec_id: int, progress: Callable[[int, str], None] | None
     with store.read() as session:
         rec = recs.get(session, rec_id)
         bank, ledger = load_unmatched(session, rec)
+        forbidden = rejected_pairs(session, rec)
     if progress:
         progress(20, f"matching {len(bank)} bank lines against {len(ledger)} ledger lines")
-    return auto_match(bank, ledger, rules)
+    return auto_match(bank, ledger, rules, forbidden_pairs=forbidden)
+
+
+def rejected_pairs(session, rec: Reconciliation) -> set[tuple[str, str]]:
+    """(bank line id, ledger line id) of every auto-match the user undid: the user's word that they do not
+    belong together, so the engine never proposes them again (each line may still match another)."""
+    items = select(MatchItem.match_id, BankLineRow.line_id, GLLineRow.line_id).join(
+        Match, Match.id == MatchItem.match_id).outerjoin(BankLineRow, BankLineRow.id == MatchItem.bank_line_id) \
+        .outerjoin(GLLineRow, GLLineRow.id == MatchItem.gl_line_id) \
+        .where(Match.reconciliation_id == rec.id, Match.kind == "auto", Match.undone_at.is_not(None))
+    bank: dict[int, list[str]] = {}
+    ledger: dict[int, list[str]] = {}
+    for mid, b, g in session.execute(items):
+        if b is not None:
+            bank.setdefault(mid, []).append(b)
+        if g is not None:
+            ledger.setdefault(mid, []).append(g)
+    return {(b, g) for mid, bs in bank.items() for b in bs for g in ledger.get(mid, ())}
 
 
 def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], None] | None = None,
