@@ -226,7 +226,7 @@ def generate_books(n: int, seed: int = 7, dials: Dials = Dials(), start: dt.date
     bld.add_bank(k, d + rng.integers(0, 4, k), amt - fee, "USD", "",
                  strs(f"WIRE IN {c}" + (f" {r}" if w else "") for c, r, w in
                       zip(_bank_name(cp, dl.name_cut), _spell_bank(rng, inv), with_ref)),
-                 rng.choice(strs(PLAIN_TYPES["wire"]), k), "", g, "fee_deducted")
+                 rng.choice(strs(PLAIN_TYPES["wire"]), k), "", g, "fee_deducted", proposal=True)  # the fee line
 
     # ---- clusters of equal round amounts across customers
     k = count(dl.cluster)

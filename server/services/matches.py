@@ -186,6 +186,9 @@ def load_unmatched(session, rec: Reconciliation) -> tuple[list[BankLine], list[L
     return bank, ledger
 
 
+MAX_SUGGESTIONS_KEPT = 5000  # suggestion groups a job's result carries to the workbook
+
+
 # ------------------------------------------------------------------------------------------ rules of a run
 BUILT_IN = "built-in"
 MAX_RULE_PROBLEMS = 10
@@ -353,6 +356,10 @@ def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], N
     ch.audit("match.auto", "reconciliation", rec.id, None,
              {**out, "groups": [[k, list(g.bank_ids), list(g.ledger_ids), g.rule] for k, g in zip(keys, groups)]},
              rec.id)
+    # Suggestions (ranked candidates of the lines held for review) travel with the job's result only: they are
+    # never stored as matches, so accepting matches can never take one.
+    out["suggestions"] = [{"key": g.match_id, "bank": list(g.bank_ids), "ledger": list(g.ledger_ids),
+                           "rule": g.rule, "reason": g.reason} for g in result.suggested[:MAX_SUGGESTIONS_KEPT]]
     return out
 
 
