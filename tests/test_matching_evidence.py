@@ -147,3 +147,24 @@ def test_a_pair_the_user_rejected_is_never_proposed_again():
     assert pairs(auto_match(bank, ledger)) == {(("B1",), ("L1",))}
     r = auto_match(bank, ledger, forbidden_pairs=[("B1", "L1")])
     assert ("B1", "L1") not in {(b, g) for m in r.matched + r.suggested for b in m.bank_ids for g in m.ledger_ids}
+
+
+def test_past_the_bound_only_a_whole_slip_with_few_other_receipts_may_decide():
+    """A booking day with more items than max_candidates is not searched in full: a deposit there matches only
+    a subset holding a whole deposit slip and at most three other receipts, and only when it is the one
+    found; a deposit without a slip stays open and is counted past the bound."""
+    from tieout.server.matching import Rule, RuleSet
+
+    rules = RuleSet((Rule("batch", 1, shape="one_bank_to_many_ledger", direction="in", link="booking_day",
+                          days_before=3, days_after=3, max_group_size=8, max_candidates=3),))
+    ledger = _receipts([
+        ("L1", "2024-03-04", "50.00", "Globex", "Receipt dep slip 558812"),
+        ("L2", "2024-03-04", "70.00", "Hooli", "Receipt dep slip 558812"),
+        ("L3", "2024-03-04", "11.11", "Initech", "Receipt"), ("L4", "2024-03-04", "22.22", "Umbrella", "Receipt"),
+        ("L5", "2024-03-04", "33.34", "Acme", "Receipt"), ("L6", "2024-03-04", "44.44", "Stark", "Receipt"),
+        ("L7", "2024-03-04", "66.66", "Wayne", "Receipt"), ("L8", "2024-03-04", "77.78", "Tyrell", "Receipt")])
+    r = auto_match([bank_line("B1", "2024-03-05", "142.22", "deposit", "DEPOSIT"),  # slip + L4
+                    bank_line("B2", "2024-03-05", "55.55", "deposit", "DEPOSIT")], ledger, rules)  # L3 + L6
+    assert pairs(r) == {(("B1",), ("L1", "L2", "L4"))}
+    assert "B2" in r.unmatched_bank
+    assert r.statistics.by_rule[0].bound_exceeded >= 1

@@ -13,9 +13,11 @@ How (a rule with shape one_bank_to_many_ledger and link = "booking_day"):
   receipts (the ambiguity guard, for groups as for pairs);
 - rounds: what one round matches leaves the pools, which may make another deposit's subset unique.
 
-The bound, stated and counted: a booking day with more than `max_candidates` items is not searched, and a
-deposit whose window holds such a day is left open (statistics: "bound exceeded"), because a second subset
-might hide there; groups have at most `max_group_size` lines.
+The bound, stated and counted: a booking day with more than `max_candidates` items is searched only for
+subsets holding one whole deposit slip and at most ANCHOR_REST other receipts; a deposit whose window holds
+such a day is matched only by such a slip-anchored subset, the only one found, and is otherwise left open
+(statistics: "bound exceeded"), because a second subset might hide there; groups have at most
+`max_group_size` lines.
 """
 from __future__ import annotations
 
@@ -145,6 +147,8 @@ def _round(rule, t_open, p_open, t_key, p_key, t_abs, p_abs, t_day, p_day, numbe
     sols: dict[int, list[tuple[int, ...]]] = {}
     searched: dict[int, int] = {}
     unsearched: set[int] = set()
+    crowded: set[int] = set()  # deposits with a day past the bound in their window
+    anchored: dict[int, set[tuple[int, ...]]] = {}  # their subsets that hold a whole deposit slip
     open_p = np.flatnonzero(p_open)
     open_t = np.flatnonzero(t_open)
     if not len(open_p) or not len(open_t):
@@ -165,7 +169,12 @@ def _round(rule, t_open, p_open, t_key, p_key, t_abs, p_abs, t_day, p_day, numbe
             continue
         items = _items(parts, numbers[parts])
         if len(items) > rule.max_candidates:
-            unsearched.update(int(t) for t in targets)
+            crowded.update(int(t) for t in targets)
+            for t, found in _anchored(items, p_abs, t_abs[targets], rule.max_group_size):
+                t = int(targets[t])
+                sols.setdefault(t, []).extend(p for p in found if _allowed(state, tpos[t], ppos[list(p)]))
+                anchored.setdefault(t, set()).update(found)
+                searched[t] = searched.get(t, 0) + len(parts)
             continue
         targets = np.array([t for t in targets if len(sols.get(int(t), ())) < 2], dtype=np.int64)
         if not len(targets):
@@ -175,6 +184,10 @@ def _round(rule, t_open, p_open, t_key, p_key, t_abs, p_abs, t_day, p_day, numbe
             sols.setdefault(t, []).extend(p for p in found if _allowed(state, tpos[t], ppos[list(p)]))
             searched[t] = searched.get(t, 0) + len(parts)
     found, ambiguous = {}, {}
+    for t in crowded:  # a crowded day was searched for slip-anchored subsets only: only those may decide
+        s = sols.get(t, [])
+        if not (len(s) == 1 and s[0] in anchored.get(t, ())):
+            unsearched.add(t)
     for t, s in sols.items():
         if t in unsearched or not s:
             continue
@@ -183,6 +196,35 @@ def _round(rule, t_open, p_open, t_key, p_key, t_abs, p_abs, t_day, p_day, numbe
         elif len(s) > 1:
             ambiguous[t] = [x for x in s if len(x) >= 2] or s
     return found, ambiguous, unsearched
+
+
+ANCHOR_REST = 3  # receipts without the slip that may join a slip's receipts on a crowded day
+
+
+def _anchored(items, amounts, targets, max_size):
+    """On a day with more items than the bound: subsets made of one whole deposit slip (receipts sharing a
+    number) and at most ANCHOR_REST other receipts of the day, per target (index into targets, subsets).
+
+    Why this is searched where the full search is not: the slip is evidence that ties its receipts to one
+    deposit, and a remainder of at most three receipts leaves few enough sums (C(n, 3)) that a second
+    subset is rare; the full search over 30+ receipts finds sums colliding to the cent by chance."""
+    blocks = [it for it in items if len(it) > 1]
+    singles = [it[0] for it in items if len(it) == 1]
+    if not blocks or len(singles) > 60:
+        return []
+    sums, cnt, mask = _subset_table([int(amounts[p]) for p in singles], [1] * len(singles), ANCHOR_REST)
+    order = np.argsort(sums, kind="stable")
+    sums, cnt, mask = sums[order], cnt[order], mask[order]
+    out: dict[int, list[tuple[int, ...]]] = {}
+    for block in blocks:
+        rest = targets - int(amounts[list(block)].sum())
+        lo, hi = np.searchsorted(sums, rest, side="left"), np.searchsorted(sums, rest, side="right")
+        for t in np.flatnonzero(hi > lo):
+            for j in range(lo[t], min(hi[t], lo[t] + 2)):
+                if len(block) + cnt[j] <= max_size:
+                    extra = [singles[k] for k in range(len(singles)) if int(mask[j]) >> k & 1]
+                    out.setdefault(int(t), []).append(tuple(sorted((*block, *extra))))
+    return sorted(out.items())
 
 
 def _allowed(state: MatchState, b: int, ledger_pos: np.ndarray) -> bool:
