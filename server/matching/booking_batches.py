@@ -9,8 +9,9 @@ How (a rule with shape one_bank_to_many_ledger and link = "booking_day"):
   the deposit exactly (integer minor units): meet in the middle, the day's items in two halves, all subset
   sums of each half listed once per day and round, so a deposit costs one sorted search per day;
 - a deposit is matched only when exactly one subset over all days of its window fits, of 2 or more lines
-  (a single receipt fitting too makes it ambiguous), and no other deposit's unique subset claims any of its
-  receipts (the ambiguity guard, for groups as for pairs);
+  (a single receipt fitting too makes it ambiguous), no other deposit's unique subset claims any of its
+  receipts (the ambiguity guard, for groups as for pairs), and so few subsets come near the deposit that a
+  coincidence to the cent is unlikely (MAX_CHANCE); otherwise it is offered for review;
 - rounds: what one round matches leaves the pools, which may make another deposit's subset unique.
 
 The bound, stated and counted: a booking day with more than `max_candidates` items is searched only for
@@ -29,6 +30,10 @@ from .rules import Rule
 from .state import MatchState
 
 MAX_ROUNDS = 4
+# A unique subset is believed only where few subsets could reach the deposit by chance: the subsets whose
+# total is at most the deposit, per minor unit of it, summed over the days of the window (the expected
+# number of subsets adding up to the cent by coincidence). Above this the subset is offered for review.
+MAX_CHANCE = 0.02
 
 
 def _subset_table(values: list[int], sizes: list[int], max_size: int):
@@ -67,6 +72,8 @@ class _Day:
         want = (targets[:, None] - l_sum[None, :]).ravel()
         lo = np.searchsorted(r_sum, want, side="left")
         hi = np.searchsorted(r_sum, want, side="right")
+        # subsets adding up to at most the target, per unit of the target: how many would fit by chance
+        self.chance = hi.reshape(len(targets), len(l_sum)).sum(axis=1) / np.maximum(targets, 1)
         out: list[list[tuple[int, ...]]] = [[] for _ in targets]
         for k in np.flatnonzero(hi > lo):
             t, i = divmod(int(k), len(l_sum))
@@ -148,6 +155,7 @@ def _round(rule, t_open, p_open, t_key, p_key, t_abs, p_abs, t_day, p_day, numbe
     searched: dict[int, int] = {}
     unsearched: set[int] = set()
     crowded: set[int] = set()  # deposits with a day past the bound in their window
+    chance: dict[int, float] = {}  # subsets expected to add up to the deposit by chance, over its window
     anchored: dict[int, set[tuple[int, ...]]] = {}  # their subsets that hold a whole deposit slip
     open_p = np.flatnonzero(p_open)
     open_t = np.flatnonzero(t_open)
@@ -180,7 +188,10 @@ def _round(rule, t_open, p_open, t_key, p_key, t_abs, p_abs, t_day, p_day, numbe
         if not len(targets):
             continue
         table = _Day(items, p_abs, rule.max_group_size)
-        for t, found in zip(targets.tolist(), table.solutions(t_abs[targets])):
+        found_all = table.solutions(t_abs[targets])
+        for t, c in zip(targets.tolist(), table.chance):
+            chance[t] = chance.get(t, 0.0) + float(c)
+        for t, found in zip(targets.tolist(), found_all):
             sols.setdefault(t, []).extend(p for p in found if _allowed(state, tpos[t], ppos[list(p)]))
             searched[t] = searched.get(t, 0) + len(parts)
     found, ambiguous = {}, {}
@@ -191,14 +202,16 @@ def _round(rule, t_open, p_open, t_key, p_key, t_abs, p_abs, t_day, p_day, numbe
     for t, s in sols.items():
         if t in unsearched or not s:
             continue
-        if len(s) == 1 and len(s[0]) >= 2:
+        if len(s) == 1 and len(s[0]) >= 2 and chance.get(t, 0.0) > MAX_CHANCE and s[0] not in anchored.get(t, ()):
+            ambiguous[t] = s  # one subset found, but so many add up to about as much that it may be chance
+        elif len(s) == 1 and len(s[0]) >= 2:
             found[t] = (s[0], searched[t])
         elif len(s) > 1:
             ambiguous[t] = [x for x in s if len(x) >= 2] or s
     return found, ambiguous, unsearched
 
 
-ANCHOR_REST = 3  # receipts without the slip that may join a slip's receipts on a crowded day
+ANCHOR_REST = 2  # receipts without the slip that may join a slip's receipts on a crowded day
 
 
 def _anchored(items, amounts, targets, max_size):
