@@ -89,7 +89,8 @@ def matched_rows(state: State) -> list[tuple]:
 
 def unmatched_rows(state: State) -> list[tuple]:
     """Lines outside accepted matches: open items with their age and the preparer's notes; lines of a
-    proposed auto-match name it in `candidates` (and are coloured green)."""
+    proposed auto-match name it in `candidates` (and are coloured green); a line the auto-match held for
+    review lists its suggested candidates there with their reason (not green: never accepted)."""
     end = state.period_end
     rows = []
     for ln in (*state.bank, *state.ledger):
@@ -100,6 +101,9 @@ def unmatched_rows(state: State) -> list[tuple]:
             m = state.match(ln.match)
             others = m.ledger if ln.side == "bank" else m.bank
             cand = f"proposed {m.key}: {', '.join(others)}"
+        else:
+            cand = "; ".join(f"suggested {x['key']}: {', '.join(x['ledger'] if ln.side == 'bank' else x['bank'])}"
+                             f" ({x['reason']})" for x in state.suggested_for(ln.side, ln.line_id)[:3])[:1000]
         rows.append((ln.side, ln.line_id, ln.date, ln.amount, ln.description, (end - ln.date).days,
                      ln.item_status, cand, ln.owner, ln.due_date, ln.notes))
     return rows

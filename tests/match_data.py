@@ -41,6 +41,7 @@ class MatchData:
     truth: pd.DataFrame  # group, kind, side, line_id: the lines that belong together
     proposals: frozenset[str]  # bank line ids that should become proposed new transactions
     decimals: int = 2
+    line_kinds: dict[str, str] | None = None  # every line's generator kind (lines of no true group too)
 
     def true_pairs(self) -> set[tuple[str, str]]:
         return pairs_of(self.truth)
@@ -381,8 +382,9 @@ def _finish(bld: _Builder, rng, n: int) -> MatchData:
                       "line_id": ledger_ids}),
     ])
     truth = truth[truth.group >= 0].sort_values(["group", "side", "line_id"]).reset_index(drop=True)
+    kinds = dict(zip(bank_ids, b["kind"])) | dict(zip(ledger_ids, g["kind"]))
     return MatchData(bank.reset_index(drop=True), ledger.reset_index(drop=True), truth,
-                     frozenset(bank_ids[proposal_rows]))
+                     frozenset(bank_ids[proposal_rows]), line_kinds=kinds)
 
 
 def evaluate(data: MatchData, rows: pd.DataFrame, proposed_bank_ids=()) -> dict:

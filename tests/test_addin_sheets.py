@@ -63,6 +63,20 @@ def test_line_status_and_proposed_matches_stay_off_matched():
     assert [r[8] for r in sheets.txn_rows(state)] == ["Posted", "To post"]  # NT-1 is transaction 1's GL line
 
 
+def test_suggested_candidates_reach_unmatched_with_their_reason_and_are_never_proposed():
+    from dataclasses import replace
+
+    state = replace(make_state(), suggestions=(
+        {"key": "S1-1", "bank": ["B2"], "ledger": ["G3"], "rule": "r", "reason": "one of 2 equally plausible"},
+        {"key": "S1-2", "bank": ["B2"], "ledger": ["NT-1"], "rule": "r", "reason": "less plausible"},
+        {"key": "S2-1", "bank": ["B1"], "ledger": ["G3"], "rule": "r", "reason": "B1 is matched since"}))
+    cand = {r[1]: r[7] for r in sheets.unmatched_rows(state)}
+    assert cand["B2"] == "suggested S1-1: G3 (one of 2 equally plausible); suggested S1-2: NT-1 (less plausible)"
+    assert cand["G3"] == "suggested S1-1: B2 (one of 2 equally plausible)"  # S2-1 names a matched line: gone
+    assert cand["B1"] == "proposed M000001: G1"
+    assert state.proposed_keys == make_state().proposed_keys  # Accept Matches takes proposed keys only
+
+
 def test_summary_splits_open_items_by_sign():
     rows = {r[0]: r[1] for r in sheets.summary_rows(make_state())}
     assert rows["Add: deposits in transit"] == D("50.00")  # G3 (G1 is in an auto-match: matched on the server)

@@ -105,9 +105,24 @@ def test_wire_received_less_a_scheduled_fee_matches_with_a_proposed_fee_line():
     assert g.amount_difference == Decimal("-15.00") and g.day_difference == 3
     fee = ProposedTransaction(dt.date(2024, 3, 4), Decimal("-15.00"), "USD", "6100 Bank charges",
                               "Bank fee deducted from B1", "custom", "B1", "wire_fee_deducted")
-    assert g.proposed == (fee,) and r.proposed == (fee,)
+    assert g.proposed == (fee,) and fee in r.proposed
     assert "less a bank fee of 15.00" in g.reason
-    assert "B2" in r.unmatched_bank  # 13.00 is not in the fee schedule
+    # 13.00 is not in the schedule: any fee up to fee_max is taken when the counterparty corroborates it
+    assert group_of(r, "B2").ledger_ids == ("L2",) and group_of(r, "B2").amount_difference == Decimal("-13.00")
+
+
+def test_a_fee_needs_corroboration_and_stays_under_fee_max():
+    bank = [bank_line("B1", "2024-03-04", "985.00", "wire", "WIRE IN"),  # names no one, no number
+            bank_line("B2", "2024-03-04", "1940.00", "wire", "WIRE IN INITECH"),  # 60.00 off: above fee_max
+            bank_line("B3", "2024-03-04", "2990.00", "wire", "WIRE IN 0004711"),  # the number corroborates
+            bank_line("B4", "2024-03-04", "3990.00", "wire", "WIRE IN UMBRELLA INV 4712")]  # another invoice
+    ledger = [ledger_line("L1", "2024-03-01", "1000.00", "INV-1", "Globex Ltd"),
+              ledger_line("L2", "2024-03-01", "2000.00", "INV-2", "Initech"),
+              ledger_line("L3", "2024-03-01", "3000.00", "Invoice 4711", "Hooli"),
+              ledger_line("L4", "2024-03-01", "4000.00", "Inv 4713", "Umbrella Corp")]
+    r = auto_match(bank, ledger, one_rule(amount="fee_deducted", fee_max=Decimal("25.00"), days_after=5,
+                                          fee_gl_account="6100", bank_types=("wire",)))
+    assert pairs(r) == {(("B3",), ("L3",))}
 
 
 def test_tolerance_is_in_currency_units_never_a_percentage():

@@ -104,7 +104,8 @@ def test_rows_unknown_and_missing_columns():
 
 @pytest.mark.parametrize("changes,field,words", [
     ({"action": "propose", "shape": "bank_only"}, "gl_account", "GL account"),
-    ({"amount": "fee_deducted", "fee_gl_account": "6100"}, "fee_schedule", "fee schedule"),
+    ({"amount": "fee_deducted", "fee_gl_account": "6100", "fee_max": "0"}, "fee_max", "fee_max above zero"),
+    ({"amount": "fee_deducted", "fee_gl_account": "6100", "fee_schedule": "30.00"}, "fee_schedule", "above fee_max"),
     ({"amount": "tolerance"}, "amount_tolerance", "above zero"),
     ({"amount": "transposition"}, "action", "never auto-matched"),
     ({"bank_regex": "(unclosed"}, "bank_regex", "regular expression"),
@@ -113,7 +114,7 @@ def test_rows_unknown_and_missing_columns():
     ({"max_candidates": 99}, "max_candidates", "between 2 and 40"),
     ({"weekmask": "Funday"}, "weekmask", "week mask"),
     ({"confidence": "1.5"}, "confidence", "between 0 and 1"),
-    ({"bank_types": "check; cheque"}, "bank_types", "cheque"),
+    ({"bank_types": "check; cheqe"}, "bank_types", "cheqe"),
     ({"name": "has space"}, "name", "not a rule name"),
 ])
 def test_bad_rule_fields(changes, field, words):
@@ -173,8 +174,9 @@ def _rules(draw):
             bank_text=tuple(draw(_words)), ledger_sources=tuple(draw(_words)),
             amount=amount,
             amount_tolerance=draw(_money.filter(lambda d: d > 0)) if amount == "tolerance" else Decimal(0),
-            fee_schedule=tuple(sorted(set(draw(st.lists(_money.filter(lambda d: d > 0), min_size=1, max_size=4)))))
+            fee_schedule=(schedule := tuple(sorted(set(draw(st.lists(_money.filter(lambda d: d > 0), max_size=4))))))
             if amount == "fee_deducted" else (),
+            fee_max=max(schedule, default=Decimal(1)) + draw(_money) if amount == "fee_deducted" else Decimal("25.00"),
             fee_gl_account="6100" if amount == "fee_deducted" else "",
             days_before=draw(st.integers(0, 30)), days_after=draw(st.integers(0, 30)),
             day_basis=draw(st.sampled_from(["calendar", "business"])),

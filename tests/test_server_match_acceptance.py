@@ -27,16 +27,20 @@ def server(home, db_url):
         yield owner, app
 
 
-def make_rec(owner: Api, tmp_path) -> tuple[dict[str, Api], int]:
-    """alice prepares, bob reviews, carol approves; the month's bank file and GL lines are loaded."""
-    users = team(owner, "alice", "bob", "carol")
-    acc = owner.ok("POST", "/api/accounts", {"name": "Operating", "currency": "USD", "bank_account": "ACC-1",
+def make_rec(owner: Api, tmp_path, name: str = "Operating", users: dict[str, Api] | None = None
+             ) -> tuple[dict[str, Api], int]:
+    """alice prepares, bob reviews, carol approves (users made unless given); an account `name` with the
+    month's bank file and GL lines loaded."""
+    users = users or team(owner, "alice", "bob", "carol")
+    number = "ACC-1" if name == "Operating" else f"ACC-{name}"
+    acc = owner.ok("POST", "/api/accounts", {"name": name, "currency": "USD", "bank_account": number,
                                              "gl_account": "1000"})["id"]
     for user, role in (("alice", "preparer"), ("bob", "reviewer"), ("carol", "approver")):
         owner.ok("POST", f"/api/accounts/{acc}/roles", {"user": user, "role": role})
     alice = users["alice"]
     rid = alice.ok("POST", "/api/reconciliations", {"account_id": acc, "period": "2026-01"})["id"]
-    status, data = alice.upload(rid, bank_file(tmp_path / "jan.txt", BANK, opening="1000.00"))
+    status, data = alice.upload(rid, bank_file(tmp_path / f"jan-{name}.txt", BANK, opening="1000.00",
+                                               account=number))
     assert status == 201, data
     alice.ok("POST", f"/api/reconciliations/{rid}/gl-lines", {"lines": [
         {"line_id": i, "date": d, "amount": a} for i, d, a in GL]})

@@ -87,6 +87,17 @@ class State:
     audit: tuple[dict, ...]
     cash_account: str = ""  # the GL cash account: the server account's, else the workbook's CashAccount
     findings: tuple[dict, ...] = ()  # the statements' findings as the server lists them (GET .../findings)
+    suggestions: tuple[dict, ...] = ()  # the last auto-match's ranked candidates for the lines it held
+
+    def suggested_for(self, side: str, line_id: str) -> list[dict]:
+        """Suggestions naming a line, whose lines are all still unmatched (a suggestion is never a match)."""
+        if not self.suggestions:
+            return []
+        open_ids = {("bank", ln.line_id) for ln in self.bank if ln.match is None} | \
+            {("ledger", ln.line_id) for ln in self.ledger if ln.match is None}
+        return [s for s in self.suggestions if line_id in s[side]
+                and all(("bank", i) in open_ids for i in s["bank"])
+                and all(("ledger", i) in open_ids for i in s["ledger"])]
 
     @property
     def gl_balance(self) -> Decimal | None:
@@ -171,4 +182,10 @@ def load_state(client: Client, rec_id: int, cash_account: str = "") -> State:
                  tuple(_ledger(d) for d in client.get(base + "/gl-lines")), matches, txns,
                  tuple(client.get(base + "/statements")),
                  tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), account.get("gl_account") or cash_account,
-                 tuple(client.get(base + "/findings")))
+                 tuple(client.get(base + "/findings")), _last_suggestions(client.get(base + "/jobs")))
+
+
+def _last_suggestions(jobs: list[dict]) -> tuple[dict, ...]:
+    """The suggestions of the last finished auto-match job (none when a later run found none)."""
+    done = [j for j in jobs if j.get("kind") == "auto_match" and j.get("status") == "Done"]
+    return tuple((done[-1].get("detail") or {}).get("suggestions") or ()) if done else ()

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import reasons
+from . import booking_batches, evidence, reasons
 from .filters import bank_filter, ledger_filter
 from .frames import to_minor
 from .join import shared_codes, window_pairs
+from .links import linked_pairs
 from .one_to_one import day_coordinate
 from .rules import Rule
 from .state import NO_SIMILARITY, Chunk, MatchState, Proposal
@@ -30,7 +31,14 @@ WINDOW_EXPAND_FACTOR = 4  # window candidates are listed up to 4 x the bound, th
 MAX_SUGGESTED_COMBINATIONS = 3
 
 
+_HOW = {"linked": "linked by counterparty or reference", "window": "found by date window",
+        "booking_day": "receipts of one booking day (a deposit slip's receipts kept together)"}
+
+
 def run(state: MatchState, rule: Rule) -> None:
+    if rule.link == "booking_day":
+        booking_batches.run(state, rule)
+        return
     bank_target = rule.shape == "one_bank_to_many_ledger"
     bank, ledger = state.bank, state.ledger
     bpos = bank_filter(rule, bank, state.bank_available(), state.decimals, state.currencies)
@@ -40,13 +48,12 @@ def run(state: MatchState, rule: Rule) -> None:
         return
     tside, pside = (bank, ledger) if bank_target else (ledger, bank)
     tpos, ppos = (bpos, lpos) if bank_target else (lpos, bpos)
-    fees = sorted({to_minor(f, state.decimals) for f in rule.fee_schedule} - {None}) \
-        if rule.amount == "fee_deducted" else []
+    fee_max = to_minor(rule.fee_max, state.decimals, "floor") if rule.amount == "fee_deducted" else 0
     tol = to_minor(rule.amount_tolerance, state.decimals, "floor") if rule.amount == "tolerance" else 0
     t_abs = np.abs(tside.amount[tpos])
-    # Parts' total for a target: bank total = ledger total - fee.
-    offsets = [0] if not fees else [f if bank_target else -f for f in fees]
-    hi = t_abs + max(offsets) + tol
+    # Parts' total for a target, as (lowest, highest) offsets: bank total = ledger total - a fee up to fee_max.
+    offsets = [(0, 0)] if not fee_max else [(1, fee_max) if bank_target else (-fee_max, -1)]
+    hi = t_abs + max(o for _, o in offsets) + tol
     tday = day_coordinate(tside, rule, tpos)
     pday = day_coordinate(pside, rule, ppos)
     if bank_target:  # ledger part day in [bank day - days_after, bank day + days_before]
@@ -77,7 +84,7 @@ def run(state: MatchState, rule: Rule) -> None:
     solved: dict[int, tuple[tuple[int, ...], int, str]] = {}  # target -> (part indices, searched, how)
     ambiguous: dict[int, list[tuple[int, ...]]] = {}
     for t in sorted(set(linked) | set(window) | set(np.flatnonzero(crowded_t).tolist())):
-        intervals = [(int(t_abs[t]) + o - tol, int(t_abs[t]) + o + tol) for o in offsets]
+        intervals = [(int(t_abs[t]) + a - tol, int(t_abs[t]) + b + tol) for a, b in offsets]
         stages = []
         if len(linked.get(t, ())) >= 2:
             stages.append(("linked", linked[t]))
@@ -108,48 +115,30 @@ def run(state: MatchState, rule: Rule) -> None:
         claims[sorted({p for s in sols for p in s})] += 1
     for t in [t for t, (parts, _, _) in solved.items() if (claims[list(parts)] > 1).any()]:
         ambiguous[t] = [solved.pop(t)[0]]
-    _emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol)
-    _emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous)
+    emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol)
+    emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous)
 
 
 def _linked_parts(state, rule, bank_target, tpos, ppos, lo_day, hi_day, tday, pday, hi) -> dict[int, np.ndarray]:
-    """Parts whose counterparty or reference the bank text names, per target (indices into tpos / ppos).
-
-    Each bank line gives its words, each ledger line its link words (reference, its digits, and the longest
-    word of its counterparty); lines sharing a word (same currency and sign) are paired inside the target's
-    date window by the same sorted search as the 1:1 join, then a counterparty link is confirmed by all of
-    its words."""
+    """Parts tied to their target by a document number or the counterparty (links.py: numbers and
+    distinctive name words of both sides, names cut short included), per target (indices into tpos / ppos)."""
     bank, ledger = state.bank, state.ledger
     b_idx, l_idx = (tpos, ppos) if bank_target else (ppos, tpos)
-    words = bank.derived("words", b_idx)
-    refs = ledger.derived("ref_links", l_idx)
-    cps = ledger.derived("cp_words", l_idx)
-    b_rows = [(i, w) for i, ws in enumerate(words) for w in ws]
-    l_rows = [(j, r, 0) for j, rs in enumerate(refs) for r in rs]
-    l_rows += [(j, max(c, key=lambda w: (len(w), w)), 1) for j, c in enumerate(cps) if c]
-    if not b_rows or not l_rows:
+    bday, lday = (tday, pday) if bank_target else (pday, tday)
+    bi, li = linked_pairs(state, b_idx, l_idx, bday - rule.days_after, bday + rule.days_before, lday)
+    if not len(bi):
         return {}
-    bi = np.fromiter((r[0] for r in b_rows), dtype=np.int64, count=len(b_rows))
-    bw = np.array([r[1] for r in b_rows], dtype=object)
-    lj = np.fromiter((r[0] for r in l_rows), dtype=np.int64, count=len(l_rows))
-    lw = np.array([r[1] for r in l_rows], dtype=object)
-    lkind = np.fromiter((r[2] for r in l_rows), dtype=np.int64, count=len(l_rows))
-    kb, kl = shared_codes((bank.cur[b_idx][bi], np.sign(bank.amount[b_idx][bi]), bw),
-                          (ledger.cur[l_idx][lj], np.sign(ledger.amount[l_idx][lj]), lw))
-    if bank_target:  # query: the target's words; searched: the parts' link words, by part day
-        qi, pj, _ = window_pairs(kl, pday[lj], kb, lo_day[bi], hi_day[bi])
-        b, l, kind = bi[qi], lj[pj], lkind[pj]
-    else:
-        qi, pj, _ = window_pairs(kb, pday[bi], kl, lo_day[lj], hi_day[lj])
-        b, l, kind = bi[pj], lj[qi], lkind[qi]
+    ok = state.allowed(bi, li) & evidence.corroborated(bank, ledger, bi, li)
+    ok[ok] = ~evidence.contradicted(bank, ledger, bi[ok], li[ok])
+    b_at = np.full(bank.n, -1, dtype=np.int64)
+    b_at[b_idx] = np.arange(len(b_idx))
+    l_at = np.full(ledger.n, -1, dtype=np.int64)
+    l_at[l_idx] = np.arange(len(l_idx))
+    b, l = b_at[bi[ok]], l_at[li[ok]]
     t, p = (b, l) if bank_target else (l, b)
     part_amount = (ledger if bank_target else bank).amount[ppos]
-    ok = (np.abs(part_amount[p]) < hi[t]) & state.allowed(b_idx[b], l_idx[l])
-    cp = ok & (kind == 1)
-    if cp.any():
-        sub = np.flatnonzero(cp)
-        ok[sub] = [all(w in words[b[k]] for w in cps[l[k]]) for k in sub]
-    t, p = t[ok], p[ok]
+    keep = np.abs(part_amount[p]) < hi[t]
+    t, p = t[keep], p[keep]
     if not len(t):
         return {}
     pairs = np.unique(np.stack([t, p], axis=1), axis=0)
@@ -188,7 +177,7 @@ def _figures(state, members, n):
     return b_tot, l_tot, days
 
 
-def _emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol) -> None:
+def emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol) -> None:
     if not solved:
         return
     items = [(t, solved[t][0]) for t in sorted(solved)]
@@ -213,7 +202,7 @@ def _emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol) ->
             s += f" less a bank fee of {reasons.money(fee[g], dec)} (fee line proposed)"
         elif diff[g]:
             s += f" within {reasons.money(abs(diff[g]), dec)}"
-        s += (f", {'linked by counterparty or reference' if how == 'linked' else 'found by date window'}"
+        s += (f", {_HOW[how]}"
               f", up to {abs(int(days[g]))} day(s) apart; the only combination among {searched} candidates"
               f" (search bound {rule.max_candidates} candidates, {rule.max_group_size} lines)")
         texts.append(s)
@@ -227,7 +216,7 @@ def _emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol) ->
     state.add(chunk)
 
 
-def _emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous) -> None:
+def emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous) -> None:
     if not ambiguous:
         return
     items, question, rank = [], [], []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from . import text as tx
 from .frames import Side
 from .text import MIN_REFERENCE_LENGTH
 
@@ -54,25 +55,142 @@ def similarity(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.n
     return out
 
 
+DISTINCT_NAMES = 3  # a counterparty word shared by more names than this is generic ("SUPPLY", "GROUP")
+MIN_CUT_WORD = 4  # a bank word this long may be a name cut short ("SUPPL" of "SUPPLY")
+
+
+class Vocabulary:
+    """The ledger's counterparty words and in how many distinct names each occurs.
+
+    Why: a bank text names a counterparty by its distinctive word ("KORVEX" of "Korvex Supply LLC"); a
+    generic word shared by many names ("SUPPLY") proves nothing, and a distinctive word of *another* known
+    counterparty is evidence against the pair."""
+
+    def __init__(self, ledger: Side):
+        names = {c for c in ledger.col("counterparty") if c}
+        df: dict[str, int] = {}
+        for name in names:
+            for w in tx.counterparty_words(name):
+                df[w] = df.get(w, 0) + 1
+        self.df = df
+        # Names that differ by their legal words only ("Marost Foods LLC", "Marost Foods GmbH"): two companies
+        # when the ledger knows both; spelled in full, the bank text tells which.
+        by_words: dict[tuple[str, ...], set[str]] = {}
+        for name in names:
+            by_words.setdefault(tx.counterparty_words(name), set()).add(tx.spaced(name))
+        self.siblings = {k: frozenset(v) for k, v in by_words.items() if len(v) > 1}
+        self.generic = frozenset(w for w, k in df.items() if k > DISTINCT_NAMES)
+        self.generic_prefixes = frozenset(w[:k] for w in self.generic for k in range(MIN_CUT_WORD, len(w)))
+
+    def distinct_words(self, name: str) -> tuple[str, ...]:
+        words = tx.counterparty_words(name)
+        own = tuple(w for w in words if w not in self.generic)
+        return own or words
+
+    def sibling_named(self, padded_text: str, name: str) -> bool:
+        """The bank text spells in full another known name with the same words as `name` (not `name`)."""
+        sibs = self.siblings.get(tx.counterparty_words(name))
+        if not sibs:
+            return False
+        own = tx.spaced(name)
+        return f" {own} " not in padded_text and any(f" {s} " in padded_text for s in sibs if s != own)
+
+    def is_distinct(self, word: str) -> bool:
+        return self.df.get(word, 0) and word not in self.generic
+
+    def names_anyone(self, words: frozenset[str]) -> bool:
+        """The bank text holds a word that may be a name (not a banking, legal or generic word)."""
+        return any(len(w) >= 3 and w.isalpha() and w not in tx.BANK_WORDS and w not in tx.LEGAL_WORDS
+                   and w not in self.generic and w not in self.generic_prefixes for w in words)
+
+
+def vocabulary(ledger: Side) -> Vocabulary:
+    vocab = getattr(ledger, "vocabulary", None)
+    if vocab is None:
+        vocab = ledger.vocabulary = Vocabulary(ledger)
+    return vocab
+
+
+def _word_in(word: str, bank_words: frozenset[str]) -> bool:
+    """The word, or the start of it cut short (names cut to 16 characters), is a word of the bank text."""
+    if word in bank_words:
+        return True
+    return any(len(b) >= MIN_CUT_WORD and word.startswith(b) for b in bank_words)
+
+
 def counterparty_named(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
-    """Every identifying word of the ledger counterparty is a word of the bank text."""
-    text, cp = bank.derived("padded", bi), ledger.derived("cp_words", li)
-    return np.fromiter((bool(c) and all(f" {w} " in t for w in c) for t, c in zip(text, cp)), dtype=bool,
-                       count=len(bi))
+    """Every distinctive word of the ledger counterparty is in the bank text (a generic word alone is not
+    enough; a name cut short counts)."""
+    vocab = vocabulary(ledger)
+    words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
+    out = np.fromiter((bool(c) and all(_word_in(w, b) for w in vocab.distinct_words(c)) if c else False
+                       for b, c in zip(words, cps)), dtype=bool, count=len(bi))
+    if vocab.siblings and out.any():
+        sub = np.flatnonzero(out)
+        padded = bank.derived("padded", bi[sub])
+        out[sub] = [not vocab.sibling_named(p, c) for p, c in zip(padded, cps[sub])]
+    return out
+
+
+def counterparty_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """The bank text does not name the ledger counterparty but names another known one (a distinctive word
+    of another name)."""
+    vocab = vocabulary(ledger)
+    named = counterparty_named(bank, ledger, bi, li)
+    words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
+    out = np.zeros(len(bi), dtype=bool)
+    padded = bank.derived("padded", bi)
+    for k in np.flatnonzero(~named):
+        own = set(tx.counterparty_words(cps[k]))
+        out[k] = any(vocab.is_distinct(w) and w not in own for w in words[k]) or \
+            bool(cps[k]) and vocab.sibling_named(padded[k], cps[k])
+    return out
 
 
 def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
-    """The bank text does not name someone else: at least one identifying word of the ledger counterparty is
-    in it, or the ledger line has no counterparty, or the bank text names no one (only banking words)."""
-    text, cp = bank.derived("padded", bi), ledger.derived("cp_words", li)
-    named = bank.derived("names_someone", bi)
-    return np.fromiter((not c or not n or any(f" {w} " in t for w in c) for t, c, n in zip(text, cp, named)),
-                       dtype=bool, count=len(bi))
+    """The bank text does not name someone else: it names the ledger counterparty, or the ledger line has
+    none, or the bank text names no one (banking, legal and generic words only)."""
+    vocab = vocabulary(ledger)
+    named = counterparty_named(bank, ledger, bi, li)
+    words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
+    return named | np.fromiter((not c or not vocab.names_anyone(w) for w, c in zip(words, cps)), dtype=bool,
+                               count=len(bi))
+
+
+def numbers_agree(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """A document number agrees (reference and description of both sides, the bank's check number)."""
+    b, g = bank.derived("numbers", bi), ledger.derived("numbers", li)
+    return np.fromiter((tx.numbers_agree(x, y) for x, y in zip(b, g)), dtype=bool, count=len(bi))
+
+
+def numbers_conflict(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    b, g = bank.derived("numbers", bi), ledger.derived("numbers", li)
+    return np.fromiter((tx.numbers_conflict(x, y) for x, y in zip(b, g)), dtype=bool, count=len(bi))
+
+
+def _either(first, second, bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """first OR second, the second (costlier) test run only on the pairs the first left False."""
+    out = first(bank, ledger, bi, li)
+    rest = np.flatnonzero(~out)
+    if len(rest):
+        out[rest] = second(bank, ledger, bi[rest], li[rest])
+    return out
+
+
+def contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """Evidence against the pair: another document number or check serial, or another known counterparty."""
+    return _either(numbers_conflict, counterparty_contradicted, bank, ledger, bi, li)
+
+
+def corroborated(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """Evidence for the pair: a document number agrees or the counterparty is named."""
+    return _either(numbers_agree, counterparty_named, bank, ledger, bi, li)
 
 
 def plausibility(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
     """How strongly the text ties a pair, to tell equally keyed candidates apart (higher is stronger):
-    2 x (3 equal references | 2 reference in text or same check number | 1 similar reference | 0)
+    2 x (3 equal references | 2 reference in text, same check number or a document number agrees |
+    1 similar reference | 0)
     + 1 when the counterparty is named. Equal values mean equally plausible."""
     tier = np.zeros(len(bi), dtype=np.int64)
     if not len(bi):
@@ -81,6 +199,7 @@ def plausibility(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np
     long_ref = np.fromiter((len(y) >= MIN_REFERENCE_LENGTH for y in ledger.derived("ref_sq", li)), dtype=bool,
                            count=len(li))
     tier[(sim >= 90) & long_ref] = 1
-    tier[reference_contained(bank, ledger, bi, li) | check_equal(bank, ledger, bi, li)] = 2
+    tier[reference_contained(bank, ledger, bi, li) | check_equal(bank, ledger, bi, li)
+         | numbers_agree(bank, ledger, bi, li)] = 2
     tier[reference_equal(bank, ledger, bi, li)] = 3
     return tier * 2 + counterparty_named(bank, ledger, bi, li)

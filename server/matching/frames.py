@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..records import BANK_COLUMNS, LEDGER_COLUMNS, BankLine, LedgerLine
+from . import bank_types
 from . import text as tx
 
 MAX_DECIMALS = 6
@@ -53,6 +54,7 @@ class Side:
         "ref_links": ("reference", tx.reference_links),
         "check_key": ("check_number", tx.bank_check_key),
         "ledger_check_key": ("reference", tx.ledger_check_key),
+        "numbers": ("number_text", tx.doc_numbers),
         "text_upper": ("text", str.upper),
         "text": ("text", str),
     }
@@ -70,6 +72,8 @@ class Side:
             source, fn = self._DERIVED[name]
             if source == "text":
                 raw = self.texts(todo)
+            elif source == "number_text":
+                raw = self.number_texts(todo)
             elif source in self._DERIVED:  # built on another derived key
                 raw = self.derived(source, todo)
             else:
@@ -83,6 +87,15 @@ class Side:
         ref, desc = self.columns["reference"][pos], self.columns["description"][pos]
         out = np.empty(len(pos), dtype=object)
         out[:] = [f"{r} {d}" if r else d for r, d in zip(ref, desc)]
+        return out
+
+    def number_texts(self, pos: np.ndarray) -> np.ndarray:
+        """Where document numbers are read: reference and description, and the bank's check number."""
+        texts = self.texts(pos)
+        if "check_number" not in self.columns:
+            return texts
+        out = np.empty(len(pos), dtype=object)
+        out[:] = [f"{t} {c}" if c else t for t, c in zip(texts, self.columns["check_number"][pos])]
         return out
 
     def business_days(self, weekmask: str, holidays: tuple[dt.date, ...]) -> np.ndarray:
@@ -158,7 +171,7 @@ def prepare(frame: pd.DataFrame, kind: str, decimals: int, currencies: dict[str,
     cols = {c: _texts(frame[c]) for c in names}
     if kind == "bank":  # types as small integer codes: filters compare integers, not a million strings
         codes, uniques = pd.factorize(cols["type"])
-        lowered = [str(t).strip().lower() or "other" for t in uniques]
+        lowered = [bank_types.canonical(t) for t in uniques]
         names = list(dict.fromkeys(lowered))
         remap = np.array([names.index(t) for t in lowered] or [0], dtype=np.int64)
         cols["type_code"] = remap[codes] if n else np.zeros(0, dtype=np.int64)

@@ -14,6 +14,7 @@ import numpy as np
 from . import evidence, reasons
 from .filters import bank_filter, has_text_filter, ledger_filter
 from .frames import to_minor
+from .links import linked_pairs
 from .join import dense, group_max_count, shared_codes, window_pairs
 from .rules import Rule
 from .state import MatchState, Proposal, pair_chunk
@@ -48,9 +49,6 @@ def _variants(state: MatchState, rule: Rule, b_amt: np.ndarray, l_amt: np.ndarra
     """(ledger key, query key, fee) per amount variant: the amount condition as an equality of keys."""
     if rule.amount == "exact":
         return [(l_amt, b_amt, 0)]
-    if rule.amount == "fee_deducted":
-        fees = sorted({to_minor(f, state.decimals) for f in rule.fee_schedule} - {None})
-        return [(l_amt, b_amt + np.sign(b_amt) * fee, fee) for fee in fees]
     if rule.amount == "tolerance":  # buckets one tolerance wide: a match lies in the same or a next bucket
         width = to_minor(rule.amount_tolerance, state.decimals, "floor") + 1
         return [(l_amt // width, b_amt // width + k, 0) for k in (-1, 0, 1)]
@@ -100,10 +98,21 @@ def _plausible_ledger(state: MatchState, rule: Rule, bpos: np.ndarray, lpos: np.
         slack = 0
         if rule.amount == "tolerance":
             slack = to_minor(rule.amount_tolerance, state.decimals, "floor")
-        elif rule.amount == "fee_deducted":
-            slack = max((to_minor(f, state.decimals) or 0) for f in rule.fee_schedule)
         keep &= (l_amt >= b_amt.min() - slack) & (l_amt <= b_amt.max() + slack)
     return lpos[keep]
+
+
+def _fee_pairs(state: MatchState, rule: Rule, bpos: np.ndarray, lpos: np.ndarray):
+    """Pairs tied by a number or the counterparty whose ledger amount exceeds the bank's by a fee of at most
+    fee_max (any fee: banks' schedules are not the rule's to know). The tie is found first (links.py), so
+    the amount may differ by any cent without listing every amount in range."""
+    bank, ledger = state.bank, state.ledger
+    bday, lday = day_coordinate(bank, rule, bpos), day_coordinate(ledger, rule, lpos)
+    bi, li = linked_pairs(state, bpos, lpos, bday - rule.days_after, bday + rule.days_before, lday)
+    fee = np.abs(ledger.amount[li]) - np.abs(bank.amount[bi])
+    ok = (fee > 0) & (fee <= to_minor(rule.fee_max, state.decimals, "floor"))
+    ok &= np.sign(ledger.amount[li]) == np.sign(bank.amount[bi])
+    return bi[ok], li[ok], fee[ok], np.zeros(0, dtype=np.int64)
 
 
 def candidate_pairs(state: MatchState, rule: Rule, bpos: np.ndarray, lpos: np.ndarray):
@@ -117,9 +126,11 @@ def candidate_pairs(state: MatchState, rule: Rule, bpos: np.ndarray, lpos: np.nd
     empty = np.zeros(0, dtype=np.int64)
     if not len(bpos) or not len(lpos):
         return empty, empty, empty, empty
+    if rule.amount == "fee_deducted":
+        return _fee_pairs(state, rule, bpos, lpos)
     keys = _text_keys(state, rule)
     lpos = _plausible_ledger(state, rule, bpos, lpos)
-    sifted = rule.reference in ("contains", "fuzzy") or rule.counterparty != "ignore" or has_text_filter(rule)
+    sifted = rule.reference in ("contains", "fuzzy", "number", "evidence") or rule.counterparty != "ignore" or has_text_filter(rule)
     bi, li, fee, crowded = _keyed_pairs(state, rule, bpos, lpos, [], CROWD_CAP * (CROWD_SEARCH if sifted else 1))
     if keys:
         ok = np.ones(len(bi), dtype=bool)
@@ -163,6 +174,11 @@ def required_text_keys(state: MatchState, rule: Rule, bi: np.ndarray, li: np.nda
         keep &= evidence.reference_contained(state.bank, state.ledger, bi, li)
     elif rule.reference == "fuzzy":
         keep &= evidence.similarity(state.bank, state.ledger, bi, li) >= rule.reference_threshold
+    elif rule.reference == "number":
+        keep &= evidence.numbers_agree(state.bank, state.ledger, bi, li)
+    if rule.reference == "evidence" or (rule.amount == "fee_deducted" and keep.any()):
+        sub = np.flatnonzero(keep)  # a fee is only believed with a number or the counterparty behind it
+        keep[sub] = evidence.corroborated(state.bank, state.ledger, bi[sub], li[sub])
     if rule.counterparty != "ignore" and keep.any():
         sub = np.flatnonzero(keep)
         check = (evidence.counterparty_named if rule.counterparty == "contains"
@@ -209,6 +225,9 @@ def run(state: MatchState, rule: Rule) -> None:
         bi, li, fee = bi[keep], li[keep], fee[keep]
     figures = state.figures_for(rule)
     keep = required_text_keys(state, rule, bi, li)
+    if rule.action != "suggest" and keep.any():  # evidence against a pair outweighs its keys
+        sub = np.flatnonzero(keep)
+        keep[sub] = ~evidence.contradicted(bank, ledger, bi[sub], li[sub])
     bi, li, fee = bi[keep], li[keep], fee[keep]
     many = np.flatnonzero(np.bincount(bi, minlength=bank.n) > CROWD_CAP)  # still crowded after every key
     if len(many):
@@ -223,6 +242,9 @@ def run(state: MatchState, rule: Rule) -> None:
     contested = (cb[bu] > 1) | (cl[lu] > 1)
     if contested.any():
         plaus[contested] = evidence.plausibility(bank, ledger, bi[contested], li[contested])
+        if rule.amount == "fee_deducted":  # the schedule is a preference between fitting candidates
+            usual = [to_minor(f, state.decimals) for f in rule.fee_schedule]
+            plaus = plaus * 2 + np.isin(fee, usual)
     if rule.action == "suggest":
         accepted, alive = np.zeros(len(bi), dtype=bool), np.ones(len(bi), dtype=bool)
     else:
@@ -245,6 +267,10 @@ def _evidence_words(rule: Rule) -> str:
         words.append("references agree")
     elif rule.reference == "contains":
         words.append("ledger reference found in the bank text")
+    elif rule.reference == "number":
+        words.append("a document number agrees")
+    elif rule.reference == "evidence" or rule.amount == "fee_deducted":
+        words.append("a document number agrees or the counterparty is named")
     if rule.counterparty == "contains":
         words.append("counterparty named")
     elif rule.counterparty == "partial":
@@ -270,7 +296,7 @@ def _emit_matches(state: MatchState, rule: Rule, bi, li, fee, alone, n_cands) ->
             parts = [f"{lead}: {reasons.money(bank.amount[bi[k]], dec)} {cur[k]}"]
             if fee[k]:
                 parts[0] += (f" = ledger {reasons.money(ledger.amount[li[k]], dec)} less a bank fee of "
-                             f"{reasons.money(fee[k], dec)} (in the fee schedule; fee line proposed)")
+                             f"{reasons.money(fee[k], dec)} (up to {rule.fee_max}; fee line proposed)")
             elif diff[k]:
                 parts[0] += f", {reasons.money(abs(diff[k]), dec)} from the ledger amount (within tolerance)"
             parts.append(reasons.days_phrase(bday[k], rule.day_basis))

@@ -21,11 +21,12 @@ import numpy as np
 from ..errors import InputError, Problem
 from ..parsing import parse_date
 from ..records import BANK_TYPES
+from . import bank_types
 
 SHAPES = ("one_to_one", "one_bank_to_many_ledger", "many_bank_to_one_ledger", "bank_pair", "bank_only")
 ACTIONS = ("match", "propose", "suggest")
 AMOUNT_KEYS = ("exact", "tolerance", "fee_deducted", "transposition")
-REFERENCE_KEYS = ("ignore", "equal", "contains", "fuzzy")
+REFERENCE_KEYS = ("ignore", "equal", "contains", "fuzzy", "number", "evidence")
 PROPOSAL_KINDS = ("custom", "liability", "cash entry")
 
 # Hard ceilings of the bounded searches (see batches.py): a rule may ask for less, never for more.
@@ -74,10 +75,12 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("ledger_regex", "regex", "", doc="regular expression searched in ledger reference + description"),
     # match keys
     FieldSpec("amount", "choice", "exact", AMOUNT_KEYS,
-              "exact; within amount_tolerance; bank = ledger less a fee of the fee_schedule; or digits "
-              "transposed (suggest only)"),
+              "exact; within amount_tolerance; bank = ledger less a fee up to fee_max (only with a document "
+              "number or the counterparty to corroborate it); or digits transposed (suggest only)"),
     FieldSpec("amount_tolerance", "money", Decimal(0), doc="largest amount difference, in currency units"),
-    FieldSpec("fee_schedule", "moneys", (), doc="fees the bank deducts, in currency units"),
+    FieldSpec("fee_schedule", "moneys", (), doc="fees the bank usually deducts, in currency units: preferred "
+                                                "when two candidates fit (any fee up to fee_max is accepted)"),
+    FieldSpec("fee_max", "money", Decimal("25.00"), doc="largest fee the bank may deduct, in currency units"),
     FieldSpec("fee_gl_account", "text", "", doc="GL account of the proposed fee line"),
     FieldSpec("days_before", "int", 0, doc="bank date at most this many days before the ledger date"),
     FieldSpec("days_after", "int", 0, doc="bank date at most this many days after the ledger date"),
@@ -86,16 +89,18 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("weekmask", "text", "Mon Tue Wed Thu Fri", doc="business days of the week"),
     FieldSpec("holidays", "dates", (), doc="bank holidays (yyyy-mm-dd) skipped by business days"),
     FieldSpec("reference", "choice", "ignore", REFERENCE_KEYS,
-              "references equal; ledger reference contained in the bank text; or fuzzy similarity at or "
-              "above reference_threshold"),
+              "references equal; ledger reference contained in the bank text; fuzzy similarity at or "
+              "above reference_threshold; number: a document number agrees (compared as numbers, from "
+              "reference and description of both sides); evidence: a number agrees or the counterparty is named"),
     FieldSpec("reference_threshold", "int", 90, doc="fuzzy similarity threshold, 1..100"),
     FieldSpec("check_number", "bool", False, doc="bank check number equals the ledger reference"),
     FieldSpec("counterparty", "choice", "ignore", ("ignore", "contains", "partial"),
               "contains: every identifying word of the ledger counterparty is in the bank text; partial: the "
               "bank text does not name someone else (one word is in it, or it names no one)"),
-    FieldSpec("link", "choice", "prefer", ("prefer", "require", "none"),
+    FieldSpec("link", "choice", "prefer", ("prefer", "require", "none", "booking_day"),
               "batches and splits: search lines linked by counterparty or reference first (prefer), only "
-              "them (require), or by date alone (none)"),
+              "them (require), by date alone (none); batches: the receipts of one booking day, slips kept "
+              "together, every subset summed (booking_day; max_candidates bounds the items of one day)"),
     FieldSpec("max_group_size", "int", 5, doc=f"batches and splits: most lines in a group (2..{MAX_GROUP_SIZE})"),
     FieldSpec("max_candidates", "int", 16,
               doc=f"batches and splits: search bound, most candidate lines searched (2..{MAX_CANDIDATES}); "
@@ -133,6 +138,7 @@ class Rule:
     amount: str = "exact"
     amount_tolerance: Decimal = Decimal(0)
     fee_schedule: tuple[Decimal, ...] = ()
+    fee_max: Decimal = Decimal("25.00")
     fee_gl_account: str = ""
     days_before: int = 0
     days_after: int = 0
@@ -279,6 +285,8 @@ def parse_field(spec: FieldSpec, value: object):
         out = []
         for v in _as_list(value):
             s = _as_text(v).lower()
+            if spec.name == "bank_types":  # the bank's own codes name types too (type_synonyms.toml)
+                s = bank_types.known(s) or s
             if s not in spec.choices:
                 raise _Bad(f"{v!r} is not one of {', '.join(spec.choices)}")
             out.append(s)
@@ -318,12 +326,16 @@ def _cross_checks(r: Rule) -> list[tuple[str, str]]:
     if r.action == "suggest" and r.shape != "one_to_one":
         out.append(("shape", "a suggest rule needs shape one_to_one"))
     if r.amount == "fee_deducted":
-        if not r.fee_schedule:
-            out.append(("fee_schedule", "amount fee_deducted needs a fee schedule"))
+        if r.fee_max <= 0:
+            out.append(("fee_max", "amount fee_deducted needs a fee_max above zero (currency units)"))
+        if any(f > r.fee_max for f in r.fee_schedule):
+            out.append(("fee_schedule", "a fee of the schedule is above fee_max"))
         if not r.fee_gl_account:
             out.append(("fee_gl_account", "amount fee_deducted needs the GL account of the fee"))
         if any(f == 0 for f in r.fee_schedule):
             out.append(("fee_schedule", "fees must be greater than zero"))
+    if r.link == "booking_day" and (r.shape != "one_bank_to_many_ledger" or r.amount != "exact"):
+        out.append(("link", "link booking_day needs shape one_bank_to_many_ledger and amount exact"))
     if r.amount == "tolerance" and r.amount_tolerance <= 0:
         out.append(("amount_tolerance", "amount tolerance needs a tolerance above zero (currency units)"))
     if r.amount == "transposition" and r.action != "suggest":

@@ -28,8 +28,12 @@ TRANSFER TRF XFER ONLINE MOBILE BANKING BRANCH ATM CASH WITHDRAWAL SEPA SWIFT FE
 INVOICE PPD CCD WEB TEL RECURRING DIRECT DD STANDING ORDER FROM TO FOR VIA NO NUMBER ITEM ITEMS RETURN
 RETURNED REVERSAL NSF FEE FEES CHARGE SERVICE INTEREST MULTIPLE PART SLIP BATCH SETTLEMENT MERCHANT VISA
 MASTERCARD AMEX DISCOVER ORIG ID IND NAME CO ENTRY DESCR SEC TRACE DATE REMOTE COUNTER TELLER LOCKBOX
-CAPTURE CHECKS CHEQUES SCAN IMAGE
+CAPTURE CHECKS CHEQUES SCAN IMAGE PAID PAYMENTS RECEIVED BOOK CREDITS DEBITS ADVICE INSUFFICIENT FUNDS
+UNPAID CHARGEBACK HOLDCO
 """.split())
+_DIGITS = re.compile(r"\d+")
+MIN_NUMBER_DIGITS = 4  # shorter digit runs (days, cents, branch numbers) tie nothing
+LINK_NUMBER_DIGITS = 5  # a run at least this long may also be found inside a longer one
 MIN_REFERENCE_LENGTH = 4  # shorter references ("12", "ABC") occur inside unrelated text by chance
 
 
@@ -115,3 +119,29 @@ def is_transposition(a: int, b: int) -> bool:
         return False
     diff = [i for i in range(len(sa)) if sa[i] != sb[i]]
     return len(diff) == 2 and diff[1] == diff[0] + 1 and sa[diff[0]] == sb[diff[1]] and sa[diff[1]] == sb[diff[0]]
+
+
+def doc_numbers(text: str) -> frozenset[str]:
+    """Document numbers in a text, compared as numbers: every run of digits with its leading zeros
+    stripped, at least MIN_NUMBER_DIGITS long ('INV-0143572', 'REF INV143572', 'Invoice 143572' -> 143572)."""
+    if not text:
+        return frozenset()
+    return frozenset(d for d in (m.lstrip("0") for m in _DIGITS.findall(text)) if len(d) >= MIN_NUMBER_DIGITS)
+
+
+def numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    """A number of one side is a number of the other, or (5 digits or more) contained in one of them."""
+    if not a or not b:
+        return False
+    if not a.isdisjoint(b):
+        return True
+    return any(len(x) >= LINK_NUMBER_DIGITS and len(y) >= LINK_NUMBER_DIGITS and (x in y or y in x)
+               for x in a for y in b)
+
+
+def numbers_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Both sides name a document number of the same length and none agrees: another invoice, another check."""
+    if not a or not b or numbers_agree(a, b):
+        return False
+    la = {len(x) for x in a}
+    return any(len(y) in la for y in b)

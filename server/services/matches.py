@@ -186,6 +186,9 @@ def load_unmatched(session, rec: Reconciliation) -> tuple[list[BankLine], list[L
     return bank, ledger
 
 
+MAX_SUGGESTIONS_KEPT = 5000  # suggestion groups a job's result carries to the workbook
+
+
 # ------------------------------------------------------------------------------------------ rules of a run
 BUILT_IN = "built-in"
 MAX_RULE_PROBLEMS = 10
@@ -270,9 +273,27 @@ def compute_auto(store, rec_id: int, progress: Callable[[int, str], None] | None
     with store.read() as session:
         rec = recs.get(session, rec_id)
         bank, ledger = load_unmatched(session, rec)
+        forbidden = rejected_pairs(session, rec)
     if progress:
         progress(20, f"matching {len(bank)} bank lines against {len(ledger)} ledger lines")
-    return auto_match(bank, ledger, rules)
+    return auto_match(bank, ledger, rules, forbidden_pairs=forbidden)
+
+
+def rejected_pairs(session, rec: Reconciliation) -> set[tuple[str, str]]:
+    """(bank line id, ledger line id) of every auto-match the user undid: the user's word that they do not
+    belong together, so the engine never proposes them again (each line may still match another)."""
+    items = select(MatchItem.match_id, BankLineRow.line_id, GLLineRow.line_id).join(
+        Match, Match.id == MatchItem.match_id).outerjoin(BankLineRow, BankLineRow.id == MatchItem.bank_line_id) \
+        .outerjoin(GLLineRow, GLLineRow.id == MatchItem.gl_line_id) \
+        .where(Match.reconciliation_id == rec.id, Match.kind == "auto", Match.undone_at.is_not(None))
+    bank: dict[int, list[str]] = {}
+    ledger: dict[int, list[str]] = {}
+    for mid, b, g in session.execute(items):
+        if b is not None:
+            bank.setdefault(mid, []).append(b)
+        if g is not None:
+            ledger.setdefault(mid, []).append(g)
+    return {(b, g) for mid, bs in bank.items() for b in bs for g in ledger.get(mid, ())}
 
 
 def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], None] | None = None,
@@ -335,6 +356,10 @@ def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], N
     ch.audit("match.auto", "reconciliation", rec.id, None,
              {**out, "groups": [[k, list(g.bank_ids), list(g.ledger_ids), g.rule] for k, g in zip(keys, groups)]},
              rec.id)
+    # Suggestions (ranked candidates of the lines held for review) travel with the job's result only: they are
+    # never stored as matches, so accepting matches can never take one.
+    out["suggestions"] = [{"key": g.match_id, "bank": list(g.bank_ids), "ledger": list(g.ledger_ids),
+                           "rule": g.rule, "reason": g.reason} for g in result.suggested[:MAX_SUGGESTIONS_KEPT]]
     return out
 
 

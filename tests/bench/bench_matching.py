@@ -1,4 +1,5 @@
-"""Auto-match quality and speed on the seeded generator (tests/match_data.py).
+"""Auto-match quality and speed on the seeded generators: the books-shaped one (tests/books_data.py, every
+hard property of real books dialled in, scored per category) and the easier tests/match_data.py.
 
 Per size: precision and recall over matched (bank, ledger) pairs, wrong groups, proposals, the time of
 `match_frames` (wall and CPU) and the process's peak memory while matching, and the ratio of that time to a
@@ -6,7 +7,9 @@ plain exact-amount pandas join of the same frames (the floor any matcher pays).
 
 Sizes: 10,000 and 100,000 lines a side by default; the full Excel sheet (1,048,576 a side) when
 TIEOUT_BENCH_FULL=1 (about two to three minutes more); or the sizes listed in TIEOUT_BENCH_SIZES.
-Each size runs in a fresh process so that its peak memory is its own.
+Each size runs in a fresh process so that its peak memory is its own. After the sizes, the density sweep:
+the same number of books-shaped lines over 5 weeks instead of a year (TIEOUT_BENCH_DENSE_SIZES, default
+10,000). TIEOUT_BENCH_DATA=easy runs tests/match_data.py instead of the books-shaped generator.
 """
 from __future__ import annotations
 
@@ -37,14 +40,16 @@ def _rss_kib(field: str) -> int:
     return 0
 
 
-def _one(n: int, out) -> None:
+def _one(n: int, out, dense: bool = False) -> None:
     sys.path.insert(0, str(TESTS))
+    from books_data import Dials, dense_dials, evaluate_by_kind, generate_books
     from match_data import evaluate, generate
 
     from tieout.server.matching import match_frames
 
     t = time.perf_counter()
-    data = generate(n, seed=SEED)
+    easy = os.environ.get("TIEOUT_BENCH_DATA") == "easy"
+    data = generate(n, seed=SEED) if easy else generate_books(n, seed=SEED, dials=dense_dials() if dense else Dials())
     gen_s = time.perf_counter() - t
     t = time.perf_counter()
     joined = data.bank.merge(data.ledger, on=["currency", "amount_minor"])
@@ -59,7 +64,8 @@ def _one(n: int, out) -> None:
     peak = _rss_kib("VmHWM")
     q = evaluate(data, fm.member_rows(), [p.bank_line_id for p in fm.proposals()])
     stats = fm.statistics()
-    out.put(dict(n=n, bank=len(data.bank), ledger=len(data.ledger), gen_s=gen_s, join_s=join_s, join_rows=join_rows,
+    by_kind = evaluate_by_kind(data, fm.member_rows())
+    out.put(dict(n=n, by_kind=by_kind, span=int((data.bank.date.max() - data.bank.date.min()).days) + 1, bank=len(data.bank), ledger=len(data.ledger), gen_s=gen_s, join_s=join_s, join_rows=join_rows,
                  wall=wall, cpu=cpu,
                  peak_mib=peak / 1024, before_mib=before / 1024, peak_is_matcher=reset,
                  slowest=sorted(fm.timings, key=lambda x: -x[2])[:4],
@@ -73,18 +79,31 @@ def _sizes() -> list[int]:
     return [10_000, 100_000] + ([FULL_SHEET] if os.environ.get("TIEOUT_BENCH_FULL") == "1" else [])
 
 
+def _table(by_kind: dict) -> None:
+    print(f"  {'category':<14}{'true':>8}{'matched':>9}{'right':>8}{'precision':>11}{'recall':>9}{'wrong groups':>14}")
+    for k, v in by_kind.items():
+        print(f"  {k:<14}{v['true']:>8,}{v['predicted']:>9,}{v['right']:>8,}{v['precision']:>11.4f}{v['recall']:>9.4f}"
+              f"{v['wrong_groups']:>14,}")
+
+
+def _measure(ctx, n: int, dense: bool) -> dict:
+    q = ctx.Queue()
+    p = ctx.Process(target=_one, args=(n, q, dense))
+    p.start()
+    r = q.get()
+    p.join()
+    return r
+
+
 def run() -> None:
     ctx = mp.get_context("fork")
     print(f"seed {SEED}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at start")
     if os.environ.get("TIEOUT_BENCH_FULL") != "1" and not os.environ.get("TIEOUT_BENCH_SIZES"):
         print(f"(set TIEOUT_BENCH_FULL=1 to add the full sheet, {FULL_SHEET:,} lines a side)")
     for n in _sizes():
-        q = ctx.Queue()
-        p = ctx.Process(target=_one, args=(n, q))
-        p.start()
-        r = q.get()
-        p.join()
-        print(f"size {r['n']:>9,}: bank {r['bank']:,} x ledger {r['ledger']:,} lines")
+        r = _measure(ctx, n, False)
+        print(f"size {r['n']:>9,}: bank {r['bank']:,} x ledger {r['ledger']:,} lines over {r['span']} days")
+        _table(r["by_kind"])
         print(f"  quality  precision {r['precision']:.5f}  recall {r['recall']:.5f}  "
               f"({r['pairs_right']:,} right of {r['pairs_predicted']:,} matched pairs, {r['pairs_true']:,} true)")
         print(f"           wrong groups {r['wrong_groups']} of {r['groups']:,}; proposals {r['proposals_right']}/"
@@ -96,6 +115,13 @@ def run() -> None:
               + ("" if r["peak_is_matcher"] else " [peak of the whole process: could not reset the mark]"))
         print("  slowest  " + ", ".join(f"{name} {c:.2f} s CPU" for name, _, c in r["slowest"]))
         print(f"  (generating the lines took {r['gen_s']:.1f} s)", flush=True)
+    if os.environ.get("TIEOUT_BENCH_DATA") == "easy":
+        return
+    for n in [int(s) for s in os.environ.get("TIEOUT_BENCH_DENSE_SIZES", "10000").split(",") if s]:
+        r = _measure(ctx, n, True)
+        print(f"density sweep: {r['n']:,} lines a side over {r['span']} days; match_frames {r['wall']:.2f} s wall, "
+              f"peak {r['peak_mib']:,.0f} MiB")
+        _table(r["by_kind"])
 
 
 if __name__ == "__main__":
