@@ -124,8 +124,10 @@ def test_balances_entered_at_import_and_on_summary_and_the_batch_acknowledgement
     monkeypatch.setenv("TIEOUT_TOKEN", live.tokens["alice"])
     csv = _plain_csv(tmp_path / "jan.csv")
     # `tieout run` as the CLI calls it: opening 100 + lines 50 != closing 149 -> imported with a finding
+    # (a plain Date/Description/Amount file no bank profile names: its inferred layout is confirmed once)
     assert run_batch(path, "import_bank_file", {"file": str(csv), "currency": "USD", "account_name": "Cash",
-                                                "opening": "100.00", "closing": "149.00"}) == 0
+                                                "opening": "100.00", "closing": "149.00",
+                                                "confirm_layout": "yes"}) == 0
     rec_id = _rec_id(path)
     ((_, st),) = _block(path, summary_blocks.BALANCES_TITLE)
     assert st["opening from"].startswith("entered by alice at ") and st["closing from"].startswith("entered by alice")
