@@ -15,7 +15,7 @@ from ..services.context import Actor
 from ..private_home import private_dir, private_file
 from ..store import Store, database_url, open_store
 from . import config as config_mod
-from . import access, errors, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
+from . import access, errors, http, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
 
 
 @dataclass
@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         ext.scheduler = jobs.Scheduler(store, runner, cfg["SCHEDULER_INTERVAL"])
         ext.scheduler.start()
     app.extensions["tieout"] = ext
+    app.url_map.converters["int"] = http.IdConverter  # before the blueprints: their <int:id> routes use it
     app.before_request(security.check_request)
     app.before_request(access.check_access)  # after: it needs the authenticated user
     errors.register(app)
