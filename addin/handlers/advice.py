@@ -26,7 +26,8 @@ ADVICE: dict[str, str] = {
                                "Findings), then submit again.",
     "balance_stated": "The file states that balance; it is the bank's figure and stays. Enter only balances the "
                       "Summary marks as not stated.",
-    "segregation_of_duties": "A different person must approve: the reviewer cannot also be the approver.",
+    "segregation_of_duties": "A different person must do this step: neither the preparer nor the reviewer may "
+                             "approve, and on an account with strict segregation the preparer may not review.",
     "tampered": "The data was changed after it was submitted. Revert the reconciliation, check the changes "
                 "named in the message, and submit it again.",
     "already_matched": "Press Refresh, then select only lines that are not matched yet (or unmatch them "
