@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..server.errors import InputError
 from ..server.gc_pause import paused_gc
+from ..server.private_home import open_private_log
 from .client import Client, ServerError, ServerUnavailable, tieout_home
 from .handlers import advice, load
 from .handlers.common import sync_inputs
@@ -107,10 +108,9 @@ def _failed(ctx: Context, code: int, message: str, what_to_do: str) -> Outcome:
 def _log_internal(name: str) -> Path:
     path = tieout_home() / "logs" / "addin.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} handler {name}\n")
-            fh.write(traceback.format_exc())
+        with open_private_log(path) as fh:  # may be the first thing made in $TIEOUT_HOME: owner-only
+            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} handler {name}\n".encode())
+            fh.write(traceback.format_exc().encode("utf-8", "replace"))
     except OSError:
         traceback.print_exc()
     return path

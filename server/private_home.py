@@ -16,7 +16,13 @@ DIR_MODE, FILE_MODE = 0o700, 0o600
 def private_dir(path: Path) -> Path:
     """`path` (and missing parents) made owner-only; an existing folder of ours that is looser is tightened."""
     path = Path(path)
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):  # mkdir(parents=True) would make the parents with the umask's mode
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
     _tighten(path, DIR_MODE)
     return path
 

@@ -67,7 +67,20 @@ def test_a_home_made_loose_before_is_tightened_by_the_server(tmp_path, open_umas
 
 def test_private_file_creates_with_its_final_mode(tmp_path, open_umask):
     path = private_file(tmp_path / "a" / "b" / "log")
-    assert mode(path) == 0o600 and mode(path.parent) == 0o700
+    assert mode(path) == 0o600 and mode(path.parent) == 0o700 and mode(tmp_path / "a") == 0o700
     path.write_text("kept")
     assert private_file(path).read_text() == "kept"  # an existing file is kept, not truncated
     assert mode(private_dir(tmp_path / "a")) == 0o700
+
+
+def test_the_addins_error_log_made_first_keeps_home_private(tmp_path, monkeypatch, open_umask):
+    from tieout.addin import dispatch
+
+    home = tmp_path / "fresh"
+    monkeypatch.setenv("TIEOUT_HOME", str(home))
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        log = dispatch._log_internal("refresh")
+    assert "boom" in log.read_text()
+    assert mode(home) == 0o700 and mode(home / "logs") == 0o700 and mode(log) == 0o600
