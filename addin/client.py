@@ -1,7 +1,8 @@
 """The add-in's HTTP client of the local calculation server.
 
-Where the server is: $TIEOUT_URL, else the workbook's ServerUrl setting, else http://127.0.0.1:8765.
-Who we are: $TIEOUT_TOKEN (a team server's per-user token), else the token in $TIEOUT_HOME/token.
+Where the server is: the user's configuration (server_choice.py: $TIEOUT_URL, $TIEOUT_HOME/config.toml, else
+http://127.0.0.1:8765); never a workbook's setting. Who we are: $TIEOUT_TOKEN (a team server's per-user token),
+else the token in $TIEOUT_HOME/token, which is sent only to a loopback address.
 When /api/health does not answer on a loopback address, the client starts `tieout serve` there as a detached
 process (it outlives the Excel button press that started it) and waits until it answers.
 
@@ -21,12 +22,13 @@ from urllib.parse import urlsplit
 
 import requests
 
-DEFAULT_URL = "http://127.0.0.1:8765"
+from ..server.private_home import open_private_log, private_dir
+from .server_choice import LOOPBACK, configured_url, is_loopback
+
 START_TIMEOUT = 45.0  # seconds a freshly started server may take to answer (migrations on first start)
 JOB_POLL_SECONDS = 1.0
 JOB_TIMEOUT = 3600.0
 FAILED_JOB = ("Error on Import", "Error on Match")
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class ServerError(Exception):
@@ -64,8 +66,8 @@ def _json_body(data) -> bytes:
 class Client:
     def __init__(self, base_url: str | None = None, token: str | None = None, home: Path | None = None,
                  autostart: bool = True, timeout: float = 300.0):
-        self.base_url = (base_url or os.environ.get("TIEOUT_URL") or DEFAULT_URL).rstrip("/")
         self.home = Path(home) if home else tieout_home()
+        self.base_url = (base_url or configured_url(self.home)).rstrip("/")
         self._token = token or os.environ.get("TIEOUT_TOKEN") or None
         self.autostart = autostart
         self.timeout = timeout
@@ -111,6 +113,9 @@ class Client:
     def token(self) -> str:
         if self._token is None:
             path = self.home / "token"
+            if not is_loopback(self.base_url):
+                raise ServerUnavailable(f"{self.base_url} is not this machine: the local server's token ({path}) "
+                                        "is never sent there; set TIEOUT_TOKEN to your token for that server")
             try:
                 self._token = path.read_text(encoding="utf-8").strip()
             except OSError as exc:
@@ -210,9 +215,8 @@ class Client:
 
 def start_server(host: str, port: int, home: Path) -> subprocess.Popen:
     """`tieout serve` as a detached process on loopback, logging to $TIEOUT_HOME/logs/server.log."""
-    logs = Path(home) / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log = open(logs / "server.log", "ab")  # noqa: SIM115 - handed to the child, which keeps it open
+    private_dir(home)  # before anything else is made in it: the database must never be readable by others
+    log = open_private_log(Path(home) / "logs" / "server.log")  # handed to the child, which keeps it open
     cmd = [_python(), "-m", "tieout.server.cli", "serve", "--host", host, "--port", str(port)]
     env = {**os.environ, "TIEOUT_HOME": str(home)}
     kwargs: dict = {"stdin": subprocess.DEVNULL, "stdout": log, "stderr": subprocess.STDOUT, "env": env,

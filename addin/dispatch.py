@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import sys
 import traceback
 from collections.abc import Mapping
@@ -17,10 +16,12 @@ from pathlib import Path
 
 from ..server.errors import InputError
 from ..server.gc_pause import paused_gc
+from ..server.private_home import open_private_log
 from .client import Client, ServerError, ServerUnavailable, tieout_home
 from .handlers import advice, load
 from .handlers.common import sync_inputs
 from .handlers.context import REC_ID, ActionError, Context
+from .server_choice import ForeignServer, server_for
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 CREATES_WORKBOOK = ("import_bank_file", "import_gl_template")
@@ -56,14 +57,17 @@ def resolve(action: str) -> str:
 
 
 def client_for(book) -> Client:
-    """$TIEOUT_URL, else the workbook's ServerUrl setting, else the local default."""
-    return Client(base_url=os.environ.get("TIEOUT_URL") or book.get_setting("ServerUrl") or None)
+    """The server of the user's configuration (server_choice.py); ForeignServer when the workbook names another."""
+    return Client(base_url=server_for(book.get_setting("ServerUrl"), tieout_home()))
 
 
 def run_handler(name: str, book, args: Mapping[str, str] | None = None, client: Client | None = None) -> Outcome:
     """Runs one handler; never raises: the outcome carries the messages and the exit code."""
     handler = load()[name]
-    ctx = Context(book, client or client_for(book), dict(args or {}))
+    try:
+        ctx = Context(book, client or client_for(book), dict(args or {}))
+    except ForeignServer as exc:
+        return Outcome(EXIT_INPUT, [], f"{exc}\n\nWhat to do: {advice.FOREIGN_SERVER}")
     try:
         # The workbook's cells are a million long-lived objects the cyclic collector would rescan again and
         # again while a handler builds its rows (a third of Accept Matches' time at 20,000 lines); a handler
@@ -104,10 +108,9 @@ def _failed(ctx: Context, code: int, message: str, what_to_do: str) -> Outcome:
 def _log_internal(name: str) -> Path:
     path = tieout_home() / "logs" / "addin.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} handler {name}\n")
-            fh.write(traceback.format_exc())
+        with open_private_log(path) as fh:  # may be the first thing made in $TIEOUT_HOME: owner-only
+            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} handler {name}\n".encode())
+            fh.write(traceback.format_exc().encode("utf-8", "replace"))
     except OSError:
         traceback.print_exc()
     return path

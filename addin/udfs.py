@@ -6,15 +6,16 @@ adapter); the @xw.func wrappers only find the calling cell's workbook. A UDF nev
 returns a short text saying what is missing instead."""
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import xlwings as xw
 
-from .client import Client, ServerError, ServerUnavailable
+from .client import Client, ServerError, ServerUnavailable, tieout_home
 from .handlers.context import REC_ID
+from .server_choice import ForeignServer, server_for
 
 NOT_LINKED = "#TIEOUT: not linked (import a bank file first)"
+FOREIGN = "#TIEOUT: the workbook names another server (Tieout_ServerUrl); nothing was sent"
 
 
 def _rec(book, client: Client) -> dict | str:
@@ -65,8 +66,17 @@ def _caller_book(caller):
 def _client(book) -> Client:
     """A UDF runs inside Excel's recalculation: it never starts the server (a button press does) and waits
     briefly."""
-    return Client(base_url=os.environ.get("TIEOUT_URL") or book.get_setting("ServerUrl") or None,
-                  autostart=False, timeout=10)
+    return Client(base_url=server_for(book.get_setting("ServerUrl"), tieout_home()), autostart=False, timeout=10)
+
+
+def _answer(core, caller):
+    """The core's figure for the calling workbook; a workbook naming a server the user did not choose gets text."""
+    book = _caller_book(caller)
+    try:
+        client = _client(book)
+    except ForeignServer:
+        return FOREIGN
+    return core(book, client)
 
 
 def _cell(value):
@@ -76,19 +86,16 @@ def _cell(value):
 @xw.func
 def TIEOUT_DIFFERENCE(caller):
     """The reconciliation's unreconciled difference (0 when reconciled)."""
-    book = _caller_book(caller)
-    return _cell(difference(book, _client(book)))
+    return _cell(_answer(difference, caller))
 
 
 @xw.func
 def TIEOUT_STATUS(caller):
     """The reconciliation's workflow status."""
-    book = _caller_book(caller)
-    return status(book, _client(book))
+    return _answer(status, caller)
 
 
 @xw.func
 def TIEOUT_MATCH_RATE(caller):
     """Share of bank and GL lines matched (format the cell as a percentage)."""
-    book = _caller_book(caller)
-    return _cell(match_rate(book, _client(book)))
+    return _cell(_answer(match_rate, caller))

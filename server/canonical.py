@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .formula_guard import csv_row
 from .parsing import AmountError, parse_amount
 from .records import BANK_COLUMNS, LEDGER_COLUMNS, MATCH_COLUMNS, BankLine, LedgerLine, MatchGroup
 
@@ -19,14 +20,16 @@ def _fmt_amount(value: Decimal) -> str:
     return format(value, "f")
 
 
-def write_csv(path: str | Path, header: tuple[str, ...], rows: Iterable[tuple]) -> int:
-    """Write a UTF-8 CSV with its header row; returns the number of data rows written."""
+def write_csv(path: str | Path, header: tuple[str, ...], rows: Iterable[tuple], for_spreadsheets: bool = False) -> int:
+    """Write a UTF-8 CSV with its header row; returns the number of data rows written.
+    `for_spreadsheets`: a file meant for people and other programs (not read back by Tieout), whose formula-like
+    text is neutralised (formula_guard.py)."""
     n = 0
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(header)
         for n, row in enumerate(rows, start=1):
-            w.writerow(row)
+            w.writerow(csv_row(row) if for_spreadsheets else row)
     return n
 
 
@@ -60,7 +63,7 @@ def write_match_groups(path: str | Path, groups: Iterable[MatchGroup], header: t
                 for line_id in ids:
                     yield (g.match_id, side, line_id, g.rule, _fmt_amount(g.confidence), *extra(g))
 
-    write_csv(path, header, rows())
+    write_csv(path, header, rows(), for_spreadsheets=True)
     return len(groups)
 
 

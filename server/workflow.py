@@ -12,6 +12,9 @@ STATUSES = (NOT_STARTED, IN_PROGRESS, IN_REVIEW, PENDING_APPROVAL, APPROVED)
 COLOURS = {NOT_STARTED: "grey", IN_PROGRESS: "blue", IN_REVIEW: "yellow", PENDING_APPROVAL: "orange",
            APPROVED: "green"}
 ROLES = ("preparer", "reviewer", "approver")
+# Segregation of duties per account. "standard": the preparer may also review (small teams), but neither the
+# preparer nor the reviewer may approve, so every approval is a second person's. "strict": three people.
+SEGREGATION = ("standard", "strict")
 EDITABLE = (NOT_STARTED, IN_PROGRESS)
 
 
@@ -65,6 +68,7 @@ class RecState:
     prepared_by: str | None = None
     reviewed_by: str | None = None
     approved_by: str | None = None
+    segregation: str = "standard"
 
 
 def check_change(state: RecState, what: str) -> None:
@@ -97,10 +101,22 @@ def check_transition(state: RecState, action: str, actor: str, roles: set[str], 
                           403)
     elif role not in roles:
         raise Refusal("forbidden", f"{actor} is not a {role} of this account", 403)
+    _check_segregation(state, action, actor)
+    return t
+
+
+def _check_segregation(state: RecState, action: str, actor: str) -> None:
+    """Who did one step may not do the next one that checks it (an auditor's four-eyes rule)."""
     if action == "approve" and actor == state.reviewed_by:
         raise Refusal("segregation_of_duties", f"{actor} reviewed this reconciliation and cannot also approve it: "
                                                "reviewer and approver must be different people", 403)
-    return t
+    if action == "approve" and actor == state.prepared_by:
+        raise Refusal("segregation_of_duties", f"{actor} prepared this reconciliation and cannot also approve it: "
+                                               "preparer and approver must be different people", 403)
+    if action == "review" and state.segregation == "strict" and actor == state.prepared_by:
+        raise Refusal("segregation_of_duties", f"{actor} prepared this reconciliation and cannot also review it: "
+                                               "the account's segregation is strict (preparer, reviewer and "
+                                               "approver must be three different people)", 403)
 
 
 def _role_for(action: str, state: RecState) -> str:

@@ -99,7 +99,7 @@ def test_approve_twice_then_locked_for_good_and_revert_unlocks(live, month, tmp_
     live.call("POST", f"/api/accounts/{account_id}/roles", {"user": "bob", "role": "approver"})
     outcome, _ = run(live, path, "approve", user="bob")
     assert outcome.exit_code == 2 and "reviewer and approver must be different people" in outcome.error
-    assert "What to do: A different person must approve" in outcome.error
+    assert "What to do: A different person must do this step" in outcome.error
     outcome, _ = ok(live, path, "approve", user="carol")
     assert outcome.messages == ["Approved by carol: status Approved."]
     rec = status(live, rec_id)

@@ -65,6 +65,46 @@ def test_reviewer_cannot_also_approve_but_preparer_may_review(people):
     assert alice.ok("GET", f"/api/reconciliations/{rid}")["status"] == "Pending Approval"
 
 
+def test_preparer_never_approves_her_own_reconciliation(people):
+    """Even when someone else reviewed it: an approval is always a second person's."""
+    owner, u, acc = people
+    alice, bob = u["alice"], u["bob"]
+    owner.ok("POST", f"/api/accounts/{acc}/roles", {"user": "alice", "role": "approver"})
+    rid = new_rec(alice, acc)
+    prepare(alice, rid)
+    assert act(alice, rid, "submit")[0] == 200
+    assert act(bob, rid, "review")[0] == 200
+    status, data = act(alice, rid, "approve")
+    assert status == 403 and data["error"]["code"] == "segregation_of_duties"
+    assert "preparer and approver must be different people" in data["error"]["message"]
+    assert alice.ok("GET", f"/api/reconciliations/{rid}")["status"] == "Pending Approval"
+    assert act(u["carol"], rid, "approve")[0] == 200
+
+
+def test_strict_segregation_forbids_preparer_as_reviewer(people):
+    owner, u, acc = people
+    alice, bob = u["alice"], u["bob"]
+    owner.ok("POST", f"/api/accounts/{acc}/roles", {"user": "alice", "role": "reviewer"})
+    assert alice.ok("PUT", f"/api/accounts/{acc}", {"segregation": "strict"})["segregation"] == "strict"
+    rid = new_rec(alice, acc)
+    prepare(alice, rid)
+    assert act(alice, rid, "submit")[0] == 200
+    status, data = act(alice, rid, "review")
+    assert status == 403 and data["error"]["code"] == "segregation_of_duties"
+    assert "strict" in data["error"]["message"]
+    assert act(bob, rid, "review")[0] == 200
+
+
+def test_segregation_setting_is_validated_and_audited(people):
+    owner, u, acc = people
+    assert owner.ok("GET", f"/api/accounts/{acc}")["segregation"] == "standard"
+    status, data = owner.call("PUT", f"/api/accounts/{acc}", json={"segregation": "lax"})
+    assert status == 400 and "segregation" in data["error"]["message"]
+    owner.ok("PUT", f"/api/accounts/{acc}", {"segregation": "strict"})
+    rows = owner.ok("GET", "/api/audit")
+    assert any(r["action"] == "account.update" and "strict" in str(r) for r in rows)
+
+
 def test_roles_are_checked(people):
     owner, u, acc = people
     rid = new_rec(u["alice"], acc)

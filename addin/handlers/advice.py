@@ -26,7 +26,8 @@ ADVICE: dict[str, str] = {
                                "Findings), then submit again.",
     "balance_stated": "The file states that balance; it is the bank's figure and stays. Enter only balances the "
                       "Summary marks as not stated.",
-    "segregation_of_duties": "A different person must approve: the reviewer cannot also be the approver.",
+    "segregation_of_duties": "A different person must do this step: neither the preparer nor the reviewer may "
+                             "approve, and on an account with strict segregation the preparer may not review.",
     "tampered": "The data was changed after it was submitted. Revert the reconciliation, check the changes "
                 "named in the message, and submit it again.",
     "already_matched": "Press Refresh, then select only lines that are not matched yet (or unmatch them "
@@ -45,8 +46,10 @@ ADVICE: dict[str, str] = {
     "prior_period_open": "Approve the previous period's reconciliation of this account first.",
     "unauthorized": "The add-in's access token was refused. Close Excel, make sure $TIEOUT_HOME/token (or "
                     "TIEOUT_TOKEN) is the server's, and try again.",
-    "bad_host": "The server refused the address it was called by; check the ServerUrl setting.",
-    "origin_refused": "The server refused the request's origin; check the ServerUrl setting.",
+    "bad_host": "The server refused the address it was called by; check TIEOUT_URL (or server_url in "
+                "$TIEOUT_HOME/config.toml).",
+    "origin_refused": "The server refused the request's origin; check TIEOUT_URL (or server_url in "
+                      "$TIEOUT_HOME/config.toml).",
     "too_large": "The file is larger than the server accepts; split it or raise TIEOUT_MAX_CONTENT_LENGTH.",
     "busy": "The server is busy with another change; wait a moment and press the button again.",
     "gone": "Import the bank file again.",
@@ -61,6 +64,8 @@ GENERIC = "Press Refresh and try again; if it happens again, report it with this
 SERVER_DOWN = ("Tieout could not reach or start its calculation server. Check that Tieout is installed in the "
                "Python the add-in uses (ribbon/README.md), or start it yourself with `tieout serve`; its log "
                "is $TIEOUT_HOME/logs/server.log.")
+FOREIGN_SERVER = ("Open the workbook only if you trust it; Tieout keeps talking to your own server and ignores "
+                  "the workbook's choice.")
 BAD_FILE = "Fix what the message names (file, line, field) and import again; nothing was imported."
 
 

@@ -1,6 +1,7 @@
 """The journal import file Post New Transactions writes next to the workbook, as CSV and as xlsx: one balanced
 entry per new transaction, both sides (the cash account being reconciled and the transaction's GL account),
-in columns date, account, debit, credit, memo, ready for an ERP's journal import."""
+in columns date, account, debit, credit, memo, ready for an ERP's journal import. Memos and accounts come from
+people and bank files: formula-like text is written as text in both files (server/formula_guard.py)."""
 from __future__ import annotations
 
 import csv
@@ -13,6 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ...excel_templates.sheet_writer import Column, write_table
+from ...server.formula_guard import csv_row
 from ...server.store.types import money_str
 from .state import Txn, posted_line_id
 
@@ -63,8 +65,8 @@ def write_journal(folder: Path, workbook_stem: str, lines: Sequence[JournalLine]
         w = csv.writer(fh)
         w.writerow(HEADER)
         for ln in lines:
-            w.writerow((ln.date.isoformat(), ln.account, money_str(ln.debit) if ln.debit else "",
-                        money_str(ln.credit) if ln.credit else "", ln.memo))
+            w.writerow(csv_row((ln.date.isoformat(), ln.account, money_str(ln.debit) if ln.debit else "",
+                                money_str(ln.credit) if ln.credit else "", ln.memo)))
     wb = Workbook()
     ws = wb.active
     ws.title = "Journal"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...excel_templates.sheet_writer import Column
+from ...server.private_home import private_dir
 from .context import ActionError, Context
 
 SHEET = "Import Layout"
@@ -67,7 +68,7 @@ def confirm_inferred_layout(ctx: Context, path: Path, fmt: str) -> Path | None:
                           "Check the Import Layout sheet; import again and confirm (batch mode: --confirm-layout yes), "
                           f"or save and edit the layout with `tieout profile infer {path.name}` first.")
     out = profile_folder() / f"{proposal.name}.toml"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)  # in $TIEOUT_HOME, perhaps the first thing made there: owner-only
     out.write_text(proposal.profile_text, encoding="utf-8")
     ctx.say(f"The layout of {path.name} was confirmed and saved as your profile {out} ({_summary(proposal)}).")
     return out

@@ -5,15 +5,17 @@ the job runner and the scheduler are created per app, never at import time."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask
 
 from .. import jobs
 from ..services import users
 from ..services.context import Actor
+from ..private_home import private_dir, private_file
 from ..store import Store, database_url, open_store
 from . import config as config_mod
-from . import access, errors, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
+from . import access, errors, http, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
 
 
 @dataclass
@@ -40,8 +42,11 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(cfg["TIEOUT_HOME"]))
     app.config.update(cfg)
     home = cfg["TIEOUT_HOME"]
-    home.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database and token: the owner's only
-    store = open_store(cfg["DATABASE_URL"] or database_url(home))  # runs the migrations
+    private_dir(home)  # the database and token: the owner's only
+    url = cfg["DATABASE_URL"] or database_url(home)
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        private_file(Path(url.removeprefix("sqlite:///")))  # SQLite gives its -wal and -shm files this mode
+    store = open_store(url)  # runs the migrations
     owner = users.ensure_user(store, cfg["LOCAL_USER"], admin=True)
     runner = jobs.JobRunner(store, workers=cfg["JOB_WORKERS"])
     jobs.recover(store, owner)
@@ -50,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         ext.scheduler = jobs.Scheduler(store, runner, cfg["SCHEDULER_INTERVAL"])
         ext.scheduler.start()
     app.extensions["tieout"] = ext
+    app.url_map.converters["int"] = http.IdConverter  # before the blueprints: their <int:id> routes use it
     app.before_request(security.check_request)
     app.before_request(access.check_access)  # after: it needs the authenticated user
     errors.register(app)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..store.models import Job, Reconciliation, Role
 from ..workflow import Refusal
-from .http import ext
+from .http import ext, query_int
 
 
 def visible_accounts(session, actor) -> set[int] | None:
@@ -38,7 +38,7 @@ def check_access() -> None:
     if actor is None or actor.is_admin or not request.path.startswith("/api/"):
         return
     args = request.view_args or {}
-    audit_rec = request.args.get("reconciliation_id", type=int) if request.path == "/api/audit" else None
+    audit_rec = query_int("reconciliation_id") if request.path == "/api/audit" else None
     if request.path == "/api/audit" and audit_rec is None:
         raise Refusal("forbidden", "only an administrator can read the whole audit trail; ask for one "
                                    "reconciliation's rows with ?reconciliation_id=", 403)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..store.db import StoreBusy
@@ -35,6 +35,9 @@ def register(app) -> None:
     def _http(exc: HTTPException):
         status = exc.code or 500
         message = exc.description or exc.name
+        if status == 404:
+            message = (f"nothing at {request.path[:200]!r}: check the path, and that ids are whole numbers from 1 "
+                       "to 9223372036854775807")
         if status == 413:
             message = f"the request is larger than this server accepts ({app.config['MAX_CONTENT_LENGTH']:,} bytes)"
         return error_response(HTTP_CODES.get(status, f"http_{status}"), message, status)

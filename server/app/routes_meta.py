@@ -1,12 +1,12 @@
 """Health, identity, users (team mode) and the audit trail."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
 from .. import audit
 from ..services import users
 from ..workflow import Refusal
-from .http import body, ext, read, write
+from .http import body, ext, query_int, read, write
 
 bp = Blueprint("meta", __name__, url_prefix="/api")
 
@@ -36,9 +36,9 @@ def create_user():
 
 @bp.get("/audit")
 def audit_rows():
-    rec = request.args.get("reconciliation_id", type=int)
-    after = request.args.get("after", default=0, type=int)
-    limit = min(request.args.get("limit", default=500, type=int), 5000)
+    rec = query_int("reconciliation_id")
+    after = query_int("after", default=0)
+    limit = query_int("limit", default=500, minimum=1, maximum=5000)
     return jsonify(read(lambda s: audit.rows_for(s, rec, after, limit)))
 
 

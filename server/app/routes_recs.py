@@ -1,12 +1,12 @@
 """Reconciliations: create, read, workflow actions, balances, GL lines, items, transactions, unmatched."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
 from ..services import lines, posting, recs, review, summary
 from ..workflow import Refusal
 from .access import visible_accounts
-from .http import body, ext, read, write
+from .http import body, ext, query_int, read, write
 
 bp = Blueprint("reconciliations", __name__, url_prefix="/api/reconciliations")
 
@@ -22,7 +22,7 @@ def _exists(session, rec_id: int):
 
 @bp.get("")
 def list_recs():
-    account = request.args.get("account_id", type=int)
+    account = query_int("account_id")
     return jsonify(read(lambda s: summary.list_recs(s, account, visible_accounts(s, g.actor))))
 
 

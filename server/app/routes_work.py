@@ -1,6 +1,7 @@
 """Statement uploads, their entered balances and findings, matches (manual, auto, undo) and background jobs."""
 from __future__ import annotations
 
+import math
 import uuid
 from pathlib import Path
 
@@ -14,12 +15,16 @@ from .http import body, ext, flag, read, write
 
 bp = Blueprint("work", __name__, url_prefix="/api")
 MAX_WAIT_SECONDS = 600
+MAX_FILE_NAME = 255
 
 
 def _save_upload() -> tuple[Path, str, int]:
     """The uploaded file (multipart field `file`, or the raw body with ?filename=) saved under uploads/."""
     upload = request.files.get("file")
     name = upload.filename if upload is not None else request.args.get("filename", "statement")
+    if name and len(name) > MAX_FILE_NAME:
+        raise Refusal("bad_input", f"the file name is {len(name):,} characters long; at most {MAX_FILE_NAME} "
+                                   "(as file systems allow): rename the file", 400)
     safe = secure_filename(name or "statement") or "statement"
     folder = ext().config["TIEOUT_HOME"] / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
@@ -35,7 +40,15 @@ def _save_upload() -> tuple[Path, str, int]:
 
 
 def _wait_seconds() -> float:
-    return min(max(request.args.get("wait", default=0, type=float), 0), MAX_WAIT_SECONDS)
+    raw = request.args.get("wait", "")
+    try:
+        wait = float(raw) if raw else 0.0
+    except ValueError:
+        wait = math.nan
+    if not 0 <= wait <= MAX_WAIT_SECONDS:  # nan and inf fail this too
+        raise Refusal("bad_input", f"query parameter 'wait': seconds from 0 to {MAX_WAIT_SECONDS}, not {raw[:40]!r}",
+                      400)
+    return wait
 
 
 def _job_response(job: dict):

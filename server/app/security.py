@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import current_app, g, request
 
+from ..private_home import private_dir
 from ..services import users
 from ..workflow import Refusal
 
@@ -22,7 +23,7 @@ LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
 def ensure_token(home: Path) -> str:
     """The server token, created (owner-only, 0600) on first use; a looser file is tightened."""
-    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(home)
     path = home / "token"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -92,6 +93,7 @@ def running(config: dict | None = None, threads: int = 4, host: str = "127.0.0.1
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, config: dict | None = None) -> None:
+    os.umask(0o077)  # this process only serves: whatever it writes in $TIEOUT_HOME is the owner's alone
     server, app = make_server(host, port, config)
 
     def _stop(signum, _frame):

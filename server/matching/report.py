@@ -29,5 +29,5 @@ def write_suggestions(path: str | Path, groups: Iterable[MatchGroup]) -> int:
 def write_proposals(path: str | Path, proposals: Iterable[ProposedTransaction]) -> int:
     return write_csv(path, PROPOSAL_COLUMNS, (
         (p.date.isoformat(), format(p.amount, "f"), p.currency, p.gl_account, p.description, p.kind,
-         p.bank_line_id, p.rule) for p in proposals))
+         p.bank_line_id, p.rule) for p in proposals), for_spreadsheets=True)
 

@@ -6,16 +6,17 @@ import datetime as dt
 from sqlalchemy import select
 
 from ..store.models import Account, Reconciliation, Role, Schedule, User
-from ..workflow import EDITABLE, ROLES, Refusal
+from ..workflow import EDITABLE, ROLES, SEGREGATION, Refusal
 from . import values
 from .context import Change, bad_input, not_found, now, utc_iso
 
 KINDS = ("Bank", "Manual")
+UPDATABLE = ("name", "gl_account", "bank_account", "currency", "kind", "segregation")
 
 
 def account_dict(a: Account) -> dict:
     return {"id": a.id, "name": a.name, "gl_account": a.gl_account, "bank_account": a.bank_account,
-            "currency": a.currency, "kind": a.kind}
+            "currency": a.currency, "kind": a.kind, "segregation": a.segregation or "standard"}
 
 
 def create_account(ch: Change, data: dict) -> dict:
@@ -23,7 +24,8 @@ def create_account(ch: Change, data: dict) -> dict:
     currency = _currency(data)
     acc = Account(name=name, gl_account=values.text(data, "gl_account", max_len=100),
                   bank_account=values.text(data, "bank_account", max_len=100), currency=currency,
-                  kind=values.choice(data, "kind", KINDS, "Bank"))
+                  kind=values.choice(data, "kind", KINDS, "Bank"),
+                  segregation=values.choice(data, "segregation", SEGREGATION, "standard"))
     if ch.session.scalar(select(Account).where(Account.name == name)):
         raise bad_input(f"field 'name': an account named {name!r} already exists")
     ch.session.add(acc)
@@ -49,10 +51,9 @@ def update_account(ch: Change, account_id: int, data: dict) -> dict:
     acc = get_account(ch.session, account_id)
     if not ch.actor.is_admin and "preparer" not in roles_on(ch.session, account_id, ch.actor.id):
         raise Refusal("forbidden", f"{ch.actor.name} is not a preparer of this account", 403)
-    unknown = sorted(set(data) - {"name", "gl_account", "bank_account", "currency", "kind"})
+    unknown = sorted(set(data) - set(UPDATABLE))
     if unknown:
-        raise bad_input(f"field '{unknown[0]}': not a field of an account (name, gl_account, bank_account, "
-                        "currency, kind)")
+        raise bad_input(f"field '{unknown[0]}': not a field of an account ({', '.join(UPDATABLE)})")
     before = account_dict(acc)
     after = dict(before)
     if "name" in data:
@@ -64,6 +65,8 @@ def update_account(ch: Change, account_id: int, data: dict) -> dict:
         after["currency"] = _currency(data)
     if "kind" in data:
         after["kind"] = values.choice(data, "kind", KINDS)
+    if "segregation" in data:
+        after["segregation"] = values.choice(data, "segregation", SEGREGATION)
     statuses = list(ch.session.scalars(select(Reconciliation.status).where(Reconciliation.account_id == acc.id)))
     for field in ("currency", "kind"):
         if after[field] != before[field] and statuses:
@@ -78,7 +81,7 @@ def update_account(ch: Change, account_id: int, data: dict) -> dict:
         raise bad_input(f"field 'name': an account named {after['name']!r} already exists")
     if after == before:
         return before
-    for field in ("name", "gl_account", "bank_account", "currency", "kind"):
+    for field in UPDATABLE:
         setattr(acc, field, after[field])
     ch.session.flush()
     ch.audit("account.update", "account", acc.id, before, after)

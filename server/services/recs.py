@@ -93,9 +93,9 @@ def _name(session, user_id: int | None) -> str | None:
 
 
 def state(session, rec: Reconciliation) -> workflow.RecState:
-    kind = session.get(Account, rec.account_id).kind
-    return workflow.RecState(rec.status, kind, _name(session, rec.prepared_by), _name(session, rec.reviewed_by),
-                             _name(session, rec.approved_by))
+    acc = session.get(Account, rec.account_id)
+    return workflow.RecState(rec.status, acc.kind, _name(session, rec.prepared_by), _name(session, rec.reviewed_by),
+                             _name(session, rec.approved_by), acc.segregation)
 
 
 def for_change(ch: Change, rec_id: int, what: str) -> Reconciliation:

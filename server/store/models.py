@@ -50,6 +50,7 @@ class Account(Base):
     bank_account: Mapped[str] = mapped_column(String(100), default="")
     currency: Mapped[str] = mapped_column(String(3))
     kind: Mapped[str] = mapped_column(String(10))  # Bank | Manual
+    segregation: Mapped[str] = mapped_column(String(10), default="standard")  # standard | strict (workflow.py)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
