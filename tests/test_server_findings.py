@@ -264,7 +264,7 @@ def test_migration_0006_on_a_0005_database_keeps_statements_and_downgrades(db_ur
                 "lines_in_file, lines_skipped) VALUES (1, 1, 1, 'f1', 'ACC-1', 'USD', 1000000, 1500000, 'S1', "
                 "'csv', 'jan.csv', 1, :t, 1, 0), (2, 1, 1, 'f2', 'ACC-1', 'USD', NULL, NULL, '', 'csv', 'feb.csv', "
                 "1, :t, 1, 0)"), {"t": made})
-        upgrade(store)
+        upgrade(store, "0006")
         assert current(store) == "0006"
         with store.read() as s:
             rows = {r.id: r for r in s.scalars(select(StatementRow))}
@@ -283,7 +283,7 @@ def test_migration_0006_on_a_0005_database_keeps_statements_and_downgrades(db_ur
         assert "opening_source" not in {c["name"] for c in insp.get_columns("statements")}
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT closing_balance FROM statements WHERE id = 1")).scalar() == 1500000
-        upgrade(store)
+        upgrade(store, "0006")
         assert current(store) == "0006"
     finally:
         store.dispose()
