@@ -57,7 +57,7 @@ def check_result(result: ImportResult, path: Path) -> ImportResult:
         for field, value in (("opening balance", st.opening_balance), ("closing balance", st.closing_balance)):
             problems += _problem(value, record, field)
         for ln in st.lines:
-            problems += _problem(ln.amount, f"{record}, line {ln.line_id}", "amount")
+            problems += _problem(ln.amount, f"{record}, line id {ln.line_id}", "amount")
     if problems:
         raise BankFileError(path, problems)
     return result
