@@ -12,6 +12,7 @@ from ..errors import BankFileError
 from ..gc_pause import paused_gc
 from ..records import ImportResult
 from ..statement_checks import verify_statements, with_entered_balances
+from .amount_bounds import check_result
 from .base import Importer, ImportOptions
 
 HEAD_BYTES = 64 * 1024
@@ -85,6 +86,7 @@ def import_file(path: str | Path, fmt: str = "auto", options: ImportOptions | No
         _read_head(path)
         imp = get(fmt)
     with paused_gc():
-        result = with_entered_balances(imp.extract(path, options), options.opening, options.closing)
+        result = with_entered_balances(check_result(imp.extract(path, options), path), options.opening,
+                                       options.closing)
         strict = options.strict or getattr(imp, "strict_balances", False)
         return verify_statements(result, path, strict=strict)

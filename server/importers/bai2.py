@@ -25,6 +25,7 @@ from ..records import BankLine, Finding, ImportResult, Statement
 from . import bai2_codes as codes
 from . import bai2_controls as controls
 from . import line_ids
+from .amount_bounds import MAX_TEXT_DIGITS, short_enough
 from .base import ImportOptions
 
 # "01," then sender and receiver ids and a YYMMDD creation date: nothing else starts that way.
@@ -270,7 +271,10 @@ class Bai2Reader:
                 sign = -1
             s = s[1:]
         if not s.isdigit() or not s.isascii():
-            self.problem(f"not an amount in minor units: {text.strip()!r}", line, record, field)
+            self.problem(f"not an amount in minor units: {text.strip()[:40]!r}", line, record, field)
+            return None
+        if not short_enough(s):
+            self.problem(f"amount of {len(s):,} digits; at most {MAX_TEXT_DIGITS} are read", line, record, field)
             return None
         return sign * int(s)
 
@@ -331,7 +335,7 @@ class Bai2Reader:
         if version != "2":
             self.fatal(f"BAI version {version!r} is not supported (expected 2)", rec.line, "01", "version number")
         length = self._field(f, 5).strip()
-        if length.isdigit() and length.isascii() and int(length) > 0:
+        if length.isdigit() and length.isascii() and short_enough(length) and int(length) > 0:
             self.record_length = int(length)
         self.file_records += rec.physical
 
@@ -560,8 +564,8 @@ class Bai2Reader:
         s = text.strip()
         if not s:
             self.warnings.append(f"line {line}: the {what} of the {record} trailer of {scope} is blank; not checked")
-        elif not (s.isdigit() and s.isascii()):
-            self.problem(f"not a count: {s!r}", line, record, what)
+        elif not (s.isdigit() and s.isascii() and short_enough(s)):
+            self.problem(f"not a count: {s[:40]!r}", line, record, what)
         elif int(s) != computed:
             self._finding(record, controls.count_finding(record, line, scope, what, int(s), computed))
 

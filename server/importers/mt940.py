@@ -26,6 +26,7 @@ from typing import NamedTuple
 from ..errors import BankFileError, Problem
 from ..records import BankLine, Finding, ImportResult, Statement
 from . import line_ids, mt940_findings, mt940_text
+from .amount_bounds import short_enough
 from .base import ImportOptions
 
 # Transaction type identification codes (the 3 characters after N/F) -> canonical type. S + a SWIFT message
@@ -317,7 +318,7 @@ class Mt940Parser:
             st.report_date = day
         elif tag in ("90D", "90C"):
             m = _TOTAL.match(text)
-            if m is None or m.group(3).count(",") > 1:
+            if m is None or m.group(3).count(",") > 1 or not short_enough(m.group(1) + m.group(3)):
                 self.warnings.append(f"line {lineno}: :{tag}: (number and sum of entries) is not a count, currency "
                                      f"and amount; the entries were not checked against it: {text[:40]!r}")
                 return

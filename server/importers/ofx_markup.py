@@ -131,15 +131,18 @@ def parse(text: str) -> Node:
     aggregates = AGGREGATES
     tags: dict[str, tuple[str, str]] = {}  # raw tag text -> _tag(raw), as files repeat a few dozen tags
     last_leaf: tuple[Node, str] | None = None
+    stray: list[str] = []  # text after each "<" inside last_leaf's value, joined once: adding each is quadratic
     for index, seg in enumerate(text.split("<")):
         if index == 0:
             continue
         gt = seg.find(">")
         if gt < 0:  # a "<" inside text: it belongs to the value before it
             if last_leaf is not None:
-                node, name = last_leaf
-                node.fields[name] = (node.fields[name] + " <" + seg.strip()).strip()
+                stray.append(seg.strip())
             continue
+        if stray:
+            _append_stray(last_leaf, stray)
+            stray = []
         raw = seg[:gt]
         kind_name = tags.get(raw)
         if kind_name is None:
@@ -192,10 +195,18 @@ def parse(text: str) -> Node:
                     _close(node, stack[-1], explicit=False)
                 current = stack[-1]
             last_leaf = None
+    if stray:
+        _append_stray(last_leaf, stray)
     while len(stack) > 1:
         node = stack.pop()
         _close(node, stack[-1], explicit=False)
     return root
+
+
+def _append_stray(leaf: tuple[Node, str], pieces: list[str]) -> None:
+    """The text after stray "<"s back into the leaf value it interrupted, each "<" as " <"."""
+    node, name = leaf
+    node.fields[name] += "".join(" <" + piece for piece in pieces)
 
 
 def tag_offsets(text: str) -> list[int]:

@@ -402,6 +402,7 @@ class TableReader:
         file_account = out.account or self.default_account
         file_currency = out.currency or self.layout.header_currency or self.default_currency or prof.currency or ""
         lines, numbers, balances, accounts = out.lines, out.line_numbers, out.balances, out.accounts
+        continued: list[str] = []  # continuation rows' text for the last line, added once it is complete
         for r in range(self.data_start, len(rows)):
             row = rows[r]
             if len(row) < width:
@@ -433,10 +434,8 @@ class TableReader:
                     names = ("debit", "credit") if self.convention == "debit_credit" else ("amount",)
                     self.problem(line, names[0], "no amount in " + " or ".join(repr(self.title(k)) for k in names))
                 elif is_blank(dcell) and prof.continuation_rows and lines:
-                    extra = [cell_text(row[i]) for i in desc_idx if not is_blank(row[i])] or [
+                    continued += [cell_text(row[i]) for i in desc_idx if not is_blank(row[i])] or [
                         cell_text(c) for c in row if not is_blank(c)]
-                    text = " ".join(" ".join([lines[-1].description, *extra]).split())
-                    lines[-1] = replace(lines[-1], description=text)
                 else:
                     out.skipped.append(line)  # a note or footer: no date and no money
                 continue
@@ -503,6 +502,9 @@ class TableReader:
                 currency = prof.iban_currency.get(account[:2], "")
             if id_i is not None:
                 out.bank_ids.append(cell_text(row[id_i]))
+            if continued:
+                _continue_description(lines, continued)
+                continued = []
             lines.append(BankLine(
                 f"L{line}", date, amount, currency,
                 cell_text(row[ref_i]) if ref_i is not None else "",
@@ -512,6 +514,8 @@ class TableReader:
             numbers.append(line)
             balances.append(balance)
             accounts.append(account)
+        if continued:
+            _continue_description(lines, continued)
 
     def read(self) -> TableContent:
         self.read_preamble()
@@ -620,3 +624,10 @@ class _Classifier:
                 if hit:
                     return hit
         return self.rule(description) or "other"
+
+
+def _continue_description(lines: list[BankLine], pieces: list[str]) -> None:
+    """The last line with its continuation rows' text added, in one join: re-joining the growing description at
+    every continuation row would be quadratic in their number."""
+    text = " ".join(" ".join([lines[-1].description, *pieces]).split())
+    lines[-1] = replace(lines[-1], description=text)

@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from ...parsing import DATE_FORMATS, AmountError, DateError, parse_amount, parse_date
+from ..amount_bounds import MAX_INTEGER_DIGITS, bounded
 
-MAX_ABS_AMOUNT = Decimal("1e15")  # above any real statement line; beyond it a cell is garbage, not money
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EMPTY_MARKS = frozenset({"-", "--", "\u2013", "\u2014", "n/a", "N/A"})
@@ -83,7 +83,7 @@ def amount_parser(decimal: str) -> Callable[[object], Decimal | None]:
                     value = Decimal(cell.replace(".", "").replace(",", ".") if "," in cell else cell.replace(".", ""))
                 else:
                     value = Decimal(cell.replace(",", "") if "," in cell else cell)
-                if len(cell) < 16:  # at most 15 characters: below MAX_ABS_AMOUNT, no need to compare
+                if len(cell) <= MAX_INTEGER_DIGITS:  # too short to reach the bound's magnitude
                     return value
             else:
                 s = cell.strip()
@@ -104,9 +104,7 @@ def amount_parser(decimal: str) -> Callable[[object], Decimal | None]:
             value = Decimal(cell)
         else:
             raise AmountError(f"not an amount: {cell!r}")
-        if not value.is_finite() or abs(value) >= MAX_ABS_AMOUNT:
-            raise AmountError(f"not a plausible amount: {cell!r}")
-        return value
+        return bounded(value)  # the bound every format keeps (amount_bounds)
 
     return parse
 

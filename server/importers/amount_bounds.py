@@ -1,0 +1,73 @@
+"""The one bound on amounts, for every bank format: how many digits and how large an amount may be.
+
+A bank file can state any number of digits; the store cannot (64-bit counts of 1/10,000, ceiling about
+9.2 x 10^14), and Decimal arithmetic rounds past its default precision of 28 digits. An amount beyond the bound
+is a crafted or broken file, so it is refused with a message naming where it is, the same way in every format:
+at most 14 digits before the decimal mark (under 100 trillion, ISO 20022's 18 digits cut to what the store
+keeps) and 28 significant digits in all. Decimals are not cut to a currency's: real files state balances to
+twelve places (an OFX money-market balance of 3317.738651126686).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from ..errors import BankFileError, Problem
+from ..parsing import AmountError
+from ..records import ImportResult
+
+MAX_INTEGER_DIGITS = 14
+MAX_DIGITS = 28
+# Written digits an importer may hand to int() or Decimal(): fixed-width formats pad amounts with zeros, so the
+# text may be longer than the value; past this it is no amount (and int() refuses 4,300 digits with a traceback).
+MAX_TEXT_DIGITS = 64
+LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
+
+
+def bounded(value: Decimal) -> Decimal:
+    """`value` itself, or AmountError saying which bound it exceeds."""
+    if not value.is_finite():
+        raise AmountError(f"not a finite amount: {value}")
+    if abs(value) >= LIMIT:
+        raise AmountError(f"amount with more than {MAX_INTEGER_DIGITS} digits before the decimal mark "
+                          f"({_short(value)}); Tieout keeps amounts under 10^{MAX_INTEGER_DIGITS}")
+    digits = value.as_tuple().digits  # not normalize(): it rounds to the context's precision first
+    if len(digits) > MAX_DIGITS and len(bytes(digits).rstrip(b"\0")) > MAX_DIGITS:
+        raise AmountError(f"amount with more than {MAX_DIGITS} significant digits ({_short(value)})")
+    return value
+
+
+def short_enough(text: str) -> bool:
+    """Whether a run of written digits is short enough to convert at all (see MAX_TEXT_DIGITS)."""
+    return len(text) <= MAX_TEXT_DIGITS
+
+
+def _short(value: Decimal) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} characters)"
+
+
+def check_result(result: ImportResult, path: Path) -> ImportResult:
+    """The result unchanged, or BankFileError naming every balance and line out of bounds (statement, line id).
+
+    Run by the dispatcher on every importer's result, so a format that forgets the bound still keeps it."""
+    problems = []
+    for number, st in enumerate(result.statements, 1):
+        record = st.statement_id or f"statement #{number}"
+        for field, value in (("opening balance", st.opening_balance), ("closing balance", st.closing_balance)):
+            problems += _problem(value, record, field)
+        for ln in st.lines:
+            problems += _problem(ln.amount, f"{record}, line id {ln.line_id}", "amount")
+    if problems:
+        raise BankFileError(path, problems)
+    return result
+
+
+def _problem(value: Decimal | None, record: str, field: str) -> list[Problem]:
+    if value is None:
+        return []
+    try:
+        bounded(value)
+    except AmountError as exc:
+        return [Problem(str(exc), record=record, field=field)]
+    return []
