@@ -128,8 +128,9 @@ def check(session, rec: Reconciliation) -> list[str]:
     stored = json.loads(rec.submitted_snapshot or "{}")
     if digest(stored) != rec.submitted_hash:
         if _unkeyed(stored) == rec.submitted_hash:
-            return ["it was submitted by a version of Tieout before keyed hashing, whose hash anyone who can "
-                    "write the database could recompute: revert it to In Progress and submit it again"]
+            return ["the stored hash is a plain SHA-256, not sealed with the key: someone who can write the "
+                    "database recomputed it, or a version of Tieout before keyed hashing submitted it; either way "
+                    "it proves nothing: revert it to In Progress and submit it again"]
         return ["the data differs from what was submitted, and the stored copy of the submitted data was "
                 "altered too, so the changed lines cannot be named"]
     return differences(stored, current) or ["the data differs from what was submitted"]
