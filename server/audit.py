@@ -53,7 +53,9 @@ def append(session, actor: str, action: str, entity: str, entity_id, before=None
            reconciliation_id: int | None = None) -> AuditRow:
     """Add one row at the end of the chain (inside the caller's transaction)."""
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
-    key = audit_key.ensure(head.last_id, head.last_hash)
+    key = session.info.get("tieout_audit_key")  # read once per transaction, not once per row
+    if key is None:
+        key = session.info["tieout_audit_key"] = audit_key.ensure(head.last_id, head.last_hash)
     row = AuditRow(id=head.last_id + 1,
                    at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                    actor=actor, action=action, entity=entity, entity_id=str(entity_id),
@@ -73,12 +75,14 @@ def append(session, actor: str, action: str, entity: str, entity_id, before=None
 def _anchor_after_commit(session) -> None:
     """Only once the rows are committed: an anchor for rows that were rolled back would be a false alarm."""
     pending = session.info.pop("tieout_anchor", None)
+    session.info.pop("tieout_audit_key", None)
     if pending:
         audit_anchor.record(*pending)
 
 
 def _forget_anchor(session) -> None:
     session.info.pop("tieout_anchor", None)
+    session.info.pop("tieout_audit_key", None)
 
 
 @dataclass(frozen=True)
