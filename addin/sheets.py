@@ -493,7 +493,8 @@ def _key(row: dict, key) -> tuple:
 
 def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] = locking.HASHED_SHEETS,
                   limit: int = 12) -> list[str]:
-    """Where the workbook's sheets differ from the server's data (missing, extra or changed rows)."""
+    """Where the workbook's sheets differ from the server's data (missing, extra or changed rows), naming the
+    cell of each changed value."""
     rows = sheet_rows(state)
     out: list[str] = []
     for sheet in sheets:
@@ -503,21 +504,22 @@ def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] = l
             continue
         names = headers(sheet)
         expected = {_key(d, key): d for d in (dict(zip(names, r)) for r in rows[sheet])}
-        actual = {}
+        actual, where = {}, {}
         try:
-            table = book.read_table(sheet)
+            table = book.read_table_rows(sheet)
         except Exception as exc:  # noqa: BLE001 - a table deleted or broken by hand is itself a disagreement
             out.append(f"sheet {sheet!r}: its table cannot be read ({exc})")
             continue
-        for d in table:
-            actual[_key(d, key)] = d
+        for row_number, d in table:
+            actual[_key(d, key)], where[_key(d, key)] = d, row_number
         for k in expected.keys() - actual.keys():
             out.append(f"{sheet}: {'/'.join(k)} is on the server but not on the sheet")
         for k in actual.keys() - expected.keys():
             out.append(f"{sheet}: {'/'.join(k)} is on the sheet but not on the server")
         for k in sorted(expected.keys() & actual.keys()):
-            changed = [f"{f} {text(actual[k].get(f)) or '(blank)'} on the sheet, {text(expected[k].get(f)) or '(blank)'}"
-                       f" on the server" for f in fields if _norm(actual[k].get(f)) != _norm(expected[k].get(f))]
+            changed = [f"{f} {text(actual[k].get(f)) or '(blank)'} on the sheet (cell {_col(sheet, f)}{where[k]}), "
+                       f"{text(expected[k].get(f)) or '(blank)'} on the server"
+                       for f in fields if _norm(actual[k].get(f)) != _norm(expected[k].get(f))]
             if changed:
                 out.append(f"{sheet}: {'/'.join(k)}: " + "; ".join(changed))
         if len(out) >= limit:

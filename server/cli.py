@@ -143,15 +143,9 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_audit_verify(args) -> int:
-    from .audit import verify
-    from .store import open_store
+    from .audit_verify import verify_store
 
-    store = open_store()
-    try:
-        with store.read() as session:
-            verdict = verify(session)
-    finally:
-        store.dispose()
+    verdict = verify_store()
     print(verdict.describe(), file=sys.stdout if verdict.intact else sys.stderr)
     return EXIT_OK if verdict.intact else EXIT_INPUT
 

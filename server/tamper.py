@@ -1,5 +1,8 @@
-"""Tamper evidence: a SHA-256 of a canonical form of a reconciliation's data, taken at Submit. A match's
-form includes who accepted it (the preparer's review of an auto-match is part of what is signed off).
+"""Tamper evidence: a keyed hash (HMAC-SHA256, key outside the database: audit_key) of a canonical form of a
+reconciliation's data, taken at Submit. The form names the account and period it belongs to (a hash cannot be
+moved to another reconciliation), each statement's period and balances, every line, match (rule, reason,
+confidence, who made and accepted it, when), acceptance, finding and new transaction. Whoever can write the
+database but not read the key cannot recompute it.
 
 Review, Approve and Reject recompute it. When it differs they refuse and name what changed (section, line,
 field, old -> new) by comparing with the canonical form stored at Submit; the stored form is itself checked
@@ -11,16 +14,14 @@ import json
 
 from sqlalchemy import select
 
+from . import audit_key
 from .audit import canonical_json
-from .store.models import (BankLineRow, GLLineRow, ManualItem, Match, MatchItem, NewTransaction, Reconciliation,
-                           StatementFinding, StatementRow, User)
+from .store.models import (Account, BankLineRow, GLLineRow, ManualItem, Match, MatchItem, NewTransaction, Period,
+                           Reconciliation, StatementFinding, StatementRow, User)
 from .store.types import money_str
 
 SECTIONS = ("balances", "statements", "findings", "bank_lines", "gl_lines", "matches", "transactions",
             "manual_items")
-# Fields added to the hashed form since migration 0006: a statement's balance sources (who entered a balance)
-# and the findings with their acknowledgement (who, when, the comment).
-SOURCE_FIELDS = ("opening_source", "closing_source", "opening_entered_by", "closing_entered_by")
 
 
 def _d(v):
@@ -57,12 +58,18 @@ def snapshot(session, rec: Reconciliation) -> dict:
     users = dict(session.execute(select(User.id, User.name)).all())
     for m in session.scalars(select(Match).where(Match.reconciliation_id == rid, Match.undone_at.is_(None))):
         matches[m.key] = {"rule": m.rule, "kind": m.kind, "bank": sorted(members[m.id]["bank"]),
-                          "ledger": sorted(members[m.id]["ledger"]), "accepted_by": users.get(m.accepted_by)}
+                          "ledger": sorted(members[m.id]["ledger"]), "reason": m.reason,
+                          "confidence": money_str(m.confidence), "created_by": users.get(m.created_by),
+                          "created_at": _d(m.created_at), "accepted_by": users.get(m.accepted_by),
+                          "accepted_at": _d(m.accepted_at)}
     statements = {str(s.id): {"fingerprint": s.fingerprint, "opening_balance": money_str(s.opening_balance),
                               "closing_balance": money_str(s.closing_balance), "currency": s.currency,
                               "opening_source": s.opening_source, "closing_source": s.closing_source,
                               "opening_entered_by": users.get(s.opening_entered_by),
-                              "closing_entered_by": users.get(s.closing_entered_by)}
+                              "closing_entered_by": users.get(s.closing_entered_by),
+                              "period_start": _d(s.period_start), "period_end": _d(s.period_end),
+                              "bank_account": s.bank_account, "statement_ref": s.statement_ref,
+                              "format": s.format, "source_name": s.source_name}
                   for s in session.scalars(select(StatementRow).where(StatementRow.reconciliation_id == rid))}
     findings = {str(f.id): {"statement": str(f.statement_id), "code": f.code, "message": f.message,
                             "figures": f.figures, "acknowledged_by": users.get(f.acknowledged_by),
@@ -74,14 +81,23 @@ def snapshot(session, rec: Reconciliation) -> dict:
             for t in session.scalars(select(NewTransaction).where(NewTransaction.reconciliation_id == rid))}
     items = {str(i.id): {"date": _d(i.date), "amount": money_str(i.amount), "description": i.description}
              for i in session.scalars(select(ManualItem).where(ManualItem.reconciliation_id == rid))}
-    balances = {"opening_balance": money_str(rec.opening_balance), "gl_balance": money_str(rec.gl_balance),
-                "support_balance": money_str(rec.support_balance)}
+    account, period = session.get(Account, rec.account_id), session.get(Period, rec.period_id)
+    balances = {"reconciliation_id": rec.id, "account": account.name, "account_kind": account.kind,
+                "gl_account": account.gl_account, "bank_account": account.bank_account,
+                "account_currency": account.currency, "period": period.name, "period_start": _d(period.start),
+                "period_end": _d(period.end), "opening_balance": money_str(rec.opening_balance),
+                "gl_balance": money_str(rec.gl_balance), "support_balance": money_str(rec.support_balance)}
     return {"balances": {"reconciliation": balances}, "statements": statements, "findings": findings,
             "bank_lines": bank,
             "gl_lines": gl, "matches": matches, "transactions": txns, "manual_items": items}
 
 
 def digest(snap: dict) -> str:
+    return audit_key.require().mac("submit", canonical_json(snap))
+
+
+def _unkeyed(snap: dict) -> str:
+    """The plain SHA-256 a version before keyed hashing stored (only to say why such a hash no longer holds)."""
     return hashlib.sha256(canonical_json(snap).encode("utf-8")).hexdigest()
 
 
@@ -107,31 +123,14 @@ def differences(old: dict, new: dict, limit: int = 20) -> list[str]:
 def check(session, rec: Reconciliation) -> list[str]:
     """[] when the data still has the hash stored at Submit, else what changed."""
     current = snapshot(session, rec)
-    if rec.submitted_hash in {digest(form) for form in _forms(current)}:
+    if rec.submitted_hash == digest(current):
         return []
     stored = json.loads(rec.submitted_snapshot or "{}")
     if digest(stored) != rec.submitted_hash:
+        if _unkeyed(stored) == rec.submitted_hash:
+            return ["the stored hash is a plain SHA-256, not sealed with the key: someone who can write the "
+                    "database recomputed it, or a version of Tieout before keyed hashing submitted it; either way "
+                    "it proves nothing: revert it to In Progress and submit it again"]
         return ["the data differs from what was submitted, and the stored copy of the submitted data was "
                 "altered too, so the changed lines cannot be named"]
     return differences(stored, current) or ["the data differs from what was submitted"]
-
-
-def _forms(snap: dict) -> tuple[dict, ...]:
-    """The current form, and the forms hashed before migrations 0006 and 0004 (a reconciliation submitted then
-    still verifies; one submitted since always has the later form's keys, so an older form cannot match its
-    hash)."""
-    before_findings = _without_findings(snap)
-    return snap, before_findings, _without_acceptance(before_findings)
-
-
-def _without_findings(snap: dict) -> dict:
-    """The form hashed before statements had findings and balance sources (migration 0006)."""
-    statements = {k: {f: v for f, v in st.items() if f not in SOURCE_FIELDS} for k, st in snap["statements"].items()}
-    return {**{k: v for k, v in snap.items() if k != "findings"}, "statements": statements}
-
-
-def _without_acceptance(snap: dict) -> dict:
-    """The form hashed before matches recorded who accepted them (migration 0004): a reconciliation submitted
-    then still verifies; one submitted since always carries acceptance, so this form cannot match its hash."""
-    return {**snap, "matches": {k: {f: v for f, v in m.items() if f != "accepted_by"}
-                                for k, m in snap["matches"].items()}}

@@ -11,6 +11,13 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("TIEOUT_CORPUS", REPO.parent / "shared" / "corpus"))
 
 
+@pytest.fixture(autouse=True)
+def _test_tieout_home(tmp_path, monkeypatch):
+    """Every test has a TIEOUT_HOME of its own (the one the `home` fixture names): none writes the user's
+    ~/.tieout, whose audit key and anchor log would otherwise be shared by unrelated tests' databases."""
+    monkeypatch.setenv("TIEOUT_HOME", str(tmp_path / "home"))
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     """The folder of real published bank files. In CI it must exist: a missing corpus fails, never skips."""

@@ -59,13 +59,39 @@ def test_submit_locks_the_workbook_and_refresh_flags_edits_to_locked_sheets(live
     outcome, book = ok(live, path, "refresh")
     (alert,) = book.messages
     assert "sheet 'Bank Statement' should be protected (In Review) but its protection was removed" in alert
-    assert f"Bank Statement: {line_id}: amount {amount + 100} on the sheet, {amount:.2f} on the server" in alert
+    assert (f"Bank Statement: {line_id}: amount {amount + 100} on the sheet (cell C3), {amount:.2f} on the server"
+            in alert)
     assert "Matched: " in alert and "is on the server but not on the sheet" in alert
     assert "the server's record (hash" in alert and outcome.messages[0].startswith("warning: ")
     wb = load_workbook(path)
     assert wb["Bank Statement"]["C3"].value == amount and wb["Bank Statement"].protection.sheet
     outcome, book = ok(live, path, "refresh")
     assert book.messages == [] and len(outcome.messages) == 1
+
+
+def test_approve_on_edited_locked_cells_names_them_and_writes_nothing(live, month, tmp_path):
+    path = tmp_path / "Rec.xlsx"
+    rec_id = prepared(live, month, path)
+    ok(live, path, "submit_for_review")
+    audit_before = live.call("GET", f"/api/audit?reconciliation_id={rec_id}", user="alice")
+    wb = load_workbook(path)
+    bank = wb["Bank Statement"]
+    line_id, amount = bank["A3"].value, bank["C3"].value
+    bank["C3"] = amount + 100
+    bank.protection.sheet = False
+    wb["Unmatched"]["I2"] = "a note typed with the edit"  # an open input: must not be sent either
+    wb.save(path)
+    outcome, book = run(live, path, "approve", user="bob")
+    assert outcome.exit_code == 2 and "locked cells no longer show the submitted reconciliation" in outcome.error
+    assert f"Bank Statement: {line_id}: amount {amount + 100} on the sheet (cell C3)" in outcome.error
+    assert "Press Refresh" in outcome.error
+    assert status(live, rec_id)["status"] == "In Review"
+    assert live.call("GET", f"/api/audit?reconciliation_id={rec_id}", user="alice") == audit_before
+    wb = load_workbook(path)
+    assert wb["Bank Statement"]["C3"].value == amount + 100  # the sheets were not re-rendered
+    ok(live, path, "refresh")
+    outcome, _ = ok(live, path, "approve", user="bob")
+    assert status(live, rec_id)["status"] == "Pending Approval"
 
 
 def test_reject_needs_a_comment_then_unlocks(live, month, tmp_path):

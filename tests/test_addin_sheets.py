@@ -143,8 +143,8 @@ def test_disagreements_name_the_row_and_field(tmp_path):
     wb["New Transactions"]["J3"] = 99
     wb.save(tmp_path / "w.xlsx")
     found = sheets.disagreements(XlsxWorkbook(tmp_path / "w.xlsx"), state)
-    assert "Bank Statement: B2: amount -50 on the sheet, -5.00 on the server" in found
-    assert "GL Lines: G1: description changed on the sheet, ledger G1 on the server" in found
+    assert "Bank Statement: B2: amount -50 on the sheet (cell C3), -5.00 on the server" in found
+    assert "GL Lines: G1: description changed on the sheet (cell F2), ledger G1 on the server" in found
     assert "New Transactions: 2 is on the server but not on the sheet" in found
     assert "New Transactions: 99 is on the sheet but not on the server" in found
     assert len(found) == 4

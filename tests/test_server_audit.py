@@ -10,7 +10,7 @@ import threading
 from sqlalchemy import text
 
 from test_server_kit import app, db_url, home, owner_api, pg_cluster, setup_account, team  # noqa: F401
-from tieout.server import audit
+from tieout.server import audit, audit_key
 
 
 def _busy(app, n_lines=3):
@@ -56,14 +56,26 @@ def test_edited_row_is_detected(app):
     assert not verdict.intact and verdict.broken_id == 5 and "was edited" in verdict.problem
 
 
-def test_rehashed_edit_is_caught_at_the_next_link(app):
-    _busy(app)
+def _forge_row_5(app, key):
+    """Edit row 5 and give it the hash `key` makes (None: the plain SHA-256 anyone can compute)."""
     with app.extensions["tieout"].store.engine.begin() as conn:
         row = conn.execute(text("SELECT * FROM audit_log WHERE id = 5")).mappings().one()
         fields = {k: row[k] for k in audit.HASHED_FIELDS}
         fields["after"] = '{"forged":true}'
         conn.execute(text("UPDATE audit_log SET after = :a, hash = :h WHERE id = 5"),
-                     {"a": fields["after"], "h": audit.row_hash(row["prev_hash"], fields)})
+                     {"a": fields["after"], "h": audit.row_hash(row["prev_hash"], fields, key)})
+
+
+def test_edit_rehashed_without_the_key_is_caught_at_the_row(app):
+    _busy(app)
+    _forge_row_5(app, None)
+    verdict = _verify(app)
+    assert not verdict.intact and verdict.broken_id == 5 and "was edited" in verdict.problem
+
+
+def test_edit_rehashed_with_the_key_is_caught_at_the_next_link(app):
+    _busy(app)
+    _forge_row_5(app, audit_key.require())
     verdict = _verify(app)
     assert not verdict.intact and verdict.broken_id == 6 and "previous-hash" in verdict.problem
 

@@ -130,8 +130,13 @@ def test_who_acknowledged_is_part_of_the_hash(server, wild):
     assert status == 409 and "acknowledged_by 'alice' -> 'carol'" in data["error"]["message"]
 
 
-def test_a_reconciliation_submitted_before_findings_existed_still_verifies(server):
-    """Hashes stored before migration 0006 cover neither findings nor balance sources."""
+def test_a_reconciliation_submitted_before_keyed_hashing_is_asked_to_be_submitted_again(server):
+    """Hashes stored before keyed hashing are plain SHA-256 (of a form without findings, before migration
+    0006): anyone who can write the database could make one, so they prove nothing and Review says so."""
+    import hashlib
+
+    from tieout.server.audit import canonical_json
+
     owner, app = server
     u = team_of(server, "alice", "bob", "carol")
     rid = _rec(owner, u, period="2026-01")
@@ -139,12 +144,15 @@ def test_a_reconciliation_submitted_before_findings_existed_still_verifies(serve
     u["alice"].ok("POST", f"/api/reconciliations/{rid}/workflow/submit", {})
     with app.extensions["tieout"].store.write() as s:
         rec = s.get(Reconciliation, rid)
-        old = tamper._without_findings(tamper.snapshot(s, rec))
-        assert "findings" not in old
-        rec.submitted_hash = tamper.digest(old)
+        old = {k: v for k, v in tamper.snapshot(s, rec).items() if k != "findings"}
+        rec.submitted_snapshot = canonical_json(old)
+        rec.submitted_hash = hashlib.sha256(canonical_json(old).encode("utf-8")).hexdigest()
+    status, data = u["bob"].post(f"/api/reconciliations/{rid}/workflow/review", {})
+    assert status == 409 and data["error"]["code"] == "tampered"
+    assert "not sealed with the key" in data["error"]["message"] and "submit it again" in data["error"]["message"]
+    u["alice"].ok("POST", f"/api/reconciliations/{rid}/workflow/revert", {})
+    u["alice"].ok("POST", f"/api/reconciliations/{rid}/workflow/submit", {})
     assert u["bob"].post(f"/api/reconciliations/{rid}/workflow/review", {})[0] == 200
-    _sql(app, "UPDATE reconciliations SET gl_balance = 0")
-    assert u["carol"].post(f"/api/reconciliations/{rid}/workflow/approve", {})[1]["error"]["code"] == "tampered"
 
 
 def _plain_csv(path, rows=(("2026-01-05", "Coffee", "-4.50"), ("2026-01-07", "Salary", "54.50"))):

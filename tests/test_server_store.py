@@ -10,7 +10,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from test_server_kit import db_url, pg_cluster  # noqa: F401
-from tieout.server import audit
+from tieout.server import audit, audit_anchor
 from tieout.server.services.context import Actor, change
 from tieout.server.store import open_store
 from tieout.server.store.migrate import MIGRATIONS, current
@@ -117,4 +117,6 @@ def test_a_failed_change_leaves_neither_rows_nor_audit(store):
     with store.read() as s:
         assert s.scalars(select(Account)).all() == []
         assert s.scalars(select(AuditRow)).all() == []
-        assert audit.verify(s).intact
+        verdict = audit.verify(s)  # no row, and no anchor for the rolled-back one: empty, not broken
+        assert verdict.rows == 0 and verdict.broken_id is None and "empty" in verdict.problem, verdict.describe()
+    assert not audit_anchor.anchor_path().exists()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...server.store.types import money_str
 from ...server.workflow import IN_REVIEW, PENDING_APPROVAL
 from .. import sheets
-from .common import base, current_state, show
+from .common import base, current_state, show, sync_inputs
 from .context import ActionError, Context
 from .advice import advice_for
 from .registry import handler
@@ -91,14 +91,24 @@ def acknowledge_findings(ctx: Context) -> None:
             + ", ".join(f"#{i}" for i in done["acknowledged"]) + ".")
 
 
-@handler("approve", options=("comment",))
+@handler("approve", options=("comment",), sync=False)
 def approve(ctx: Context) -> None:
-    """Sign off: a reviewer's approval (In Review -> Pending Approval), then the approver's (-> Approved)."""
-    status = current_state(ctx).status
+    """Sign off: a reviewer's approval (In Review -> Pending Approval), then the approver's (-> Approved).
+    A workbook whose locked cells no longer show the server's data is refused before anything is sent or
+    written (inputs are synced only after the check): the signer must see what she signs."""
+    state = current_state(ctx)
+    status = state.status
     action = {IN_REVIEW: "review", PENDING_APPROVAL: "approve"}.get(status)
     if action is None:
         raise ActionError(f"The reconciliation is {status}: there is nothing to approve.",
                           "Approve works once it is submitted (In Review or Pending Approval).")
+    changed = sheets.disagreements(ctx.book, state)
+    if changed:
+        raise ActionError("This workbook's locked cells no longer show the submitted reconciliation, so it was "
+                          "not approved and nothing was changed:\n- " + "\n- ".join(changed),
+                          "Press Refresh to show the server's data again (the server's hash is the record), check "
+                          "it, then press Approve.")
+    sync_inputs(ctx)
     state = _act(ctx, action, _comment(ctx, False, ""))
     who = state.rec["reviewed_by"] if action == "review" else state.rec["approved_by"]
     ctx.say(f"{'Reviewed' if action == 'review' else 'Approved'} by {who}: status {state.status}.")

@@ -116,4 +116,17 @@ def open_store(url: str | None = None, migrate: bool = True) -> Store:
         from .migrate import upgrade
 
         upgrade(store)
+        _ensure_audit_key(store)
     return store
+
+
+def _ensure_audit_key(store: Store) -> None:
+    """Make the audit key (pinned to the chain's current head) before anything needs it, under the head's lock."""
+    from sqlalchemy import select
+
+    from ..audit_key import ensure
+    from .models import AuditHead
+
+    with store.write() as session:
+        head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+        ensure(head.last_id, head.last_hash)
