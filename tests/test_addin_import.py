@@ -170,3 +170,13 @@ def test_the_demo_workbook_takes_the_server_data_and_gets_a_chart_of_accounts(li
     assert wb["Rules"][f"{letter}1"].value == "chart_of_accounts"
     assert wb["Rules"][f"{letter}2"].value == "1200 Accounts receivable"
     assert {r["status"] for r in table(path, "Bank Statement")} == {"Unmatched"}  # the server's view now
+
+
+def test_a_file_with_amounts_finer_than_the_store_keeps_is_refused_naming_them(live, wild, tmp_path):
+    """A money-market sample states its balance to 12 decimals: refused as bad input naming the statement and
+    the field, never rounded, and never an internal error halfway through storing it."""
+    path = new_book(tmp_path / "MM.xlsx")
+    outcome, _ = run(live, path, "import_bank_file", file=wild / "ofx/ofxgo_moneymrkt1_v203.ofx", account_name="MM")
+    assert outcome.exit_code == 2
+    assert "field 'closing_balance': 3317.738651126686 has more than the 4 decimals" in outcome.error
+    assert "internal error" not in outcome.error
