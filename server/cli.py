@@ -28,7 +28,7 @@ def _amount_arg(flag: str, text: str | None):
 
 
 def _cmd_import(args) -> int:
-    from . import importers
+    from . import sandbox
     from .canonical import write_bank_lines
     from .importers.base import ImportOptions
     from .summary import import_summary
@@ -37,7 +37,7 @@ def _cmd_import(args) -> int:
                          profile_dirs=tuple(Path(p) for p in args.profile_dir or ()), strict=args.strict,
                          opening=_amount_arg("--opening", args.opening), closing=_amount_arg("--closing", args.closing),
                          account_kind=args.account_kind)
-    result = importers.import_file(args.file, args.format, opts)
+    result = sandbox.import_file(args.file, args.format, opts)
     if args.append:
         from .canonical_append import import_appending
 
@@ -63,12 +63,15 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_profile_infer(args) -> int:
+    from . import sandbox
+    from .errors import BankFileError
     from .importers.base import ImportOptions
     from .importers.tabular import infer_layout
     from .importers.tabular.infer.profile_file import default_path, profile_name, write_profile
 
     out = Path(args.out) if args.out else default_path(Path(args.file))
-    found = infer_layout(Path(args.file), ImportOptions(currency=args.currency), name=profile_name(out.stem))
+    found = sandbox.run(infer_layout, Path(args.file), ImportOptions(currency=args.currency), profile_name(out.stem),
+                        source=args.file, error=BankFileError)
     write_profile(found, out)
     print(json.dumps({"profile": str(out), **found.as_dict()}, ensure_ascii=False))
     return EXIT_OK
