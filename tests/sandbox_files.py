@@ -40,7 +40,7 @@ def xlsx_with_sheet_data(path: Path, rows_xml: str, dimension: str | None = None
     return path
 
 
-def xls_with_looping_directory(path: Path) -> Path:
+def xls_with_looping_directory(path: Path, loop: bool = True) -> Path:
     """A real BIFF .xls (xlwt) whose compound file's directory sector chain points back to itself: calamine
     follows it until memory runs out, then aborts."""
     book = xlwt.Workbook()
@@ -52,6 +52,8 @@ def xls_with_looping_directory(path: Path) -> Path:
         sheet.write(i, 1, f"line {i}")
         sheet.write(i, 2, float(i))
     book.save(str(path))
+    if not loop:
+        return path
     data = bytearray(path.read_bytes())
     sector_size = 1 << struct.unpack_from("<H", data, 30)[0]
     first_dir = struct.unpack_from("<I", data, 48)[0]
@@ -60,4 +62,12 @@ def xls_with_looping_directory(path: Path) -> Path:
     assert first_dir < sector_size // 4  # its FAT entry is in the first FAT sector
     struct.pack_into("<I", data, fat_offset + 4 * first_dir, first_dir)
     path.write_bytes(bytes(data))
+    return path
+
+
+def long_csv(path: Path, lines: int = 300_000) -> Path:
+    """A plain, valid statement CSV whose reading needs far more than 64 MiB: the budget tests' file."""
+    rows = ["Date,Description,Amount"] + [f"2026-01-{i % 28 + 1:02d},payment number {i},{i % 997}.25"
+                                          for i in range(lines)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path

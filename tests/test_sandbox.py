@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sandbox_files import xls_with_looping_directory
+from sandbox_files import long_csv, xls_with_looping_directory
 from test_server_kit import app, db_url, home, pg_cluster  # noqa: F401 - fixtures
 from tieout.server import sandbox
 from tieout.server.errors import BankFileError, Problem, TemplateError
+from tieout.server.importers.tabular import xls_guard
 from tieout.server.sandbox import Budget
 from tieout.server.sandbox.runner import ReaderFailed
 
@@ -53,35 +54,43 @@ def test_a_refusal_comes_back_as_raised_and_an_internal_error_as_one():
         sandbox.run(divmod, 1, 0, source="x", error=BankFileError)
 
 
-def test_import_of_a_looping_xls_is_refused_naming_the_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("TIEOUT_IMPORT_MEMORY_MB", "300")
-    path = xls_with_looping_directory(tmp_path / "loop.xls")
+def test_an_import_over_its_memory_budget_is_refused_naming_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIEOUT_IMPORT_MEMORY_MB", "64")
+    path = long_csv(tmp_path / "long.csv")
     with pytest.raises(BankFileError) as err:
         sandbox.import_file(path)
-    assert str(err.value) == f"{path}: could not be read safely: the reader ran out of its 300 MiB memory budget"
+    assert str(err.value) == f"{path}: could not be read safely: the reader ran out of its 64 MiB memory budget"
 
 
-def test_cli_import_of_a_file_that_aborts_the_reader_exits_2_with_the_reason(tmp_path):
+def test_a_looping_xls_is_refused_before_calamine_follows_its_chain(tmp_path):
     path = xls_with_looping_directory(tmp_path / "loop.xls")
-    env = {**os.environ, "TIEOUT_IMPORT_MEMORY_MB": "300", "TIEOUT_HOME": str(tmp_path / "home")}
+    with pytest.raises(BankFileError, match=r"loop\.xls: the \.xls file is damaged: the directory's sector chain "
+                                            r"loops \(back to sector \d+\); it was not read$"):
+        sandbox.import_file(path)
+    xls_guard.check(xls_with_looping_directory(tmp_path / "fine.xls", loop=False).read_bytes())  # the same, intact
+
+
+def test_cli_import_whose_reader_runs_out_of_memory_exits_2_with_the_reason(tmp_path):
+    path = long_csv(tmp_path / "long.csv")
+    env = {**os.environ, "TIEOUT_IMPORT_MEMORY_MB": "64", "TIEOUT_HOME": str(tmp_path / "home")}
     done = subprocess.run([str(TIEOUT), "import", str(path), "--out", str(tmp_path / "out.csv")], env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.strip() == (f"error: {path}: could not be read safely: the reader ran out of its 300 MiB "
+    assert done.stderr.strip() == (f"error: {path}: could not be read safely: the reader ran out of its 64 MiB "
                                    "memory budget")
     assert "Traceback" not in done.stderr and not (tmp_path / "out.csv").exists()
 
 
-def test_server_job_on_a_file_that_aborts_the_reader_fails_and_the_server_goes_on(app, tmp_path, monkeypatch):
+def test_server_job_whose_reader_runs_out_of_memory_fails_and_the_server_goes_on(app, tmp_path, monkeypatch):
     from test_server_kit import BankFixtureImporter, bank_file, owner_api, setup_account, team  # noqa: F401
 
-    monkeypatch.setenv("TIEOUT_IMPORT_MEMORY_MB", "300")
+    monkeypatch.setenv("TIEOUT_IMPORT_MEMORY_MB", "64")
     owner = owner_api(app)
     alice = team(owner, "alice", "bob", "carol")["alice"]
     rid = alice.ok("POST", "/api/reconciliations", {"account_id": setup_account(owner), "period": "2026-01"})["id"]
-    status, job = alice.upload(rid, xls_with_looping_directory(tmp_path / "loop.xls"), background=1, wait=120)
+    status, job = alice.upload(rid, long_csv(tmp_path / "long.csv"), background=1, wait=120)
     assert job["status"] == "Error on Import"
-    assert job["message"] == "loop.xls: could not be read safely: the reader ran out of its 300 MiB memory budget"
+    assert job["message"] == "long.csv: could not be read safely: the reader ran out of its 64 MiB memory budget"
     assert owner.call("GET", "/api/health", token=None)[0] == 200
     lines = [(f"B{i}", f"2026-01-{i + 1:02d}", f"{i}.50", "x") for i in range(5)]
     status, job = alice.upload(rid, bank_file(tmp_path / "b.txt", lines), background=1, wait=60)

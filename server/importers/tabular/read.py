@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ...errors import BankFileError, Problem
+from . import xls_guard
 from .xlsx_guard import survey
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -213,6 +214,8 @@ def workbook_grids(source, path: Path, kind: str) -> Iterator[Grid]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     surveys = survey(path) if kind == "xlsx" else {}
+    if kind == "xls":
+        _check_compound_file(source, path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = [m.name for m in wb.sheets_metadata
@@ -235,6 +238,19 @@ def workbook_grids(source, path: Path, kind: str) -> Iterator[Grid]:
                 rows[number - 1] = []  # hidden by the bank's filter: not part of the export
         yield Grid(kind, name, rows, list(range(1, len(rows) + 1)), typed=True, hidden=len(hidden))
 
+
+
+def _check_compound_file(source, path: Path) -> None:
+    """A BIFF .xls whose sector chains loop or leave the file is refused before calamine follows them (it would
+    grow memory until the process aborts: xls_guard.py). Files without the OLE2 signature are calamine's to judge."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if not data.startswith(xls_guard.SIGNATURE):
+        return
+    try:
+        xls_guard.check(data)
+    except xls_guard.CompoundFileError as exc:
+        raise BankFileError(source, Problem(f"the .xls file is damaged: {exc}; it was not read")) from None
 
 
 # ------------------------------------------------------------------------------------------ HTML tables
