@@ -95,3 +95,29 @@ def test_server_job_whose_reader_runs_out_of_memory_fails_and_the_server_goes_on
     lines = [(f"B{i}", f"2026-01-{i + 1:02d}", f"{i}.50", "x") for i in range(5)]
     status, job = alice.upload(rid, bank_file(tmp_path / "b.txt", lines), background=1, wait=60)
     assert job["status"] == "Done" and job["detail"]["statements"][0]["count"] == 5
+
+
+READERS = {"import_file", "read_gl_template", "infer_layout", "read_template", "layout_proposal"}
+# where a reader may be called in the caller's process: the readers themselves, the sandbox's worker, and the
+# demo, which reads only the sample files it has just written itself
+IN_PROCESS = ("server/importers/", "server/sandbox/", "server/gl_import.py", "server/demo.py")
+
+
+def test_every_product_read_of_a_users_file_goes_through_the_sandbox():
+    import ast
+
+    root = Path(__file__).resolve().parents[1]
+    direct = []
+    for path in sorted([*root.joinpath("server").rglob("*.py"), *root.joinpath("addin").rglob("*.py")]):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(IN_PROCESS):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            through_sandbox = isinstance(func, ast.Attribute) and getattr(func.value, "id", None) == "sandbox"
+            if name in READERS and not through_sandbox:
+                direct.append(f"{rel}:{node.lineno} calls {name}")
+    assert direct == []
