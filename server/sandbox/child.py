@@ -7,6 +7,7 @@ import os
 import traceback
 
 from ..errors import InputError
+from ..gc_pause import paused_gc
 
 
 def main(conn, stderr_path: str, budget, fn, args) -> None:
@@ -17,7 +18,9 @@ def main(conn, stderr_path: str, budget, fn, args) -> None:
     budget.apply()
     try:
         try:
-            conn.send(("ok", fn(*args)))
+            result = fn(*args)
+            with paused_gc():
+                conn.send(("ok", result))
         except InputError as exc:
             conn.send(("refused", type(exc), exc.file, exc.problems))
         except MemoryError:

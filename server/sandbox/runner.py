@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..gc_pause import paused_gc
 from . import child
 from .budget import Budget
 
@@ -69,7 +70,8 @@ def _receive(receiver, proc, wall_seconds: float):
             return "timeout"
         if receiver.poll(min(left, 1.0)):
             try:
-                return receiver.recv()
+                with paused_gc():  # a result is many small objects that all stay alive (see gc_pause)
+                    return receiver.recv()
             except (EOFError, OSError):
                 return None
         if not proc.is_alive() and not receiver.poll(0):

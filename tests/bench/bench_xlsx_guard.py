@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
+import timeit
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -25,12 +26,7 @@ def _write(path: Path, rows: int) -> Path:
 
 
 def _best(fn, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+    return min(timeit.repeat(fn, number=1, repeat=repeat))
 
 
 def run() -> None:
