@@ -121,3 +121,9 @@ def test_every_product_read_of_a_users_file_goes_through_the_sandbox():
             if name in READERS and not through_sandbox:
                 direct.append(f"{rel}:{node.lineno} calls {name}")
     assert direct == []
+
+
+def test_the_worker_sees_the_callers_environment_of_now(monkeypatch, tmp_path):
+    sandbox.run(sorted, [], source="x", error=BankFileError)  # the fork server (if any) runs from here on
+    monkeypatch.setenv("TIEOUT_HOME", str(tmp_path / "later-home"))
+    assert sandbox.run(os.getenv, "TIEOUT_HOME", source="x", error=BankFileError) == str(tmp_path / "later-home")

@@ -10,7 +10,10 @@ from ..errors import InputError
 from ..gc_pause import paused_gc
 
 
-def main(conn, stderr_path: str, budget, fn, args) -> None:
+def main(conn, stderr_path: str, budget, environ: dict, fn, args) -> None:
+    # the caller's environment now, not the fork server's from when it started (TIEOUT_HOME and its profiles...)
+    os.environ.clear()
+    os.environ.update(environ)
     fd = os.open(stderr_path, os.O_WRONLY | os.O_TRUNC)
     os.dup2(fd, 2)  # what a native reader prints before aborting tells the parent why it died
     os.close(fd)

@@ -46,7 +46,7 @@ def run(fn, *args, source, error, budget: Budget | None = None):
     receiver, sender = ctx.Pipe(duplex=False)
     fd, log = tempfile.mkstemp(prefix="tieout-reader-", suffix=".log")
     os.close(fd)
-    proc = ctx.Process(target=child.main, args=(sender, log, budget, fn, args), daemon=True,
+    proc = ctx.Process(target=child.main, args=(sender, log, budget, dict(os.environ), fn, args), daemon=True,
                        name="tieout-reader")
     try:
         proc.start()
