@@ -28,7 +28,7 @@ def _amount_arg(flag: str, text: str | None):
 
 
 def _cmd_import(args) -> int:
-    from . import importers
+    from . import sandbox
     from .canonical import write_bank_lines
     from .importers.base import ImportOptions
     from .summary import import_summary
@@ -37,7 +37,7 @@ def _cmd_import(args) -> int:
                          profile_dirs=tuple(Path(p) for p in args.profile_dir or ()), strict=args.strict,
                          opening=_amount_arg("--opening", args.opening), closing=_amount_arg("--closing", args.closing),
                          account_kind=args.account_kind)
-    result = importers.import_file(args.file, args.format, opts)
+    result = sandbox.import_file(args.file, args.format, opts)
     if args.append:
         from .canonical_append import import_appending
 
@@ -64,8 +64,10 @@ def _cmd_import(args) -> int:
 
 def _cmd_profile_infer(args) -> int:
     """The layout inference reads for a CSV/Excel/PDF file, written as a profile the user owns and can edit.
-    Whichever importer reads the file offers it (layout_proposal): no format is named here."""
-    from . import importers
+    Whichever importer reads the file offers it (layout_proposal): no format is named here. The file is read in
+    the sandbox, as every import is."""
+    from . import importers, sandbox
+    from .errors import BankFileError
     from .importers.base import ImportOptions
     from .importers.tabular.infer.profile_file import default_path, profile_name
 
@@ -75,7 +77,8 @@ def _cmd_profile_infer(args) -> int:
     if proposer is None:
         raise InputError(path, f"a {imp.name} file has the layout its standard fixes: there is no layout to infer")
     out = Path(args.out) if args.out else default_path(path)
-    proposal = proposer(path, ImportOptions(currency=args.currency), profile_name(out.stem))
+    proposal = sandbox.run(proposer, path, ImportOptions(currency=args.currency), profile_name(out.stem),
+                           source=args.file, error=BankFileError)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(proposal.profile_text, encoding="utf-8")
     print(json.dumps({"profile": str(out), "format": imp.name, "name": proposal.name,

@@ -26,6 +26,8 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 from python_calamine import CalamineWorkbook
 
 from .errors import Problem
+from .importers.tabular.read import MAX_SHEET_CELLS
+from .importers.tabular.xlsx_guard import survey_part
 from .template_cells import Cell, TemplateSpec
 from .template_read_marks import local_name, sheet_marks
 
@@ -93,7 +95,11 @@ def _calamine_sheet(path: Path, zf, book, parts: dict[str, str], name: str, spec
     for title in book.sheet_names:
         if title.strip().casefold() == name.casefold():
             part = parts.get(title)
-            marks = sheet_marks(zf.read(part)) if part in zf.namelist() else {}
+            present = part in zf.namelist()
+            refusal = survey_part(zf, part).refusal(MAX_SHEET_CELLS) if present else None
+            if refusal:  # calamine would abort the process on it (importers/tabular/xlsx_guard.py)
+                raise spec.error(path, Problem(refusal, record=title))
+            marks = sheet_marks(zf.read(part)) if present else {}
             values = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
             return _Sheet(title, values, marks)
     raise spec.error(path, Problem(f"sheet '{name}' not found (sheets: {', '.join(book.sheet_names)}); "

@@ -67,6 +67,8 @@ TEST_IMPORTER = BankFixtureImporter()
 def install_test_importer() -> None:
     from tieout.server import importers
 
+    # imports run in a sandboxed worker: forked from this process, it has the test importer too
+    os.environ["TIEOUT_SANDBOX_START"] = "fork"
     original = importers.importers
     if getattr(original, "_with_testbank", False):
         return

@@ -55,11 +55,15 @@ def import_bank_file(ctx: Context) -> None:
 @handler("import_gl_template", options=("file", "account_name", "period"))
 def import_gl_template(ctx: Context) -> None:
     """Import a filled GL template: the GL balance and the GL lines of the period."""
+    from ...server import sandbox
+    from ...server.errors import TemplateError
     from ...server.gl_import import read_gl_template
 
     path = _path(ctx, "Tieout: import a filled GL template")
     ctx.progress(f"Reading {path.name}")
-    data = read_gl_template(path)  # TemplateError names every bad row and column; nothing is sent then
+    # TemplateError names every bad row and column; nothing is sent then. Read in a worker: the workbook is the
+    # user's choice, and calamine aborts the process on some broken ones
+    data = sandbox.run(read_gl_template, path, source=path, error=TemplateError)
     rec_id = rec_for_gl(ctx, data)
     state = current_state(ctx)
     if state.account["currency"] != data.balance.currency.upper():

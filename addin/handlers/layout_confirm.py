@@ -43,7 +43,8 @@ def _summary(proposal) -> str:
 def confirm_inferred_layout(ctx: Context, path: Path, fmt: str) -> Path | None:
     """None when a bank's or the user's profile reads the file (nothing to ask); else the path of the profile
     saved once the user confirmed the inferred layout. Refuses (ActionError) when the user does not confirm."""
-    from ...server import importers
+    from ...server import importers, sandbox
+    from ...server.errors import BankFileError
     from ...server.importers.base import ImportOptions
     from ...server.importers.tabular.infer.profile_file import profile_name
 
@@ -52,11 +53,11 @@ def confirm_inferred_layout(ctx: Context, path: Path, fmt: str) -> Path | None:
     proposer = getattr(imp, "layout_proposal", None)
     if proposer is None:
         return None  # a structured format (MT940, camt, ...): its layout is the standard's
-    result = importers.import_file(path, fmt, options)
+    result = sandbox.import_file(path, fmt, options)
     if result.layout is None or result.layout.source != "inferred":
         return None
     name = profile_name(path.stem)
-    proposal = proposer(path, options, name)
+    proposal = sandbox.run(proposer, path, options, name, source=path, error=BankFileError)
     ctx.book.write_table(SHEET, TABLE, COLUMNS, _rows(proposal))
     question = (f"No bank profile knows the layout of {path.name}. Tieout read it as: {_summary(proposal)}. "
                 f"The Import Layout sheet shows the columns and the first rows as read. Import with this layout "

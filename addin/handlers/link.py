@@ -60,12 +60,12 @@ def rec_for_statement(ctx: Context, path: Path, fmt: str) -> int:
     """The linked reconciliation, or one made for the statement's account and period."""
     if ctx.setting(REC_ID) is not None:
         return ctx.rec_id()
-    from ...server import importers
+    from ...server import sandbox
     from ...server.importers.base import ImportOptions
 
     ctx.progress(f"Reading {path.name} to learn its account and period")
     # Parsed here only to learn account, currency and period; the server parses the upload itself.
-    result = importers.import_file(path, fmt, ImportOptions(currency=ctx.arg("currency"),
+    result = sandbox.import_file(path, fmt, ImportOptions(currency=ctx.arg("currency"),
                                                             account=None))
     st = result.statements[0]
     currency = st.currency or ctx.arg("currency")

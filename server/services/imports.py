@@ -62,10 +62,10 @@ def parse(path: Path, fmt: str = "auto", source: str | None = None,
           options: ImportOptions | None = None) -> ImportResult:
     """The importer registry's result, or a `bad_file` refusal carrying its message (file, line, field),
     naming the file as the user called it (`source`) rather than the server's saved copy."""
-    from .. import importers
+    from .. import sandbox
 
     try:
-        return importers.import_file(path, fmt, options)
+        return sandbox.import_file(path, fmt, options)  # in a worker process: a file cannot take the server down
     except InputError as exc:
         if source:
             exc.file = source

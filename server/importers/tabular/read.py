@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ...errors import BankFileError, Problem
-from .xlsx_guard import hidden_rows, oversized_sheets
+from . import xls_guard
+from .xlsx_guard import survey
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_LINES = 60
@@ -212,8 +213,9 @@ def workbook_grids(source, path: Path, kind: str) -> Iterator[Grid]:
     """Each visible worksheet in workbook order, read lazily (a bank workbook's first sheet is usually it)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    oversized = oversized_sheets(path, MAX_SHEET_CELLS) if kind == "xlsx" else {}
-    hidden = hidden_rows(path) if kind == "xlsx" else {}
+    surveys = survey(path) if kind == "xlsx" else {}
+    if kind == "xls":
+        _check_compound_file(source, path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = [m.name for m in wb.sheets_metadata
@@ -221,21 +223,34 @@ def workbook_grids(source, path: Path, kind: str) -> Iterator[Grid]:
     except BaseException as exc:  # noqa: BLE001 - calamine raises Rust panics (BaseException) on broken files
         raise _wrap_reader_error(source, exc) from None
     for name in names:
-        if name in oversized:
-            extent = oversized[name]
-            what = (f"the used range reaches row {extent[0]:,}, column {extent[1]:,} "
-                    f"({extent[0] * extent[1]:,} cells)" if extent else "the sheet's data is over 2 GB")
-            raise BankFileError(f"{source} [sheet '{name}']", Problem(
-                f"{what}: too large for a statement; delete the stray cells far from the data"))
+        sheet = surveys.get(name)
+        refusal = sheet.refusal(MAX_SHEET_CELLS) if sheet is not None else None
+        if refusal:
+            raise BankFileError(f"{source} [sheet '{name}']", Problem(refusal))
         try:
             # skip_empty_area=False keeps row numbers true to the sheet (calamine trims leading blanks otherwise)
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except BaseException as exc:  # noqa: BLE001 - see above
             raise _wrap_reader_error(source, exc) from None
-        for number in hidden.get(name, ()):
+        hidden = sheet.hidden if sheet is not None else ()
+        for number in hidden:
             if number <= len(rows):
                 rows[number - 1] = []  # hidden by the bank's filter: not part of the export
-        yield Grid(kind, name, rows, list(range(1, len(rows) + 1)), typed=True, hidden=len(hidden.get(name, ())))
+        yield Grid(kind, name, rows, list(range(1, len(rows) + 1)), typed=True, hidden=len(hidden))
+
+
+
+def _check_compound_file(source, path: Path) -> None:
+    """A BIFF .xls whose sector chains loop or leave the file is refused before calamine follows them (it would
+    grow memory until the process aborts: xls_guard.py). Files without the OLE2 signature are calamine's to judge."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if not data.startswith(xls_guard.SIGNATURE):
+        return
+    try:
+        xls_guard.check(data)
+    except xls_guard.CompoundFileError as exc:
+        raise BankFileError(source, Problem(f"the .xls file is damaged: {exc}; it was not read")) from None
 
 
 # ------------------------------------------------------------------------------------------ HTML tables

@@ -1,36 +1,160 @@
-"""How far each worksheet of an .xlsx reaches, read from its XML before python-calamine opens it.
+"""How far each worksheet of an .xlsx reaches, and which rows it hides, from one XML pass over the sheet before
+python-calamine opens it.
 
-calamine builds a dense grid from the first to the last used cell, and aborts the whole process when that
-cannot be allocated: one stray cell at XFD1048576 asks for 17 billion cells. No exception is raised that
-could be caught, so the extent is checked here first, by a byte search of the sheet's XML for long cell
-references (a bound, not a parse: 26 columns x 99,999 rows is assumed until a longer reference shows).
+calamine builds a dense grid from the first to the last cell holding a value, and aborts the whole process when
+that cannot be allocated: one stray cell at XFD1048576 asks for 17 billion cells. No exception is raised that
+could be caught, so the extent is measured here first. A byte pattern is not enough (attacked in issue 13:
+single quotes, spaces around `=`, cells without `r`, rows in 10 digits slipped past it), so this is an XML parse
+(expat, streaming, constant memory) that places every cell as calamine does: a cell's `r`, or else one column
+right of the previous cell; a row's `r`, or else the row after the previous one. Where calamine's placement
+depends on what the XML API hides (`<c/>` or `<c></c>`), the larger one is taken, so the extent found is never
+smaller than calamine's; a cell between rows (not a valid sheet) may sit one row lower there, which is nothing
+against the millions of cells that make a sheet too large. A reference beyond Excel's grid is refused as such.
 """
 from __future__ import annotations
 
 import posixpath
 import re
 import zipfile
+from dataclasses import dataclass
+from xml.parsers import expat
 
 import defusedxml.ElementTree as SafeET
 
-# Any reference below these bounds keeps a sheet under 7 million cells (2 letters x 4-digit rows, 1 letter x
-# 5-digit rows); only a sheet with a reference beyond them is measured.
-# No \b before r=: it would stop the regex engine's fast literal search (5x slower); an attribute whose name
-# merely ends in "r" can only make the bound larger, never hide a far cell.
-_LONG_ROW = re.compile(rb'r="[A-Z]{1,3}(\d{6,7})"')
-_LONG_COLUMN = re.compile(rb'r="([A-Z]{2,3})\d{1,7}"')
-_CHUNK = 1 << 20
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 MAX_SHEET_XML_BYTES = 2_000_000_000  # a full 1,048,576-row sheet of 26 columns is well under this
+_CHUNK = 1 << 20
+_REF = re.compile(r"([A-Za-z]*)([0-9]+)")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL, _ROW, _DIMENSION, _OTHER = "c", "row", "dimension", ""
+_KINDS = {_CELL: _CELL, _ROW: _ROW, _DIMENSION: _DIMENSION}  # the local name's own constant: compared with `is`
 
 
-def _column_number(letters: bytes) -> int:
+@dataclass(frozen=True)
+class SheetSurvey:
+    """rows, columns: how far values reach (1-based; 0 for an empty sheet); hidden: numbers of the rows the
+    workbook hides; problem: why the sheet must not be read at all (a reference beyond Excel's grid, XML over
+    2 GB, an entity declaration)."""
+
+    rows: int
+    columns: int
+    hidden: frozenset[int]
+    problem: str | None = None
+
+    def refusal(self, max_cells: int) -> str | None:
+        """Why calamine must not read this sheet (it would abort the process), or None."""
+        if self.problem:
+            return f"{self.problem}; the sheet was not read"
+        cells = self.rows * self.columns
+        if cells > max_cells:
+            return (f"the used range reaches row {self.rows:,}, column {self.columns:,} ({cells:,} cells): too "
+                    "large for a statement; delete the stray cells far from the data")
+        return None
+
+
+class _Refused(Exception):
+    pass
+
+
+def _column_number(letters: str) -> int:
     n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
     return n
+
+
+def _position(ref: str, cell: bool) -> tuple[int, int]:
+    """(row, column), 0-based, of a cell reference as calamine reads it (letters of any case, then digits);
+    a row's `r` may lack the letters."""
+    m = _REF.fullmatch(ref)
+    if m is None or (cell and not m.group(1)):
+        raise _Refused(f"{'cell' if cell else 'row'} reference {ref[:40]!r} is not a cell reference")
+    row, column = int(m.group(2)), _column_number(m.group(1))
+    if not 1 <= row <= EXCEL_ROWS or column > EXCEL_COLUMNS:
+        raise _Refused(f"{'cell' if cell else 'row'} reference {ref[:40]!r} is beyond Excel's last cell "
+                       "XFD1048576")
+    return row - 1, column - 1
+
+
+class _Walk:
+    """The expat handler: start tags only (calamine's end of a row is the next row's start here)."""
+
+    def __init__(self):
+        self.kinds: dict[str, str] = {}
+        self.row = self.col = 0
+        self.last_row = self.last_col = -1
+        self.rows_seen = self.row_has_cells = False
+        self.pending: tuple[int, int] | None = None  # a cell whose value (a child element) may follow
+        self.hidden: set[int] = set()
+
+    def _kind(self, tag: str) -> str:
+        kind = _KINDS.get(tag.rpartition(":")[2], _OTHER)
+        self.kinds[tag] = kind
+        return kind
+
+    def start(self, tag: str, attrs: dict) -> None:
+        kind = self.kinds.get(tag)
+        if kind is None:
+            kind = self._kind(tag)
+        if kind is _OTHER:
+            if self.pending is not None:  # the cell has a value: calamine places it
+                row, col = self.pending
+                self.last_row, self.last_col = max(self.last_row, row), max(self.last_col, col)
+                self.pending = None
+            return
+        self.pending = None
+        if kind is _CELL:
+            ref = attrs.get("r")
+            if ref is None:
+                self.pending = (self.row, self.col)
+            else:
+                self.pending = row_col = _position(ref, cell=True)
+                self.col = max(self.col, row_col[1])
+            self.col += 1
+            self.row_has_cells = True
+        elif kind is _ROW:
+            if self.rows_seen:  # the previous row ended
+                self.row += 1
+                if self.row_has_cells:
+                    self.col = 0
+            self.rows_seen, self.row_has_cells = True, False
+            ref = attrs.get("r")
+            if ref is not None:
+                self.row = max(self.row, _position(ref, cell=False)[0])
+            if attrs.get("hidden") in ("1", "true"):
+                self.hidden.add(self.row + 1)
+        else:
+            for part in (attrs.get("ref") or "").split(":"):
+                if part:
+                    _position(part, cell=True)
+
+
+def _refuse_entities(*_args) -> None:
+    raise _Refused("the sheet's XML declares entities, which no spreadsheet writes")
+
+
+def survey_part(zf: zipfile.ZipFile, part: str) -> SheetSurvey:
+    """One sheet's survey, reading its XML in chunks."""
+    walk = _Walk()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = walk.start
+    parser.EntityDeclHandler = _refuse_entities
+    seen = 0
+    try:
+        with zf.open(part) as fh:
+            while chunk := fh.read(_CHUNK):
+                seen += len(chunk)
+                if seen > MAX_SHEET_XML_BYTES:
+                    raise _Refused("the sheet's data is over 2 GB")
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Refused as exc:
+        return SheetSurvey(walk.last_row + 1, walk.last_col + 1, frozenset(walk.hidden), str(exc))
+    except expat.ExpatError:  # broken XML: calamine raises for it; what was placed before the break still counts
+        pass
+    return SheetSurvey(walk.last_row + 1, walk.last_col + 1, frozenset(walk.hidden))
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -46,77 +170,18 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _bodies(zf: zipfile.ZipFile, part: str):
-    """A sheet's XML in chunks that never cut a tag (the rest of a tag is carried into the next chunk), with
-    the bytes read so far."""
-    tail = b""
-    seen = 0
-    with zf.open(part) as fh:
-        while chunk := fh.read(_CHUNK):
-            seen += len(chunk)
-            data = tail + chunk
-            cut = data.rfind(b"<")
-            yield (data[:cut] if cut > 0 else data), seen
-            tail = data[cut:] if cut > 0 else b""
-    if tail:
-        yield tail, seen
-
-
-def _extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
-    """An upper bound of (last row, last column); None when the sheet's XML alone is beyond any statement
-    (a zip bomb). Only long references are collected (rows of six digits or more, columns of two letters or
-    more), so a sheet of ordinary rows costs one byte search, not a parse."""
-    rows, cols = 99_999, 26
-    for body, seen in _bodies(zf, part):
-        if seen > MAX_SHEET_XML_BYTES:
-            return None
-        for digits in _LONG_ROW.findall(body):
-            rows = max(rows, int(digits))
-        for letters in _LONG_COLUMN.findall(body):
-            cols = max(cols, _column_number(letters))
-    return rows, cols
-
-
-_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
-
-
-def hidden_rows(path) -> dict[str, frozenset[int]]:
-    """Sheet name -> 1-based numbers of the rows the workbook hides (a bank portal's filter hides rows that are
-    not part of the export); calamine reads hidden rows like any other. A byte search, chunk by chunk."""
+def survey(path) -> dict[str, SheetSurvey]:
+    """Sheet name -> its survey, for every sheet the workbook lists. A workbook too broken to list its sheets
+    gives {}: calamine reports such files itself (it raises for them; only oversized grids abort it). XML that
+    breaks off inside a sheet ends that sheet's survey where it broke, with what was placed so far."""
     out = {}
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             for name, part in _sheet_parts(zf).items():
-                if part not in names:
-                    continue
-                found = set()
-                for body, _ in _bodies(zf, part):
-                    for m in _HIDDEN_ROW.finditer(body):
-                        number = _ROW_NUMBER.search(m.group(0))
-                        if number:
-                            found.add(int(number.group(1)))
-                if found:
-                    out[name] = frozenset(found)
-    except Exception:  # noqa: BLE001 - broken workbooks are reported by calamine when it reads them
+                if part in names:
+                    out[name] = survey_part(zf, part)
+    except Exception:  # noqa: BLE001 - a pre-check only: broken zips, bad workbook.xml, defusedxml's refusals
         return out
     return out
 
-
-def oversized_sheets(path, max_cells: int) -> dict[str, tuple[int, int] | None]:
-    """Sheets whose used range holds more than max_cells cells: name -> (last row, last column), or None
-    when the sheet's XML is too large to be a statement at all."""
-    out = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            for name, part in _sheet_parts(zf).items():
-                if part not in names:
-                    continue
-                extent = _extent(zf, part)
-                if extent is None or extent[0] * extent[1] > max_cells:
-                    out[name] = extent
-    except Exception:  # noqa: BLE001 - a pre-check only: broken zips, bad XML, defusedxml's refusals...
-        return out  # ...are reported by calamine, which raises for them (only oversized grids abort it)
-    return out

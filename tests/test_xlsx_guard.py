@@ -1,0 +1,77 @@
+"""The .xlsx guard (issue 13): every spelling of a far cell that made python-calamine abort the process is
+measured by an XML pass and refused before calamine reads the sheet, naming the sheet and the reach."""
+from __future__ import annotations
+
+import pytest
+
+from sandbox_files import xlsx_with_sheet_data
+from tieout.server.errors import BankFileError
+from tieout.server.importers import import_file
+from tieout.server.importers.base import ImportOptions
+from tieout.server.importers.tabular.xlsx_guard import survey
+
+FAR = {
+    "single quotes": ("<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>", 1_048_576, 16_384),
+    "spaces around =": ('<row r = "1048576"><c r = "XFD1048576"><v>1</v></c></row>', 1_048_576, 16_384),
+    "namespace prefix": ('<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>', 1_048_576, 16_384),
+    "cells without r": ('<row r="1048576">' + "<c><v>1</v></c>" * 9_000 + "</row>", 1_048_576, 9_000),
+    "rows without r": ('<row r="2"><c r="C1000000"><v>1</v></c></row><row>' + "<c><v>1</v></c>" * 5_000
+                       + "</row>", 1_000_000, 5_000),
+    "lower-case column": ('<row r="900000"><c r="xfd900000"><v>1</v></c></row>', 900_000, 16_384),
+}
+BEYOND = {
+    "four-letter column": ('<row r="2"><c r="ZZZZ2"><v>1</v></c></row>', "'ZZZZ2' is beyond Excel's last cell"),
+    "10-digit row": ('<row r="2"><c r="A1234567890"><v>1</v></c></row>', "'A1234567890' is beyond Excel's last"),
+    "30-digit row": ('<row r="2"><c r="A' + "1" * 30 + '"><v>1</v></c></row>', "is beyond Excel's last cell"),
+    "not a reference": ('<row r="2"><c r="XFD"><v>1</v></c></row>', "'XFD' is not a cell reference"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAR))
+def test_a_far_cell_in_any_spelling_is_measured_and_refused(tmp_path, case):
+    xml, rows, columns = FAR[case]
+    path = xlsx_with_sheet_data(tmp_path / "far.xlsx", xml)
+    sheet = survey(path)["Sheet1"]
+    assert (sheet.rows, sheet.columns, sheet.problem) == (rows, columns, None)
+    with pytest.raises(BankFileError, match=rf"\[sheet 'Sheet1'\]: the used range reaches row {rows:,}, "
+                                            rf"column {columns:,} \({rows * columns:,} cells\): too large"):
+        import_file(path, options=ImportOptions(currency="USD"))
+
+
+@pytest.mark.parametrize("case", sorted(BEYOND))
+def test_a_reference_beyond_excels_grid_is_refused(tmp_path, case):
+    xml, words = BEYOND[case]
+    path = xlsx_with_sheet_data(tmp_path / "beyond.xlsx", xml)
+    with pytest.raises(BankFileError, match=f"{words}.*; the sheet was not read"):
+        import_file(path, options=ImportOptions(currency="USD"))
+
+
+def test_a_dimension_beyond_excels_grid_is_refused_and_a_true_one_is_not(tmp_path):
+    rows = '<row r="2"><c r="A2"><v>46023</v></c><c r="B2"><v>1.5</v></c></row>'
+    bad = xlsx_with_sheet_data(tmp_path / "dim.xlsx", rows, dimension="A1:XFE2")
+    assert survey(bad)["Sheet1"].problem == "cell reference 'XFE2' is beyond Excel's last cell XFD1048576"
+    good = xlsx_with_sheet_data(tmp_path / "ok.xlsx", rows, dimension="A1:B2")
+    assert survey(good)["Sheet1"] == survey(bad)["Sheet1"].__class__(2, 2, frozenset())
+
+
+def test_empty_styled_cells_far_away_do_not_count_but_hidden_rows_in_any_quoting_do(tmp_path):
+    xml = ('<row r="2" hidden=\'1\'><c r="A2"><v>1</v></c><c r="B2"><v>2</v></c></row>'
+           '<row r="3"><c r="A3"><v>3</v></c></row><row r="1000000"><c r="XFD1000000" s="1"/></row>')
+    sheet = survey(xlsx_with_sheet_data(tmp_path / "styled.xlsx", xml))["Sheet1"]
+    assert (sheet.rows, sheet.columns, sheet.hidden) == (3, 2, frozenset({2}))
+
+
+def test_a_gl_template_with_a_far_cell_is_refused_before_calamine_reads_it(tmp_path):
+    from openpyxl import load_workbook
+
+    from tieout.excel_templates import gl_template
+    from tieout.excel_templates.gl_layout import LAYOUT
+    from tieout.server.errors import TemplateError
+    from tieout.server.gl_import import read_gl_template
+
+    path = gl_template.generate(tmp_path / "GL.xlsx")
+    wb = load_workbook(path)
+    wb[LAYOUT.lines_sheet]["XFD1048576"] = 1
+    wb.save(path)
+    with pytest.raises(TemplateError, match=r"record .*: the used range reaches row 1,048,576, column 16,384"):
+        read_gl_template(path)
