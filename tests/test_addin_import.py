@@ -60,8 +60,10 @@ def test_first_import_creates_the_reconciliation_and_the_eight_sheets(live, mont
     dv = {v.formula1 for v in wb["New Transactions"].data_validations.dataValidation}
     assert dv == {"TieoutChartOfAccounts", '"custom,liability,cash entry"'}
     chart_ref = wb.defined_names["TieoutChartOfAccounts"].attr_text
-    assert chart_ref.startswith("'Rules'!$AL$2")
-    chart = [c.value for (c,) in wb["Rules"]["AL2:AL10"] if c.value]
+    # the chart sits right of the rules table (whose width follows the rule schema), under its own heading
+    (col,) = [c.column_letter for c in wb["Rules"][1] if c.value == "chart_of_accounts"]
+    assert chart_ref == f"'Rules'!${col}$2:${col}$201"
+    chart = [c.value for (c,) in wb["Rules"][f"{col}2:{col}10"] if c.value]
     assert "6100 Bank charges" in chart and "4900 Interest income" in chart
 
     # preparing stage: computed sheets protected, Bank Statement free for sorting and selecting

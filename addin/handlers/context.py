@@ -17,7 +17,7 @@ REC_ID = "ReconciliationId"
 MATCH_TOLERANCE = "MatchTolerance"
 WRITE_OFF_ACCOUNT = "WriteOffAccount"
 CASH_ACCOUNT = "CashAccount"
-CHART_RANGE = "ChartOfAccounts"  # where the chart of accounts list is, e.g. Rules!AL2:AL201
+CHART_RANGE = "ChartOfAccounts"  # where the chart of accounts list is, e.g. Rules!AM2:AM201, right of the rules table
 
 
 class ActionError(Exception):
