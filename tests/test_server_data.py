@@ -245,7 +245,7 @@ def test_engine_groups_with_proposed_transactions_are_stored(rec, monkeypatch):
          MatchGroup("X2", ("B3",), (), "fee_rule", Decimal("0.90"), Decimal("-12.00"), reason="bank fee",
                     proposed=(fee,))),
         (), ("B2", "B4"), ("G2", "G3", "G4"))
-    monkeypatch.setattr(matching, "auto_match", lambda bank, ledger, rules=None: result)
+    monkeypatch.setattr(matching, "auto_match", lambda bank, ledger, rules=None, forbidden_pairs=(): result)
     job = alice.ok("POST", f"/api/reconciliations/{rid}/auto-match?wait=60")
     assert job["detail"]["matched_groups"] == 2 and job["detail"]["proposed_transactions"] == 1
     assert [(m["bank"], m["ledger"], m["rule"]) for m in alice.ok("GET", f"/api/reconciliations/{rid}/matches")] \
