@@ -70,8 +70,9 @@ ENTRY = st.tuples(st.sampled_from(["C", "D", "RC", "RD"]), st.integers(0, 10**11
                   st.lists(st.text(alphabet="abc ĄłŚ/?0:", max_size=30).map(lambda s: ":86:" + s), max_size=1))
 
 
-def mutated(data, text: bytes, inserts: list[bytes], replacements: bytes) -> bytes:
-    """`text` after 1 to 4 random deletions, insertions (of `inserts` or random bytes), replaced bytes or a cut."""
+def mutated(data, text: bytes, inserts: list[bytes], replacements: bytes, max_insert: int = 6) -> bytes:
+    """`text` after 1 to 4 random deletions, insertions (of `inserts` or up to `max_insert` random bytes), replaced
+    bytes or a cut. Shared by the line formats' fuzz tests (MT940, MT942, BAI2)."""
     out = bytearray(text)
     for _ in range(data.draw(st.integers(1, 4))):
         op = data.draw(st.sampled_from(["delete", "insert", "replace", "cut"]))
@@ -79,7 +80,7 @@ def mutated(data, text: bytes, inserts: list[bytes], replacements: bytes) -> byt
         if op == "delete":
             del out[at:at + data.draw(st.integers(1, 8))]
         elif op == "insert":
-            out[at:at] = data.draw(st.binary(max_size=6) | st.sampled_from(inserts))
+            out[at:at] = data.draw(st.binary(max_size=max_insert) | st.sampled_from(inserts))
         elif op == "replace" and at < len(out):
             out[at] = data.draw(st.sampled_from(replacements))
         else:
