@@ -1,7 +1,7 @@
 """Which sheets are protected, and which input cells stay open, at each workflow stage (as data).
 
 Sheet protection is a guard-rail against slips, not proof: Excel's protection hash collides within a second and
-deleting one XML element lifts it. The proof is the hash the server stores at Submit (server/tamper.py); the
+deleting one XML element lifts it. The proof is the hash the server stores at Submit (server/controls/tamper.py); the
 add-in compares the locked sheets with the server's data on Refresh and says so when they disagree.
 
 - Preparing (Not Started, In Progress): the sheets the server computes are protected (an edit there would be
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from ..server.workflow import APPROVED, IN_PROGRESS, IN_REVIEW, NOT_STARTED, PENDING_APPROVAL
+from ..server.controls.workflow import APPROVED, IN_PROGRESS, IN_REVIEW, NOT_STARTED, PENDING_APPROVAL
 from .workbook import WorkbookAdapter
 
 COMMENT_CELL = "REVIEW_COMMENT"  # stands for Summary's review comment cell in `cells` (see sheets.SUMMARY_CELLS)

@@ -2,7 +2,7 @@
 the instructions.
 
 Kept apart from the workbook writer (gl_template.py) and free of openpyxl, as the statement template's layout
-is: `tieout.server.gl_import` reads filled copies by these names.
+is: `tieout.server.templates.gl_import` reads filled copies by these names.
 """
 from __future__ import annotations
 

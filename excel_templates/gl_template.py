@@ -1,7 +1,7 @@
 """The GL import template for users without an ERP connection: its generator and its filler.
 
 The layout (gl_layout.py) is the one source of truth: the generator draws the workbook from it and
-`tieout.server.gl_import` reads filled copies by the same names, so a renamed column is renamed everywhere.
+`tieout.server.templates.gl_import` reads filled copies by the same names, so a renamed column is renamed everywhere.
 The checked-in `GL-Import-Template.xlsx` is regenerated with `python -m tieout.excel_templates.gl_template [OUT]`;
 saving is deterministic (fixed timestamps, fixed zip entries), so a regeneration is byte-identical.
 """

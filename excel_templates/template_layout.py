@@ -20,7 +20,7 @@ MAX_ABS_AMOUNT = Decimal("9999999999999.99")  # 15 significant digits: the most 
 
 
 # Instruction paragraphs every template shares word for word: they describe what the kit and the server's
-# cell reader (server/template_read.py, server/template_cells.py) do for every template alike.
+# cell reader (server/templates/template_read.py, server/templates/template_cells.py) do for every template alike.
 TEXT_DATES_HELP = ("Type it as a date (e.g. 2024-03-15). Dates typed as text are read as 2024-03-15, 03/15/2024 "
                    "(month first) or 15/03/2024 and 15.03.2024 (day first); a date such as 03/04/2024 that reads "
                    "both ways must be typed 2024-04-03 unless another date in the file shows which order you use.")

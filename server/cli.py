@@ -39,7 +39,7 @@ def _cmd_import(args) -> int:
                          account_kind=args.account_kind)
     result = sandbox.import_file(args.file, args.format, opts)
     if args.append:
-        from .canonical_append import import_appending
+        from .statements.canonical_append import import_appending
 
         summary, written, told = import_appending(args.out, result, args.file)
     else:
@@ -146,7 +146,7 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_audit_verify(args) -> int:
-    from .audit_verify import verify_store
+    from .controls.audit_verify import verify_store
 
     verdict = verify_store()
     print(verdict.describe(), file=sys.stdout if verdict.intact else sys.stderr)

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..excel_templates.gl_template import fill_gl_template
 from ..excel_templates.reconciliation_workbook import AuditEntry, ReconciliationView, write_reconciliation_workbook
 from .errors import InputError
-from .gl_import import read_gl_template
+from .templates.gl_import import read_gl_template
 from .importers import import_file
 from .importers.base import ImportOptions
 from .matching import auto_match

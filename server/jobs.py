@@ -21,7 +21,7 @@ from .services import imports, matches, recs
 from .services.context import Actor, change, not_found, now, utc_iso
 from .store.db import StoreBusy
 from .store.models import Account, Job, Reconciliation, Schedule, User
-from .workflow import EDITABLE, Refusal
+from .controls.workflow import EDITABLE, Refusal
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tieout.server import canonical_append
+from tieout.server.statements import canonical_append
 from tieout.server.canonical import read_bank_lines
 from tieout.server.cli import main
 

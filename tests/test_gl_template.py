@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from tieout.excel_templates import gl_template as tpl
-from tieout.server import gl_import, template_read_openpyxl
+from tieout.server.templates import gl_import, template_read_openpyxl
 from tieout.server.errors import InputError, TemplateError
-from tieout.server.gl_import import GLTemplateData, fill_gl_template, read_gl_template
+from tieout.server.templates.gl_import import GLTemplateData, fill_gl_template, read_gl_template
 from tieout.server.records import GLBalance, LedgerLine
 
 BALANCE = GLBalance(account="1010", period_end=dt.date(2024, 3, 31), balance=Decimal("15234.56"), currency="USD")

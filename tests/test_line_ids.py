@@ -13,7 +13,7 @@ from test_import_bai2 import A, D, G, build
 from test_import_camt053 import camt, entry
 from test_import_camt053 import statement as camt_statement
 from test_import_ofx import ofx, stmtrs, trn
-from tieout.server import statement_history as sh
+from tieout.server.statements import statement_history as sh
 from tieout.server.importers import import_file
 from tieout.server.importers.base import ImportOptions
 from tieout.server.importers.line_ids import assign, occurrence_base

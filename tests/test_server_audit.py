@@ -10,7 +10,7 @@ import threading
 from sqlalchemy import text
 
 from test_server_kit import app, db_url, home, owner_api, pg_cluster, setup_account, team  # noqa: F401
-from tieout.server import audit, audit_key
+from tieout.server.controls import audit, audit_key
 
 
 def _busy(app, n_lines=3):

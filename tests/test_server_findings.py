@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from test_server_kit import Api, db_url, home, live_team_server, pg_cluster, team  # noqa: F401
-from tieout.server import tamper
+from tieout.server.controls import tamper
 from tieout.server.store.models import Reconciliation
 
 ZIL = "mt940/zil_deutsche_bank.txt"  # one statement: opening 0.00 + lines 4.00 != closing 5.87
@@ -135,7 +135,7 @@ def test_a_reconciliation_submitted_before_keyed_hashing_is_asked_to_be_submitte
     0006): anyone who can write the database could make one, so they prove nothing and Review says so."""
     import hashlib
 
-    from tieout.server.audit import canonical_json
+    from tieout.server.controls.audit import canonical_json
 
     owner, app = server
     u = team_of(server, "alice", "bob", "carol")

@@ -42,7 +42,7 @@ def test_bad_file_in_background_ends_in_error_on_import(rec):
 
 
 def test_import_failing_mid_write_stores_nothing_and_can_be_rerun(rec, monkeypatch):
-    from tieout.server import audit
+    from tieout.server.controls import audit
 
     owner, alice, rid, acc, tmp = rec
     real_append = audit.append

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from test_server_kit import (Api, bank_file, db_url, home, live_team_server, pg_cluster,  # noqa: F401
                              seed_reconciliation, team)
-from tieout.server import tamper
+from tieout.server.controls import tamper
 from tieout.server.store.models import Match, Reconciliation
 
 # bank 5 days after the ledger (B2/G2) is inside the built-in date window; B4 has no ledger line

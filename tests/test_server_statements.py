@@ -159,7 +159,7 @@ def test_overlap_into_the_next_period_skips_what_the_prior_reconciliation_holds(
 
 
 def test_a_failed_import_changes_nothing_and_can_be_repeated(rec, monkeypatch):
-    from tieout.server import audit
+    from tieout.server.controls import audit
 
     owner, u, acc, rid, tmp = rec
     alice = u["alice"]

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from test_server_kit import db_url, pg_cluster  # noqa: F401
-from tieout.server import audit, audit_anchor
+from tieout.server.controls import audit, audit_anchor
 from tieout.server.services.context import Actor, change
 from tieout.server.store import open_store
 from tieout.server.store.migrate import MIGRATIONS, current

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from test_server_kit import app, db_url, home, owner_api, pg_cluster, setup_account, team  # noqa: F401
-from tieout.server import tamper
+from tieout.server.controls import tamper
 from tieout.server.store.models import Reconciliation
 
 

@@ -17,8 +17,8 @@ from sqlalchemy import text
 
 from test_server_kit import (app, bank_file, db_url, home, make_app, owner_api, pg_cluster,  # noqa: F401
                             setup_account, team)
-from tieout.server import audit, audit_anchor, audit_key
-from tieout.server.audit import canonical_json
+from tieout.server.controls import audit, audit_anchor, audit_key
+from tieout.server.controls.audit import canonical_json
 from tieout.server.store.models import Reconciliation
 
 BANK = [("B1", "2026-01-05", "100.00", "deposit"), ("B2", "2026-01-20", "-40.00", "fee")]
@@ -65,7 +65,7 @@ def _refused(users, rid, named):
 
 def _recompute_without_key(app, rid):
     """What a database writer could do before: re-take the snapshot and its plain SHA-256, store both."""
-    from tieout.server import tamper
+    from tieout.server.controls import tamper
 
     with app.extensions["tieout"].store.write() as s:
         rec = s.get(Reconciliation, rid)

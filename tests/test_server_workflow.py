@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from test_server_kit import app, db_url, home, owner_api, pg_cluster, setup_account, team  # noqa: F401
-from tieout.server import workflow
+from tieout.server.controls import workflow
 
 
 @pytest.fixture

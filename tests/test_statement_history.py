@@ -1,4 +1,4 @@
-"""server/statement_history.py: exact duplicates, overlapping statements, twin lines, continuity of balances
+"""server/statements/statement_history.py: exact duplicates, overlapping statements, twin lines, continuity of balances
 and dates, accounts kept apart, and the same outcome whatever order the files are imported in."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tieout.server import statement_history as sh
+from tieout.server.statements import statement_history as sh
 from tieout.server.records import BankLine, ImportResult, Statement
 
 D = dt.date.fromisoformat

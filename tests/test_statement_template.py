@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from tieout.excel_templates import statement_template as tpl
-from tieout.server import template_read, template_read_openpyxl
+from tieout.server.templates import template_read, template_read_openpyxl
 from tieout.server.errors import BankFileError
 from tieout.server.importers import detect, import_file, importers
 from tieout.server.importers.base import ImportOptions

@@ -15,7 +15,7 @@ from sqlalchemy import func, inspect, select, text
 from test_import_ofx import ofx, stmtrs, trn
 from test_server_kit import (Api, bank_file, db_url, home, live_team_server, pg_cluster,  # noqa: F401
                              seed_reconciliation, team)
-from tieout.server import statement_history as history
+from tieout.server.statements import statement_history as history
 from tieout.server.store.migrate import alembic_config
 from tieout.server.store.models import AuditRow, BankLineRow, GLLineRow, NewTransaction, StatementRow
 

@@ -67,7 +67,7 @@ def test_a_gl_template_with_a_far_cell_is_refused_before_calamine_reads_it(tmp_p
     from tieout.excel_templates import gl_template
     from tieout.excel_templates.gl_layout import LAYOUT
     from tieout.server.errors import TemplateError
-    from tieout.server.gl_import import read_gl_template
+    from tieout.server.templates.gl_import import read_gl_template
 
     path = gl_template.generate(tmp_path / "GL.xlsx")
     wb = load_workbook(path)

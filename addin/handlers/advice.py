@@ -1,4 +1,4 @@
-"""Plain advice for every error code the server sends (server/app/errors.py, server/workflow.py), so the
+"""Plain advice for every error code the server sends (server/app/errors.py, server/controls/workflow.py), so the
 message box says what to do, not only what went wrong. Unknown codes get the generic advice."""
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import quote
 
-from ...server.workflow import APPROVED, EDITABLE
+from ...server.controls.workflow import APPROVED, EDITABLE
 from .. import sheets, summary_blocks
 from .context import CASH_ACCOUNT, Context
 from .state import State, load_state

@@ -57,7 +57,7 @@ def import_gl_template(ctx: Context) -> None:
     """Import a filled GL template: the GL balance and the GL lines of the period."""
     from ...server import sandbox
     from ...server.errors import TemplateError
-    from ...server.gl_import import read_gl_template
+    from ...server.templates.gl_import import read_gl_template
 
     path = _path(ctx, "Tieout: import a filled GL template")
     ctx.progress(f"Reading {path.name}")

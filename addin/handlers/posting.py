@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...server.store.types import money_str
-from ...server.workflow import EDITABLE
+from ...server.controls.workflow import EDITABLE
 from .. import sheets
 from .common import base, current_state, show
 from .context import ActionError, Context

@@ -4,7 +4,7 @@ Submit locks, Reject and Revert unlock, Approve locks for good."""
 from __future__ import annotations
 
 from ...server.store.types import money_str
-from ...server.workflow import IN_REVIEW, PENDING_APPROVAL
+from ...server.controls.workflow import IN_REVIEW, PENDING_APPROVAL
 from .. import sheets
 from .common import base, current_state, show, sync_inputs
 from .context import ActionError, Context

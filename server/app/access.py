@@ -10,7 +10,7 @@ from flask import g, request
 from sqlalchemy import select
 
 from ..store.models import Job, Reconciliation, Role
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from .http import ext, query_int
 
 

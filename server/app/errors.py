@@ -7,7 +7,7 @@ from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..store.db import StoreBusy
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 
 log = logging.getLogger(__name__)
 

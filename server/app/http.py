@@ -9,7 +9,7 @@ from flask import current_app, g, request
 from werkzeug.routing import IntegerConverter
 
 from ..services.context import change
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 
 
 MAX_DEPTH = 32  # no request of the API nests deeper than a few levels

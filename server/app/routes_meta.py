@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from .. import audit
+from ..controls import audit
 from ..services import users
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from .http import body, ext, query_int, read, write
 
 bp = Blueprint("meta", __name__, url_prefix="/api")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify
 
 from ..services import lines, posting, recs, review, summary
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from .access import visible_accounts
 from .http import body, ext, query_int, read, write
 

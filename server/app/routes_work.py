@@ -10,7 +10,7 @@ from werkzeug.utils import secure_filename
 
 from ..services import balances, findings, imports, matches, recs
 from ..services.context import change
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from .http import body, ext, flag, read, write
 
 bp = Blueprint("work", __name__, url_prefix="/api")

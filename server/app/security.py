@@ -15,7 +15,7 @@ from flask import current_app, g, request
 
 from ..private_home import private_dir
 from ..services import users
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 
 OPEN_PATHS = {"/api/health"}
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")

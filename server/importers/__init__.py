@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import BankFileError
 from ..gc_pause import paused_gc
 from ..records import ImportResult
-from ..statement_checks import verify_statements, with_entered_balances
+from ..statements.statement_checks import verify_statements, with_entered_balances
 from .amount_bounds import check_result
 from .base import Importer, ImportOptions
 

@@ -2,7 +2,7 @@
 cannot be read. Reached by auto-detection only: the workbook carries the template's marker name (or its two
 sheets), and this importer is asked before the generic xlsx reader, which would otherwise take it.
 
-Cells are read by server/template_read.py and checked by server/template_cells.py, as the GL template's are,
+Cells are read by server/templates/template_read.py and checked by server/templates/template_cells.py, as the GL template's are,
 so both templates accept the same spellings of dates and numbers. Every cell is checked and every problem
 reported at once (BankFileError, row + column); nothing is returned on any problem. The statement's balance
 is then proved by the registry's central check (opening + lines = closing). The names of sheets, fields and
@@ -27,7 +27,7 @@ import defusedxml.ElementTree as SafeET
 from ...excel_templates import statement_layout as layout
 from ..errors import BankFileError, Problem
 from ..records import BANK_TYPES, BankLine, ImportResult, Statement
-from ..template_cells import Bad, Cell, CellChecker, TemplateSpec, TwoWayDate, minor_units, to_text
+from ..templates.template_cells import Bad, Cell, CellChecker, TemplateSpec, TwoWayDate, minor_units, to_text
 from .base import ImportOptions
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -74,7 +74,7 @@ class StatementTemplateImporter:
 
     def extract(self, path: Path, options: ImportOptions) -> ImportResult:
         # Imported here: python-calamine and openpyxl load when a template is read, not with the format registry.
-        from ..template_read import read_template
+        from ..templates.template_read import read_template
 
         path = Path(path)
         epoch, fields, header, rows = read_template(path, _SPEC)

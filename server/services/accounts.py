@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from ..store.models import Account, Reconciliation, Role, Schedule, User
-from ..workflow import EDITABLE, ROLES, SEGREGATION, Refusal
+from ..controls.workflow import EDITABLE, ROLES, SEGREGATION, Refusal
 from . import values
 from .context import Change, bad_input, not_found, now, utc_iso
 

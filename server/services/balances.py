@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from sqlalchemy import BigInteger, delete, func, select, type_coerce
 
-from ..statement_checks import figures_finding
+from ..statements.statement_checks import figures_finding
 from ..store.models import BankLineRow, StatementFinding, StatementRow
 from ..store.types import SCALE, money_str
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from . import findings, recs, values
 from .context import Change, bad_input, not_found, now, utc_iso
 

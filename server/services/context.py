@@ -5,8 +5,8 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .. import audit
-from ..workflow import Refusal
+from ..controls import audit
+from ..controls.workflow import Refusal
 
 
 @dataclass(frozen=True)

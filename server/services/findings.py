@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..records import Finding
 from ..store.models import StatementFinding, StatementRow, User
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from . import recs, values
 from .context import Change, bad_input, now, utc_iso
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import and_, insert, or_, select
 
-from .. import statement_history as history
+from ..statements import statement_history as history
 from ..errors import InputError
 from ..importers.base import ImportOptions
 from ..importers.line_ids import MARK
@@ -33,7 +33,7 @@ from ..records import BankLine, ImportResult, Statement
 from ..store.models import BANK_LINE_ID_LEN, Account, BankLineRow, StatementRow, User
 from ..store.types import SCALE as MONEY_SCALE
 from ..store.types import money_str
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from . import balances, findings, limits, recs, values
 from .context import Change, bad_input, now
 

@@ -6,7 +6,7 @@ from sqlalchemy import insert, select
 
 from ..store.models import GL_LINE_ID_LEN, Account, BankLineRow, GLLineRow, ManualItem, NewTransaction, Reconciliation
 from ..store.types import money_str
-from ..workflow import APPROVED, Refusal
+from ..controls.workflow import APPROVED, Refusal
 from . import limits, recs, values
 from .accounts import roles_on
 from .context import Change, bad_input, not_found, now

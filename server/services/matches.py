@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from ..records import BankLine, LedgerLine, ProposedTransaction
 from ..store.models import BankLineRow, GLLineRow, Match, MatchItem, NewTransaction, Reconciliation, User
 from ..store.types import money_str
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from . import recs, values
 from .context import Change, bad_input, not_found, now, utc_iso
 

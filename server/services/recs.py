@@ -8,9 +8,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from .. import workflow
+from ..controls import workflow
 from ..store.models import (Account, BankLineRow, GLLineRow, ManualItem, Period, Reconciliation, User)
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from . import values
 from .accounts import get_account, roles_on
 from .context import Change, bad_input, not_found, now

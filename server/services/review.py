@@ -6,10 +6,10 @@ submitted."""
 from __future__ import annotations
 
 
-from .. import tamper, workflow
-from ..audit import canonical_json
+from ..controls import tamper, workflow
+from ..controls.audit import canonical_json
 from ..store.models import Account
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 from . import findings, recs
 from .accounts import roles_on
 from .context import Change, now

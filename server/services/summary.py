@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import BigInteger, func, select, type_coerce
 
-from .. import workflow
+from ..controls import workflow
 from ..store.models import (Account, BankLineRow, GLLineRow, Job, ManualItem, Match, Period, Reconciliation,
                             Schedule, StatementRow, User)
 from ..store.types import SCALE, money_str

@@ -46,7 +46,7 @@ def by_token(store, token: str) -> Actor | None:
 def create_user(ch: Change, data: dict) -> dict:
     """Team mode: a new user and a token shown once."""
     if not ch.actor.is_admin:
-        from ..workflow import Refusal
+        from ..controls.workflow import Refusal
         raise Refusal("forbidden", "only an administrator can add users", 403)
     name = values.text(data, "name", required=True, max_len=120)
     if ch.session.scalar(select(User).where(User.name == name)):

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from ..store.types import SCALE
-from ..workflow import Refusal
+from ..controls.workflow import Refusal
 
 
 def _where(field: str, line: int | None) -> str:

@@ -124,7 +124,7 @@ def _ensure_audit_key(store: Store) -> None:
     """Make the audit key (pinned to the chain's current head) before anything needs it, under the head's lock."""
     from sqlalchemy import select
 
-    from ..audit_key import ensure
+    from ..controls.audit_key import ensure
     from .models import AuditHead
 
     with store.write() as session:

@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tieout.server import audit
+from tieout.server.controls import audit
 from tieout.server.services.context import Actor, change
 from tieout.server.store import open_store
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from unittest import mock
 
 from tieout.excel_templates.statement_template import fill_statement_template
-from tieout.server import gl_import, template_read, template_read_openpyxl
-from tieout.server.gl_import import fill_gl_template, read_gl_template
+from tieout.server.templates import gl_import, template_read, template_read_openpyxl
+from tieout.server.templates.gl_import import fill_gl_template, read_gl_template
 from tieout.server.importers import statement_template
 from tieout.server.importers.base import ImportOptions
 from tieout.server.records import BankLine, GLBalance, LedgerLine, Statement

@@ -25,8 +25,8 @@ import pdf_fixtures  # noqa: E402
 
 from tieout.server.importers import import_file  # noqa: E402
 from tieout.server.importers.base import ImportOptions  # noqa: E402
-from tieout.server.importers.pdf_statement import PdfStatementImporter  # noqa: E402
-from tieout.server.importers.pdf_text import ReadLimits  # noqa: E402
+from tieout.server.importers.pdf.statement import PdfStatementImporter  # noqa: E402
+from tieout.server.importers.pdf.text import ReadLimits  # noqa: E402
 SEED = 20261207
 RATIO = 2.6
 RUNS = 3

@@ -34,7 +34,7 @@ def _lines(rng: random.Random, n: int, first: dt.date, days: int, id_from: int):
 
 
 def _plan_figures(n: int, fmt: str) -> None:
-    from tieout.server import statement_history as sh
+    from tieout.server.statements import statement_history as sh
     from tieout.server.records import ImportResult, Statement
 
     rng = random.Random(SEED)

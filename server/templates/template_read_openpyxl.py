@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .errors import Problem
+from ..errors import Problem
 from .template_cells import Cell, TemplateSpec
 from .template_read import block_cells, line_cells
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from . import audit_key
 from .audit import canonical_json
-from .store.models import (Account, BankLineRow, GLLineRow, ManualItem, Match, MatchItem, NewTransaction, Period,
+from ..store.models import (Account, BankLineRow, GLLineRow, ManualItem, Match, MatchItem, NewTransaction, Period,
                            Reconciliation, StatementFinding, StatementRow, User)
-from .store.types import money_str
+from ..store.types import money_str
 
 SECTIONS = ("balances", "statements", "findings", "bank_lines", "gl_lines", "matches", "transactions",
             "manual_items")

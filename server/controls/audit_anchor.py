@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audit_key import AuditKey
-from .store.db import tieout_home
+from ..store.db import tieout_home
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from .audit import Verdict, verify
-from .store.db import Store, database_url
+from ..store.db import Store, database_url
 
 
 def verify_store(url: str | None = None) -> Verdict:

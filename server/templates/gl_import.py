@@ -22,9 +22,9 @@ from pathlib import Path
 from tieout.excel_templates import gl_layout as layout
 from tieout.excel_templates.gl_template import fill_gl_template  # the writer side, re-exported
 
-from .errors import TemplateError
-from .gc_pause import paused_gc
-from .records import GLBalance, LedgerLine
+from ..errors import TemplateError
+from ..gc_pause import paused_gc
+from ..records import GLBalance, LedgerLine
 from .template_cells import CellChecker, TemplateSpec, TwoWayDate, minor_units, to_text
 from .template_read import read_template
 

@@ -25,9 +25,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 from python_calamine import CalamineWorkbook
 
-from .errors import Problem
-from .importers.tabular.read import MAX_SHEET_CELLS
-from .importers.tabular.xlsx_guard import survey_part
+from ..errors import Problem
+from ..importers.tabular.read import MAX_SHEET_CELLS
+from ..importers.tabular.xlsx_guard import survey_part
 from .template_cells import Cell, TemplateSpec
 from .template_read_marks import local_name, sheet_marks
 

@@ -25,10 +25,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import statement_history as history
-from .canonical import bank_line_row, read_bank_lines, write_bank_lines
-from .errors import InputError, Problem
-from .records import BANK_COLUMNS, BankLine, ImportResult, Statement
-from .summary import import_summary
+from ..canonical import bank_line_row, read_bank_lines, write_bank_lines
+from ..errors import InputError, Problem
+from ..records import BANK_COLUMNS, BankLine, ImportResult, Statement
+from ..summary import import_summary
 
 LISTED = 20  # skipped lines told on stderr one by one (the JSON lists all)
 

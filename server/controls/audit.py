@@ -17,8 +17,8 @@ from decimal import Decimal
 from sqlalchemy import event, select
 
 from . import audit_anchor, audit_key
-from .store.models import AuditHead, AuditRow
-from .store.types import money_str
+from ..store.models import AuditHead, AuditRow
+from ..store.types import money_str
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("id", "at", "actor", "action", "entity", "entity_id", "reconciliation_id", "before", "after")

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from .audit import canonical_json
-from .gc_pause import paused_gc
-from .importers.line_ids import NOT_STABLE, occurrence_base
-from .records import BankLine, ImportResult, Statement
+from ..controls.audit import canonical_json
+from ..gc_pause import paused_gc
+from ..importers.line_ids import NOT_STABLE, occurrence_base
+from ..records import BankLine, ImportResult, Statement
 
 # Line ids an importer made up from a line's position because the file gave no bank id: they differ between
 # two downloads of the same transactions, so such lines are known by their content. "<account>" and

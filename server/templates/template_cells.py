@@ -24,9 +24,9 @@ from typing import NamedTuple
 
 from tieout.excel_templates.template_layout import MAX_ABS_AMOUNT, MAX_DATE, MIN_DATE, TemplateLayout
 
-from .currencies import iso_currency
-from .errors import InputError, Problem
-from .parsing import DATE_FORMATS, AmountError, parse_amount
+from ..currencies import iso_currency
+from ..errors import InputError, Problem
+from ..parsing import DATE_FORMATS, AmountError, parse_amount
 
 _MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%m-%d-%y")
 _DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y")

@@ -10,8 +10,8 @@ import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import BankFileError, Problem
-from .records import Finding, ImportResult, Statement
+from ..errors import BankFileError, Problem
+from ..records import Finding, ImportResult, Statement
 
 
 def _name(st: Statement, i: int) -> str:

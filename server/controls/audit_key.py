@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from .store.db import tieout_home
+from ..store.db import tieout_home
 
 
 class KeyMissing(Exception):
