@@ -4,18 +4,11 @@ Conditions of different fields all apply (AND); the values listed in one field a
 """
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 import numpy as np
 
 from .frames import Side, to_minor
+from ..user_patterns import compile_user_pattern as _regex
 from .rules import Rule
-
-
-@lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 def bank_filter(rule: Rule, side: Side, pos: np.ndarray, decimals: int, currencies: dict[str, int]) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 from ..errors import InputError, Problem
 from ..parsing import parse_date
 from ..records import BANK_TYPES
+from ..user_patterns import UnsafePattern, compile_user_pattern
 from . import bank_types
 
 SHAPES = ("one_to_one", "one_bank_to_many_ledger", "many_bank_to_one_ledger", "bank_pair", "bank_only")
@@ -302,9 +303,9 @@ def parse_field(spec: FieldSpec, value: object):
     if kind == "regex":
         s = _as_text(value)
         try:
-            re.compile(s, re.IGNORECASE)
-        except re.error as exc:
-            raise _Bad(f"not a valid regular expression: {exc}") from None
+            compile_user_pattern(s)
+        except UnsafePattern as exc:
+            raise _Bad(f"not a usable regular expression: {exc}") from None
         return s
     if kind == "confidence":
         d = _money(value)
