@@ -4,7 +4,12 @@ A job's work is written in one transaction at its end, so a job that fails (or a
 runs) changes nothing: it ends as "Error on Import" / "Error on Match" with the reason, and can be rerun.
 Live progress is kept in memory (a job's own write transaction holds SQLite's write lock, so progress
 cannot be written beside it); the database holds the status. `recover()` runs at start: jobs that were
-queued or running when the server stopped are marked failed."""
+queued or running when the server stopped are marked failed.
+
+Stopping (SIGTERM, `tieout serve --stop`) never waits for a long job: the job's next progress report raises
+`JobInterrupted`, its transaction rolls back and it ends "interrupted", ready to rerun; a job that reports no
+progress within the grace period is left to the database, which rolls its open transaction back when the
+process exits, and to `recover()` at the next start."""
 from __future__ import annotations
 
 import datetime as dt
@@ -76,6 +81,10 @@ def job_dict(job: Job, live: dict | None = None) -> dict:
             "finished_at": utc_iso(job.finished_at), "rerun_of": job.rerun_of}
 
 
+class JobInterrupted(Exception):
+    """Raised inside a job at its next progress report once the server is stopping."""
+
+
 class JobRunner:
     """A small thread pool running jobs of this server process."""
 
@@ -84,6 +93,7 @@ class JobRunner:
         self.live: dict[int, tuple[int, str]] = {}
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tieout-job")
         self._done: dict[int, threading.Event] = {}
+        self._stopping = threading.Event()
 
     def create(self, actor: Actor, rec_id: int, kind: str, params: dict, rerun_of: int | None = None) -> dict:
         """Queue a job after the same checks its work will pass (so a refused job is refused now)."""
@@ -144,10 +154,16 @@ class JobRunner:
             self.live[job_id] = (0, "started")
 
             def progress(pct: int, message: str) -> None:
+                if self._stopping.is_set():
+                    raise JobInterrupted
                 self.live[job_id] = (int(pct), message)
 
             try:
+                progress(0, "started")
                 detail = TASKS[job.kind](self.store, actor, job, params, progress)
+            except JobInterrupted:
+                self._fail(job, actor, "interrupted", "the server was stopped while the job ran; nothing of it "
+                                                      "was stored; rerun it")
             except Refusal as exc:
                 self._fail(job, actor, exc.code, exc.message)
             except Exception as exc:  # noqa: BLE001 - a job must end in a state, never vanish
@@ -175,8 +191,18 @@ class JobRunner:
             ch.audit(f"job.{job.kind}.failed", "job", job.id, {"status": RUNNING},
                      {"status": row.status, "message": message}, job.reconciliation_id)
 
-    def shutdown(self, wait: bool = True) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=True)
+    def shutdown(self, wait: bool = True, grace: float | None = None) -> bool:
+        """Stop taking jobs and interrupt the running one at its next progress report. `grace`: wait at most
+        that many seconds for it. Returns whether no job is still running."""
+        self._stopping.set()
+        self._pool.shutdown(wait=wait and grace is None, cancel_futures=True)
+        if grace is None:
+            return wait or not self.live
+        deadline = time.monotonic() + grace
+        for ev in list(self._done.values()):
+            if not ev.wait(max(0.0, deadline - time.monotonic())):
+                return False
+        return True
 
 
 def recover(store, actor: Actor) -> int:

@@ -158,6 +158,33 @@ def test_sigkill_during_import_leaves_nothing_half_written(tmp_path):
         proc.wait(30)
 
 
+def test_sigterm_during_import_stops_within_seconds_and_the_job_can_be_rerun(tmp_path):
+    """SIGTERM while a job writes: the job is interrupted at its next progress report (its transaction rolls
+    back), the server exits 0 within seconds instead of finishing the job, and the job reruns."""
+    home, proc, api, rid = _setup_server(tmp_path)
+    try:
+        lines = [(f"B{i}", f"2026-01-{1 + i % 28:02d}", f"{i % 5000}.{i % 100:02d}", "payment") for i in range(N_BIG)]
+        status, job = api.upload(rid, bank_file(tmp_path / "big.txt", lines, opening="0.00"), background=1)
+        assert status == 202, job
+        _kill_when_running(api, job["id"], min_progress=45)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+        port = free_port()
+        proc = start_server_process(home, port)
+        api = Api(f"http://127.0.0.1:{port}", (home / "token").read_text().strip())
+        after = api.ok("GET", f"/api/jobs/{job['id']}")
+        assert after["status"] == "Error on Import" and "stopped" in after["message"], after
+        assert after["detail"]["code"] == "interrupted"
+        assert api.ok("GET", f"/api/reconciliations/{rid}")["figures"]["bank_lines"] == 0
+        assert api.ok("GET", "/api/audit/verify")["intact"] is True
+        _sqlite_consistent(home)
+        again = api.ok("POST", f"/api/jobs/{job['id']}/rerun?wait=300")
+        assert again["status"] == "Done" and again["detail"]["statements"][0]["count"] == N_BIG
+    finally:
+        proc.kill()
+        proc.wait(30)
+
+
 def test_sigkill_during_auto_match_leaves_nothing_half_written(tmp_path):
     home, proc, api, rid = _setup_server(tmp_path)
     try:

@@ -29,11 +29,15 @@ class Tieout:
     jobs: jobs.JobRunner
     scheduler: jobs.Scheduler | None = None
 
-    def close(self) -> None:
+    def close(self, grace: float | None = None) -> bool:
+        """Stop the scheduler and the jobs (at most `grace` seconds for a running one); returns whether every
+        job ended (the store is then disposed; otherwise the caller exits and the database rolls back)."""
         if self.scheduler:
             self.scheduler.stop()
-        self.jobs.shutdown(wait=True)
-        self.store.dispose()
+        ended = self.jobs.shutdown(wait=True, grace=grace)
+        if ended:
+            self.store.dispose()
+        return ended
 
 
 def create_app(config: dict | None = None) -> Flask:
