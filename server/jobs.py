@@ -17,11 +17,11 @@ import json
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import select
 
+from . import job_claims
 from .services import imports, matches, recs
 from .services.context import Actor, change, not_found, now, utc_iso
 from .store.db import StoreBusy
@@ -78,7 +78,8 @@ def job_dict(job: Job, live: dict | None = None) -> dict:
             "progress": progress if job.status == RUNNING else job.progress,
             "message": message if job.status == RUNNING else job.message, "detail": json.loads(job.detail),
             "created_at": utc_iso(job.created_at), "started_at": utc_iso(job.started_at),
-            "finished_at": utc_iso(job.finished_at), "rerun_of": job.rerun_of}
+            "finished_at": utc_iso(job.finished_at), "rerun_of": job.rerun_of,
+            "worker": job.claimed_by, "claims": job.claims or 0}
 
 
 class JobInterrupted(Exception):
@@ -86,14 +87,25 @@ class JobInterrupted(Exception):
 
 
 class JobRunner:
-    """A small thread pool running jobs of this server process."""
+    """Worker threads of this server process that claim queued jobs through the database (job_claims), so that
+    jobs queued by any process on the same database are run once, by whichever worker is free."""
 
-    def __init__(self, store, workers: int = 1):
+    def __init__(self, store, workers: int = 1, lease_seconds: float = 30.0, actor: Actor | None = None):
         self.store = store
-        self.live: dict[int, tuple[int, str]] = {}
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tieout-job")
+        self.live: dict[int, tuple[int, str]] = {}  # progress of the jobs this process runs
+        self.worker = job_claims.worker_name()
+        self.lease_seconds = lease_seconds
+        self._actor = actor  # who requeues jobs of a dead process (the server's owner)
         self._done: dict[int, threading.Event] = {}
         self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._running: set[int] = set()
+        self._threads = [threading.Thread(target=self._work, name=f"tieout-job-{i}", daemon=True)
+                         for i in range(workers)]
+        if not store.is_sqlite:
+            self._threads.append(threading.Thread(target=self._keep_leases, name="tieout-job-lease", daemon=True))
+        for th in self._threads:
+            th.start()
 
     def create(self, actor: Actor, rec_id: int, kind: str, params: dict, rerun_of: int | None = None) -> dict:
         """Queue a job after the same checks its work will pass (so a refused job is refused now)."""
@@ -109,7 +121,7 @@ class JobRunner:
                      rec_id)
             out = job_dict(job)
         self._done[out["id"]] = threading.Event()
-        self._pool.submit(self._run, out["id"])
+        self._wake.set()
         return out
 
     def rerun(self, actor: Actor, job_id: int) -> dict:
@@ -125,8 +137,23 @@ class JobRunner:
         return self.create(actor, job.reconciliation_id, job.kind, params, rerun_of=job_id)
 
     def wait(self, job_id: int, timeout: float) -> bool:
+        """Whether the job ended within `timeout` seconds (run here or by another server process)."""
+        deadline = time.monotonic() + timeout
         ev = self._done.get(job_id)
-        return ev.wait(timeout) if ev else True
+        while True:
+            if ev is not None and ev.is_set():
+                return True
+            with self.store.read() as session:
+                job = session.get(Job, job_id)
+                if job is None or job.status not in (QUEUED, RUNNING):
+                    return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if ev is not None:
+                ev.wait(min(left, 0.5))
+            else:
+                time.sleep(min(left, 0.2))
 
     def get(self, job_id: int) -> dict:
         with self.store.read() as session:
@@ -143,14 +170,49 @@ class JobRunner:
                     setattr(job, k, v)
         _persist(apply)
 
+    def _work(self) -> None:
+        """A worker: claim, run, repeat; between jobs wait to be woken (a job queued here) or poll (queued
+        elsewhere: another process on the same database)."""
+        poll = 5.0 if self.store.is_sqlite else 1.0
+        while not self._stopping.is_set():
+            try:
+                job_id = job_claims.claim_next(self.store, self.worker) if job_claims.any_queued(self.store) else None
+            except StoreBusy:
+                job_id = None
+            except Exception:  # noqa: BLE001 - the worker must outlive a failed claim (e.g. a dropped connection)
+                log.exception("claiming a job failed")
+                job_id = None
+            if job_id is None:
+                self._wake.wait(poll)
+                self._wake.clear()
+                continue
+            self._running.add(job_id)
+            try:
+                self._run(job_id)
+            finally:
+                self._running.discard(job_id)
+
+    def _keep_leases(self) -> None:
+        """PostgreSQL: renew this process's leases and requeue the jobs of processes whose lease ran out."""
+        interval = max(0.2, self.lease_seconds / 3)
+        while not self._stopping.wait(interval):
+            try:
+                job_claims.renew(self.store, self.worker, {j: self.live.get(j, (0, "")) for j in self._running})
+                if self._actor is not None and job_claims.reclaim_expired(self.store, self._actor,
+                                                                          self.lease_seconds, FAILED):
+                    self._wake.set()
+            except Exception:  # noqa: BLE001 - a missed renewal is retried; the lease has slack for it
+                log.exception("renewing job leases failed")
+
     def _run(self, job_id: int) -> None:
+        """Run a job this worker claimed (it is Running and leased to this process)."""
         try:
-            with self.store.write() as session:
+            with self.store.read() as session:
                 job = session.get(Job, job_id)
-                job.status, job.started_at = RUNNING, now()
                 user = session.get(User, job.created_by)
                 actor = Actor(user.id, user.name, user.is_admin)
                 params = json.loads(job.params)
+                session.expunge(job)
             self.live[job_id] = (0, "started")
 
             def progress(pct: int, message: str) -> None:
@@ -192,21 +254,24 @@ class JobRunner:
                      {"status": row.status, "message": message}, job.reconciliation_id)
 
     def shutdown(self, wait: bool = True, grace: float | None = None) -> bool:
-        """Stop taking jobs and interrupt the running one at its next progress report. `grace`: wait at most
-        that many seconds for it. Returns whether no job is still running."""
+        """Stop claiming and interrupt the running jobs at their next progress report. `grace`: wait at most
+        that many seconds for them (None: as long as they take, when `wait`). Returns whether none still runs."""
         self._stopping.set()
-        self._pool.shutdown(wait=wait and grace is None, cancel_futures=True)
-        if grace is None:
-            return wait or not self.live
-        deadline = time.monotonic() + grace
-        for ev in list(self._done.values()):
-            if not ev.wait(max(0.0, deadline - time.monotonic())):
-                return False
-        return True
+        self._wake.set()
+        if not wait and grace is None:
+            return not self._running
+        deadline = None if grace is None else time.monotonic() + grace
+        for th in self._threads:
+            th.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not self._running
 
 
-def recover(store, actor: Actor) -> int:
-    """Jobs left Queued or Running by a stopped server: failed, with nothing of their work stored."""
+def recover(store, actor: Actor, lease_seconds: float = 30.0) -> int:
+    """At start. SQLite (one server process): jobs left Queued or Running by a stopped server are failed, with
+    nothing of their work stored. PostgreSQL (maybe several processes): only jobs whose lease ran out are
+    requeued (job_claims); queued jobs wait for a worker, running ones belong to a live process."""
+    if not store.is_sqlite:
+        return len(job_claims.reclaim_expired(store, actor, lease_seconds, FAILED))
     n = 0
     with change(store, actor) as ch:
         for job in ch.session.scalars(select(Job).where(Job.status.in_((QUEUED, RUNNING)))):
@@ -236,14 +301,19 @@ def due_schedules(store, runner: JobRunner, at: dt.datetime | None = None) -> li
                                                               Reconciliation.status.in_(EDITABLE))
                                  .order_by(Reconciliation.id).limit(1))
             kind = session.get(Account, account_id).kind
+        # Take the schedule's turn first, under its row lock: of several server processes on one database,
+        # only the one that moves next_run_at on queues the run.
+        with store.write() as session:
+            s = session.scalar(select(Schedule).where(Schedule.id == sched_id, Schedule.next_run_at <= at)
+                               .with_for_update(skip_locked=True))
+            if s is None:
+                continue
+            s.last_run_at, s.next_run_at = at, at + dt.timedelta(minutes=minutes)
         if rec is not None and kind == "Bank":
             try:
                 queued.append(runner.create(actor, rec.id, "auto_match", {"scheduled": True})["id"])
             except Refusal as exc:
                 log.warning("scheduled auto-match of account %s refused: %s", account_id, exc.message)
-        with store.write() as session:
-            s = session.get(Schedule, sched_id)
-            s.last_run_at, s.next_run_at = at, at + dt.timedelta(minutes=minutes)
     return queued
 
 

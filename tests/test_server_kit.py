@@ -328,9 +328,13 @@ def wait_job(api: Api, job_id: int, timeout: float = 120) -> dict:
 
 
 # ---------------------------------------------------------------- the real server in a subprocess
-def start_server_process(home: Path, port: int, extra_env: dict | None = None) -> subprocess.Popen:
+def start_server_process(home: Path, port: int, extra_env: dict | None = None,
+                         database_url: str | None = None) -> subprocess.Popen:
+    """`tieout serve` in a child process on `port`, on SQLite in `home` unless `database_url` is given."""
     env = {**os.environ, "TIEOUT_HOME": str(home), "TIEOUT_USER": "owner", **(extra_env or {})}
     env.pop("TIEOUT_DATABASE_URL", None)
+    if database_url:
+        env["TIEOUT_DATABASE_URL"] = database_url
     proc = subprocess.Popen([sys.executable, __file__, "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60

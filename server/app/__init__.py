@@ -52,8 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
         private_file(Path(url.removeprefix("sqlite:///")))  # SQLite gives its -wal and -shm files this mode
     store = open_store(url)  # runs the migrations
     owner = users.ensure_user(store, cfg["LOCAL_USER"], admin=True)
-    runner = jobs.JobRunner(store, workers=cfg["JOB_WORKERS"])
-    jobs.recover(store, owner)
+    jobs.recover(store, owner, cfg["JOB_LEASE_SECONDS"])  # before the workers start claiming
+    runner = jobs.JobRunner(store, workers=cfg["JOB_WORKERS"], lease_seconds=cfg["JOB_LEASE_SECONDS"], actor=owner)
     ext = Tieout(cfg, store, security.ensure_token(home), owner, runner)
     if cfg["SCHEDULER_INTERVAL"]:
         ext.scheduler = jobs.Scheduler(store, runner, cfg["SCHEDULER_INTERVAL"])

@@ -26,6 +26,8 @@ def load(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": _int_env("TIEOUT_MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH),
         "IMPORT_BACKGROUND_BYTES": _int_env("TIEOUT_IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024),
         "JOB_WORKERS": _int_env("TIEOUT_JOB_WORKERS", 1),
+        # PostgreSQL: a job whose server renewed no lease for this long is requeued (server/job_claims.py)
+        "JOB_LEASE_SECONDS": _int_env("TIEOUT_JOB_LEASE_SECONDS", 30),
         "SCHEDULER_INTERVAL": _int_env("TIEOUT_SCHEDULER_INTERVAL", None),  # seconds; None: no scheduler
         "LOCAL_USER": os.environ.get("TIEOUT_USER") or getpass.getuser(),
     }

@@ -272,6 +272,10 @@ class Job(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     rerun_of: Mapped[int | None] = mapped_column(Integer)
+    # Claimed through the database (server/job_claims.py): which server process runs it, and its lease.
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    lease_renewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    claims: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Schedule(Base):
