@@ -166,3 +166,35 @@ def test_report_writes_the_reviewers_workbook(live, month, tmp_path):
     assert sum(r["matches"] for r in rules) == rec["figures"]["matched_groups"]
     outcome, _ = run(live, path, "report", out=tmp_path / "r.docx")
     assert outcome.exit_code == 2 and "written as .pdf or .xlsx" in outcome.error
+
+
+def test_the_workbook_anchors_the_audit_chain_at_submit_and_approve_checks_it(live, month, tmp_path):
+    """The audit row written at Submit is kept in the workbook (outside the database); someone who controls the
+    server's home and database cuts the trail back (rows, head and anchor log alike, so the server's own
+    verification sees a consistent chain): Approve is refused, naming the row, and nothing is signed."""
+    import json as json_mod
+    import sqlite3
+
+    path = tmp_path / "Rec.xlsx"
+    rec_id = prepared(live, month, path)
+    ok(live, path, "submit_for_review")
+    head = status(live, rec_id)["submit_audit_row"]
+    names = load_workbook(path).defined_names
+    assert names["Tieout_SubmitAuditRow"].attr_text == f'"{head["id"]}:{head["hash"]}"'
+
+    home = live.app.config["TIEOUT_HOME"]
+    keep = head["id"] - 1
+    with sqlite3.connect(home / "tieout.db") as db:
+        prev = db.execute("SELECT hash FROM audit_log WHERE id = ?", (keep,)).fetchone()[0]
+        db.execute("DELETE FROM audit_log WHERE id > ?", (keep,))
+        db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", (keep, prev))
+    log = home / "audit-anchor.log"
+    lines = [ln for ln in log.read_text().splitlines() if json_mod.loads(ln)["id"] <= keep]
+    log.write_text("".join(ln + "\n" for ln in lines))
+    assert live.call("GET", "/api/audit/verify")["intact"] is True  # the server alone cannot tell
+
+    outcome, _ = run(live, path, "approve", user="bob")
+    assert outcome.exit_code == 2, outcome
+    assert "does not hold what this workbook recorded at Submit" in outcome.error
+    assert f"row {head['id']}" in outcome.error
+    assert status(live, rec_id)["status"] == "In Review"

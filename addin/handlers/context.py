@@ -17,6 +17,8 @@ REC_ID = "ReconciliationId"
 MATCH_TOLERANCE = "MatchTolerance"
 WRITE_OFF_ACCOUNT = "WriteOffAccount"
 CASH_ACCOUNT = "CashAccount"
+# "row:hash" of the audit row written at Submit: an anchor of the audit chain outside the database (review.py)
+SUBMIT_AUDIT_ROW = "SubmitAuditRow"
 CHART_RANGE = "ChartOfAccounts"  # where the chart of accounts list is, e.g. Rules!AM2:AM201, right of the rules table
 
 

@@ -7,7 +7,7 @@ from ...server.store.types import money_str
 from ...server.controls.workflow import IN_REVIEW, PENDING_APPROVAL
 from .. import sheets
 from .common import base, current_state, show, sync_inputs
-from .context import ActionError, Context
+from .context import SUBMIT_AUDIT_ROW, ActionError, Context
 from .advice import advice_for
 from .registry import handler
 
@@ -40,6 +40,22 @@ def _comment(ctx: Context, required: bool, prompt: str) -> str:
     return ""
 
 
+def _check_audit_anchor(ctx: Context) -> None:
+    """The audit row this workbook recorded at Submit must still be in the server's chain, with its hash: the
+    workbook, kept by the reviewer, is an anchor outside the database, so a trail rebuilt or cut short since
+    Submit is caught before anything is signed. Workbooks submitted before this was kept carry none."""
+    anchor = ctx.book.get_setting(SUBMIT_AUDIT_ROW)
+    row, _, row_hash = (anchor or "").partition(":")
+    if not row.isdigit() or not row_hash:
+        return
+    verdict = ctx.client.get("/api/audit/verify", row=int(row), hash=row_hash)
+    if not verdict["intact"]:
+        raise ActionError(f"The server's audit trail does not hold what this workbook recorded at Submit, so nothing "
+                          f"was signed or changed: {verdict['problem']}.",
+                          "Do not approve: ask your Tieout administrator to check the server's audit trail and "
+                          "restore its database from a backup.")
+
+
 @handler("submit_for_review", options=("comment",))
 def submit_for_review(ctx: Context) -> None:
     """Submit the reconciliation for review: the server stores the hash of its data and the workbook locks."""
@@ -56,6 +72,9 @@ def submit_for_review(ctx: Context) -> None:
                           + (" ..." if len(waiting) > 5 else "") + ".", advice_for("unacknowledged_findings"))
     unposted = [t for t in state.txns if not state.posted(t)]
     state = _act(ctx, "submit", _comment(ctx, False, ""))
+    head = state.rec.get("submit_audit_row")
+    if head:
+        ctx.book.set_setting(SUBMIT_AUDIT_ROW, f"{head['id']}:{head['hash']}")
     ctx.say(f"Submitted for review: status {state.status}, difference {money_str(state.figure('difference'))}. "
             f"The workbook is locked; the server keeps the hash {state.rec['submitted_hash'][:16]}... of the "
             f"submitted data (the proof: sheet protection is only a guard-rail)."
@@ -102,6 +121,7 @@ def approve(ctx: Context) -> None:
     if action is None:
         raise ActionError(f"The reconciliation is {status}: there is nothing to approve.",
                           "Approve works once it is submitted (In Review or Pending Approval).")
+    _check_audit_anchor(ctx)
     changed = sheets.disagreements(ctx.book, state)
     if changed:
         raise ActionError("This workbook's locked cells no longer show the submitted reconciliation, so it was "

@@ -1,7 +1,7 @@
 """Health, identity, users (team mode) and the audit trail."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, g, jsonify, request
 
 from ..controls import audit
 from ..services import users
@@ -44,6 +44,13 @@ def audit_rows():
 
 @bp.get("/audit/verify")
 def audit_verify():
+    """The whole chain; with ?row=N&hash=H also that it still holds the row a submitted workbook recorded."""
     verdict = read(audit.verify)
-    return jsonify({"intact": verdict.intact, "rows": verdict.rows, "broken_id": verdict.broken_id,
-                    "problem": verdict.problem, "message": verdict.describe()})
+    out = {"intact": verdict.intact, "rows": verdict.rows, "broken_id": verdict.broken_id,
+           "problem": verdict.problem, "message": verdict.describe()}
+    row, row_hash = query_int("row"), request.args.get("hash")
+    if row is not None and row_hash is not None:
+        problem = read(audit.holds, row, row_hash[:128])
+        if problem and verdict.intact:
+            out.update(intact=False, broken_id=row, problem=problem, message=f"audit trail broken: {problem}")
+    return jsonify(out)

@@ -165,6 +165,17 @@ def _walk(session, key, anchored: dict[int, str], batch: int) -> Verdict:
     return Verdict(True, count)
 
 
+def holds(session, row_id: int, row_hash: str) -> str | None:
+    """Whether the chain still holds row `row_id` with `row_hash`, as a workbook recorded it at Submit (an
+    anchor outside the database that the reviewer carries): None if it does, else what is wrong."""
+    row = session.get(AuditRow, row_id)
+    if row is None:
+        return f"row {row_id}, recorded in the workbook at Submit, is no longer in the audit trail (it was cut short)"
+    if row.hash != row_hash:
+        return f"row {row_id} is not the row the workbook recorded at Submit (the audit trail was rebuilt)"
+    return None
+
+
 def rows_for(session, reconciliation_id: int | None = None, after_id: int = 0, limit: int = 500) -> list[dict]:
     stmt = select(AuditRow).where(AuditRow.id > after_id).order_by(AuditRow.id).limit(limit)
     if reconciliation_id is not None:

@@ -12,8 +12,8 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, func, select, type_coerce
 
 from ..controls import workflow
-from ..store.models import (Account, BankLineRow, GLLineRow, Job, ManualItem, Match, Period, Reconciliation,
-                            Schedule, StatementRow, User)
+from ..store.models import (Account, AuditRow, BankLineRow, GLLineRow, Job, ManualItem, Match, Period,
+                            Reconciliation, Schedule, StatementRow, User)
 from ..store.types import SCALE, money_str
 from .context import utc_iso
 
@@ -94,6 +94,16 @@ def figures(session, rec: Reconciliation, kind: str) -> dict:
     return out
 
 
+def _submit_row(session, rec: Reconciliation) -> dict | None:
+    """The audit row of the latest Submit (the chain's head then), which the workbook keeps as an anchor."""
+    if not rec.submitted_hash:
+        return None
+    row = session.scalar(select(AuditRow).where(AuditRow.reconciliation_id == rec.id,
+                                                AuditRow.action == "workflow.submit")
+                         .order_by(AuditRow.id.desc()).limit(1))
+    return {"id": row.id, "hash": row.hash} if row else None
+
+
 def describe(session, rec: Reconciliation) -> dict:
     acc = session.get(Account, rec.account_id)
     period = session.get(Period, rec.period_id)
@@ -112,7 +122,8 @@ def describe(session, rec: Reconciliation) -> dict:
         "reconciled_balance": money_str(rec.reconciled_balance),
         "prepared_by": name(rec.prepared_by), "reviewed_by": name(rec.reviewed_by),
         "approved_by": name(rec.approved_by), "submitted_at": utc_iso(rec.submitted_at),
-        "submitted_hash": rec.submitted_hash, "approved_at": utc_iso(rec.approved_at), "comment": rec.last_comment,
+        "submitted_hash": rec.submitted_hash, "submit_audit_row": _submit_row(session, rec),
+        "approved_at": utc_iso(rec.approved_at), "comment": rec.last_comment,
         "last_updated_at": utc_iso(rec.updated_at),
         "next_run_at": utc_iso(sched.next_run_at) if sched and sched.enabled else None,
         "last_job": {"id": last_job.id, "kind": last_job.kind, "status": last_job.status} if last_job else None,
