@@ -49,4 +49,25 @@ def camt053(amount: Decimal) -> tuple[str, str]:
         "</Document>\n")
 
 
-FORMATS = {"bai2": bai2, "mt940": mt940, "ofx": ofx, "qif": qif, "csv": csv, "camt053": camt053}
+def mt942(amount: Decimal) -> tuple[str, str]:
+    text = format(amount, "f").replace(".", ",")
+    return "sta", "\n".join([
+        ":20:REF", ":25:PL89106000760000321000006053", ":28C:00001/001", ":34F:PLN0,", ":13D:2601150744+0200",
+        f":61:2601150115C{text}NTRFREF-1//BR1", ":86:Przelew", ":61:2601150115D1,00NTRFREF-2//BR2",
+        ":90D:1PLN1,00", f":90C:1PLN{text}"]) + "\n"
+
+
+def _camt_message(number: str, document: str, block: str):
+    """camt.052 and camt.054 share camt.053's parts: the message differs in its namespace, document and block."""
+    def make(amount: Decimal) -> tuple[str, str]:
+        suffix, text = camt053(amount)
+        return suffix, (text.replace("camt.053.", f"camt.{number}.").replace("BkToCstmrStmt", document)
+                        .replace("<Stmt>", f"<{block}>").replace("</Stmt>", f"</{block}>"))
+    return make
+
+
+camt052 = _camt_message("052", "BkToCstmrAcctRpt", "Rpt")
+camt054 = _camt_message("054", "BkToCstmrDbtCdtNtfctn", "Ntfctn")
+
+FORMATS = {"bai2": bai2, "mt940": mt940, "ofx": ofx, "qif": qif, "csv": csv, "camt053": camt053,
+           "camt052": camt052, "camt054": camt054, "mt942": mt942}

@@ -97,7 +97,7 @@ def test_server_job_whose_reader_runs_out_of_memory_fails_and_the_server_goes_on
     assert job["status"] == "Done" and job["detail"]["statements"][0]["count"] == 5
 
 
-READERS = {"import_file", "read_gl_template", "infer_layout", "read_template", "layout_proposal"}
+READERS = {"import_file", "read_gl_template", "infer_layout", "read_template", "layout_proposal", "read_statement"}
 # where a reader may be called in the caller's process: the readers themselves, the sandbox's worker, and the
 # demo, which reads only the sample files it has just written itself
 IN_PROCESS = ("server/importers/", "server/sandbox/", "server/templates/gl_import.py", "server/demo.py")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from .. import sheets
 from .common import base, current_state, show
-from .context import ActionError, Context, parse_money
-from .layout_confirm import confirm_inferred_layout
+from .context import REC_ID, ActionError, Context, parse_money
+from .layout_confirm import confirm_inferred_layout, read_bank_file
 from .link import rec_for_gl, rec_for_statement
 from .registry import handler
 
@@ -29,8 +29,9 @@ def import_bank_file(ctx: Context) -> None:
     """Import a bank statement into the reconciliation (creating it on the first import)."""
     path = _path(ctx, "Tieout: import a bank statement")
     fmt = ctx.arg("format", "auto")
-    confirm_inferred_layout(ctx, path, fmt)
-    rec_id = rec_for_statement(ctx, path, fmt)
+    read = read_bank_file(ctx, path, fmt, linked=ctx.setting(REC_ID) is not None)
+    confirm_inferred_layout(ctx, path, read)
+    rec_id = rec_for_statement(ctx, path, read)
 
     def progress(pct: int, message: str) -> None:
         ctx.progress(f"Importing {path.name}: {pct}% {message}")

@@ -40,24 +40,31 @@ def _summary(proposal) -> str:
     return f"{cols}; balance proof: {proof}"
 
 
-def confirm_inferred_layout(ctx: Context, path: Path, fmt: str) -> Path | None:
-    """None when a bank's or the user's profile reads the file (nothing to ask); else the path of the profile
-    saved once the user confirmed the inferred layout. Refuses (ActionError) when the user does not confirm."""
+def read_bank_file(ctx: Context, path: Path, fmt: str, linked: bool):
+    """The file read once, in the sandbox, for every question asked before the upload: its account, currency
+    and period (to link a reconciliation) and, when no profile reads it, the inferred layout to confirm. None
+    when nothing is asked: a reconciliation is linked and the format's layout is its standard's (MT940, camt)."""
     from ...server import importers, sandbox
     from ...server.errors import BankFileError
     from ...server.importers.base import ImportOptions
+    from ...server.importers.preview import read_statement as read_here
     from ...server.importers.tabular.infer.profile_file import profile_name
 
-    options = ImportOptions(currency=ctx.arg("currency"))
     imp = importers.detect(path) if fmt == "auto" else importers.get(fmt)
-    proposer = getattr(imp, "layout_proposal", None)
-    if proposer is None:
-        return None  # a structured format (MT940, camt, ...): its layout is the standard's
-    result = sandbox.import_file(path, fmt, options)
-    if result.layout is None or result.layout.source != "inferred":
+    if linked and getattr(imp, "layout_proposal", None) is None:
         return None
-    name = profile_name(path.stem)
-    proposal = sandbox.run(proposer, path, options, name, source=path, error=BankFileError)
+    ctx.progress(f"Reading {path.name}")
+    options = ImportOptions(currency=ctx.arg("currency"))
+    return sandbox.run(read_here, path, fmt, options, profile_name(path.stem), source=path, error=BankFileError)
+
+
+def confirm_inferred_layout(ctx: Context, path: Path, read) -> Path | None:
+    """None when a bank's or the user's profile reads the file (nothing to ask); else the path of the profile
+    saved once the user confirmed the inferred layout. Refuses (ActionError) when the user does not confirm.
+    `read`: the file as read_bank_file read it."""
+    proposal = read.proposal if read is not None else None
+    if proposal is None:
+        return None
     ctx.book.write_table(SHEET, TABLE, COLUMNS, _rows(proposal))
     question = (f"No bank profile knows the layout of {path.name}. Tieout read it as: {_summary(proposal)}. "
                 f"The Import Layout sheet shows the columns and the first rows as read. Import with this layout "

@@ -56,17 +56,12 @@ def link(ctx: Context, rec_id: int) -> int:
     return rec_id
 
 
-def rec_for_statement(ctx: Context, path: Path, fmt: str) -> int:
-    """The linked reconciliation, or one made for the statement's account and period."""
+def rec_for_statement(ctx: Context, path: Path, read) -> int:
+    """The linked reconciliation, or one made for the statement's account and period (`read`: the file as
+    layout_confirm.read_bank_file read it; the server parses the upload itself)."""
     if ctx.setting(REC_ID) is not None:
         return ctx.rec_id()
-    from ...server import sandbox
-    from ...server.importers.base import ImportOptions
-
-    ctx.progress(f"Reading {path.name} to learn its account and period")
-    # Parsed here only to learn account, currency and period; the server parses the upload itself.
-    result = sandbox.import_file(path, fmt, ImportOptions(currency=ctx.arg("currency"),
-                                                            account=None))
+    result = read.result
     st = result.statements[0]
     currency = st.currency or ctx.arg("currency")
     if not currency:

@@ -8,6 +8,7 @@ import traceback
 
 from ..errors import InputError
 from ..gc_pause import paused_gc
+from . import transport
 
 
 def main(conn, stderr_path: str, budget, environ: dict, fn, args) -> None:
@@ -23,7 +24,7 @@ def main(conn, stderr_path: str, budget, environ: dict, fn, args) -> None:
         try:
             result = fn(*args)
             with paused_gc():
-                conn.send(("ok", result))
+                conn.send(("ok", transport.pack(result)))
         except InputError as exc:
             conn.send(("refused", type(exc), exc.file, exc.problems))
         except MemoryError:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from ..gc_pause import paused_gc
-from . import child
+from . import child, transport
 from .budget import Budget
 
 _PRELOAD = ["tieout.server.sandbox.preload"]
@@ -93,7 +93,8 @@ def _verdict(outcome, exitcode, stderr: str, budget: Budget, source, error):
     if isinstance(outcome, tuple):
         kind = outcome[0]
         if kind == "ok":
-            return outcome[1]
+            with paused_gc():  # the lines are rebuilt here: many small objects that all stay alive
+                return transport.unpack(outcome[1])
         if kind == "refused":
             _, cls, file, problems = outcome
             raise cls(file, problems)

@@ -99,15 +99,22 @@ def dated_lines(pages: list[tuple[TextLine, ...]]) -> list[DatedLine]:
     return out
 
 
+def _runs(items, near) -> list[list]:
+    """The items in runs, in their order: an item joins the run before it when `near(last item of the run,
+    item)`. Figures' edges become columns this way, and header words labels."""
+    runs: list[list] = []
+    for item in items:
+        if runs and near(runs[-1][-1], item):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
 def _clusters(values: list[float], tolerance: float) -> list[tuple[float, int]]:
     """(centre, count) of groups of nearby values, left to right."""
-    groups: list[list[float]] = []
-    for v in sorted(values):
-        if groups and v - groups[-1][-1] <= tolerance:
-            groups[-1].append(v)
-        else:
-            groups.append([v])
-    return [(sorted(g)[len(g) // 2], len(g)) for g in groups]
+    groups = _runs(sorted(values), lambda last, v: v - last <= tolerance)
+    return [(g[len(g) // 2], len(g)) for g in groups]
 
 
 @dataclass(frozen=True)
@@ -172,12 +179,8 @@ class Header:
 
 
 def _groups(words) -> list[Label]:
-    out: list[list] = []
-    for w in words:
-        if out and w.x0 - out[-1][-1].x1 < LABEL_GAP:
-            out[-1].append(w)
-        else:
-            out.append([w])
+    """Header words closer than LABEL_GAP as one label each ("Paid", "out" -> "Paid out")."""
+    out = _runs(words, lambda last, w: w.x0 - last.x1 < LABEL_GAP)
     return [Label(" ".join(w.text for w in g), g[0].x0, g[-1].x1) for g in out]
 
 

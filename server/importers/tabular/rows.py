@@ -9,23 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
+from operator import itemgetter
 
 from ...errors import Problem
-from .layout_profiles import TOKEN, Layout, Profile, norm
+from .layout_profiles import Layout, Profile, norm
 from ...parsing import AmountError, DateError
 from ...records import BankLine
+from .columns import amount_column, date_column
+from .line_fields import CURRENCY, account_number, read_fields
 from .read import Grid
 from .values import (amount_parser, cell_text, choose_date_format, date_parser, guess_decimal_mark,
                              is_blank)
 
 MAX_PROBLEMS = 1000
-_CURRENCY = re.compile(r"[A-Z]{3}")
-_DIGITS = re.compile(r"\d+")
 _EDGE = "|*:.-_ \"'"
-_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
-_IBAN_SPACED = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b")
-_ACCOUNT_TOKEN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}|[\d*#Xx][\d*#Xx \-/.]*\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +71,6 @@ def label_kind(profile: Profile, text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
-def account_number(text: str) -> str:
-    """The account number in a label's value ('FRANK Account 666-666666-666' -> '666-666666-666',
-    'Konto DE89 3704 0044 0532 0130 00' -> 'DE89370400440532013000')."""
-    iban = _IBAN_SPACED.search(text)
-    if iban:
-        return re.sub(r"\s", "", iban.group(0))
-    tokens = [t.strip() for t in _ACCOUNT_TOKEN.findall(text) if sum(ch.isdigit() for ch in t) >= 4]
-    return max(tokens, key=len) if tokens else text.strip()[:64]
-
-
 class TableReader:
     """Reads one table with one layout; `read()` returns everything found, problems included."""
 
@@ -101,6 +87,12 @@ class TableReader:
         cols = layout.columns
         self.width = max(cols.values()) + 1
         self.title = lambda key: layout.titles.get(key, key)  # noqa: E731 - header text for messages
+        self.labels = frozenset(phrase for phrase, _ in self.profile.labels)
+        self.label_firsts = frozenset(phrase.split()[0] for phrase in self.labels)
+        edge = "[" + re.escape(_EDGE.replace(" ", "")) + "]*"
+        self.label_start = re.compile(
+            "\n" + edge + "(?:" + "|".join(map(re.escape, sorted(self.label_firsts, key=len, reverse=True))) + ")"
+            + edge + "(?=[ \n])")
         self._decide_per_file()
 
     # -------------------------------------------------------------------------------- per-file decisions
@@ -211,7 +203,7 @@ class TableReader:
                 self.out.account = account_number(cell_text(values[0]))
             elif n in prof.fields["currency"] and values and not self.out.currency:
                 code = cell_text(values[0]).upper()
-                if _CURRENCY.fullmatch(code):
+                if CURRENCY.fullmatch(code):
                     self.out.currency = code
                 else:
                     self.out.warnings.append(f"line {line}: currency {code!r} is not an ISO 4217 code; ignored")
@@ -228,70 +220,59 @@ class TableReader:
 
     # -------------------------------------------------------------------------------- data rows
 
-    def _money_reader(self):
-        """row -> the signed amount from the account holder's view (None when the row has none); raises
-        _CellError. Built once per file for its convention, since it runs for every line."""
+    def _money_column(self, data: list) -> list:
+        """The data rows' signed amounts from the account holder's view, one per row: a Decimal, None when the
+        row has none, or the _CellError naming the field. Read by column (columns.py), since it runs for every
+        line; built for the file's convention."""
         cols = self.layout.columns
-        parse, sign, title = self.amount, self.profile.sign, self.title
+        parse, sign, title = amount_column(self.amount, self.decimal), self.profile.sign, self.title
 
-        def cell(row, idx, key):
-            try:
-                return parse(row[idx])
-            except AmountError as exc:
-                raise _CellError(key, str(exc)) from None
+        def column(key: str) -> list:
+            return [_CellError(key, str(v)) if isinstance(v, AmountError) else v
+                    for v in parse(list(map(itemgetter(cols[key]), data)))]
 
         if self.convention == "signed":
-            ai = cols["amount"]
-
-            def signed(row):
-                try:
-                    value = parse(row[ai])
-                except AmountError as exc:
-                    raise _CellError("amount", str(exc)) from None
-                return -value if sign < 0 and value is not None else value
-            return signed
+            values = column("amount")
+            if sign < 0:
+                values = [-v if v.__class__ is Decimal else v for v in values]
+            return values
 
         if self.convention == "debit_credit":
-            di, ci, debit_negative = cols["debit"], cols["credit"], self.debit_negative
+            debit_negative = self.debit_negative
 
-            def debit_credit(row):
-                try:
-                    debit = parse(row[di])
-                except AmountError as exc:
-                    raise _CellError("debit", str(exc)) from None
-                try:
-                    credit = parse(row[ci])
-                except AmountError as exc:
-                    raise _CellError("credit", str(exc)) from None
+            def debit_credit(debit, credit):
+                if debit.__class__ is _CellError:
+                    return debit
+                if credit.__class__ is _CellError:
+                    return credit
                 if debit is None and credit is None:
                     return None
                 if debit and credit:
-                    raise _CellError("credit", f"both {title('debit')!r} ({debit}) and {title('credit')!r} "
-                                               f"({credit}) hold an amount")
+                    return _CellError("credit", f"both {title('debit')!r} ({debit}) and {title('credit')!r} "
+                                                f"({credit}) hold an amount")
                 if debit:
                     value = debit if debit_negative else -debit
                 else:
                     value = credit if credit is not None else Decimal(0)
                 return value * sign
-            return debit_credit
+            return list(map(debit_credit, column("debit"), column("credit")))
 
-        ai, ii = cols["amount"], self.indicator_col
+        ii = self.indicator_col
         debit_words, credit_words = self.profile.indicator_debit, self.profile.indicator_credit
         key = "indicator" if ii == cols.get("indicator") else "type"
 
-        def indicator(row):
-            value = cell(row, ai, "amount")
-            if value is None:
-                return None
-            raw = cell_text(row[ii])
+        def indicator(value, flag):
+            if value is None or value.__class__ is _CellError:
+                return value
+            raw = cell_text(flag)
             word = raw.casefold()
             if word in debit_words:
                 return -abs(value) * sign
             if word in credit_words:
                 return abs(value) * sign
-            raise _CellError(key, f"debit/credit indicator {raw!r} is neither debit "
-                                  f"({'/'.join(sorted(debit_words))}) nor credit ({'/'.join(sorted(credit_words))})")
-        return indicator
+            return _CellError(key, f"debit/credit indicator {raw!r} is neither debit "
+                                   f"({'/'.join(sorted(debit_words))}) nor credit ({'/'.join(sorted(credit_words))})")
+        return list(map(indicator, column("amount"), map(itemgetter(ii), data)))
 
     def _summary(self, row, line: int) -> bool:
         """Record a summary row (balance, totals) and say so; False when the row is no summary."""
@@ -372,150 +353,178 @@ class TableReader:
         return lines[-1].date if lines else None
 
     def read_rows(self) -> None:
-        prof = self.profile
-        cols = self.layout.columns
-        out = self.out
-        rows, grid_lines = self.grid.rows, self.grid.lines
-        width = self.width
+        """Every data row: amounts, dates, balances and text fields are read by column (columns.py,
+        line_fields.py); runs of rows that are plainly transactions become lines in one go, and every other row
+        (summaries, notes, continuations, pending lines, bad cells) is read on its own by `_read_row`."""
+        cols, out = self.layout.columns, self.out
+        start, width = self.data_start, self.width
         pad = [""] * width
-        di = cols["date"]
-        header = rows[self.layout.header_row] if self.layout.header_row >= 0 and not prof.headerless else None
-        header_date = header[di] if header is not None and di < len(header) else None
-        desc_idx = [cols[k] for k in prof.description_from if k in cols]
-        one_desc = desc_idx[0] if len(desc_idx) == 1 else None
-        type_idx = [cols[k] for k in prof.type_from if k in cols]
-        get_i = cols.get
-        chk_i, ref_i, id_i = get_i("check_number"), get_i("reference"), get_i("id")
-        vd_i, st_i, cur_i, acc_i, bal_i = (get_i("value_date"), get_i("status"), get_i("currency"),
-                                           get_i("account"), get_i("balance"))
-        bal_key = "balance" if bal_i is not None else "balance_before"
+        data = [row if len(row) >= width else list(row) + pad[len(row):] for row in self.grid.rows[start:]]
+        if not data:
+            return
+        get = cols.get
+        bal_i = get("balance")
+        self.bal_key = "balance" if bal_i is not None else "balance_before"
         if bal_i is None:
-            bal_i = get_i("balance_before")
-        classify = _Classifier(prof)
-        labels_whole = frozenset(phrase for phrase, _ in prof.labels)
-        label_firsts = frozenset(phrase.split()[0] for phrase in labels_whole)  # a cheap test before norm()
-        label_check = bool(labels_whole and desc_idx)
-        pending_values = prof.pending_values
-        check_pattern = prof.check_pattern
-        sign, balance_sign = prof.sign, prof.balance_factor
-        parse_date, parse_amount, money = self.date, self.amount, self._money_reader()
-        file_account = out.account or self.default_account
-        file_currency = out.currency or self.layout.header_currency or self.default_currency or prof.currency or ""
-        lines, numbers, balances, accounts = out.lines, out.line_numbers, out.balances, out.accounts
-        continued: list[str] = []  # continuation rows' text for the last line, added once it is complete
-        for r in range(self.data_start, len(rows)):
-            row = rows[r]
-            if len(row) < width:
-                row = list(row) + pad[len(row):]
-            line = grid_lines[r]
-            dcell = row[di]
-            try:
-                amount = money(row)
-                money_error = None
-            except _CellError as exc:
-                amount, money_error = None, exc
-            if label_check:
-                for i in desc_idx:
-                    text = row[i]
-                    if text.__class__ is str and len(text) < 48 and \
-                            text.partition(" ")[0].strip(_EDGE).casefold() in label_firsts and \
-                            norm(text) in labels_whole and self._summary(row, line):
-                        break  # an opening, closing or turnover row that carries its figure in a money column
-                else:
-                    text = None
-                if text is not None:
-                    continue
-            if money_error is None and amount is None:
-                if all(is_blank(c) for c in row) or self._repeated_header(dcell, header_date):
-                    continue
-                if self._summary(row, line):
-                    continue
-                if not is_blank(dcell) and self._is_date(dcell):
-                    names = ("debit", "credit") if self.convention == "debit_credit" else ("amount",)
-                    self.problem(line, names[0], "no amount in " + " or ".join(repr(self.title(k)) for k in names))
-                elif is_blank(dcell) and prof.continuation_rows and lines:
-                    continued += [cell_text(row[i]) for i in desc_idx if not is_blank(row[i])] or [
-                        cell_text(c) for c in row if not is_blank(c)]
-                else:
-                    out.skipped.append(line)  # a note or footer: no date and no money
-                continue
-            try:
-                date = parse_date(dcell)
-            except DateError as exc:
-                if self._repeated_header(dcell, header_date) or self._summary(row, line):
-                    continue
-                date = self._pending_date(row, dcell, st_i, vd_i, lines) if money_error is None else None
-                if date is None:
-                    self.problem(line, "date", str(exc) if not is_blank(dcell) else "the date is empty")
-                    if money_error is not None:
-                        self.problem(line, money_error.field_name, str(money_error))
-                    continue
-                pending_row = True
+            bal_i = get("balance_before")
+        vd_i = get("value_date")
+        amounts = self._money_column(data)
+        dates = date_column(self.date)(list(map(itemgetter(cols["date"]), data)))
+        printed = amount_column(self.amount, self.decimal)(list(map(itemgetter(bal_i), data))) \
+            if bal_i is not None else [None] * len(data)
+        value_dates = [None if is_blank(c) else d for c, d in zip(
+            map(itemgetter(vd_i), data), date_column(self.date)(list(map(itemgetter(vd_i), data))))] \
+            if vd_i is not None else [None] * len(data)
+        fields = read_fields(self.layout, data, out.account or self.default_account,
+                             out.currency or self.layout.header_currency or self.default_currency
+                             or self.profile.currency or "")
+        balances = self._balance_column(printed, amounts)
+        ids = [f"L{line}" for line in self.grid.lines[start:start + len(data)]]
+        plain = self._plain_rows(data, amounts, dates, printed, value_dates, fields)
+        self._continued: list[str] = []  # continuation rows' text for the last line, added once it is complete
+        k = 0
+        for end in [j for j, p in enumerate(plain) if not p] + [len(data)]:
+            if end > k:  # a run of plain transactions
+                self._flush_continued()
+                run = slice(k, end)
+                out.lines += map(BankLine, ids[run], dates[run], amounts[run], fields.currencies[run],
+                                 fields.references[run], fields.descriptions[run], fields.kinds[run],
+                                 fields.checks[run], value_dates[run], fields.pending[run])
+                out.line_numbers += self.grid.lines[start + k:start + end]
+                out.balances += balances[run]
+                out.accounts += fields.accounts[run]
+                if fields.bank_ids is not None:
+                    out.bank_ids += fields.bank_ids[run]
+            if end < len(data):
+                self._read_row(end, data[end], self.grid.lines[start + end], amounts[end], dates[end],
+                               printed[end], value_dates[end], fields)
+            k = end + 1
+        self._flush_continued()
+
+    def _balance_column(self, printed: list, amounts: list) -> list:
+        """The running balance after each line, as the file prints it (None where it prints none or an error)."""
+        factor = self.profile.balance_factor
+        out = [None if b is None or isinstance(b, AmountError) else (-b if factor < 0 else b) for b in printed]
+        if self.bal_key == "balance_before":  # some banks print the balance before the line: the one after follows
+            out = [b + a if b is not None and a.__class__ is Decimal else b for b, a in zip(out, amounts)]
+        return out
+
+    def _plain_rows(self, data, amounts, dates, printed, value_dates, fields) -> list[bool]:
+        """Rows that are a transaction with nothing to question: a dated amount, no cell in error and no
+        description that may be a summary label (those rows are read one by one)."""
+        plain = [a.__class__ is Decimal and not isinstance(d, DateError) and not isinstance(b, AmountError)
+                 and not isinstance(v, DateError) for a, d, b, v in zip(amounts, dates, printed, value_dates)]
+        for k in fields.bad_currency:
+            plain[k] = False
+        for i in self._description_columns() if self.labels else ():
+            for k in self._label_candidates(list(map(itemgetter(i), data))):
+                plain[k] = False
+        return plain
+
+    def _label_candidates(self, texts: list) -> list[int]:
+        """The rows whose text passes `_may_be_label`, found with one regular expression over the column's
+        joined, casefolded text (a first word of a label at a line's start) rather than a test per row; each hit
+        is then tested as before."""
+        try:
+            joined = "\n" + "\n".join(texts) + "\n"
+        except TypeError:  # a spreadsheet number or date in the column
+            joined = ""
+        if joined.count("\n") != len(texts) + 1:
+            return [k for k, text in enumerate(texts) if self._may_be_label(text)]
+        folded = joined.casefold()
+        found, row, pos = [], -1, 0
+        for m in self.label_start.finditer(folded):
+            row += folded.count("\n", pos, m.start() + 1)
+            pos = m.start() + 1
+            if self._may_be_label(texts[row]):
+                found.append(row)
+        return found
+
+    def _description_columns(self) -> list[int]:
+        cols = self.layout.columns
+        return [cols[k] for k in self.profile.description_from if k in cols]
+
+    def _may_be_label(self, text) -> bool:
+        """A cheap test before norm(): short text whose first word starts a summary label."""
+        return text.__class__ is str and len(text) < 48 and \
+            text.partition(" ")[0].strip(_EDGE).casefold() in self.label_firsts
+
+    def _flush_continued(self) -> None:
+        if self._continued:
+            _continue_description(self.out.lines, self._continued)
+            self._continued = []
+
+    def _read_row(self, k: int, row: list, line: int, amount, date, balance, value_date, fields) -> None:
+        """One data row that is not plainly a transaction: a summary or label row, a blank or repeated header,
+        a continuation of the last line's text, a note, a pending line, or a row with a bad cell."""
+        prof, out = self.profile, self.out
+        cols = self.layout.columns
+        di = cols["date"]
+        dcell = row[di]
+        header = self.grid.rows[self.layout.header_row] \
+            if self.layout.header_row >= 0 and not prof.headerless else None
+        header_date = header[di] if header is not None and di < len(header) else None
+        desc_idx = self._description_columns()
+        if amount.__class__ is _CellError:
+            amount, money_error = None, amount
+        else:
+            money_error = None
+        for i in desc_idx if self.labels else ():
+            text = row[i]
+            if self._may_be_label(text) and norm(text) in self.labels and self._summary(row, line):
+                return  # an opening, closing or turnover row that carries its figure in a money column
+        if money_error is None and amount is None:
+            if all(is_blank(c) for c in row) or self._repeated_header(dcell, header_date):
+                return
+            if self._summary(row, line):
+                return
+            if not is_blank(dcell) and self._is_date(dcell):
+                names = ("debit", "credit") if self.convention == "debit_credit" else ("amount",)
+                self.problem(line, names[0], "no amount in " + " or ".join(repr(self.title(k)) for k in names))
+            elif is_blank(dcell) and prof.continuation_rows and out.lines:
+                self._continued += [cell_text(row[i]) for i in desc_idx if not is_blank(row[i])] or [
+                    cell_text(c) for c in row if not is_blank(c)]
             else:
-                pending_row = False
-            if money_error is not None:
-                self.problem(line, money_error.field_name, str(money_error))
-                continue
+                out.skipped.append(line)  # a note or footer: no date and no money
+            return
+        pending_row = False
+        if isinstance(date, DateError):
+            if self._repeated_header(dcell, header_date) or self._summary(row, line):
+                return
+            exc = date
+            date = self._pending_date(row, dcell, cols.get("status"), cols.get("value_date"), out.lines) \
+                if money_error is None else None
+            if date is None:
+                self.problem(line, "date", str(exc) if not is_blank(dcell) else "the date is empty")
+                if money_error is not None:
+                    self.problem(line, money_error.field_name, str(money_error))
+                return
+            pending_row = True
+        if money_error is not None:
+            self.problem(line, money_error.field_name, str(money_error))
+            return
+        if isinstance(balance, AmountError):
+            self.problem(line, self.bal_key, str(balance))
             balance = None
-            if bal_i is not None:
-                try:
-                    balance = parse_amount(row[bal_i])
-                except AmountError as exc:
-                    self.problem(line, bal_key, str(exc))
-                if balance is not None and balance_sign < 0:
-                    balance = -balance
-                if balance is not None and bal_key == "balance_before":
-                    balance += amount  # some banks print the balance before the line: the one after follows
+        elif balance is not None:
+            balance = -balance if prof.balance_factor < 0 else balance
+            if self.bal_key == "balance_before":
+                balance += amount
+        if isinstance(value_date, DateError):
+            self.problem(line, "value_date", str(value_date))
             value_date = None
-            if vd_i is not None and not is_blank(row[vd_i]):
-                try:
-                    value_date = parse_date(row[vd_i])
-                except DateError as exc:
-                    self.problem(line, "value_date", str(exc))
-            if one_desc is not None:
-                description = row[one_desc]
-                description = description.strip() if description.__class__ is str else cell_text(description)
-                if "  " in description or "\n" in description or "\t" in description:
-                    description = " ".join(description.split())
-            else:
-                description = _description([cell_text(row[i]) for i in desc_idx]) if desc_idx else ""
-            kind = classify(row, type_idx, description)
-            if chk_i is None:
-                check = ""
-            else:
-                check = row[chk_i]
-                check = (check.strip() if check.__class__ is str else cell_text(check)).lstrip("#").strip()
-            if not check and kind == "check":
-                m = check_pattern.search(description)
-                check = m.group(1) if m else ""
-            if check and kind == "other":
-                kind = "check"
-            account = file_account
-            if acc_i is not None and not is_blank(row[acc_i]):
-                account = account_number(cell_text(row[acc_i]))
-            currency = file_currency
-            if cur_i is not None and not is_blank(row[cur_i]):
-                currency = cell_text(row[cur_i]).upper()
-                if not _CURRENCY.fullmatch(currency):
-                    self.problem(line, "currency", f"{currency!r} is not an ISO 4217 currency code")
-            elif not currency and _IBAN.fullmatch(account):
-                currency = prof.iban_currency.get(account[:2], "")
-            if id_i is not None:
-                out.bank_ids.append(cell_text(row[id_i]))
-            if continued:
-                _continue_description(lines, continued)
-                continued = []
-            lines.append(BankLine(
-                f"L{line}", date, amount, currency,
-                cell_text(row[ref_i]) if ref_i is not None else "",
-                description, kind, check, value_date,
-                pending_row or (st_i is not None and norm(row[st_i]) in pending_values),
-            ))
-            numbers.append(line)
-            balances.append(balance)
-            accounts.append(account)
-        if continued:
-            _continue_description(lines, continued)
+        currency = fields.currencies[k]
+        if k in fields.bad_currency:
+            self.problem(line, "currency", f"{currency!r} is not an ISO 4217 currency code")
+        if fields.bank_ids is not None:
+            out.bank_ids.append(fields.bank_ids[k])
+        self._flush_continued()
+        out.lines.append(BankLine(
+            f"L{line}", date, amount, currency, fields.references[k], fields.descriptions[k], fields.kinds[k],
+            fields.checks[k], value_date, pending_row or fields.pending[k]))
+        out.line_numbers.append(line)
+        out.balances.append(balance)
+        out.accounts.append(fields.accounts[k])
 
     def read(self) -> TableContent:
         self.read_preamble()
@@ -528,102 +537,6 @@ class TableReader:
             self.out.warnings.append(f"skipped {len(self.out.skipped)} row(s) with neither a date nor an amount "
                                      f"(line {shown}{more})")
         return self.out
-
-
-def _description(parts: list[str]) -> str:
-    """The description columns joined, runs of spaces collapsed (banks pad fixed-width text with them)."""
-    text = parts[0] if len(parts) == 1 else " / ".join(_distinct(parts))
-    return " ".join(text.split()) if "  " in text or "\n" in text or "\t" in text else text
-
-
-def _distinct(parts) -> list[str]:
-    """Non-empty parts, leaving out one that another part already contains ('CLOUDFLARE' in 'CLOUDFLARE 650...')."""
-    parts = [p for p in parts if p]
-    out = []
-    for i, p in enumerate(parts):
-        low = p.casefold()
-        if any(low in q.casefold() and (low != q.casefold() or j < i) for j, q in enumerate(parts) if j != i):
-            continue
-        out.append(p)
-    return out
-
-
-class _Classifier:
-    """Type column value -> canonical type through the profile's map, else its ordered rules.
-
-    Rules are looked up by word (one dict probe per word of the text) rather than run as regexes one by one:
-    a dozen keyword regexes cost tens of microseconds per line, which a 100,000-line import cannot afford."""
-
-    def __init__(self, profile: Profile):
-        self.map = profile.type_map
-        rules = profile.type_rules
-        self.types = [r.type for r in rules]
-        self.word_index: dict[str, int] = {}
-        for i, rule in enumerate(rules):
-            for w in rule.words:
-                self.word_index.setdefault(w, i)
-        self.word_keys = frozenset(self.word_index)
-        self.phrases: dict[str, list[tuple[str, int]]] = {}  # first word -> (" a b ", rule index)
-        for i, rule in enumerate(rules):
-            for phrase in rule.phrases:
-                self.phrases.setdefault(phrase.split()[0], []).append((f" {phrase} ", i))
-        self.phrase_keys = frozenset(self.phrases)
-        self.contains = [(c, i) for i, r in enumerate(rules) for c in r.contains]
-        self.patterns = [(r.pattern, i) for i, r in enumerate(rules) if r.pattern is not None]
-        self.digit_free = not self.patterns and not any(
-            ch.isdigit() for r in rules for text in (*r.words, *r.phrases, *r.contains) for ch in text)
-        self.cache: dict[str, str] = {}
-
-    def rule(self, text: str) -> str | None:
-        if not text:
-            return None
-        hit = self.cache.get(text)
-        if hit is None and self.digit_free:
-            # No rule word holds a digit, so lines differing only in numbers (references, dates) share a result.
-            text = _DIGITS.sub("0", text)
-            hit = self.cache.get(text)
-        if hit is None:
-            low = text.casefold()
-            words = TOKEN.findall(low)
-            best = len(self.types)
-            found = self.word_keys.intersection(words)
-            if found:
-                best = min(self.word_index[w] for w in found)
-            firsts = self.phrase_keys.intersection(words)
-            if firsts:
-                joined = " " + " ".join(words) + " "
-                for first in firsts:
-                    for phrase, i in self.phrases[first]:
-                        if i < best and phrase in joined:
-                            best = i
-            for sub, i in self.contains:
-                if i < best and sub in low:
-                    best = i
-            for pattern, i in self.patterns:
-                if i < best and pattern.search(text):
-                    best = i
-            hit = self.types[best] if best < len(self.types) else ""
-            if len(self.cache) < 50_000:
-                self.cache[text] = hit
-        return hit or None
-
-    def __call__(self, row, type_idx: list[int], description: str) -> str:
-        """The type of a row: its type columns through the map, then the rules on them and the description."""
-        if type_idx:
-            values = []
-            for i in type_idx:
-                v = row[i]
-                v = v.strip() if v.__class__ is str else cell_text(v)
-                if v:
-                    mapped = self.map.get(v.casefold())
-                    if mapped:
-                        return mapped
-                    values.append(v)
-            for v in values:
-                hit = self.rule(v)
-                if hit:
-                    return hit
-        return self.rule(description) or "other"
 
 
 def _continue_description(lines: list[BankLine], pieces: list[str]) -> None:
