@@ -118,7 +118,7 @@ class XlsxWorkbook:
         if not ws.tables:
             raise InputError(self.path, f"sheet {sheet!r} has no Excel Table")
         table = next(iter(ws.tables.values()))
-        if sheet in self._held:
+        if sheet in self._held and not self._held[sheet].has_error_cells:
             return read_with_calamine(self.path, self._data, sheet, table.ref)
         ws = self._cells(sheet)
         rows = list(ws[table.ref])
@@ -151,6 +151,8 @@ class XlsxWorkbook:
         ws._cells.clear()
         ws._current_row = 0
         write_table(ws, table_name, columns, (), first_row=1)
+        for key in [k for k in ws._cells if k[0] > 1]:
+            del ws._cells[key]  # the frozen pane's cell: the rows written at save hold it
         table = ws.tables[table_name]
         table.ref = f"A1:{get_column_letter(len(columns))}{1 + max(len(rows), 1)}"
         table._initialise_columns()  # named from the header now: openpyxl would otherwise read every cell

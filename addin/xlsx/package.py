@@ -24,6 +24,7 @@ _SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
 _SHEET_DATA_END = b"</sheetData>"
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _SHARED_STRING = re.compile(rb"""\st\s*=\s*["']s["']""")
+_ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
 _ROW = re.compile(rb"<row\b")
 _PLAIN_ROW = re.compile(rb"""<row(?:\s+(?:r|spans|\w+:[\w-]+)\s*=\s*"[^"]*")*\s*/?>""")
 _TIED_TO_CELLS = (b"<mergeCells", b"<hyperlinks", b"<legacyDrawing")
@@ -41,6 +42,11 @@ class HeldSheet:
     @property
     def sheet_data(self) -> bytes:
         return self.xml[self.start:self.end]
+
+    @property
+    def has_error_cells(self) -> bool:
+        """Cells holding an error value such as #N/A (calamine reads them as blanks, openpyxl as their text)."""
+        return _ERROR_CELL.search(self.xml, self.start, self.end) is not None
 
     @property
     def dimension(self) -> bytes | None:

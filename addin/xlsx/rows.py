@@ -4,7 +4,8 @@ Why not openpyxl: it would build a cell object per value and walk them all again
 press at 20,000 lines). The XML written here is, cell for cell and byte for byte, what openpyxl writes for the
 cells `xlsx_table.write_table` makes followed by `XlsxWorkbook.protect` (the tests compare both on the same
 tables): the same values (`xlsx_table.cell_target`), number formats and locks as style ids of openpyxl's own
-style table, text as inline strings (never a formula), numbers as openpyxl formats them.
+style table, text as inline strings (never a formula; other than ASCII as character references, as lxml writes it),
+numbers as openpyxl formats them.
 """
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ def _text(value: str) -> str:
 
 
 def dimension(width: int, rows: Sequence[Sequence], first_row: int, unlocked: dict[int, frozenset[int]]) -> bytes:
-    """The <dimension> openpyxl writes: every cell object from the header down, empty ones included."""
-    last = max((first_row + n for n, values in enumerate(rows, start=1) if values), default=first_row)
+    """The <dimension> openpyxl writes: every cell object from the header down, empty ones included (the frozen
+    pane's cell, first under the header, is one even in an empty table)."""
+    last = max((first_row + n for n, values in enumerate(rows, start=1) if values), default=first_row + 1)
     last = max([last, *unlocked])
     right = max([width, *(max(c) for c in unlocked.values())])
     return f'<dimension ref="A{first_row}:{get_column_letter(right)}{last}"/>'.encode()
@@ -63,7 +65,7 @@ def table_rows(kinds: Sequence[str], rows: Sequence[Sequence], first_row: int, u
     out: list[str] = []
     last = first_row
     no_cells: frozenset[int] = frozenset()
-    for n, values in enumerate(rows, start=1):
+    for n, values in enumerate(rows or [()], start=1):
         r = last = first_row + n
         open_cols = unlocked.get(r, no_cells)
         cells = []
@@ -85,13 +87,13 @@ def table_rows(kinds: Sequence[str], rows: Sequence[Sequence], first_row: int, u
                 cells.append(f'<c r="{ref}{r}"{s} t="{data_type}"><v>{v}</v></c>')
         if open_cols:
             cells += [f'<c r="{letters[k - 1]}{r}"{attr(None, True)} t="n"></c>' for k in sorted(open_cols) if k > c]
-        if c or open_cols:
+        if c or open_cols or n == 1:  # the first row holds the frozen pane's cell
             out.append(f'<row r="{r}">{"".join(cells)}</row>')
         if len(out) >= ROWS_PER_CHUNK:
-            yield "".join(out).encode()
+            yield "".join(out).encode("ascii", "xmlcharrefreplace")
             out = []
     s = attr(None, True) if unlocked else ""
     for r in sorted(k for k in unlocked if k > last):
         out.append(f'<row r="{r}">' + "".join(f'<c r="{letters[k - 1]}{r}"{s} t="n"></c>'
                                               for k in sorted(unlocked[r])) + "</row>")
-    yield "".join(out).encode()
+    yield "".join(out).encode("ascii", "xmlcharrefreplace")
