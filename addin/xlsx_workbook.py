@@ -118,8 +118,9 @@ class XlsxWorkbook:
         if not ws.tables:
             raise InputError(self.path, f"sheet {sheet!r} has no Excel Table")
         table = next(iter(ws.tables.values()))
-        if sheet in self._held and not self._held[sheet].has_error_cells:
-            return read_with_calamine(self.path, self._data, sheet, table.ref)
+        held = self._held.get(sheet)
+        if held is not None and not held.has_error_cells:
+            return read_with_calamine(self.path, self._data, sheet, held.sheet_data, table.ref)
         ws = self._cells(sheet)
         rows = list(ws[table.ref])
         header = [str(c.value) for c in rows[0]]

@@ -140,3 +140,29 @@ def test_sheets_no_handler_rewrote_keep_their_rows_byte_for_byte(tmp_path):
     tables = [n for n in changed if n.startswith("xl/tables/")]
     assert audit in changed and len(tables) == 1  # the Audit sheet and its Table; every other sheet as it was
     assert set(changed) <= {audit, tables[0], "xl/styles.xml"}
+
+
+def test_a_stray_far_cell_is_refused_before_calamine_reads_the_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    from tieout.server.errors import InputError
+
+    path = new_workbook(tmp_path / "w.xlsx") or tmp_path / "w.xlsx"
+    _render(XlsxWorkbook(path), make_state())
+    wb = load_workbook(path)
+    wb["Unmatched"]["XFD1048576"] = "typed far away"
+    wb.save(path)
+    book = XlsxWorkbook(path)
+    assert "Unmatched" in book._held and not book._held["Unmatched"].has_error_cells  # calamine's to read
+    with pytest.raises(InputError, match="Unmatched.*too large"):
+        book.read_table("Unmatched")
+
+
+def test_saving_keeps_the_files_permissions(tmp_path):
+    import os
+
+    path = new_workbook(tmp_path / "w.xlsx") or tmp_path / "w.xlsx"
+    os.chmod(path, 0o640)
+    _render(XlsxWorkbook(path), busy_state(3))
+    assert os.stat(path).st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["w.xlsx"]  # no temporary file left beside it

@@ -38,11 +38,11 @@ class _Shares:
     """Wall time spent inside the saved-workbook adapter's reading and writing calls (outermost call only)."""
 
     def __init__(self):
-        self.read = self.write = 0.0
+        self.read = self.write = self.read_cpu = self.write_cpu = 0.0
         self._depth = 0
 
     def reset(self):
-        self.read = self.write = 0.0
+        self.read = self.write = self.read_cpu = self.write_cpu = 0.0
 
     @contextlib.contextmanager
     def timing(self):
@@ -64,11 +64,12 @@ class _Shares:
             if self._depth:
                 return fn(*args, **kwargs)
             self._depth += 1
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             try:
                 return fn(*args, **kwargs)
             finally:
                 setattr(self, kind, getattr(self, kind) + time.perf_counter() - t0)
+                setattr(self, kind + "_cpu", getattr(self, kind + "_cpu") + time.process_time() - c0)
                 self._depth -= 1
         return timed
 
@@ -148,9 +149,10 @@ def _month(n: int, steps: int) -> tuple:
                 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
                 if code != 0:
                     raise RuntimeError(f"{name}: exit code {code}")
-                rest = wall - shares.read - shares.write
-                print(f"  {name:<24} {wall:6.2f} s  (CPU {cpu:6.2f} s)  reading {shares.read:6.2f}  "
-                      f"server+handler {rest:6.2f}  writing {shares.write:6.2f}", flush=True)
+                rest, rest_cpu = wall - shares.read - shares.write, cpu - shares.read_cpu - shares.write_cpu
+                print(f"  {name:<24} {wall:6.2f} s  (CPU {cpu:6.2f} s)  reading {shares.read:6.2f} (CPU "
+                      f"{shares.read_cpu:6.2f})  server+handler {rest:6.2f} (CPU {rest_cpu:6.2f})  writing "
+                      f"{shares.write:6.2f} (CPU {shares.write_cpu:6.2f})", flush=True)
                 if name == "accept_matches":
                     said = out.getvalue()  # "Accepted K matches (L lines): ..."
                     figures = (int(said.split("(")[1].split()[0]), wall, cpu)
