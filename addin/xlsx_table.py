@@ -28,8 +28,8 @@ from ..excel_templates.sheet_writer import DATE_FORMAT, MONEY_FORMAT, PERCENT_FO
 from ..excel_templates.sheet_writer import write_table as write_header_and_table
 
 _FLOAT_KINDS = ("money", "decimal", "percent")
-_KIND_FORMAT = {"money": MONEY_FORMAT, "percent": PERCENT_FORMAT}
-_MAX_TEXT = 32767  # Excel's limit; openpyxl truncates to it
+KIND_FORMAT = {"money": MONEY_FORMAT, "percent": PERCENT_FORMAT}
+MAX_TEXT = 32767  # Excel's limit; openpyxl truncates to it
 _PLAIN = StyleArray()  # the style of a cell openpyxl created without one (its _style is None until asked)
 
 
@@ -52,12 +52,12 @@ class FormatStyles:
 def cell_target(value, kind: str):
     """(stored value, data type, number format or None) a fresh cell holds after `set_value`; None for a value
     of a type this module leaves to `set_value`."""
-    fmt = _KIND_FORMAT.get(kind)
+    fmt = KIND_FORMAT.get(kind)
     if value is None or (isinstance(value, str) and value == ""):
         return None, "n", fmt
     t = type(value)
     if t is str:
-        text = value[:_MAX_TEXT]
+        text = value[:MAX_TEXT]
         if ILLEGAL_CHARACTERS_RE.search(text):
             raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
         if text.startswith("="):

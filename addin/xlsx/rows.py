@@ -9,27 +9,32 @@ numbers as openpyxl formats them.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 
+from openpyxl.cell.cell import ERROR_CODES, get_time_format
 from openpyxl.compat import safe_string
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import to_excel
 
-from ..xlsx_table import cell_target
+from ...excel_templates.sheet_writer import DATE_FORMAT
+from ..xlsx_table import KIND_FORMAT, MAX_TEXT, cell_target
 
 ROWS_PER_CHUNK = 2000
 
 
 def unlocked_cells(refs: Sequence[str]) -> dict[int, frozenset[int]]:
     """Row -> the columns left editable by the A1 ranges `refs` (as openpyxl's ws[ref] reaches them)."""
-    out: dict[int, set[int]] = {}
+    out: dict[int, frozenset[int]] = {}
     for ref in refs:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
-        cols = range(min_col, max_col + 1)
+        cols = frozenset(range(min_col, max_col + 1))
         for r in range(min_row, max_row + 1):
-            out.setdefault(r, set()).update(cols)
-    return {r: frozenset(c) for r, c in out.items()}
+            have = out.get(r)
+            out[r] = cols if have is None else have | cols
+    return out
 
 
 def _text(value: str) -> str:
@@ -50,8 +55,12 @@ def table_rows(kinds: Sequence[str], rows: Sequence[Sequence], first_row: int, u
                style_id: Callable[[str | None, bool], int | None], epoch) -> Iterator[bytes]:
     """<row> elements for the data rows below the header at `first_row`, then the editable cells below them.
 
-    style_id(number format, unlocked) is the cell style's index in the workbook's styles (None: no style)."""
-    letters = [get_column_letter(c) for c in range(1, max([len(kinds), *(max(c) for c in unlocked.values())]) + 1)]
+    style_id(number format, unlocked) is the cell style's index in the workbook's styles (None: no style); it
+    is asked in the order openpyxl meets the cells, so new styles get the indices openpyxl would give them.
+    Text, Decimals, dates and blanks, nearly every cell, take a direct path; other values go through
+    `cell_target` (the tests compare both with openpyxl's output)."""
+    width = max([len(kinds), *(max(c) for c in unlocked.values())])
+    letters = [get_column_letter(c) for c in range(1, width + 1)]
     ids: dict[tuple, str] = {}
 
     def attr(fmt, open_):
@@ -62,6 +71,9 @@ def table_rows(kinds: Sequence[str], rows: Sequence[Sequence], first_row: int, u
             s = ids[key] = "" if sid is None else f' s="{sid}"'
         return s
 
+    plain_fmt = [KIND_FORMAT.get(k) for k in kinds]
+    date_fmt = [f or (DATE_FORMAT if k == "date" else get_time_format(dt.date)) for f, k in zip(plain_fmt, kinds)]
+    serials: dict[dt.date, str] = {}  # a month's lines share a few dozen dates
     out: list[str] = []
     last = first_row
     no_cells: frozenset[int] = frozenset()
@@ -71,20 +83,28 @@ def table_rows(kinds: Sequence[str], rows: Sequence[Sequence], first_row: int, u
         cells = []
         c = 0
         for c, (kind, value) in enumerate(zip(kinds, values), start=1):
-            stored, data_type, fmt = cell_target(value, kind)
-            s = attr(fmt, c in open_cols)
             ref = letters[c - 1]
-            if data_type == "s":
-                pre = ' xml:space="preserve"' if stored != stored.strip() else ""
-                cells.append(f'<c r="{ref}{r}"{s} t="inlineStr"><is><t{pre}>{_text(stored)}</t></is></c>')
-            elif stored is None:
+            t = type(value)
+            if t is str and value and len(value) <= MAX_TEXT and value not in ERROR_CODES:
+                s = attr(plain_fmt[c - 1], c in open_cols)
+                text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+                pre = ' xml:space="preserve"' if value != value.strip() else ""
+                cells.append(f'<c r="{ref}{r}"{s} t="inlineStr"><is><t{pre}>{text}</t></is></c>')
+            elif value is None or (t is str and not value):
+                s = attr(plain_fmt[c - 1], c in open_cols)
                 if s:
                     cells.append(f'<c r="{ref}{r}"{s} t="n"></c>')
-            elif data_type == "d":
-                cells.append(f'<c r="{ref}{r}"{s} t="n"><v>{safe_string(to_excel(stored, epoch))}</v></c>')
+            elif (t is Decimal and value.is_finite()) or t is int:
+                s = attr(plain_fmt[c - 1], c in open_cols)
+                cells.append(f'<c r="{ref}{r}"{s} t="n"><v>{"%.16g" % value}</v></c>')
+            elif t is dt.date:
+                s = attr(date_fmt[c - 1], c in open_cols)
+                serial = serials.get(value)
+                if serial is None:
+                    serial = serials[value] = safe_string(to_excel(value, epoch))
+                cells.append(f'<c r="{ref}{r}"{s} t="n"><v>{serial}</v></c>')
             else:
-                v = _text(stored) if data_type == "e" else safe_string(stored)
-                cells.append(f'<c r="{ref}{r}"{s} t="{data_type}"><v>{v}</v></c>')
+                cells.append(_other_cell(f"{ref}{r}", value, kind, attr, c in open_cols, epoch))
         if open_cols:
             cells += [f'<c r="{letters[k - 1]}{r}"{attr(None, True)} t="n"></c>' for k in sorted(open_cols) if k > c]
         if c or open_cols or n == 1:  # the first row holds the frozen pane's cell
@@ -97,3 +117,18 @@ def table_rows(kinds: Sequence[str], rows: Sequence[Sequence], first_row: int, u
         out.append(f'<row r="{r}">' + "".join(f'<c r="{letters[k - 1]}{r}"{s} t="n"></c>'
                                               for k in sorted(unlocked[r])) + "</row>")
     yield "".join(out).encode("ascii", "xmlcharrefreplace")
+
+
+def _other_cell(ref: str, value, kind: str, attr, unlocked: bool, epoch) -> str:
+    """A cell of any other value `cell_target` takes (numbers, booleans, datetimes, error codes, long text)."""
+    stored, data_type, fmt = cell_target(value, kind)
+    s = attr(fmt, unlocked)
+    if data_type == "s":
+        pre = ' xml:space="preserve"' if stored != stored.strip() else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{pre}>{_text(stored)}</t></is></c>'
+    if stored is None:
+        return f'<c r="{ref}"{s} t="n"></c>' if s else ""
+    if data_type == "d":
+        return f'<c r="{ref}"{s} t="n"><v>{safe_string(to_excel(stored, epoch))}</v></c>'
+    v = _text(stored) if data_type == "e" else safe_string(stored)
+    return f'<c r="{ref}"{s} t="{data_type}"><v>{v}</v></c>'
