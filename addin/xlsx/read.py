@@ -31,11 +31,12 @@ def _within_reach(sheet_data: bytes) -> bool:
 
 
 def _as_openpyxl(v):
-    if v == "" and isinstance(v, str):
-        return None
-    if isinstance(v, float):
+    t = type(v)
+    if t is str:
+        return v if v else None
+    if t is float:
         return int(v) if v.is_integer() and abs(v) < _BIGGEST_EXACT_INT else v
-    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+    if t is dt.date:
         return dt.datetime(v.year, v.month, v.day)
     return v
 

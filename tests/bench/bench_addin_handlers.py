@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 SEED = 20261201
-SIZES = tuple(int(x) for x in os.environ.get("BENCH_SIZES", "1000,20000,100000").split(","))
+SIZES = tuple(int(x) for x in os.environ.get("BENCH_SIZES", "1000,20000,100000").split(",") if x)
 ACCEPT_SIZES = tuple(int(x) for x in os.environ.get("BENCH_ACCEPT_SIZES", "").split(",") if x)
 STEPS = (("import_bank_file", None), ("import_gl_template", None), ("auto_match", {}), ("accept_matches", {}),
          ("post_new_transactions", {}), ("refresh", {}), ("submit_for_review", {}), ("refresh", {}))
