@@ -24,11 +24,10 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import absolute_coordinate, quote_sheetname
+from openpyxl.utils.cell import absolute_coordinate, quote_sheetname, range_boundaries
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._reader import WorksheetReader
 from openpyxl.worksheet.datavalidation import DataValidation, DataValidationList
 from openpyxl.worksheet.protection import SheetProtection

@@ -166,3 +166,24 @@ def test_saving_keeps_the_files_permissions(tmp_path):
     _render(XlsxWorkbook(path), busy_state(3))
     assert os.stat(path).st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["w.xlsx"]  # no temporary file left beside it
+
+
+def test_sheets_openpyxl_must_read_are_opened_by_it_and_saved_as_before(tmp_path):
+    from openpyxl import load_workbook
+
+    path = new_workbook(tmp_path / "w.xlsx") or tmp_path / "w.xlsx"
+    _render(XlsxWorkbook(path), make_state())
+    wb = load_workbook(path)
+    wb["Summary"].merge_cells("D1:E2")  # merged cells, a row height, a hyperlink: tied to cell objects
+    wb["Audit"].row_dimensions[3].height = 30
+    wb["Rules"]["A40"].hyperlink = "https://example.com"
+    wb.save(path)
+    book = XlsxWorkbook(path)
+    assert {"Summary", "Audit", "Rules"}.isdisjoint(book._held) and "Matched" in book._held
+    got, want = _pair(tmp_path, path)
+    for book in (XlsxWorkbook(got), todays(want)):
+        sheets.render(book, busy_state(8, "In Review"))
+        book.write_table("Audit", "tblAudit", COLS, [("a", None, Decimal(2), None, None, 1, "x")])
+        book.save()
+    assert_same_workbook(got, want)
+    assert load_workbook(got)["Audit"].row_dimensions[3].height == 30
