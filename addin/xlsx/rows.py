@@ -87,9 +87,8 @@ def table_rows(kinds: Sequence[str], rows: Sequence[Sequence], first_row: int, u
             t = type(value)
             if t is str and value and len(value) <= MAX_TEXT and value not in ERROR_CODES:
                 s = attr(plain_fmt[c - 1], c in open_cols)
-                text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
                 pre = ' xml:space="preserve"' if value != value.strip() else ""
-                cells.append(f'<c r="{ref}{r}"{s} t="inlineStr"><is><t{pre}>{text}</t></is></c>')
+                cells.append(f'<c r="{ref}{r}"{s} t="inlineStr"><is><t{pre}>{_text(value)}</t></is></c>')
             elif value is None or (t is str and not value):
                 s = attr(plain_fmt[c - 1], c in open_cols)
                 if s:
