@@ -33,8 +33,10 @@ def todays(path) -> XlsxWorkbook:
 
 
 def parts(path) -> dict[str, bytes]:
+    """The package's parts, but the save time, and -0 written as 0: openpyxl's rewriting writer keeps a cell
+    that held 0 when -0.0 comes (equal values), the streamed writer writes what comes, as a fresh sheet has it."""
     with zipfile.ZipFile(path) as zf:
-        out = {i.filename: zf.read(i) for i in zf.infolist()}
+        out = {i.filename: zf.read(i).replace(b"<v>-0</v>", b"<v>0</v>") for i in zf.infolist()}
     out["docProps/core.xml"] = re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>", b"",
                                       out["docProps/core.xml"])
     return out
