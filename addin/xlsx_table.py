@@ -28,12 +28,12 @@ from ..excel_templates.sheet_writer import DATE_FORMAT, MONEY_FORMAT, PERCENT_FO
 from ..excel_templates.sheet_writer import write_table as write_header_and_table
 
 _FLOAT_KINDS = ("money", "decimal", "percent")
-_KIND_FORMAT = {"money": MONEY_FORMAT, "percent": PERCENT_FORMAT}
-_MAX_TEXT = 32767  # Excel's limit; openpyxl truncates to it
+KIND_FORMAT = {"money": MONEY_FORMAT, "percent": PERCENT_FORMAT}
+MAX_TEXT = 32767  # Excel's limit; openpyxl truncates to it
 _PLAIN = StyleArray()  # the style of a cell openpyxl created without one (its _style is None until asked)
 
 
-class _Styles:
+class FormatStyles:
     """The cell style a fresh cell gets for a number format (one StyleArray per format, copied per cell)."""
 
     def __init__(self, ws: Worksheet):
@@ -49,15 +49,15 @@ class _Styles:
         return style
 
 
-def _target(value, kind: str):
+def cell_target(value, kind: str):
     """(stored value, data type, number format or None) a fresh cell holds after `set_value`; None for a value
     of a type this module leaves to `set_value`."""
-    fmt = _KIND_FORMAT.get(kind)
+    fmt = KIND_FORMAT.get(kind)
     if value is None or (isinstance(value, str) and value == ""):
         return None, "n", fmt
     t = type(value)
     if t is str:
-        text = value[:_MAX_TEXT]
+        text = value[:MAX_TEXT]
         if ILLEGAL_CHARACTERS_RE.search(text):
             raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
         if text.startswith("="):
@@ -101,7 +101,7 @@ def write_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: Itera
     cells = ws._cells
     for key in [k for k in cells if k[0] == first_row]:
         del cells[key]  # the header row is written afresh below (a few cells)
-    styles = _Styles(ws)
+    styles = FormatStyles(ws)
     kinds = [col.kind for col in columns]
     width = len(kinds)
     short: dict[int, int] = {}  # rows given fewer values than columns: their cells beyond stay empty
@@ -111,7 +111,7 @@ def write_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: Itera
         c = 0
         for c, (kind, value) in enumerate(zip(kinds, values), start=1):
             key = (r, c)
-            target = _target(value, kind)
+            target = cell_target(value, kind)
             old = cells.get(key)
             if target is None:  # an unusual type: the reference path on a fresh cell
                 if old is not None:
