@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge behaviour, not speed: on a loaded 2-core machine generating inputs can be slow and an
+# example can take longer than Hypothesis's default deadline, which would fail a correct test. Speed lives in
+# the benchmarks (make bench).
+settings.register_profile("tieout", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tieout")
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("TIEOUT_CORPUS", REPO.parent / "shared" / "corpus"))
