@@ -99,7 +99,7 @@ def test_a_line_reconciled_by_another_record_fails_the_batch_and_rerun_finishes_
                                                                 {"left": ["A000001"], "right": ["B000001"]}]},
                   expect=(409,))
     assert done["record"]["status"] == "Error on Reconcile"
-    assert "line A000001 is reconciled already in group G000001 of record" in done["error"]
+    assert "line A000001 is reconciled already in group G000001 of record" in done["error"]["message"]
     assert api.ok("GET", f"{REC}/{rid}/groups") == []  # the failed batch kept nothing
     for action, body in (("reconcile", {"groups": [{"left": ["A000003"], "right": ["B000003"]}]}),
                          ("save", {"selected": {"left": [], "right": []}})):
@@ -126,7 +126,7 @@ def test_save_selection_error_on_save_and_rerun(app):
     other = api.ok("POST", REC, {"name": "overlap", "left": {"company": "A Inc"}, "right": {"company": "B Ltd"}})
     reconcile(api, other["id"], [{"left": ["A000002"], "right": ["B000002"]}])
     done = api.ok("POST", f"{REC}/{rid}/save", {"selected": {"left": ["A000002"], "right": []}}, expect=(409,))
-    assert done["record"]["status"] == "Error on Save" and "A000002" in done["error"]
+    assert done["record"]["status"] == "Error on Save" and "A000002" in done["error"]["message"]
     api.ok("POST", f"{REC}/{other['id']}/unreconcile", {"groups": ["G000001"], "reason": "mine"})
     done = api.ok("POST", f"{REC}/{rid}/rerun", {})
     assert done["record"]["status"] == "Draft" and done["record"]["selected"]["left"] == ["A000002"]
@@ -210,3 +210,25 @@ def test_bad_lines_are_refused_naming_row_and_field(app, row, message):
     good = {"line_id": "X0", "date": "2026-10-01", "amount": "1", "currency": "USD"}
     status, out = api.post("/api/ledgers/lines", {"company": "A Inc", "lines": [good, row]})
     assert status == 400 and out["error"]["message"].startswith(f"lines[1] (row 3 of the file), {message}")
+
+
+def test_the_transition_table_allows_and_refuses_each_action_from_each_status():
+    from tieout.server.controls.workflow import Refusal
+    from tieout.server.ledgers import statuses as st
+
+    every = (*st.RESTING, *st.RUNNING, *st.ERRORS.values())
+    allowed = {(s, a) for a, froms in st.ALLOWED_FROM.items() for s in froms}
+    assert allowed == {*((s, a) for s in st.RESTING for a in ("save", "reconcile", "auto_match")),
+                       (st.RECONCILED, "unreconcile"), (st.DRAFT, "delete"),
+                       *((e, "rerun") for e in st.ERRORS.values())}
+    for s in every:
+        for a in st.ALLOWED_FROM:
+            if (s, a) in allowed:
+                st.check(s, a, "1 (x)")
+            else:
+                with pytest.raises(Refusal) as exc:
+                    st.check(s, a, "1 (x)")
+                assert exc.value.status == 409 and f"record 1 (x) is {s}" in exc.value.message
+    assert st.after("save", 0, False) == st.DRAFT and st.after("reconcile", 3, False) == st.RECONCILED
+    assert st.after("unreconcile", 0, True) == st.UNRECONCILED and st.after("unreconcile", 1, True) == st.RECONCILED
+    assert st.after("save", 0, True) == st.UNRECONCILED

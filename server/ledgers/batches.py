@@ -254,4 +254,4 @@ def run(store, actor: Actor, rec_id: int, action: str | None, params: dict | Non
         rec.error, rec.updated_at = message, now()
         ch.audit(f"ledger.{action}.failed", "ledger_rec", rec.id, {"status": before},
                  {"status": rec.status, "error": message})
-        return {"record": as_dict(ch.session, rec), "error": message}
+        return {"record": as_dict(ch.session, rec), "error": {"code": "batch_failed", "message": message}}
