@@ -16,7 +16,7 @@ from ..private_home import private_dir, private_file
 from ..store import Store, database_url, open_store
 from . import config as config_mod
 from . import access, errors, http, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
-from . import routes_ledgers
+from . import routes_ledgers, routes_subledgers
 
 
 @dataclass
@@ -63,4 +63,5 @@ def create_app(config: dict | None = None) -> Flask:
     for bp in (routes_meta.bp, routes_accounts.bp, routes_recs.bp, routes_work.bp, openapi.bp):
         app.register_blueprint(bp)
     app.register_blueprint(routes_ledgers.bp)
+    app.register_blueprint(routes_subledgers.bp)
     return app

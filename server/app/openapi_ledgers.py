@@ -26,4 +26,16 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
     L + "/settings": {"get": ("ledgers", "The user's auto-match settings", None, 200),
                       "put": ("ledgers", "Save as Default: keys (1-5) and tolerance", "json", 200)},
 }
-INT_PARAMS = {"ledger_rec_id"}
+S = "/api/subledgers"
+OPERATIONS.update({
+    S + "/configs": {"get": ("subledgers", "Configured GL-against-subledger checks", None, 200),
+                     "post": ("subledgers", "Configure a check (administrators): account, legal_entity, kind "
+                                            "AP|AR|tax|bank, currency, subledger_path, gl_path, sign, "
+                                            "interval_minutes", "json", 201)},
+    S + "/configs/{config_id}/run": {"post": ("subledgers", "Run a configured check now (?period=yyyy-mm)", None,
+                                              200)},
+    S + "/runs": {"get": ("subledgers", "Every stored run with its balances", None, 200)},
+    S + "/exceptions": {"get": ("subledgers", "Exceptions of the latest runs with the action to take (?account, "
+                                              "?legal_entity, ?period)", None, 200)},
+})
+INT_PARAMS = {"ledger_rec_id", "config_id"}

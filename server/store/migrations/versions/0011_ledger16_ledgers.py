@@ -1,5 +1,6 @@
 """ledger against ledger (issue 16): company ledger lines, transaction reconciliation records, their reconciled
-groups and history, and per-user auto-match settings. New tables only: nothing existing changes.
+groups and history, per-user auto-match settings; GL-against-subledger checks (configurations per account x
+legal entity, runs, exceptions). New tables only: nothing existing changes.
 
 Revision ID: 0011
 Revises: 0007
@@ -96,8 +97,58 @@ def upgrade() -> None:
         sa.Column('updated_at', sa.DateTime(), nullable=False),
     )
 
+    op.create_table(
+        'subledger_configs',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('account', sa.String(100), nullable=False),
+        sa.Column('legal_entity', sa.String(100), nullable=False),
+        sa.Column('kind', sa.String(10), nullable=False),
+        sa.Column('currency', sa.String(3), nullable=False),
+        sa.Column('subledger_path', sa.Text(), nullable=False),
+        sa.Column('gl_path', sa.Text(), nullable=False),
+        sa.Column('sign', sa.Integer(), nullable=False),
+        sa.Column('interval_minutes', sa.Integer(), nullable=False),
+        sa.Column('enabled', sa.Boolean(), nullable=False),
+        sa.Column('next_run_at', sa.DateTime(), nullable=True),
+        sa.Column('last_run_at', sa.DateTime(), nullable=True),
+        sa.Column('set_by', sa.Integer(), sa.ForeignKey('users.id'), nullable=False),
+        sa.UniqueConstraint('account', 'legal_entity', 'kind'),
+    )
+    op.create_table(
+        'subledger_runs',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('config_id', sa.Integer(), sa.ForeignKey('subledger_configs.id'), nullable=True, index=True),
+        sa.Column('account', sa.String(100), nullable=False),
+        sa.Column('legal_entity', sa.String(100), nullable=False),
+        sa.Column('kind', sa.String(10), nullable=False),
+        sa.Column('period', sa.String(7), nullable=False),
+        sa.Column('currency', sa.String(3), nullable=False),
+        sa.Column('status', sa.String(10), nullable=False),
+        sa.Column('message', sa.Text(), nullable=False),
+        sa.Column('gl_balance', sa.BigInteger(), nullable=True),
+        sa.Column('subledger_balance', sa.BigInteger(), nullable=True),
+        sa.Column('matched', sa.Integer(), nullable=False),
+        sa.Column('ran_by', sa.Integer(), sa.ForeignKey('users.id'), nullable=False),
+        sa.Column('ran_at', sa.DateTime(), nullable=False),
+    )
+    op.create_table(
+        'subledger_exceptions',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('run_id', sa.Integer(), sa.ForeignKey('subledger_runs.id'), nullable=False, index=True),
+        sa.Column('kind', sa.String(30), nullable=False),
+        sa.Column('document', sa.String(200), nullable=False),
+        sa.Column('currency', sa.String(3), nullable=False),
+        sa.Column('gl_amount', sa.BigInteger(), nullable=True),
+        sa.Column('subledger_amount', sa.BigInteger(), nullable=True),
+        sa.Column('difference', sa.BigInteger(), nullable=False),
+        sa.Column('gl_date', sa.Date(), nullable=True),
+        sa.Column('subledger_date', sa.Date(), nullable=True),
+        sa.Column('party', sa.String(200), nullable=False),
+        sa.Column('action', sa.Text(), nullable=False),
+    )
+
 
 def downgrade() -> None:
-    for table in ('ledger_match_settings', 'ledger_history', 'ledger_group_items', 'ledger_lines',
+    for table in ('subledger_exceptions', 'subledger_runs', 'subledger_configs', 'ledger_match_settings', 'ledger_history', 'ledger_group_items', 'ledger_lines',
                   'ledger_groups', 'ledger_recs'):
         op.drop_table(table)
