@@ -258,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .subledgers.cli import add_parser as add_subledger  # ledger against ledger (issue 16)
 
     add_subledger(sub)
+    from .cash_application.cli import add_parser as add_cash_application
+
+    add_cash_application(sub)
     return p
 
 

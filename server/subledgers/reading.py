@@ -30,11 +30,26 @@ DATE_FORMATS = ("iso", "eu", "us", "dmy_mon", "mon_dy")
 REQUIRED = ("document", "date")
 
 
-@lru_cache(maxsize=1)
-def _names() -> dict[str, str]:
-    """normalised header name -> role."""
-    data = tomllib.loads((HERE / "columns.toml").read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def _names(vocabulary: Path) -> dict[str, str]:
+    """normalised header name -> role, from a vocabulary file (columns.toml, or the payments' own)."""
+    data = tomllib.loads(vocabulary.read_text(encoding="utf-8"))
     return {norm(name): role for role, languages in data.items() for names in languages.values() for name in names}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of an export, read: the columns a vocabulary names (text ones empty when absent)."""
+
+    line: int
+    document: str
+    date: object  # datetime.date
+    amount: Decimal
+    currency: str
+    party: str
+    due_date: object = None
+    reference: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,8 +58,8 @@ class Columns:
     roles: dict  # role -> column index
 
 
-def find_columns(rows: list, source) -> Columns:
-    names = _names()
+def find_columns(rows: list, source, vocabulary: Path = HERE / "columns.toml") -> Columns:
+    names = _names(vocabulary)
     for i, row in enumerate(rows[:SCAN_ROWS]):
         roles: dict[str, int] = {}
         for c, cell in enumerate(row):
@@ -69,18 +84,18 @@ def _grid(path: Path) -> Grid:
     return csv_grid(path, text, rank_delimiters(text)[0])
 
 
-def read_items(path: str | Path, currency: str, sign: int = 1) -> tuple[SubledgerItem, ...]:
-    """The open items of a subledger export, amounts times `sign` (1, or -1 when the export shows the GL
-    account's credits as positive figures)."""
+def read_rows(path: str | Path, currency: str, vocabulary: Path = HERE / "columns.toml") -> list[Row]:
+    """Every data row of an export whose header the vocabulary names; InputError lists every bad row."""
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "no such file")
     grid = _grid(path)
-    cols = find_columns(grid.rows, path)
+    cols = find_columns(grid.rows, path, vocabulary)
     rows = [(grid.lines[i], r) for i, r in enumerate(grid.rows) if i > cols.header_row
             and any(not is_blank(c) for c in r)]
     at = cols.roles
     cell = lambda r, role: r[at[role]] if role in at and at[role] < len(r) else None  # noqa: E731
+    text = lambda r, role: cell_text(cell(r, role)).strip()  # noqa: E731
     money_cols = [role for role in ("amount", "debit", "credit") if role in at]
     parse_money = amount_parser(guess_decimal_mark(cell(r, m) for _, r in rows for m in money_cols))
     date_roles = [role for role in ("date", "due_date") if role in at]
@@ -89,11 +104,10 @@ def read_items(path: str | Path, currency: str, sign: int = 1) -> tuple[Subledge
     if ambiguous:
         raise InputError(path, Problem(ambiguous, field="date"))
     parse_day = date_parser(fmt, grid.typed)
-    items, problems = [], []
+    out, problems = [], []
     for line, r in rows:
         try:
-            document = cell_text(cell(r, "document")).strip()
-            if not document:
+            if not text(r, "document"):
                 raise _Bad("document", "no document number")
             day = _read(parse_day, cell(r, "date"), "date")
             due = _read(parse_day, cell(r, "due_date"), "due_date") if not is_blank(cell(r, "due_date")) else None
@@ -103,14 +117,20 @@ def read_items(path: str | Path, currency: str, sign: int = 1) -> tuple[Subledge
                 debit = _read(parse_money, cell(r, "debit"), "debit") if not is_blank(cell(r, "debit")) else 0
                 credit = _read(parse_money, cell(r, "credit"), "credit") if not is_blank(cell(r, "credit")) else 0
                 amount = Decimal(debit) - abs(Decimal(credit))
-            cur = cell_text(cell(r, "currency")).strip().upper() or currency
-            items.append(SubledgerItem(document, day, amount * sign, cur, cell_text(cell(r, "party")).strip(), due,
-                                       line))
+            out.append(Row(line, text(r, "document"), day, amount, text(r, "currency").upper() or currency,
+                           text(r, "party"), due, text(r, "reference"), text(r, "reason")))
         except _Bad as exc:
             problems.append(Problem(exc.message, line=line, field=exc.field))
     if problems:
         raise InputError(path, problems)
-    return tuple(items)
+    return out
+
+
+def read_items(path: str | Path, currency: str, sign: int = 1) -> tuple[SubledgerItem, ...]:
+    """The open items of a subledger export, amounts times `sign` (1, or -1 when the export shows the GL
+    account's credits as positive figures)."""
+    return tuple(SubledgerItem(r.document, r.date, r.amount * sign, r.currency, r.party, r.due_date, r.line)
+                 for r in read_rows(path, currency))
 
 
 class _Bad(Exception):
