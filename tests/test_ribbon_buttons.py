@@ -47,6 +47,8 @@ EXPECTED.update({  # ledger against ledger (issue 16)
     "btnLedgerReconcile": ("Reconcile Selected", "Ledger"),
     "btnLedgerUnreconcile": ("Unreconcile", "Ledger"),
     "btnLedgerRerun": ("Rerun", "Ledger"),
+    "btnSubledgerCheck": ("Subledger Check", "Ledger"),
+    "btnCashApplication": ("Cash Application", "Ledger"),
 })
 
 

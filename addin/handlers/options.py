@@ -46,4 +46,11 @@ OPTIONS: dict[str, str] = {
     "keys": "Ledger Auto-Match: 1 to 5 key fields, comma-separated (default: your saved default)",
     "save_as_default": "Ledger Auto-Match: yes to keep --keys as your default",
     "group": "Unreconcile: reconciled group keys, comma-separated (in Excel: rows selected on Reconciled Groups)",
+    "subledger": "Subledger Check: the subledger's open items export (CSV or Excel, any layout)",
+    "gl_file": "Subledger Check: the GL account's lines (ledger lines CSV or filled GL template)",
+    "entity": "Subledger Check: the legal entity",
+    "kind": "Subledger Check: AR (default), AP, tax or bank",
+    "sign": "Subledger Check: -1 when the export shows the account's credits as positive figures (default 1)",
+    "payments": "Cash Application: the incoming payments file (CSV or Excel)",
+    "invoices": "Cash Application: the AR open items export (CSV or Excel)",
 }
