@@ -70,7 +70,7 @@ def test_reconcile_commits_only_groups_that_net_to_zero_and_unreconcile_keeps_hi
     assert done["record"]["status"] == "Reconciled" and done["outcome"]["reconciled"] == ["G000003"]
     audit = api.ok("GET", "/api/audit?limit=5000")
     actions = [r["action"] for r in (audit["rows"] if isinstance(audit, dict) else audit)]
-    for a in ("ledger.lines.imported", "ledger.rec.created", "ledger.reconcile.started", "ledger.group.reconciled",
+    for a in ("ledger.lines.imported", "ledger.rec.created", "ledger.reconcile.started", "ledger.groups.reconciled",
               "ledger.reconcile.done", "ledger.group.unreconciled", "ledger.unreconcile.done"):
         assert a in actions, a
 
