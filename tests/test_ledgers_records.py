@@ -232,3 +232,23 @@ def test_the_transition_table_allows_and_refuses_each_action_from_each_status():
     assert st.after("save", 0, False) == st.DRAFT and st.after("reconcile", 3, False) == st.RECONCILED
     assert st.after("unreconcile", 0, True) == st.UNRECONCILED and st.after("unreconcile", 1, True) == st.RECONCILED
     assert st.after("save", 0, True) == st.UNRECONCILED
+
+
+def test_migration_0011_adds_only_its_tables_and_downgrades_cleanly(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from tieout.server.store import open_store
+    from tieout.server.store.migrate import alembic_config
+
+    store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        ours = {"ledger_lines", "ledger_recs", "ledger_groups", "ledger_group_items", "ledger_history",
+                "ledger_match_settings", "subledger_configs", "subledger_runs", "subledger_exceptions"}
+        before = set(inspect(store.engine).get_table_names())
+        assert ours <= before
+        command.downgrade(alembic_config(store), "0007")
+        after = set(inspect(store.engine).get_table_names())
+        assert after == before - ours
+    finally:
+        store.dispose()

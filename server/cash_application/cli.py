@@ -6,8 +6,14 @@ def _cmd(args) -> int:
     from .apply import apply_cash
     from .settlement import read_open_invoices, read_payments, write_settlement
 
+    from .. import sandbox
+    from ..errors import InputError
+
     currency = args.currency.upper()
-    result = apply_cash(read_payments(args.payments, currency), read_open_invoices(args.invoices, currency))
+    # read in sandboxed workers, as every file a user picks (a workbook can make its reader abort the process)
+    payments = sandbox.run(read_payments, args.payments, currency, source=args.payments, error=InputError)
+    invoices = sandbox.run(read_open_invoices, args.invoices, currency, source=args.invoices, error=InputError)
+    result = apply_cash(payments, invoices)
     n = write_settlement(args.out, result)
     exact = sum(1 for a in result.applications if a.rule == "exact")
     print(f"wrote {args.out} ({n} rows): {len(result.applications)} applications ({exact} exact, "
