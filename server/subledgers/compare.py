@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from ..records import LedgerLine
@@ -108,6 +109,4 @@ def compare(items: Sequence[SubledgerItem], gl: Sequence[LedgerLine], *, account
 
 
 def _with_difference(e: SubledgerException, difference: Decimal) -> SubledgerException:
-    from dataclasses import replace
-
     return replace(e, difference=difference)
