@@ -252,3 +252,31 @@ def test_migration_0011_adds_only_its_tables_and_downgrades_cleanly(tmp_path):
         assert after == before - ours
     finally:
         store.dispose()
+
+
+def test_a_batch_cut_short_by_a_stopped_server_ends_in_error_and_reruns(home):
+    from test_server_kit import make_app
+
+    from tieout.server.ledgers.tables import LedgerRec
+
+    first = make_app(home)
+    api = owner_api(first)
+    rid = setup(api)
+    # what a server killed between marking the record Reconciling and committing the work leaves behind
+    with first.extensions["tieout"].store.write() as s:
+        rec = s.get(LedgerRec, rid)
+        rec.status = "Reconciling"
+        rec.pending = '{"action": "reconcile", "params": {"groups": [{"left": ["A000001"], "right": ["B000001"]}], ' \
+                      '"basis": "amount", "kind": "manual", "reason": ""}}'
+    status, out = api.post(f"{REC}/{rid}/unreconcile", {"groups": ["G000001"], "reason": "x"})
+    assert status == 409 and "a batch is running on it" in out["error"]["message"]
+    first.extensions["tieout"].close()
+    again = make_app(home)
+    try:
+        api = owner_api(again)
+        rec = api.ok("GET", f"{REC}/{rid}")
+        assert rec["status"] == "Error on Reconcile" and "the server stopped while the batch ran" in rec["error"]
+        done = api.ok("POST", f"{REC}/{rid}/rerun", {})
+        assert done["record"]["status"] == "Reconciled" and done["outcome"]["reconciled"] == ["G000001"]
+    finally:
+        again.extensions["tieout"].close()

@@ -17,6 +17,7 @@ from ..store import Store, database_url, open_store
 from . import config as config_mod
 from . import access, errors, http, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
 from . import routes_ledgers, routes_subledgers
+from ..ledgers import batches as ledger_batches
 
 
 @dataclass
@@ -51,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     owner = users.ensure_user(store, cfg["LOCAL_USER"], admin=True)
     runner = jobs.JobRunner(store, workers=cfg["JOB_WORKERS"])
     jobs.recover(store, owner)
+    ledger_batches.recover(store, owner)  # ledger against ledger (issue 16)
     ext = Tieout(cfg, store, security.ensure_token(home), owner, runner)
     if cfg["SCHEDULER_INTERVAL"]:
         ext.scheduler = jobs.Scheduler(store, runner, cfg["SCHEDULER_INTERVAL"])

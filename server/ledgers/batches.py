@@ -262,3 +262,20 @@ def run(store, actor: Actor, rec_id: int, action: str | None, params: dict | Non
         ch.audit(f"ledger.{action}.failed", "ledger_rec", rec.id, {"status": before},
                  {"status": rec.status, "error": message})
         return {"record": as_dict(ch.session, rec), "error": {"code": "batch_failed", "message": message}}
+
+
+def recover(store, actor: Actor) -> int:
+    """At start: a record left Reconciling/Unreconciling by a stopped server ran a batch whose work never
+    committed (work and resting status commit together); it becomes Error on <action>, ready for Rerun."""
+    n = 0
+    with change(store, actor) as ch:
+        for rec in ch.session.scalars(select(LedgerRec).where(LedgerRec.status.in_(statuses.RUNNING))
+                                      .with_for_update()):
+            action = json.loads(rec.pending)["action"] if rec.pending else "reconcile"
+            before, rec.status = rec.status, statuses.ERRORS[action]
+            rec.error = "the server stopped while the batch ran; nothing of it was stored: press Rerun"
+            rec.updated_at = now()
+            ch.audit(f"ledger.{action}.failed", "ledger_rec", rec.id, {"status": before},
+                     {"status": rec.status, "error": rec.error})
+            n += 1
+    return n
