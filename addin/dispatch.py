@@ -25,6 +25,7 @@ from .server_choice import ForeignServer, server_for
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 CREATES_WORKBOOK = ("import_bank_file", "import_gl_template")
+CREATES_WORKBOOK += ("ledger_retrieve",)  # the ledger-against-ledger workbook (issue 16)
 log = logging.getLogger(__name__)
 
 

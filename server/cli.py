@@ -254,6 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
     au_sub = au.add_subparsers(dest="audit_command", required=True)
     av = au_sub.add_parser("verify", help="verify the audit trail's hash chain (exit 2 naming the first broken row)")
     av.set_defaults(func=_cmd_audit_verify)
+
+    from .subledgers.cli import add_parser as add_subledger  # ledger against ledger (issue 16)
+
+    add_subledger(sub)
+    from .cash_application.cli import add_parser as add_cash_application
+
+    add_cash_application(sub)
     return p
 
 

@@ -331,6 +331,12 @@ class Scheduler(threading.Thread):
                 due_schedules(self.store, self.runner)
             except Exception:  # noqa: BLE001 - the scheduler must survive a bad tick
                 log.exception("scheduler tick failed")
+            try:
+                from .subledgers.schedule import run_due  # GL-against-subledger checks (issue 16)
+
+                run_due(self.store)
+            except Exception:  # noqa: BLE001 - the scheduler must survive a bad tick
+                log.exception("scheduled subledger checks failed")
 
     def stop(self) -> None:
         self._stop.set()

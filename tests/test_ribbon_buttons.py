@@ -40,6 +40,16 @@ EXPECTED = {
     "btnRefresh": ("Refresh", "Review"),
     "btnReport": ("Report", "Review"),
 }
+EXPECTED.update({  # ledger against ledger (issue 16)
+    "btnLedgerImport": ("Import Ledger", "Ledger"),
+    "btnLedgerRetrieve": ("Retrieve", "Ledger"),
+    "btnLedgerAutoMatch": ("Auto-Match", "Ledger"),
+    "btnLedgerReconcile": ("Reconcile Selected", "Ledger"),
+    "btnLedgerUnreconcile": ("Unreconcile", "Ledger"),
+    "btnLedgerRerun": ("Rerun", "Ledger"),
+    "btnSubledgerCheck": ("Subledger Check", "Ledger"),
+    "btnCashApplication": ("Cash Application", "Ledger"),
+})
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +99,7 @@ def test_tab_groups_and_buttons_are_the_briefs(xml_root):
     tabs = xml_root.findall("c:ribbon/c:tabs/c:tab", NS)
     assert [(t.get("id"), t.get("label")) for t in tabs] == [("tabTieout", "Reconcile")]
     groups = tabs[0].findall("c:group", NS)
-    assert [g.get("label") for g in groups] == ["Import", "Match", "Post", "Review"]
+    assert [g.get("label") for g in groups] == ["Import", "Match", "Post", "Review", "Ledger"]
     found = {}
     for g in groups:
         for b in g.iter(f"{{{NAMESPACE}}}button"):
@@ -130,7 +140,7 @@ def test_buttons_toml_and_xml_list_the_same_buttons(xml_root):
 
 def test_handlers_are_unique_python_names_for_the_add_in():
     handlers = load_ribbon().handlers()
-    assert len(handlers) == 17 and len(set(handlers.values())) == 17
+    assert len(handlers) == len(EXPECTED) and len(set(handlers.values())) == len(EXPECTED)
     assert handlers["btnImportBankFile"] == "import_bank_file"
     assert handlers["btnNewTxnCashEntry"] == "new_transaction_cash_entry"
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", h) for h in handlers.values())

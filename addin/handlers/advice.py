@@ -60,6 +60,12 @@ ADVICE: dict[str, str] = {
     "internal": "The server failed; nothing was changed. Try again, and report it if it happens again "
                 "(the server's log is in $TIEOUT_HOME/logs).",
 }
+ADVICE.update({  # ledger against ledger (issue 16)
+    "not_zero_sum": "Change the labels so that every group's lines net to zero in each currency (the Selected "
+                    "totals on Ledger Rec show the difference), then press Reconcile Selected again.",
+    "batch_failed": "The record is in an Error status and nothing of the batch was kept. Put right what the "
+                    "message names, then press Rerun.",
+})
 GENERIC = "Press Refresh and try again; if it happens again, report it with this message."
 SERVER_DOWN = ("Tieout could not reach or start its calculation server. Check that Tieout is installed in the "
                "Python the add-in uses (ribbon/README.md), or start it yourself with `tieout serve`; its log "

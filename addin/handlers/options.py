@@ -21,7 +21,8 @@ OPTIONS: dict[str, str] = {
     "reason": "why: recorded with a manual match or an unmatch",
     "date": "new transaction: date, yyyy-mm-dd (default: the selected bank line's, else the period end)",
     "amount": "new transaction: amount, + into the bank account, - out (default: the selected bank line's)",
-    "gl_account": "new transaction: the GL account of the other side of the entry",
+    "gl_account": "new transaction: the GL account of the other side of the entry; Import Ledger: the GL account "
+                  "of the company's lines (default: the file's gl_account column or template account)",
     "description": "new transaction: description",
     "bank_line": "new transaction: the bank line it accounts for (default: the selected bank line)",
     "comment": "Reject (required), Approve, Revert: the review comment; Acknowledge Findings (required): why "
@@ -32,4 +33,24 @@ OPTIONS: dict[str, str] = {
     "closing": "Import Bank File: the statement's printed closing balance, for a file that states none",
     "finding": "Acknowledge Findings: finding numbers, comma-separated (default: every open one)",
     "out": "Report: the file to write, .pdf or .xlsx (default: <workbook>-report.pdf next to the workbook)",
+    # ledger against ledger (issue 16)
+    "ledger_rec": "Ledger group: the transaction reconciliation record to link the workbook to (its number)",
+    "rec_name": "Retrieve: the transaction reconciliation's name (in Excel: Ledger Rec!B3)",
+    "left_filter": "Retrieve: the left side's filter, e.g. 'company=A Inc;periods=2026-10;gl_accounts=1400;"
+                   "accounts=B Ltd' (in Excel: Ledger Rec!B7:B10)",
+    "right_filter": "Retrieve: the right side's filter (in Excel: Ledger Rec!D7:D10)",
+    "company": "Import Ledger: the company whose ledger the file holds",
+    "left": "Reconcile Selected: left line ids of one group, comma-separated (in Excel: select labels)",
+    "right": "Reconcile Selected: right line ids of one group, comma-separated",
+    "basis": "Reconcile Selected: amount (default) or document (the document value in its currency)",
+    "keys": "Ledger Auto-Match: 1 to 5 key fields, comma-separated (default: your saved default)",
+    "save_as_default": "Ledger Auto-Match: yes to keep --keys as your default",
+    "group": "Unreconcile: reconciled group keys, comma-separated (in Excel: rows selected on Reconciled Groups)",
+    "subledger": "Subledger Check: the subledger's open items export (CSV or Excel, any layout)",
+    "gl_file": "Subledger Check: the GL account's lines (ledger lines CSV or filled GL template)",
+    "entity": "Subledger Check: the legal entity",
+    "kind": "Subledger Check: AR (default), AP, tax or bank",
+    "sign": "Subledger Check: -1 when the export shows the account's credits as positive figures (default 1)",
+    "payments": "Cash Application: the incoming payments file (CSV or Excel)",
+    "invoices": "Cash Application: the AR open items export (CSV or Excel)",
 }

@@ -16,6 +16,8 @@ from ..private_home import private_dir, private_file
 from ..store import Store, database_url, open_store
 from . import config as config_mod
 from . import access, errors, http, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
+from . import routes_ledgers, routes_subledgers
+from ..ledgers import batches as ledger_batches
 
 
 @dataclass
@@ -53,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     store = open_store(url)  # runs the migrations
     owner = users.ensure_user(store, cfg["LOCAL_USER"], admin=True)
     jobs.recover(store, owner, cfg["JOB_LEASE_SECONDS"])  # before the workers start claiming
+    ledger_batches.recover(store, owner)  # ledger against ledger (issue 16)
     runner = jobs.JobRunner(store, workers=cfg["JOB_WORKERS"], lease_seconds=cfg["JOB_LEASE_SECONDS"], actor=owner)
     ext = Tieout(cfg, store, security.ensure_token(home), owner, runner)
     if cfg["SCHEDULER_INTERVAL"]:
@@ -65,4 +68,6 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     for bp in (routes_meta.bp, routes_accounts.bp, routes_recs.bp, routes_work.bp, openapi.bp):
         app.register_blueprint(bp)
+    app.register_blueprint(routes_ledgers.bp)
+    app.register_blueprint(routes_subledgers.bp)
     return app

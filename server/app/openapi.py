@@ -6,6 +6,8 @@ import re
 
 from flask import Blueprint, jsonify
 
+from . import openapi_ledgers
+
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
 R = "/api/reconciliations/{rec_id}"
@@ -80,6 +82,8 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
 }
 
 INT_PARAMS = {"rec_id", "account_id", "item_id", "txn_id", "job_id", "statement_id"}
+OPERATIONS.update(openapi_ledgers.OPERATIONS)  # ledger against ledger (issue 16)
+INT_PARAMS |= openapi_ledgers.INT_PARAMS
 ERROR = {"$ref": "#/components/responses/Error"}
 
 

@@ -97,8 +97,10 @@ def match_ledgers(left: pd.DataFrame | Sequence[LedgerLine], right: pd.DataFrame
         gb = pd.DataFrame({"k": kb, "v": b.amount}).groupby("k")["v"].agg(["sum", "size"])
         both = ga.merge(gb, left_index=True, right_index=True, suffixes=("_a", "_b"))
         zero = both[(both["sum_a"] + both["sum_b"]).abs() <= tol]
+        # each key's rows, found once (a scan per key would make this quadratic in the number of groups)
+        rows_a, rows_b = _rows_by_key(ka), _rows_by_key(kb)
         for k in sorted(zero.index):
-            ia, ib = np.flatnonzero(ka == k), np.flatnonzero(kb == k)
+            ia, ib = rows_a[k], rows_b[k]
             net = int(a.amount[ia].sum() + b.amount[ib].sum())
             matched.append((ia, ib, f"{len(ia)} + {len(ib)} lines with the same {', '.join(group_keys)} net to "
                                     f"{'zero' if net == 0 else to_decimal(net, decimals)} "
@@ -138,9 +140,9 @@ def match_ledgers(left: pd.DataFrame | Sequence[LedgerLine], right: pd.DataFrame
                                Decimal(0).scaleb(-decimals), int(a.day[ia] - b.day[ib]), None,
                                f"intercompany: one of {n} lines of opposite {basis} with the same keys: "
                                f"not matched, review", status="suggested"))
-    for g in groups:
-        open_a[np.isin(a.ids, g.bank_ids)] = False
-        open_b[np.isin(b.ids, g.ledger_ids)] = False
+    for ia, ib, _reason, _net in matched:  # the groups' own rows (line ids are unique on each side)
+        open_a[ia] = False
+        open_b[ib] = False
     sa, sb = np.zeros(a.n, dtype=bool), np.zeros(b.n, dtype=bool)
     sa[[s[0] for s in suggested]] = True
     sb[[s[1] for s in suggested]] = True
@@ -152,6 +154,13 @@ def match_ledgers(left: pd.DataFrame | Sequence[LedgerLine], right: pd.DataFrame
                             len(groups), len(sugg))
     return MatchResult(tuple(groups), tuple(sugg), tuple(str(x) for x in a.ids[open_a]),
                        tuple(str(x) for x in b.ids[open_b]), (), stats)
+
+
+def _rows_by_key(codes: np.ndarray) -> dict:
+    """key code -> the rows holding it, in row order."""
+    order = np.argsort(codes, kind="stable")
+    keys, starts = np.unique(codes[order], return_index=True)
+    return dict(zip(keys.tolist(), np.split(order, starts[1:])))
 
 
 def _as_decimals(series: pd.Series):
