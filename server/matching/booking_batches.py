@@ -17,10 +17,12 @@ How (a rule with shape one_bank_to_many_ledger and link = "booking_day"):
 - rounds: what one round matches leaves the pools, which may settle another day.
 
 The bound, stated and counted: a booking day with more than `max_candidates` items is searched only for
-subsets holding one whole deposit slip and at most ANCHOR_REST other receipts; a deposit whose window holds
-such a day is matched only by such a slip-anchored subset and is otherwise left open (statistics: "bound
-exceeded"), because a second subset might hide there. A deposit with more than SOLUTION_LIMIT subsets on
-one day, and a day whose packing search passes its step budget, decide nothing (offered for review).
+subsets holding one whole deposit slip and at most ANCHOR_REST other receipts (and, where so many of those
+come near a deposit's amount that one may fit by coincidence, MAX_CHANCE, they decide nothing for it). A
+deposit whose window holds such a day may still be matched on another day of its window, by that day's
+packing; if it is not matched it is counted as past the bound (statistics: "bound exceeded"), since its
+receipts may be on the day not searched in full. A deposit with more than SOLUTION_LIMIT subsets on one day,
+and a day whose packing search passes its step budget, decide nothing (offered for review).
 Groups have at most `max_group_size` lines.
 """
 from __future__ import annotations
@@ -35,6 +37,7 @@ from .rules import Rule
 from .state import MatchState
 
 MAX_ROUNDS = 16
+MAX_CHANCE = 0.05  # expected coincidental slip-anchored subsets on a crowded day above which none decides
 SOLUTION_LIMIT = 8  # subsets listed per deposit and day; more: that deposit decides nothing on that day
 
 
@@ -145,14 +148,15 @@ def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarra
     saturated: list[int] = []
     crowded = len(items) > rule.max_candidates
     if crowded:
-        day = [(int(targets[t]), sub) for t, found in _anchored(items, pools.p_abs, pools.t_abs[targets],
-                                                                rule.max_group_size) for sub in found]
+        anchored, by_chance = _anchored(items, pools.p_abs, pools.t_abs[targets], rule.max_group_size)
+        day = [(int(targets[t]), sub) for t, found in anchored for sub in found]
+        saturated = targets[by_chance].tolist()
         day = [(t, tuple(items.index(it) for it in _split(sub, items))) for t, sub in day]
     else:
         table = DaySubsets(items, pools.p_abs, rule.max_group_size, len(targets))
         found, full = table.solutions(pools.t_abs[targets], SOLUTION_LIMIT)
         day = [(int(t), sub) for t, subs in zip(targets.tolist(), found) for sub in subs]
-        saturated = targets[full].tolist()
+        saturated = targets[full].tolist()  # their subsets listed still compete for the day's receipts
     day = [(t, sub) for t, sub in day
            if _allowed(pools.state, pools.tpos[t], pools.ppos[[p for k in sub for p in items[k]]])]
     if not day:
@@ -196,24 +200,29 @@ def _anchored(items, amounts, targets, max_size):
 
     Why this is searched where the full search is not: the slip is evidence that ties its receipts to one
     deposit, and a remainder of at most three receipts leaves few enough sums (C(n, 3)) that a second
-    subset is rare; the full search over 30+ receipts finds sums colliding to the cent by chance."""
+    subset is rare; the full search over 30+ receipts finds sums colliding to the cent by chance.
+    Also per target: whether so many such subsets come up to about its amount (summed over the slips, the
+    subsets whose total is at most the target, per minor unit of it) that one fitting may be a coincidence
+    (MAX_CHANCE): those targets decide nothing on this day."""
     blocks = [it for it in items if len(it) > 1]
     singles = [it[0] for it in items if len(it) == 1]
     if not blocks or len(singles) > 60:
-        return []
+        return [], np.zeros(len(targets), dtype=bool)
     sums, cnt, mask = subset_table([int(amounts[p]) for p in singles], [1] * len(singles), ANCHOR_REST)
     order = np.argsort(sums, kind="stable")
     sums, cnt, mask = sums[order], cnt[order], mask[order]
     out: dict[int, list[tuple[int, ...]]] = {}
+    chance = np.zeros(len(targets))
     for block in blocks:
         rest = targets - int(amounts[list(block)].sum())
         lo, hi = np.searchsorted(sums, rest, side="left"), np.searchsorted(sums, rest, side="right")
+        chance += np.where(rest >= 0, hi, 0) / np.maximum(targets, 1)
         for t in np.flatnonzero(hi > lo):
             for j in range(lo[t], min(hi[t], lo[t] + 2)):
                 if len(block) + cnt[j] <= max_size:
                     extra = [singles[k] for k in range(len(singles)) if int(mask[j]) >> k & 1]
                     out.setdefault(int(t), []).append(tuple(sorted((*block, *extra))))
-    return sorted(out.items())
+    return sorted(out.items()), chance > MAX_CHANCE
 
 
 def _allowed(state: MatchState, b: int, ledger_pos: np.ndarray) -> bool:
