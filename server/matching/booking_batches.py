@@ -37,7 +37,7 @@ from .rules import Rule
 from .state import MatchState
 
 MAX_ROUNDS = 16
-MAX_CHANCE = 0.05  # expected coincidental slip-anchored subsets on a crowded day above which none decides
+MAX_CHANCE = 0.005  # expected coincidental slip-anchored subsets over a window above which none decides
 SOLUTION_LIMIT = 8  # subsets listed per deposit and day; more: that deposit decides nothing on that day
 
 
@@ -112,6 +112,7 @@ def _round(rule: Rule, pools: _Pools):
     undecided: set[int] = set()  # deposits with a candidate some best packings of its day hold, some not
     crowded: set[int] = set()  # deposits with a day past the bound in their window
     searched: dict[int, int] = {}
+    chance: dict[int, float] = {}  # expected coincidental subsets per deposit, over its window
     for parts, targets in pools.days(rule):
         sig = (parts.tobytes(), targets.tobytes())
         key = (int(pools.p_key[parts[0]]), int(pools.p_day[parts[0]]))
@@ -119,10 +120,11 @@ def _round(rule: Rule, pools: _Pools):
         if cached is None or cached[0] != sig:
             cached = (sig, _decide_day(rule, pools, parts, targets))
             pools.decided[key] = cached
-        is_crowded, entries, saturated = cached[1]
+        is_crowded, entries, odds = cached[1]
         if is_crowded:
             crowded.update(targets.tolist())
-        undecided.update(saturated)
+        for t, v in odds.items():
+            chance[t] = chance.get(t, 0.0) + v
         for t in targets.tolist():
             searched[t] = searched.get(t, 0) + len(parts)
         for t, lines, held in entries:
@@ -131,6 +133,7 @@ def _round(rule: Rule, pools: _Pools):
                 picks.setdefault(t, []).append(lines)
             elif held == "some":
                 undecided.add(t)
+    undecided.update(t for t, v in chance.items() if v > MAX_CHANCE)
     found, ambiguous = {}, {}
     for t, subs in cands.items():
         p = picks.get(t, [])
@@ -143,29 +146,31 @@ def _round(rule: Rule, pools: _Pools):
 
 def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarray):
     """One booking day: (past the bound?, [(deposit, lines, held by all / some / none of the best packings)],
-    saturated deposits). A search past its step budget holds every candidate as "some": nothing is concluded."""
+    {deposit: expected coincidental subsets} (crowded days: slip-anchored subsets near its amount; infinite for
+    a deposit with more than SOLUTION_LIMIT subsets). A search past its step budget holds every candidate as
+    "some": nothing is concluded."""
     items = _items(parts, pools.numbers[parts])
-    saturated: list[int] = []
+    odds: dict[int, float] = {}
     crowded = len(items) > rule.max_candidates
     if crowded:
-        anchored, by_chance = _anchored(items, pools.p_abs, pools.t_abs[targets], rule.max_group_size)
+        anchored, near = _anchored(items, pools.p_abs, pools.t_abs[targets], rule.max_group_size)
         day = [(int(targets[t]), sub) for t, found in anchored for sub in found]
-        saturated = targets[by_chance].tolist()
+        odds = {int(t): float(v) for t, v in zip(targets, near) if v > 0}
         day = [(t, tuple(items.index(it) for it in _split(sub, items))) for t, sub in day]
     else:
         table = DaySubsets(items, pools.p_abs, rule.max_group_size, len(targets))
         found, full = table.solutions(pools.t_abs[targets], SOLUTION_LIMIT)
         day = [(int(t), sub) for t, subs in zip(targets.tolist(), found) for sub in subs]
-        saturated = targets[full].tolist()  # their subsets listed still compete for the day's receipts
+        odds = {int(t): float("inf") for t in targets[full]}  # their subsets listed still compete
     day = [(t, sub) for t, sub in day
            if _allowed(pools.state, pools.tpos[t], pools.ppos[[p for k in sub for p in items[k]]])]
     if not day:
-        return crowded, [], saturated
+        return crowded, [], odds
     packing = best_packings(day, [len(it) for it in items])
     common = set(packing.common())
     maybe = set(range(len(day))) if packing.exhausted else packing.somewhere() - common
     return crowded, [(t, tuple(sorted(p for k in sub for p in items[k])), "all" if c in common else
-                      "some" if c in maybe else "none") for c, (t, sub) in enumerate(day)], saturated
+                      "some" if c in maybe else "none") for c, (t, sub) in enumerate(day)], odds
 
 
 def _items(parts: np.ndarray, numbers: np.ndarray) -> list[tuple[int, ...]]:
@@ -202,8 +207,8 @@ def _anchored(items, amounts, targets, max_size):
     deposit, and a remainder of at most three receipts leaves few enough sums (C(n, 3)) that a second
     subset is rare; the full search over 30+ receipts finds sums colliding to the cent by chance.
     Also per target: whether so many such subsets come up to about its amount (summed over the slips, the
-    subsets whose total is at most the target, per minor unit of it) that one fitting may be a coincidence
-    (MAX_CHANCE): those targets decide nothing on this day."""
+    subsets whose total is at most the target, per minor unit of it): summed over the crowded days of its
+    window, above MAX_CHANCE the deposit decides nothing."""
     blocks = [it for it in items if len(it) > 1]
     singles = [it[0] for it in items if len(it) == 1]
     if not blocks or len(singles) > 60:
@@ -222,7 +227,7 @@ def _anchored(items, amounts, targets, max_size):
                 if len(block) + cnt[j] <= max_size:
                     extra = [singles[k] for k in range(len(singles)) if int(mask[j]) >> k & 1]
                     out.setdefault(int(t), []).append(tuple(sorted((*block, *extra))))
-    return sorted(out.items()), chance > MAX_CHANCE
+    return sorted(out.items()), chance
 
 
 def _allowed(state: MatchState, b: int, ledger_pos: np.ndarray) -> bool:
