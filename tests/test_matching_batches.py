@@ -182,3 +182,13 @@ def test_packing_prefers_the_choice_that_explains_every_receipt():
     p = best_packings(cands[:3], [1, 1, 1, 1])  # without B's second subset: one full cover only
     assert p.optima == ((1, 2),) and p.common() == (1, 2)
     assert best_packings(cands, [1, 1, 1, 1], budget=3).exhausted
+
+
+def test_packing_counts_deposits_so_a_subset_sweeping_up_stray_receipts_does_not_win():
+    """Receipts r0, r1 of deposits A and B; a wrong subset of deposit C holds r0, r1 and two stray receipts
+    (ledger-only lines) r2, r3. By receipts covered C's subset wins (4 > 2); by deposits settled A and B win."""
+    from tieout.server.matching.packing import best_packings
+
+    cands = [(2, (0, 1, 2, 3)), (0, (0,)), (1, (1,))]
+    assert best_packings(cands, [1, 1, 1, 1]).common() == (0,)
+    assert best_packings(cands, [1, 1, 1, 1], worths=[1, 1, 1]).common() == (1, 2)

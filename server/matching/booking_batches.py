@@ -9,11 +9,14 @@ How (a rule with shape one_bank_to_many_ledger and link = "booking_day"):
   whose window holds the day is listed (day_subsets.py: meet in the middle, up to SOLUTION_LIMIT per
   deposit and day);
 - the day's candidate subsets are then chosen *together* (packing.py): the disjoint choice, one subset per
-  deposit, that covers the most receipts. At real density a deposit's amount is reached by chance by some
-  other subset of the window, but such a subset takes receipts of other deposits, which then cannot be
-  completed; the packing that covers the day's receipts is the true one. A subset is accepted only when
-  every best packing of its day holds it (the ambiguity guard, for groups as for pairs), its deposit is
-  chosen on no other day and has no undecided candidate elsewhere, and it has 2 or more lines;
+  deposit, that settles the most deposits, then covers the most receipts. At real density a deposit's
+  amount is reached by chance by some other subset of the window, but such a subset takes receipts of other
+  deposits, which then cannot be completed, so the choice holding it settles fewer deposits than the true
+  one; where two choices are worth as much, neither decides. Deposits count before receipts on purpose: a
+  wrong subset that sweeps up receipts of no deposit (ledger-only lines, decoys) would otherwise outweigh
+  the true, smaller ones. A subset is accepted only when every best choice of its day holds it (the
+  ambiguity guard, for groups as for pairs), its deposit is chosen on no other day and has no undecided
+  candidate elsewhere, and it has 2 or more lines;
 - rounds: what one round matches leaves the pools, which may settle another day.
 
 The bound, stated and counted: a booking day with more than `max_candidates` items is searched only for
@@ -38,7 +41,8 @@ from .state import MatchState
 
 MAX_ROUNDS = 16
 MAX_CHANCE = 0.005  # expected coincidental slip-anchored subsets over a window above which none decides
-SOLUTION_LIMIT = 8  # subsets listed per deposit and day; more: that deposit decides nothing on that day
+SOLUTION_LIMIT = 8
+DEPOSIT_WORTH = 1000  # a deposit settled outweighs any number of receipts covered  # subsets listed per deposit and day; more: that deposit decides nothing on that day
 
 
 def run(state: MatchState, rule: Rule) -> None:
@@ -166,7 +170,11 @@ def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarra
            if _allowed(pools.state, pools.tpos[t], pools.ppos[[p for k in sub for p in items[k]]])]
     if not day:
         return crowded, [], odds
-    packing = best_packings(day, [len(it) for it in items])
+    # worth: deposits settled first (DEPOSIT_WORTH each), then receipts covered; an item's weight bounds
+    # what any candidate holding it can be worth
+    lines = [sum(len(items[k]) for k in sub) for _, sub in day]
+    packing = best_packings(day, [DEPOSIT_WORTH + rule.max_group_size] * len(items),
+                            worths=[DEPOSIT_WORTH + n for n in lines])
     common = set(packing.common())
     maybe = set(range(len(day))) if packing.exhausted else packing.somewhere() - common
     return crowded, [(t, tuple(sorted(p for k in sub for p in items[k])), "all" if c in common else

@@ -7,8 +7,9 @@ the rest could be swapped for an equally good alternative, so nothing decides be
 ties between packings of equal worth only when the caller asks (rule priority: lower rank wins).
 
 Why this is its own search: one wrong subset that happens to add up to a deposit takes receipts of other
-deposits, which then cannot be completed, so the packing that covers the most receipts is the true one far
-more often than any single subset is unique. Written here because the instances are small (tens of
+deposits, which then cannot be completed, so the packing that settles the most deposits (booking_batches.py
+counts deposits before receipts with `worths`) is the true one far more often than any single subset is
+unique. Written here because the instances are small (tens of
 candidates) and what is needed is *every* optimum up to a count, with a hard step budget; an ILP solver
 gives one optimum.
 """
@@ -41,9 +42,12 @@ class Packing:
 
 
 def best_packings(candidates: Sequence[tuple[int, tuple[int, ...]]], weights: Sequence[int], limit: int = 16,
-                  budget: int = STEP_BUDGET, ranks: Sequence[int] | None = None) -> Packing:
+                  budget: int = STEP_BUDGET, ranks: Sequence[int] | None = None,
+                  worths: Sequence[int] | None = None) -> Packing:
     """Candidates (owner, item indices) over items of the given weights. With `ranks`, a packing's worth is
-    compared first by weight covered, then by the sum of its candidates' ranks (lower is better)."""
+    compared first by weight covered, then by the sum of its candidates' ranks (lower is better). With
+    `worths`, a candidate is worth its own figure instead of its items' weights (each at most its items'
+    weight, which stays the search's bound)."""
     items = sorted({i for _, its in candidates for i in its})
     if not items:
         return Packing(0, ((),), False)
@@ -54,7 +58,7 @@ def best_packings(candidates: Sequence[tuple[int, tuple[int, ...]]], weights: Se
     for k in range(len(items) - 1, -1, -1):
         suffix[k] = suffix[k + 1] + weights[items[k]]
     cand_items = [frozenset(its) for _, its in candidates]
-    cand_weight = [sum(weights[i] for i in its) for _, its in candidates]
+    cand_weight = list(worths) if worths is not None else [sum(weights[i] for i in its) for _, its in candidates]
     rank = list(ranks) if ranks is not None else [0] * len(candidates)
     best: list[tuple[int, int]] = [(-1, 0)]
     optima: list[tuple[int, ...]] = []
