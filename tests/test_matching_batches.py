@@ -143,3 +143,52 @@ def test_find_subsets_finds_exactly_the_brute_force_solutions(values, target, to
     brute = {c for k in range(2, max_size + 1) for c in itertools.combinations(range(len(values)), k)
              if target - tol <= sum(values[i] for i in c) <= target + tol}
     assert set(sols) == brute and len(sols) == len(brute)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 60), st.integers(1, 3)), min_size=1, max_size=11),
+       st.lists(st.integers(1, 200), min_size=1, max_size=6), st.integers(2, 5))
+def test_day_subsets_meet_in_the_middle_finds_exactly_the_brute_force_subsets(items, targets, max_size):
+    """Items of one booking day (an amount per line, 1..3 lines each: a slip's receipts are one item); every
+    subset of up to max_size lines adding up to each target, or the flag that more exist than listed."""
+    import numpy as np
+
+    from tieout.server.matching.day_subsets import DaySubsets
+
+    amounts, parts = [], []
+    for value, lines in items:
+        parts.append(tuple(range(len(amounts), len(amounts) + lines)))
+        amounts += [value] + [0] * (lines - 1)  # the item's total is its first line's amount
+    table = DaySubsets(parts, np.array(amounts, dtype=np.int64), max_size, len(targets))
+    found, saturated = table.solutions(np.array(targets, dtype=np.int64), limit=10**6)
+    for t, subs, full in zip(targets, found, saturated):
+        brute = {c for k in range(1, len(parts) + 1) for c in itertools.combinations(range(len(parts)), k)
+                 if sum(items[i][0] for i in c) == t and sum(items[i][1] for i in c) <= max_size}
+        assert set(subs) == brute and len(subs) == len(brute) and not full
+    few, saturated = table.solutions(np.array(targets, dtype=np.int64), limit=1)
+    assert all(len(s) <= 1 for s in few)
+    assert [bool(f) for f in saturated] == [len(s) > 1 for s in found]
+
+
+def test_packing_prefers_the_choice_that_explains_every_receipt():
+    """Receipts r0 = 40, r1 = 20, r2 = 60, r3 = 40; deposit A = 100 fits {r2, r3} or {r0, r2}, deposit
+    B = 60 fits {r1, r3} or {r0, r1}. Two packings cover every receipt: nothing is decided. Without B's second
+    subset only one does, and both of its subsets are accepted."""
+    from tieout.server.matching.packing import best_packings
+
+    cands = [(0, (2, 3)), (0, (0, 2)), (1, (1, 3)), (1, (0, 1))]
+    p = best_packings(cands, [1, 1, 1, 1])
+    assert p.worth == 4 and set(p.optima) == {(0, 3), (1, 2)} and p.common() == ()  # two full covers: no decision
+    p = best_packings(cands[:3], [1, 1, 1, 1])  # without B's second subset: one full cover only
+    assert p.optima == ((1, 2),) and p.common() == (1, 2)
+    assert best_packings(cands, [1, 1, 1, 1], budget=3).exhausted
+
+
+def test_packing_counts_deposits_so_a_subset_sweeping_up_stray_receipts_does_not_win():
+    """Receipts r0, r1 of deposits A and B; a wrong subset of deposit C holds r0, r1 and two stray receipts
+    (ledger-only lines) r2, r3. By receipts covered C's subset wins (4 > 2); by deposits settled A and B win."""
+    from tieout.server.matching.packing import best_packings
+
+    cands = [(2, (0, 1, 2, 3)), (0, (0,)), (1, (1,))]
+    assert best_packings(cands, [1, 1, 1, 1]).common() == (0,)
+    assert best_packings(cands, [1, 1, 1, 1], worths=[1, 1, 1]).common() == (1, 2)

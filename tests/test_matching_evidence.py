@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from match_data import bank_line, ledger_line
 
-from tieout.server.matching import auto_match, default_rules
+from tieout.server.matching import auto_match, default_rules, match_frames
+from tieout.server.matching.frames import records_to_frame
 from tieout.server.matching.bank_types import canonical
 from tieout.server.matching.rules import RulesError, build_rules
 from tieout.server.matching.text import doc_numbers, numbers_agree, numbers_conflict
@@ -134,10 +135,40 @@ def test_a_strong_batch_is_not_pre_empted_by_a_weaker_one_to_one():
             bank_line("B2", "2024-03-05", "500.00", "deposit", "DEPOSIT")]
     r = auto_match(bank, ledger)
     assert pairs(r) == {(("B1",), ("R1", "R2"))} and "B2" in r.unmatched_bank
+    # the date-window 1:1 rule first: in rule order alone it takes R1 for B2 and leaves B1 open ...
     greedy = default_rules()
     greedy = type(greedy)(tuple(sorted(greedy.rules, key=lambda x: (x.name != "exact_amount_date_window",
                                                                      x.priority))))
-    assert pairs(auto_match(bank, ledger, greedy)) == {(("B2",), ("R1",))}  # what greedy order does
+    frames = records_to_frame(bank, "bank"), records_to_frame(ledger, "ledger")
+    rows = match_frames(*frames, greedy, global_assignment_step=False).member_rows()
+    assert set(rows.line_id) == {"B2", "R1"} and set(rows.rule) == {"exact_amount_date_window"}
+    # ... and the global assignment weighs the batch against it: the batch covers more lines, B2 is left open
+    r = auto_match(bank, ledger, greedy)
+    assert pairs(r) == {(("B1",), ("R1", "R2"))} and "B2" in r.unmatched_bank
+    assert rule_of(r, "B1") == "batch_deposit_booking_day" and "booking day" in r.matched[0].reason
+
+
+def test_global_assignment_keeps_one_to_one_matches_that_explain_more_lines():
+    """Two 1:1 matches (B2-R1, B3-R2, 4 lines) against one batch (B1 = R1 + R2, 3 lines): the packing covering
+    more lines wins, so the ordered result stands; the packing search itself lists every optimum."""
+    from tieout.server.matching.packing import best_packings
+
+    ledger = _receipts([("R1", "2024-03-04", "500.00", "Globex", "Receipt"),
+                        ("R2", "2024-03-04", "233.17", "Initech", "Receipt")])
+    bank = [bank_line("B1", "2024-03-06", "733.17", "deposit", "DEPOSIT"),
+            bank_line("B2", "2024-03-05", "500.00", "deposit", "DEPOSIT"),
+            bank_line("B3", "2024-03-05", "233.17", "deposit", "DEPOSIT")]
+    greedy = default_rules()
+    greedy = type(greedy)(tuple(sorted(greedy.rules, key=lambda x: (x.name != "exact_amount_date_window",
+                                                                     x.priority))))
+    assert pairs(auto_match(bank, ledger, greedy)) == {(("B2",), ("R1",)), (("B3",), ("R2",))}
+    # items 0..3; two ways of equal worth: nothing is common but what both hold
+    p = best_packings([(0, (0, 1)), (1, (2, 3)), (2, (0, 2)), (3, (1, 3))], [1, 1, 1, 1])
+    assert p.worth == 4 and len(p.optima) == 2 and p.common() == ()
+    p = best_packings([(0, (0, 1)), (1, (2, 3)), (2, (0, 2)), (3, (1, 3))], [1, 1, 1, 1], ranks=[1, 1, 5, 5])
+    assert p.optima == ((0, 1),) and p.common() == (0, 1)  # rule priority breaks the tie
+    p = best_packings([(0, (0, 1)), (0, (2, 3)), (1, (1, 2))], [1, 1, 1, 1])
+    assert p.worth == 2 and not p.exhausted  # one owner (deposit) is used at most once
 
 
 def test_a_pair_the_user_rejected_is_never_proposed_again():

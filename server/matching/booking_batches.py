@@ -5,87 +5,180 @@ How (a rule with shape one_bank_to_many_ledger and link = "booking_day"):
 - the open receipts of each booking day (same currency and sign) are the *items* of that day; receipts of
   the day that share a document number (a deposit slip, mostly in the description) form one item, all or
   none, so a slip ties its receipts together whatever else the day holds;
-- for each deposit, every booking day of its window is searched for subsets of items whose total equals
-  the deposit exactly (integer minor units): meet in the middle, the day's items in two halves, all subset
-  sums of each half listed once per day and round, so a deposit costs one sorted search per day;
-- a deposit is matched only when exactly one subset over all days of its window fits, of 2 or more lines
-  (a single receipt fitting too makes it ambiguous), no other deposit's unique subset claims any of its
-  receipts (the ambiguity guard, for groups as for pairs), and so few subsets come near the deposit that a
-  coincidence to the cent is unlikely (MAX_CHANCE); otherwise it is offered for review;
-- rounds: what one round matches leaves the pools, which may make another deposit's subset unique.
+- for each booking day, every subset of its items adding up exactly (integer minor units) to a deposit
+  whose window holds the day is listed (day_subsets.py: meet in the middle, up to SOLUTION_LIMIT per
+  deposit and day);
+- the day's candidate subsets are then chosen *together* (packing.py): the disjoint choice, one subset per
+  deposit, that settles the most deposits, then covers the most receipts. At real density a deposit's
+  amount is reached by chance by some other subset of the window, but such a subset takes receipts of other
+  deposits, which then cannot be completed, so the choice holding it settles fewer deposits than the true
+  one; where two choices are worth as much, neither decides. Deposits count before receipts on purpose: a
+  wrong subset that sweeps up receipts of no deposit (ledger-only lines, decoys) would otherwise outweigh
+  the true, smaller ones. A subset is accepted only when every best choice of its day holds it (the
+  ambiguity guard, for groups as for pairs), its deposit is chosen on no other day and has no undecided
+  candidate elsewhere, and it has 2 or more lines;
+- rounds: what one round matches leaves the pools, which may settle another day.
 
 The bound, stated and counted: a booking day with more than `max_candidates` items is searched only for
-subsets holding one whole deposit slip and at most ANCHOR_REST other receipts; a deposit whose window holds
-such a day is matched only by such a slip-anchored subset, the only one found, and is otherwise left open
-(statistics: "bound exceeded"), because a second subset might hide there; groups have at most
-`max_group_size` lines.
+subsets holding one whole deposit slip and at most ANCHOR_REST other receipts (and, where so many of those
+come near a deposit's amount that one may fit by coincidence, MAX_CHANCE, they decide nothing for it). A
+deposit whose window holds such a day may still be matched on another day of its window, by that day's
+packing; if it is not matched it is counted as past the bound (statistics: "bound exceeded"), since its
+receipts may be on the day not searched in full. A deposit with more than SOLUTION_LIMIT subsets on one day,
+and a day whose packing search passes its step budget, decide nothing (offered for review).
+Groups have at most `max_group_size` lines.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import batches
+from .day_subsets import DaySubsets, subset_table
 from .filters import bank_filter, ledger_filter
+from .packing import best_packings
 from .rules import Rule
 from .state import MatchState
 
-MAX_ROUNDS = 4
-# A unique subset is believed only where few subsets could reach the deposit by chance: the subsets whose
-# total is at most the deposit, per minor unit of it, summed over the days of the window (the expected
-# number of subsets adding up to the cent by coincidence). Above this the subset is offered for review.
-MAX_CHANCE = 0.02
+MAX_ROUNDS = 16
+MAX_CHANCE = 0.005  # expected coincidental slip-anchored subsets over a window above which none decides
+SOLUTION_LIMIT = 8
+DEPOSIT_WORTH = 1000  # a deposit settled outweighs any number of receipts covered  # subsets listed per deposit and day; more: that deposit decides nothing on that day
 
 
-def _subset_table(values: list[int], sizes: list[int], max_size: int):
-    """Every subset of the items (up to max_size lines): (sums, line counts, item masks)."""
-    sums = np.zeros(1, dtype=np.int64)
-    count = np.zeros(1, dtype=np.int64)
-    mask = np.zeros(1, dtype=np.int64)
-    for i, (v, s) in enumerate(zip(values, sizes)):
-        keep = count + s <= max_size
-        sums = np.concatenate([sums, sums[keep] + v])
-        count = np.concatenate([count, count[keep] + s])
-        mask = np.concatenate([mask, mask[keep] | (1 << i)])
-    return sums, count, mask
+def run(state: MatchState, rule: Rule) -> None:
+    bank, ledger = state.bank, state.ledger
+    tpos = bank_filter(rule, bank, state.bank_available(), state.decimals, state.currencies)
+    ppos = ledger_filter(rule, ledger, state.ledger_available(), state.currencies)
+    tpos, ppos = tpos[bank.amount[tpos] != 0], ppos[ledger.amount[ppos] != 0]
+    if not len(tpos) or len(ppos) < 2:
+        return
+    figures = state.figures_for(rule)
+    pools = _Pools(state, rule, tpos, ppos)
+    solved: dict[int, tuple[tuple[int, ...], int, str]] = {}
+    ambiguous: dict[int, list[tuple[int, ...]]] = {}
+    unsearched: set[int] = set()
+    for _ in range(MAX_ROUNDS):
+        found, ambiguous, unsearched = _round(rule, pools)
+        for t, (parts, searched) in found.items():
+            solved[t] = (parts, searched, "booking_day")
+            pools.t_open[t] = False
+            pools.p_open[list(parts)] = False
+        if not found:
+            break
+    figures.bound_exceeded += len(unsearched)
+    batches.emit_matches(state, rule, True, tpos, ppos, solved, [(0, 0)], 0)
+    batches.emit_suggestions(state, rule, True, tpos, ppos,
+                             {t: s[:3] for t, s in ambiguous.items() if pools.t_open[t] and t not in unsearched})
 
 
-class _Day:
-    """One booking day's items split in halves, each half's subset sums listed (the right half sorted)."""
+class _Pools:
+    """The deposits (targets) and receipts (parts) of one run, as arrays; which are still open."""
 
-    def __init__(self, items: list[tuple[int, ...]], amounts: np.ndarray, max_size: int):
-        self.items = items
-        values = [int(amounts[list(it)].sum()) for it in items]
-        sizes = [len(it) for it in items]
-        half = len(items) // 2
-        self.left = _subset_table(values[:half], sizes[:half], max_size)
-        r_sum, r_cnt, r_mask = _subset_table(values[half:], sizes[half:], max_size)
-        order = np.argsort(r_sum, kind="stable")
-        self.right = (r_sum[order], r_cnt[order], r_mask[order])
-        self.half = half
-        self.max_size = max_size
+    def __init__(self, state: MatchState, rule: Rule, tpos: np.ndarray, ppos: np.ndarray):
+        bank, ledger = state.bank, state.ledger
+        self.state, self.tpos, self.ppos = state, tpos, ppos
+        self.t_open = np.ones(len(tpos), dtype=bool)
+        self.p_open = np.ones(len(ppos), dtype=bool)
+        self.t_key = bank.cur[tpos] * 3 + np.sign(bank.amount[tpos]) + 1
+        self.p_key = ledger.cur[ppos] * 3 + np.sign(ledger.amount[ppos]) + 1
+        self.t_abs, self.p_abs = np.abs(bank.amount[tpos]), np.abs(ledger.amount[ppos])
+        self.t_day, self.p_day = bank.day[tpos], ledger.day[ppos]
+        self.numbers = ledger.derived("numbers", ppos)
+        self.decided: dict[tuple[int, int], tuple] = {}  # per (key, booking day): what it held, its decision
 
-    def solutions(self, targets: np.ndarray, limit: int = 2) -> list[list[tuple[int, ...]]]:
-        """Per target amount: the subsets (as part indices) whose total is that amount, with 1..max_size
-        lines, at most `limit` each. All targets in one sorted search: (target - left sum) in the right sums."""
-        l_sum, l_cnt, l_mask = self.left
-        r_sum, r_cnt, r_mask = self.right
-        want = (targets[:, None] - l_sum[None, :]).ravel()
-        lo = np.searchsorted(r_sum, want, side="left")
-        hi = np.searchsorted(r_sum, want, side="right")
-        # subsets adding up to at most the target, per unit of the target: how many would fit by chance
-        self.chance = hi.reshape(len(targets), len(l_sum)).sum(axis=1) / np.maximum(targets, 1)
-        out: list[list[tuple[int, ...]]] = [[] for _ in targets]
-        for k in np.flatnonzero(hi > lo):
-            t, i = divmod(int(k), len(l_sum))
-            for j in range(lo[k], hi[k]):
-                if len(out[t]) < limit and 1 <= l_cnt[i] + r_cnt[j] <= self.max_size:
-                    out[t].append(self._parts(int(l_mask[i]), int(r_mask[j])))
-        return out
+    def days(self, rule: Rule):
+        """Per booking day with open receipts: (its receipts, the open deposits whose window holds it)."""
+        open_p, open_t = np.flatnonzero(self.p_open), np.flatnonzero(self.t_open)
+        if not len(open_p) or not len(open_t):
+            return
+        p_key, p_day, t_key, t_day = self.p_key, self.p_day, self.t_key, self.t_day
+        open_p = open_p[np.lexsort((open_p, p_day[open_p], p_key[open_p]))]
+        t_order = open_t[np.lexsort((open_t, t_day[open_t], t_key[open_t]))]
+        tk = t_key[t_order] * (1 << 32) + t_day[t_order]
+        cut = np.flatnonzero(np.r_[True, (p_key[open_p][1:] != p_key[open_p][:-1])
+                                   | (p_day[open_p][1:] != p_day[open_p][:-1])])
+        for s, e in zip(cut, np.r_[cut[1:], len(open_p)]):
+            parts = open_p[s:e]
+            key, day = int(p_key[parts[0]]), int(p_day[parts[0]])
+            # deposits whose window holds this booking day: ledger day in [bank day - after, bank day + before]
+            lo = np.searchsorted(tk, key * (1 << 32) + day - rule.days_before, side="left")
+            hi = np.searchsorted(tk, key * (1 << 32) + day + rule.days_after, side="right")
+            if hi > lo:
+                yield parts, t_order[lo:hi]
 
-    def _parts(self, left: int, right: int) -> tuple[int, ...]:
-        chosen = [k for k in range(self.half) if left >> k & 1]
-        chosen += [self.half + k for k in range(len(self.items) - self.half) if right >> k & 1]
-        return tuple(sorted(p for k in chosen for p in self.items[k]))
+
+def _round(rule: Rule, pools: _Pools):
+    """One pass over the booking days: per open deposit, its accepted subset (found), or its candidates
+    (ambiguous), or the fact that a day of its window was past the bound and it was not found (unsearched).
+    A day whose receipts and deposits did not change since the last round is not searched again."""
+    cands: dict[int, list[tuple[int, ...]]] = {}  # every subset found per deposit, over its window
+    picks: dict[int, list[tuple[int, ...]]] = {}  # subsets held by every best packing of their day
+    undecided: set[int] = set()  # deposits with a candidate some best packings of its day hold, some not
+    crowded: set[int] = set()  # deposits with a day past the bound in their window
+    searched: dict[int, int] = {}
+    chance: dict[int, float] = {}  # expected coincidental subsets per deposit, over its window
+    for parts, targets in pools.days(rule):
+        sig = (parts.tobytes(), targets.tobytes())
+        key = (int(pools.p_key[parts[0]]), int(pools.p_day[parts[0]]))
+        cached = pools.decided.get(key)
+        if cached is None or cached[0] != sig:
+            cached = (sig, _decide_day(rule, pools, parts, targets))
+            pools.decided[key] = cached
+        is_crowded, entries, odds = cached[1]
+        if is_crowded:
+            crowded.update(targets.tolist())
+        for t, v in odds.items():
+            chance[t] = chance.get(t, 0.0) + v
+        for t in targets.tolist():
+            searched[t] = searched.get(t, 0) + len(parts)
+        for t, lines, held in entries:
+            cands.setdefault(t, []).append(lines)
+            if held == "all":
+                picks.setdefault(t, []).append(lines)
+            elif held == "some":
+                undecided.add(t)
+    undecided.update(t for t, v in chance.items() if v > MAX_CHANCE)
+    found, ambiguous = {}, {}
+    for t, subs in cands.items():
+        p = picks.get(t, [])
+        if len(p) == 1 and len(p[0]) >= 2 and t not in undecided:
+            found[t] = (p[0], searched[t])
+        elif any(len(x) >= 2 for x in subs):  # a deposit only single receipts add up to is a 1:1 rule's
+            ambiguous[t] = sorted({x for x in subs if len(x) >= 2}, key=lambda x: (x not in p, x))
+    return found, ambiguous, crowded - set(found)
+
+
+def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarray):
+    """One booking day: (past the bound?, [(deposit, lines, held by all / some / none of the best packings)],
+    {deposit: expected coincidental subsets} (crowded days: slip-anchored subsets near its amount; infinite for
+    a deposit with more than SOLUTION_LIMIT subsets). A search past its step budget holds every candidate as
+    "some": nothing is concluded."""
+    items = _items(parts, pools.numbers[parts])
+    odds: dict[int, float] = {}
+    crowded = len(items) > rule.max_candidates
+    if crowded:
+        anchored, near = _anchored(items, pools.p_abs, pools.t_abs[targets], rule.max_group_size)
+        day = [(int(targets[t]), sub) for t, found in anchored for sub in found]
+        odds = {int(t): float(v) for t, v in zip(targets, near) if v > 0}
+        day = [(t, tuple(items.index(it) for it in _split(sub, items))) for t, sub in day]
+    else:
+        table = DaySubsets(items, pools.p_abs, rule.max_group_size, len(targets))
+        found, full = table.solutions(pools.t_abs[targets], SOLUTION_LIMIT)
+        day = [(int(t), sub) for t, subs in zip(targets.tolist(), found) for sub in subs]
+        odds = {int(t): float("inf") for t in targets[full]}  # their subsets listed still compete
+    day = [(t, sub) for t, sub in day
+           if _allowed(pools.state, pools.tpos[t], pools.ppos[[p for k in sub for p in items[k]]])]
+    if not day:
+        return crowded, [], odds
+    # worth: deposits settled first (DEPOSIT_WORTH each), then receipts covered; an item's weight bounds
+    # what any candidate holding it can be worth
+    lines = [sum(len(items[k]) for k in sub) for _, sub in day]
+    packing = best_packings(day, [DEPOSIT_WORTH + rule.max_group_size] * len(items),
+                            worths=[DEPOSIT_WORTH + n for n in lines])
+    common = set(packing.common())
+    maybe = set(range(len(day))) if packing.exhausted else packing.somewhere() - common
+    return crowded, [(t, tuple(sorted(p for k in sub for p in items[k])), "all" if c in common else
+                      "some" if c in maybe else "none") for c, (t, sub) in enumerate(day)], odds
 
 
 def _items(parts: np.ndarray, numbers: np.ndarray) -> list[tuple[int, ...]]:
@@ -105,110 +198,10 @@ def _items(parts: np.ndarray, numbers: np.ndarray) -> list[tuple[int, ...]]:
     return [tuple(v) for v in items.values()]
 
 
-def run(state: MatchState, rule: Rule) -> None:
-    bank, ledger = state.bank, state.ledger
-    tpos = bank_filter(rule, bank, state.bank_available(), state.decimals, state.currencies)
-    ppos = ledger_filter(rule, ledger, state.ledger_available(), state.currencies)
-    tpos, ppos = tpos[bank.amount[tpos] != 0], ppos[ledger.amount[ppos] != 0]
-    if not len(tpos) or len(ppos) < 2:
-        return
-    figures = state.figures_for(rule)
-    t_open = np.ones(len(tpos), dtype=bool)
-    p_open = np.ones(len(ppos), dtype=bool)
-    t_key = bank.cur[tpos] * 3 + np.sign(bank.amount[tpos]) + 1
-    p_key = ledger.cur[ppos] * 3 + np.sign(ledger.amount[ppos]) + 1
-    t_abs, p_abs = np.abs(bank.amount[tpos]), np.abs(ledger.amount[ppos])
-    t_day, p_day = bank.day[tpos], ledger.day[ppos]
-    numbers = ledger.derived("numbers", ppos)
-    solved: dict[int, tuple[tuple[int, ...], int, str]] = {}
-    ambiguous: dict[int, list[tuple[int, ...]]] = {}
-    unsearched: set[int] = set()
-    for _ in range(MAX_ROUNDS):
-        found, ambiguous, unsearched = _round(rule, t_open, p_open, t_key, p_key, t_abs, p_abs, t_day, p_day,
-                                              numbers, state, tpos, ppos)
-        claims = np.zeros(len(ppos), dtype=np.int64)
-        for parts, _ in found.values():
-            claims[list(parts)] += 1
-        for sols in ambiguous.values():
-            claims[sorted({p for s in sols for p in s})] += 1
-        progress = False
-        for t, (parts, searched) in found.items():
-            if (claims[list(parts)] > 1).any():
-                ambiguous[t] = [parts]
-                continue
-            solved[t] = (parts, searched, "booking_day")
-            t_open[t] = False
-            p_open[list(parts)] = False
-            progress = True
-        if not progress:
-            break
-    figures.bound_exceeded += len(unsearched)
-    batches.emit_matches(state, rule, True, tpos, ppos, solved, [(0, 0)], 0)
-    batches.emit_suggestions(state, rule, True, tpos, ppos,
-                             {t: s for t, s in ambiguous.items() if t_open[t] and t not in unsearched})
-
-
-def _round(rule, t_open, p_open, t_key, p_key, t_abs, p_abs, t_day, p_day, numbers, state, tpos, ppos):
-    """One pass over the booking days: per open deposit, its unique subset (found), or its first two
-    (ambiguous), or the fact that a day of its window was past the bound (unsearched)."""
-    sols: dict[int, list[tuple[int, ...]]] = {}
-    searched: dict[int, int] = {}
-    unsearched: set[int] = set()
-    crowded: set[int] = set()  # deposits with a day past the bound in their window
-    chance: dict[int, float] = {}  # subsets expected to add up to the deposit by chance, over its window
-    anchored: dict[int, set[tuple[int, ...]]] = {}  # their subsets that hold a whole deposit slip
-    open_p = np.flatnonzero(p_open)
-    open_t = np.flatnonzero(t_open)
-    if not len(open_p) or not len(open_t):
-        return {}, {}, unsearched
-    order = np.lexsort((open_p, p_day[open_p], p_key[open_p]))
-    open_p = open_p[order]
-    t_order = open_t[np.lexsort((t_day[open_t], t_key[open_t]))]
-    tk, td = t_key[t_order], t_day[t_order]
-    cut = np.flatnonzero(np.r_[True, (p_key[open_p][1:] != p_key[open_p][:-1]) | (p_day[open_p][1:] != p_day[open_p][:-1])])
-    for s, e in zip(cut, np.r_[cut[1:], len(open_p)]):
-        parts = open_p[s:e]
-        key, day = p_key[parts[0]], p_day[parts[0]]
-        # deposits whose window holds this booking day: ledger day in [bank day - after, bank day + before]
-        lo = np.searchsorted(tk * (1 << 32) + td, key * (1 << 32) + day - rule.days_before, side="left")
-        hi = np.searchsorted(tk * (1 << 32) + td, key * (1 << 32) + day + rule.days_after, side="right")
-        targets = t_order[lo:hi]
-        if not len(targets):
-            continue
-        items = _items(parts, numbers[parts])
-        if len(items) > rule.max_candidates:
-            crowded.update(int(t) for t in targets)
-            for t, found in _anchored(items, p_abs, t_abs[targets], rule.max_group_size):
-                t = int(targets[t])
-                sols.setdefault(t, []).extend(p for p in found if _allowed(state, tpos[t], ppos[list(p)]))
-                anchored.setdefault(t, set()).update(found)
-                searched[t] = searched.get(t, 0) + len(parts)
-            continue
-        targets = np.array([t for t in targets if len(sols.get(int(t), ())) < 2], dtype=np.int64)
-        if not len(targets):
-            continue
-        table = _Day(items, p_abs, rule.max_group_size)
-        found_all = table.solutions(t_abs[targets])
-        for t, c in zip(targets.tolist(), table.chance):
-            chance[t] = chance.get(t, 0.0) + float(c)
-        for t, found in zip(targets.tolist(), found_all):
-            sols.setdefault(t, []).extend(p for p in found if _allowed(state, tpos[t], ppos[list(p)]))
-            searched[t] = searched.get(t, 0) + len(parts)
-    found, ambiguous = {}, {}
-    for t in crowded:  # a crowded day was searched for slip-anchored subsets only: only those may decide
-        s = sols.get(t, [])
-        if not (len(s) == 1 and s[0] in anchored.get(t, ())):
-            unsearched.add(t)
-    for t, s in sols.items():
-        if t in unsearched or not s:
-            continue
-        if len(s) == 1 and len(s[0]) >= 2 and chance.get(t, 0.0) > MAX_CHANCE and s[0] not in anchored.get(t, ()):
-            ambiguous[t] = s  # one subset found, but so many add up to about as much that it may be chance
-        elif len(s) == 1 and len(s[0]) >= 2:
-            found[t] = (s[0], searched[t])
-        elif len(s) > 1:
-            ambiguous[t] = [x for x in s if len(x) >= 2] or s
-    return found, ambiguous, unsearched
+def _split(lines: tuple[int, ...], items: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """The items a set of lines is made of."""
+    chosen = set(lines)
+    return [it for it in items if chosen.issuperset(it)]
 
 
 ANCHOR_REST = 2  # receipts without the slip that may join a slip's receipts on a crowded day
@@ -220,24 +213,29 @@ def _anchored(items, amounts, targets, max_size):
 
     Why this is searched where the full search is not: the slip is evidence that ties its receipts to one
     deposit, and a remainder of at most three receipts leaves few enough sums (C(n, 3)) that a second
-    subset is rare; the full search over 30+ receipts finds sums colliding to the cent by chance."""
+    subset is rare; the full search over 30+ receipts finds sums colliding to the cent by chance.
+    Also per target: whether so many such subsets come up to about its amount (summed over the slips, the
+    subsets whose total is at most the target, per minor unit of it): summed over the crowded days of its
+    window, above MAX_CHANCE the deposit decides nothing."""
     blocks = [it for it in items if len(it) > 1]
     singles = [it[0] for it in items if len(it) == 1]
     if not blocks or len(singles) > 60:
-        return []
-    sums, cnt, mask = _subset_table([int(amounts[p]) for p in singles], [1] * len(singles), ANCHOR_REST)
+        return [], np.zeros(len(targets), dtype=bool)
+    sums, cnt, mask = subset_table([int(amounts[p]) for p in singles], [1] * len(singles), ANCHOR_REST)
     order = np.argsort(sums, kind="stable")
     sums, cnt, mask = sums[order], cnt[order], mask[order]
     out: dict[int, list[tuple[int, ...]]] = {}
+    chance = np.zeros(len(targets))
     for block in blocks:
         rest = targets - int(amounts[list(block)].sum())
         lo, hi = np.searchsorted(sums, rest, side="left"), np.searchsorted(sums, rest, side="right")
+        chance += np.where(rest >= 0, hi, 0) / np.maximum(targets, 1)
         for t in np.flatnonzero(hi > lo):
             for j in range(lo[t], min(hi[t], lo[t] + 2)):
                 if len(block) + cnt[j] <= max_size:
                     extra = [singles[k] for k in range(len(singles)) if int(mask[j]) >> k & 1]
                     out.setdefault(int(t), []).append(tuple(sorted((*block, *extra))))
-    return sorted(out.items())
+    return sorted(out.items()), chance
 
 
 def _allowed(state: MatchState, b: int, ledger_pos: np.ndarray) -> bool:

@@ -1,4 +1,5 @@
-"""The auto-match engine: rules in priority order over the lines still open, then the result.
+"""The auto-match engine: rules in priority order over the lines still open, then the global assignment
+(a group a weak 1:1 match pre-empted is weighed against it, global_assignment.py), then the result.
 
 Two entry points share one core:
 - `match_frames(bank_df, ledger_df, rules)`: pandas DataFrames of the canonical columns (amounts as
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..records import BankLine, LedgerLine, MatchGroup
-from . import bank_only, batches, one_to_one
+from . import bank_only, batches, global_assignment, one_to_one
 from .frames import detect_decimals, prepare, records_to_frame
 from .result import FrameMatch, MatchResult
 from .rules_io import resolve_rules
@@ -37,9 +38,11 @@ _HANDLERS = {
 def match_frames(bank: pd.DataFrame, ledger: pd.DataFrame, rules=None, *, decimals: int | None = None,
                  manual_bank: Iterable[str] = (), manual_ledger: Iterable[str] = (),
                  excluded_bank: Iterable[str] = (), excluded_ledger: Iterable[str] = (),
-                 forbidden_pairs: Iterable[tuple[str, str]] = (), reserved_ids: Iterable[str] = ()) -> FrameMatch:
+                 forbidden_pairs: Iterable[tuple[str, str]] = (), reserved_ids: Iterable[str] = (),
+                 global_assignment_step: bool = True) -> FrameMatch:
     """Match two DataFrames of canonical lines. `decimals`: places of `amount_minor` (default 2), or of
-    `amount` (default: as many as the amounts use, at least 2)."""
+    `amount` (default: as many as the amounts use, at least 2). `global_assignment_step=False` leaves the
+    result of the rules in priority order as it is (to compare with greedy; see global_assignment.py)."""
     ruleset = resolve_rules(rules)
     timings: list[tuple[str, float, float]] = []  # (step, wall seconds, CPU seconds)
     t0, c0 = time.perf_counter(), time.process_time()
@@ -58,6 +61,10 @@ def match_frames(bank: pd.DataFrame, ledger: pd.DataFrame, rules=None, *, decima
         t, c = time.perf_counter(), time.process_time()
         _HANDLERS[rule.shape](state, rule)
         timings.append((rule.name, time.perf_counter() - t, time.process_time() - c))
+    if global_assignment_step:
+        t, c = time.perf_counter(), time.process_time()
+        global_assignment.reconsider(state, ruleset.active)
+        timings.append(("global assignment", time.perf_counter() - t, time.process_time() - c))
     return FrameMatch(state, ruleset, manual_b, manual_l, frozenset(reserved_ids), timings)
 
 

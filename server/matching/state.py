@@ -7,7 +7,7 @@ and no later rule may take it: precision comes first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -53,6 +53,25 @@ class Chunk:
     @property
     def size(self) -> int:
         return len(self.confidence)
+
+    def keep(self, groups: np.ndarray) -> Chunk:
+        """The same chunk holding only the given groups (indices, ascending), renumbered from 0."""
+        new = np.full(self.size, -1, dtype=np.int64)
+        new[groups] = np.arange(len(groups))
+        b, g = new[self.bank_group] >= 0, new[self.ledger_group] >= 0
+        texts = self.reasons
+
+        def reasons() -> list[str]:
+            full = texts() if callable(texts) else texts
+            return [full[k] for k in groups.tolist()]
+
+        pick = (lambda a: None if a is None else a[groups])
+        chunk = Chunk(self.rule, self.status, self.confidence[groups], self.amount_diff[groups],
+                      self.day_diff[groups], self.similarity[groups], reasons, new[self.bank_group[b]],
+                      self.bank_pos[b], new[self.ledger_group[g]], self.ledger_pos[g], pick(self.question),
+                      pick(self.rank))
+        chunk.proposals = [replace(p, group=int(new[p.group])) for p in self.proposals if new[p.group] >= 0]
+        return chunk
 
     def reason_texts(self) -> list[str]:
         """The one-line reasons; written on first use (a million of them cost seconds nobody may need)."""

@@ -1,0 +1,104 @@
+"""Choose candidate groups together, not one after another: the best packing and whether it is the only one.
+
+A candidate is (owner, items, rank): the owner (a deposit, a bank line) may be used once, items (receipts,
+lines) at most once, and a packing is worth the weight of the items it covers. The packings of the
+highest worth are listed (up to `limit`); the candidates common to all of them are the ones to accept:
+the rest could be swapped for an equally good alternative, so nothing decides between them. `rank` breaks
+ties between packings of equal worth only when the caller asks (rule priority: lower rank wins).
+
+Why this is its own search: one wrong subset that happens to add up to a deposit takes receipts of other
+deposits, which then cannot be completed, so the packing that settles the most deposits (booking_batches.py
+counts deposits before receipts with `worths`) is the true one far more often than any single subset is
+unique. Written here because the instances are small (tens of
+candidates) and what is needed is *every* optimum up to a count, with a hard step budget; an ILP solver
+gives one optimum.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+STEP_BUDGET = 100_000
+
+
+@dataclass(frozen=True)
+class Packing:
+    worth: int
+    optima: tuple[tuple[int, ...], ...]  # candidate indices of each optimal packing (up to the limit)
+    exhausted: bool  # the step budget or the limit was reached: nothing may be concluded
+
+    def somewhere(self) -> set[int]:
+        """The candidates some optimal packing holds (all of them when the search was not complete)."""
+        return {c for p in self.optima for c in p}
+
+    def common(self) -> tuple[int, ...]:
+        """The candidates every optimal packing holds (none when the search was not complete)."""
+        if self.exhausted or not self.optima:
+            return ()
+        keep = set(self.optima[0])
+        for p in self.optima[1:]:
+            keep &= set(p)
+        return tuple(sorted(keep))
+
+
+def best_packings(candidates: Sequence[tuple[int, tuple[int, ...]]], weights: Sequence[int], limit: int = 16,
+                  budget: int = STEP_BUDGET, ranks: Sequence[int] | None = None,
+                  worths: Sequence[int] | None = None) -> Packing:
+    """Candidates (owner, item indices) over items of the given weights. With `ranks`, a packing's worth is
+    compared first by weight covered, then by the sum of its candidates' ranks (lower is better). With
+    `worths`, a candidate is worth its own figure instead of its items' weights (each at most its items'
+    weight, which stays the search's bound)."""
+    items = sorted({i for _, its in candidates for i in its})
+    if not items:
+        return Packing(0, ((),), False)
+    by_item: dict[int, list[int]] = {i: [] for i in items}
+    for c, (_, its) in enumerate(candidates):
+        by_item[min(its)].append(c)  # a candidate is branched on at its first item
+    suffix = [0] * (len(items) + 1)
+    for k in range(len(items) - 1, -1, -1):
+        suffix[k] = suffix[k + 1] + weights[items[k]]
+    cand_items = [frozenset(its) for _, its in candidates]
+    cand_weight = list(worths) if worths is not None else [sum(weights[i] for i in its) for _, its in candidates]
+    rank = list(ranks) if ranks is not None else [0] * len(candidates)
+    best: list[tuple[int, int]] = [(-1, 0)]
+    optima: list[tuple[int, ...]] = []
+    steps = 0
+    stopped = False
+    covered: set[int] = set()
+    owners: set[int] = set()
+    chosen: list[int] = []
+
+    def visit(k: int, worth: int, rank_sum: int) -> None:
+        nonlocal steps, stopped
+        steps += 1
+        if steps > budget:
+            stopped = True
+        if stopped or worth + suffix[k] < best[0][0]:
+            return
+        while k < len(items) and items[k] in covered:
+            k += 1
+        if k == len(items):
+            key = (worth, -rank_sum)
+            if key > best[0]:
+                best[0] = key
+                optima.clear()
+            if key == best[0]:
+                if len(optima) >= limit:
+                    stopped = True
+                    return
+                optima.append(tuple(sorted(chosen)))
+            return
+        for c in by_item[items[k]]:
+            if candidates[c][0] in owners or cand_items[c] & covered:
+                continue
+            covered.update(cand_items[c])
+            owners.add(candidates[c][0])
+            chosen.append(c)
+            visit(k + 1, worth + cand_weight[c], rank_sum + rank[c])
+            chosen.pop()
+            owners.discard(candidates[c][0])
+            covered.difference_update(cand_items[c])
+        visit(k + 1, worth, rank_sum)  # the item stays uncovered
+
+    visit(0, 0, 0)
+    return Packing(best[0][0], tuple(optima), stopped)
