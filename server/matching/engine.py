@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..records import BankLine, LedgerLine, MatchGroup
-from . import bank_only, batches, one_to_one
+from . import bank_only, batches, one_to_one, settlements
 from .frames import detect_decimals, prepare, records_to_frame
 from .result import FrameMatch, MatchResult
 from .rules_io import resolve_rules
@@ -31,6 +31,7 @@ _HANDLERS = {
     "many_bank_to_one_ledger": batches.run,
     "bank_pair": bank_only.run_pair,
     "bank_only": bank_only.run_alone,
+    "settlement": settlements.run,  # issue 18: one bank line = a settlement of many ledger lines
 }
 
 
