@@ -184,3 +184,33 @@ def bank_keys(reference: str, description: str) -> frozenset[str]:
 def digit_keys(keys: frozenset[str]) -> frozenset[str]:
     """The same references without their scheme, for a Finnish/KID digit string read under either label."""
     return frozenset(k.split(":", 1)[1] for k in keys)
+
+
+_ALL = (_RF, _OGM, _QR, _FI, _KID)
+
+
+@lru_cache(maxsize=1 << 17)
+def as_numbers(text: str) -> str:
+    """The text with each structured reference written as one number when its check digit holds, and taken
+    out when it does not: where document numbers are read, a look-alike with a wrong check digit must not
+    agree with an invoice by the digit groups it shares (an invalid reference is noise)."""
+    if not text:
+        return text
+    up = text.upper()
+    if not any(p.search(up) for p in _ALL):
+        return text
+    spans = []
+    for p in _ALL:
+        for m in p.finditer(up):
+            raw = _SPACE.sub("", m.group(0))
+            refs_ = read(m.group(0))
+            spans.append((m.start(), m.end(), next((r.key for r in refs_ if r.valid), "") if refs_ else raw))
+    out, at = [], 0
+    for s, e, repl in sorted(spans):
+        if s < at:
+            continue
+        out.append(up[at:s])
+        out.append(f" {repl} " if repl else " ")
+        at = e
+    out.append(up[at:])
+    return "".join(out)
