@@ -57,7 +57,7 @@ def run(state, rule) -> None:
         found = [f for f in found if _allowed(state, int(b), members(days, f, rejected))]
         if found:
             fits[int(b)] = found
-    accepted, contested = resolve(fits)
+    accepted, contested = resolve(fits, {b: int(bank.day[b]) for b in fits}, lambda d: int(days.day[d]))
     emit_matches(state, rule, days, accepted, {b: len(fits[b]) for b in accepted}, rejected, model)
     emit_suggestions(state, rule, days, contested, rejected)
 
