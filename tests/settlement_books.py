@@ -167,10 +167,20 @@ def generate_settlements(n: int, seed: int = 18, dials: SettlementDials = Settle
         s = scheme or SCHEMES[int(rng.integers(0, len(SCHEMES)))]
         return s, _make_ref(rng, s, int(next(serials)))
 
-    def one(kind, lday, bday, lamt, bamt, lref, ldesc, src, cp, bdesc, btype, proposal=False, g=None):
-        g = group() if g is None else g
-        bld.add_ledger(1, lday, lamt, "EUR", lref, ldesc, src, cp, g, kind)
-        bld.add_bank(1, bday, bamt, "EUR", "", bdesc, btype, "", g, kind, proposal=proposal)
+    pairs: dict[bool, list[tuple]] = {False: [], True: []}  # 1:1 pairs, added in one go (by proposal flag)
+
+    def one(kind, lday, bday, lamt, bamt, lref, ldesc, src, cp, bdesc, btype, proposal=False):
+        pairs[bool(proposal)].append((group(), kind, lday, bday, lamt, bamt, lref, ldesc, src, cp, bdesc, btype))
+
+    def flush_pairs():
+        for proposal, rows in pairs.items():
+            if not rows:
+                continue
+            g, kind, lday, bday, lamt, bamt, lref, ldesc, src, cp, bdesc, btype = (strs(c) for c in zip(*rows))
+            g, lday, bday = g.astype(np.int64), lday.astype(np.int64), bday.astype(np.int64)
+            bld.add_ledger(len(rows), lday, lamt.astype(np.int64), "EUR", lref, ldesc, src, cp, g, kind)
+            bld.add_bank(len(rows), bday, bamt.astype(np.int64), "EUR", "", bdesc, btype, "", g, kind,
+                         proposal=proposal)
 
     # ---- card acquirer payouts: per acquirer a payout for each sale day (the weekend together)
     rate_lo, rate_hi = float(dl.rate_min), float(dl.rate_max)
@@ -302,6 +312,8 @@ def generate_settlements(n: int, seed: int = 18, dials: SettlementDials = Settle
         one("plain", d, int(bshift(d, int(rng.integers(0, 3)))), sign * a, sign * a, f"INV {inv}",
             f"{'Receipt' if sign > 0 else 'Payment'} {cp}", "AR" if sign > 0 else "AP", cp,
             f"SEPA {'CREDIT' if sign > 0 else 'DEBIT'} {cp.upper()[:24]} INV {inv}", "transfer")
+
+    flush_pairs()
 
     # ---- negatives
     for cp, scheme, printed in cust_and_ref(count(dl.bad_ref)):
