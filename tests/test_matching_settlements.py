@@ -236,3 +236,14 @@ def test_a_settlement_rule_without_sources_is_refused_naming_the_field():
         rules_from_toml('[[rule]]\nname = "card"\npriority = 1\nshape = "settlement"\nfee_rate_max = "0.02"\n')
     text = str(exc.value)
     assert "ledger_sources" in text and "fee_gl_account" in text
+
+
+def test_equal_subscriptions_are_never_paired_on_a_shared_first_name():
+    bank = [bank_line("B1", "2024-03-05", "49.00", "transfer", "SEPA CREDIT ANNA ABO", currency="EUR"),
+            bank_line("B2", "2024-03-05", "49.00", "transfer", "SEPA CREDIT ANNA MUELLER ABO CUST 441822",
+                      currency="EUR")]
+    ledger = [ledger_line("L1", "2024-03-04", "49.00", "CUST 552901", "ANNA SCHMIDT", "Subscription", "AR", "EUR"),
+              ledger_line("L2", "2024-03-04", "49.00", "CUST 441822", "ANNA MUELLER", "Subscription", "AR", "EUR")]
+    r = auto_match(bank, ledger, default_rules())
+    assert {(g.bank_ids, g.ledger_ids) for g in r.matched} == {(("B2",), ("L2",))}
+    assert "B1" in r.unmatched_bank and "L1" in r.unmatched_ledger
