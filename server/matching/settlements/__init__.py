@@ -9,6 +9,7 @@ settlement lag as days_before/days_after); this package is their one interpreter
 - blocks.py: the open ledger lines of the rule's sources as booked days per key; items the ledger reversed;
 - search.py: which runs of whole days (less which rejected items) fit the bank amount, exactly, in cents;
 - resolve.py: the uniqueness guard (only a single fitting settlement is accepted; the rest is reviewed);
+- learned.py: an acquirer's own fee band from its unique payouts, to tell two fitting runs apart;
 - emit.py: the groups, their reasons with the fee's computation, the proposed fee line, the suggestions.
 """
 from __future__ import annotations
@@ -18,11 +19,12 @@ import numpy as np
 from ..evidence import vocabulary
 from ..filters import bank_filter, ledger_filter
 from ..one_to_one import day_coordinate
+from . import learned
 from .blocks import booked_days, members, reversed_by_ledger
 from .emit import emit_matches, emit_suggestions
 from .fee_model import FeeModel
 from .resolve import resolve
-from .search import fits_for
+from .search import MAX_SOLUTIONS, fits_for
 
 
 def run(state, rule) -> None:
@@ -57,7 +59,19 @@ def run(state, rule) -> None:
         found = [f for f in found if _allowed(state, int(b), members(days, f, rejected))]
         if found:
             fits[int(b)] = found
-    accepted, contested = resolve(fits, {b: int(bank.day[b]) for b in fits}, lambda d: int(days.day[d]))
+    bank_day = {b: int(bank.day[b]) for b in fits}
+    cut = frozenset(b for b, fl in fits.items() if len(fl) > MAX_SOLUTIONS)
+    accepted, contested = resolve(fits, bank_day, lambda d: int(days.day[d]), in_order=False)
+    if contested and not model.is_zero:  # the acquirer's own band, as its unique payouts show it
+        def key_of(fit):
+            return int(days.key[fit.days[0]])
+
+        more, contested = resolve(learned.narrowed(contested, learned.bands(accepted, key_of, model), key_of, model),
+                                  bank_day, lambda d: int(days.day[d]), in_order=False, truncated=cut)
+        accepted.update(more)
+    if contested:
+        more, contested = resolve(contested, bank_day, lambda d: int(days.day[d]), in_order=True, truncated=cut)
+        accepted.update(more)
     emit_matches(state, rule, days, accepted, {b: len(fits[b]) for b in accepted}, rejected, model)
     emit_suggestions(state, rule, days, contested, rejected)
 

@@ -16,10 +16,13 @@ from collections import Counter
 from .search import MAX_SOLUTIONS, Fit
 
 
-def resolve(fits: dict[int, list[Fit]], bank_day: dict[int, int], day_of) -> tuple[dict[int, Fit], dict[int, list[Fit]]]:
+def resolve(fits: dict[int, list[Fit]], bank_day: dict[int, int], day_of,
+            in_order: bool = True, truncated: frozenset[int] = frozenset()) -> tuple[dict[int, Fit], dict[int, list[Fit]]]:
     """(accepted: bank position -> its fit, contested: bank position -> its fits). `bank_day`: each bank line's
-    day; `day_of(d)`: the calendar day of booked day d."""
-    truncated = {b for b, fl in fits.items() if len(fl) > MAX_SOLUTIONS}  # more fits than were listed
+    day; `day_of(d)`: the calendar day of booked day d; `in_order`: settle tangles by their order;
+    `truncated`: bank lines whose fits were cut short in an earlier pass."""
+    # lines that had more fits than were listed (here or in an earlier pass): never settled by elimination
+    truncated = set(truncated) | {b for b, fl in fits.items() if len(fl) > MAX_SOLUTIONS}
     pending = {b: list(fl) for b, fl in fits.items() if fl}
     accepted: dict[int, Fit] = {}
     while pending:
@@ -36,7 +39,7 @@ def resolve(fits: dict[int, list[Fit]], bank_day: dict[int, int], day_of) -> tup
             pending[b] = [f for f in pending[b] if used.isdisjoint(f.days)]
             if not pending[b]:
                 del pending[b]
-    ordered = in_order(pending, bank_day, day_of, truncated)
+    ordered = by_order(pending, bank_day, day_of, truncated) if in_order else {}
     for b, f in ordered.items():
         accepted[b] = f
         del pending[b]
@@ -46,7 +49,7 @@ def resolve(fits: dict[int, list[Fit]], bank_day: dict[int, int], day_of) -> tup
 MAX_TOGETHER = 6  # bank lines settled together by their order; a larger tangle stays for review
 
 
-def in_order(pending: dict[int, list[Fit]], bank_day: dict[int, int], day_of, truncated: set[int]) -> dict[int, Fit]:
+def by_order(pending: dict[int, list[Fit]], bank_day: dict[int, int], day_of, truncated: set[int]) -> dict[int, Fit]:
     """The unique in-order assignment of each tangle of contested bank lines (see the module's note)."""
     out: dict[int, Fit] = {}
     for comp in _tangles(pending):
