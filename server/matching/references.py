@@ -165,9 +165,13 @@ def read(text: str, whole_cell: bool = False) -> tuple[Reference, ...]:
     return tuple(out)
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def valid_keys(text: str, whole_cell: bool = False) -> frozenset[str]:
     """Keys of the valid references in a text, scheme-tagged ('rf:RF18...', 'ogm:0909...')."""
-    return frozenset(f"{r.scheme}:{r.key}" for r in read(text, whole_cell) if r.valid)
+    found = read(text, whole_cell)
+    return frozenset(f"{r.scheme}:{r.key}" for r in found if r.valid) if found else _NONE
 
 
 def ledger_keys(reference: str, description: str) -> frozenset[str]:
@@ -179,11 +183,6 @@ def ledger_keys(reference: str, description: str) -> frozenset[str]:
 def bank_keys(reference: str, description: str) -> frozenset[str]:
     """Valid references of a bank line: only in the forms banks print them (RF, OGM, QR, labelled FI/KID)."""
     return valid_keys(reference) | valid_keys(description)
-
-
-def digit_keys(keys: frozenset[str]) -> frozenset[str]:
-    """The same references without their scheme, for a Finnish/KID digit string read under either label."""
-    return frozenset(k.split(":", 1)[1] for k in keys)
 
 
 _ALL = (_RF, _OGM, _QR, _FI, _KID)
