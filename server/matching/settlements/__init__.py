@@ -72,7 +72,7 @@ def run(state, rule) -> None:
     if contested:
         more, contested = resolve(contested, bank_day, lambda d: int(days.day[d]), in_order=True, truncated=cut)
         accepted.update(more)
-    emit_matches(state, rule, days, accepted, {b: len(fits[b]) for b in accepted}, rejected, model)
+    emit_matches(state, rule, days, accepted, rejected, model)
     emit_suggestions(state, rule, days, contested, rejected)
 
 

@@ -32,7 +32,7 @@ def _span(days, fit) -> str:
     return f"{first}" if first == last else f"{first}..{last}"
 
 
-def emit_matches(state, rule, days, accepted, n_fits, rejected, model) -> None:
+def emit_matches(state, rule, days, accepted, rejected, model) -> None:
     if not accepted:
         return
     order = sorted(accepted)
