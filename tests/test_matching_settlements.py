@@ -2,8 +2,10 @@
 FX differences. Each case runs the real engine (auto_match) on records."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from match_data import bank_line, ledger_line
 
@@ -247,3 +249,30 @@ def test_equal_subscriptions_are_never_paired_on_a_shared_first_name():
     r = auto_match(bank, ledger, default_rules())
     assert {(g.bank_ids, g.ledger_ids) for g in r.matched} == {(("B2",), ("L2",))}
     assert "B1" in r.unmatched_bank and "L1" in r.unmatched_ledger
+
+
+def _learning_case(n_days: int):
+    """n_days weekdays from Monday 2024-03-04 of one sale each, paid the next business day at exactly 1.5%;
+    then Thursday 2,000.00 and Friday 2,007.00 of sales, and one payout of 1,970.00 on Monday 2024-03-18 that
+    fits either within the rule's 1.2%..1.9% (1.5% of Thursday, 1.84% of Friday)."""
+    days = [str(d) for d in np.busday_offset(np.datetime64("2024-03-04"), np.arange(n_days), roll="forward")]
+    ledger, bank = [], []
+    for i, day in enumerate(days):
+        amount = D("1000.00") + 100 * i
+        ledger += sales(f"S{i}-", day, [str(amount)])
+        paid = dt.date.fromisoformat(str(np.busday_offset(np.datetime64(day), 1)))
+        bank.append(payout(f"P{i}", str(paid), str(amount * D("0.985"))))
+    ledger += sales("THU", "2024-03-14", ["2000.00"]) + sales("FRI", "2024-03-15", ["2007.00"])
+    bank.append(payout("LAST", "2024-03-18", "1970.00"))
+    return bank, ledger
+
+
+def test_the_acquirers_own_band_tells_two_fitting_days_apart():
+    rules = card_rule(fee_per_item=D(0), settle_days=1)
+    bank, ledger = _learning_case(8)  # eight unique payouts at 1.5%: the acquirer's band is known
+    r = auto_match(bank, ledger, rules)
+    assert {g.ledger_ids for g in r.matched if g.bank_ids == ("LAST",)} == {("THU1",)}
+    bank, ledger = _learning_case(7)  # too few to learn from: both days stay for review
+    r = auto_match(bank, ledger, rules)
+    assert not any(g.bank_ids == ("LAST",) for g in r.matched)
+    assert {g.ledger_ids for g in r.suggested if g.bank_ids == ("LAST",)} == {("THU1",), ("FRI1",)}
