@@ -355,11 +355,13 @@ def _trim(b: dict, g: dict, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
     return keep_b, keep_l
 
 
-def _finish(bld: _Builder, rng, n: int) -> MatchData:
+def _finish(bld: _Builder, rng, n: int, trim: bool = True) -> MatchData:
+    """`trim`: cut each side to exactly n lines (generators whose sides differ in size pass False)."""
     b = {k: np.concatenate(v) for k, v in bld.bank.items()}
     g = {k: np.concatenate(v) for k, v in bld.ledger.items()}
     proposal_rows = np.concatenate(bld.proposal_rows) if bld.proposal_rows else np.zeros(0, dtype=np.int64)
-    keep_b, keep_l = _trim(b, g, n, rng)
+    keep_b, keep_l = _trim(b, g, n, rng) if trim else (np.ones(len(b["day"]), dtype=bool),
+                                                        np.ones(len(g["day"]), dtype=bool))
     proposal_rows = (np.cumsum(keep_b) - 1)[proposal_rows[keep_b[proposal_rows]]]
     b = {k: v[keep_b] for k, v in b.items()}
     g = {k: v[keep_l] for k, v in g.items()}

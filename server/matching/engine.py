@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..records import BankLine, LedgerLine, MatchGroup
-from . import bank_only, batches, global_assignment, one_to_one
+from . import bank_only, batches, fx_rules, global_assignment, one_to_one, reference_rules, settlements
 from .frames import detect_decimals, prepare, records_to_frame
 from .result import FrameMatch, MatchResult
 from .rules_io import resolve_rules
@@ -32,6 +32,9 @@ _HANDLERS = {
     "many_bank_to_one_ledger": batches.run,
     "bank_pair": bank_only.run_pair,
     "bank_only": bank_only.run_alone,
+    "settlement": settlements.run,  # issue 18: one bank line = a settlement of many ledger lines
+    "structured_reference": reference_rules.run,  # issue 18: a valid creditor reference on both lines
+    "fx_difference": fx_rules.run,  # issue 18: an original amount quoted, the rate difference proposed
 }
 
 

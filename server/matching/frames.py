@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..records import BANK_COLUMNS, LEDGER_COLUMNS, BankLine, LedgerLine
-from . import bank_types
+from . import bank_types, references
 from . import text as tx
 
 MAX_DECIMALS = 6
@@ -54,7 +54,7 @@ class Side:
         "ref_links": ("reference", tx.reference_links),
         "check_key": ("check_number", tx.bank_check_key),
         "ledger_check_key": ("reference", tx.ledger_check_key),
-        "numbers": ("number_text", tx.doc_numbers),
+        "numbers": ("number_text", lambda t: tx.doc_numbers(references.as_numbers(t))),
         "text_upper": ("text", str.upper),
         "text": ("text", str),
     }

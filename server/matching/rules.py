@@ -23,8 +23,10 @@ from ..parsing import parse_date
 from ..records import BANK_TYPES
 from ..user_patterns import UnsafePattern, compile_user_pattern
 from . import bank_types
+from .shape_checks import shape_checks
 
-SHAPES = ("one_to_one", "one_bank_to_many_ledger", "many_bank_to_one_ledger", "bank_pair", "bank_only")
+SHAPES = ("one_to_one", "one_bank_to_many_ledger", "many_bank_to_one_ledger", "bank_pair", "bank_only",
+          "settlement", "structured_reference", "fx_difference")
 ACTIONS = ("match", "propose", "suggest")
 AMOUNT_KEYS = ("exact", "tolerance", "fee_deducted", "transposition")
 REFERENCE_KEYS = ("ignore", "equal", "contains", "fuzzy", "number", "evidence")
@@ -44,7 +46,7 @@ class RulesError(InputError):
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # name int bool text choice choices texts money moneys regex dates confidence
+    kind: str  # name int bool text choice choices texts money moneys regex dates confidence rate
     default: object = None
     choices: tuple[str, ...] = ()
     doc: str = ""
@@ -111,6 +113,20 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("proposal_kind", "choice", "custom", PROPOSAL_KINDS, "kind of the proposed transaction"),
     FieldSpec("proposal_description", "text", "", doc="description of the proposed transaction"),
     FieldSpec("confidence", "confidence", Decimal("0.95"), doc="confidence of a clean match, 0..1"),
+    # settlements, structured references, FX (settlements/ package, reference_rules.py, fx_rules.py)
+    FieldSpec("settle_by", "choice", "counterparty", ("counterparty", "source"),
+              "settlement: the ledger lines of one settlement share the counterparty the bank text names "
+              "(card acquirer), or the source (journal) and booking day (collection, payment run, payroll)"),
+    FieldSpec("settle_days", "int", 1, doc="settlement: most consecutive booking days one bank line settles "
+                                           "(3: Friday to Sunday)"),
+    FieldSpec("fee_rate_min", "rate", Decimal(0), doc="settlement: lowest fee as a fraction of the sales "
+                                                      "(0.012 = 1.2%)"),
+    FieldSpec("fee_rate_max", "rate", Decimal(0), doc="settlement: highest fee as a fraction of the sales"),
+    FieldSpec("fee_per_item", "money", Decimal(0), doc="settlement: fixed fee per sale, in currency units"),
+    FieldSpec("max_rejects", "int", 0, doc="settlement: items of a collection the bank may have rejected "
+                                           "without the ledger saying so (0..3)"),
+    FieldSpec("fx_tolerance", "rate", Decimal(0), doc="fx_difference: largest difference as a fraction of the "
+                                                      "ledger amount (0.005 = 0.5%)"),
 )
 RULE_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 _SPEC = {f.name: f for f in FIELDS}
@@ -157,6 +173,13 @@ class Rule:
     proposal_kind: str = "custom"
     proposal_description: str = ""
     confidence: Decimal = Decimal("0.95")
+    settle_by: str = "counterparty"
+    settle_days: int = 1
+    fee_rate_min: Decimal = Decimal(0)
+    fee_rate_max: Decimal = Decimal(0)
+    fee_per_item: Decimal = Decimal(0)
+    max_rejects: int = 0
+    fx_tolerance: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -307,7 +330,7 @@ def parse_field(spec: FieldSpec, value: object):
         except UnsafePattern as exc:
             raise _Bad(f"not a usable regular expression: {exc}") from None
         return s
-    if kind == "confidence":
+    if kind in ("confidence", "rate"):
         d = _money(value)
         if d > 1:
             raise _Bad(f"must be between 0 and 1, got {value!r}")
@@ -358,7 +381,7 @@ def _cross_checks(r: Rule) -> list[tuple[str, str]]:
         np.busdaycalendar(weekmask=r.weekmask, holidays=list(r.holidays))
     except ValueError:
         out.append(("weekmask", f"not a week mask: {r.weekmask!r} (e.g. 'Mon Tue Wed Thu Fri')"))
-    return out
+    return out + shape_checks(r)
 
 
 def build_rules(records: Iterable[tuple[Mapping[str, object], int | None, str | None]],
