@@ -36,16 +36,21 @@ def _checks(api: Api, rid: int) -> dict[str, dict]:
     return {c["id"]: c for c in api.ok("GET", f"/api/reconciliations/{rid}/review")["checks"]}
 
 
-def _january(owner: Api, tmp_path):
-    """Alice's January: B1=G1 matched by hand, B3 (980.00) matched to G3 (1000.00) with a 20.00 difference and a
-    day apart, the bank fee B2 open, the old check G9 (-40.00, 20 Nov) outstanding. GL balance 1020.00."""
+def _new_rec(owner: Api):
+    """alice, bob and carol on a new account; alice's reconciliation of January 2026."""
     users = _team(owner)
     acc = setup_account(owner)
+    rid = users["alice"].ok("POST", "/api/reconciliations", {"account_id": acc, "period": "2026-01"})["id"]
+    return users, acc, rid, f"/api/reconciliations/{rid}"
+
+
+def _january(owner: Api, tmp_path):
+    """Alice's January: B1=G1 matched by hand, B3 (980.00) matched to G3 (1000.00) with a 20.00 difference and a
+    day apart, the bank fee B2 open, the old check G9 (-40.00, 20 Nov) outstanding. GL balance 1060.00."""
+    users, acc, rid, base = _new_rec(owner)
     alice = users["alice"]
-    rid = alice.ok("POST", "/api/reconciliations", {"account_id": acc, "period": "2026-01"})["id"]
     status, data = alice.upload(rid, bank_file(tmp_path / "jan.txt", JAN_BANK, opening="0.00"))
     assert status == 201, data
-    base = f"/api/reconciliations/{rid}"
     alice.ok("POST", base + "/gl-lines", {"lines": JAN_GL})
     alice.ok("PUT", base + "/gl-balance", {"balance": "1060.00"})
     alice.ok("POST", base + "/matches", {"bank": ["B1"], "ledger": ["G1"], "reason": "deposit"})
@@ -186,11 +191,8 @@ def test_opening_balance_and_prior_items_across_two_periods(live, tmp_path):
 
 
 def test_an_entered_closing_balance_needs_a_note_and_findings_must_be_acknowledged(live, tmp_path):
-    users = _team(live)
-    acc = setup_account(live)
+    users, acc, rid, base = _new_rec(live)
     alice = users["alice"]
-    rid = alice.ok("POST", "/api/reconciliations", {"account_id": acc, "period": "2026-01"})["id"]
-    base = f"/api/reconciliations/{rid}"
     # a file whose figures disagree: imported with a finding
     status, data = alice.upload(rid, bank_file(tmp_path / "b.txt", [("B1", "2026-01-05", "10.00", "x")],
                                                opening="0.00", closing="12.00"))
@@ -202,3 +204,21 @@ def test_an_entered_closing_balance_needs_a_note_and_findings_must_be_acknowledg
     alice.ok("POST", base + "/findings/acknowledge", {"comment": "bank confirmed 12.00"})
     status_after = _checks(alice, rid)["balances"]
     assert "not acknowledged" not in status_after["detail"]
+
+
+def test_a_closing_balance_entered_by_hand_needs_a_note(live, tmp_path):
+    users, acc, rid, base = _new_rec(live)
+    alice = users["alice"]
+    csv = tmp_path / "export.csv"  # a plain export: no balances in the file
+    csv.write_text("Date,Description,Amount\n2026-01-05,Coffee,-4.50\n2026-01-07,Salary,54.50\n", encoding="utf-8")
+    status, data = alice.upload(rid, csv, currency="USD", opening="0.00", closing="50.00")
+    assert status == 201, data
+    alice.ok("PUT", base + "/gl-balance", {"balance": "0.00"})  # both lines are bank-only: adjusted GL 50.00
+    bal = _checks(alice, rid)["balances"]
+    assert bal["status"] == "fail" and bal["detail"] == ("The closing balance of statement #1 was entered by hand "
+                                                         "by alice without a note saying where it comes from."), bal
+    (st,) = alice.ok("GET", base + "/statements")
+    alice.ok("PUT", f"{base}/statements/{st['id']}/balances",
+             {"closing_balance": "50.00", "note": "printed statement of 31 Jan, page 2"})
+    bal = _checks(alice, rid)["balances"]
+    assert bal["status"] == "pass", bal

@@ -81,7 +81,7 @@ def check_approvable(session, rec) -> None:
     if blocked:
         raise Refusal("review_check_failed",
                       f"{len(blocked)} review check{'s fail' if len(blocked) > 1 else ' fails'} without a reviewer "
-                      "comment: " + "; ".join(f"{c.title}: {c.detail}" for c in blocked)
+                      "comment: " + "; ".join(f"{c.title}: {c.detail.rstrip('.')}" for c in blocked)
                       + ". Fix it (reject to the preparer) or say in the check's comment why the reconciliation "
                         "may be approved anyway (Review sheet, or PUT review/<check>), then approve again", 409)
 
