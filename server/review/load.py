@@ -27,22 +27,25 @@ def _manual(r: ManualItem, currency: str) -> Item:
                 due_date=r.due_date, status=r.item_status or "open", notes=r.notes or "")
 
 
+def _rows(session, model, rec_id: int):
+    """A table's rows of one reconciliation as plain rows (columns by name): reading them as ORM objects costs
+    several times more, and the review only reads."""
+    return session.execute(select(*model.__table__.c).where(model.reconciliation_id == rec_id).order_by(model.id))
+
+
 def _items(session, rec_id: int, currency: str) -> tuple[tuple[Item, ...], dict, dict]:
     """Every item, and the bank/GL items by row id (for match members)."""
     keys = dict(session.execute(select(Match.id, Match.key).where(Match.reconciliation_id == rec_id,
                                                                   Match.undone_at.is_(None))).all())
-    bank = {r.id: _bank(r, keys) for r in session.scalars(
-        select(BankLineRow).where(BankLineRow.reconciliation_id == rec_id).order_by(BankLineRow.id))}
-    gl = {r.id: _ledger(r, keys) for r in session.scalars(
-        select(GLLineRow).where(GLLineRow.reconciliation_id == rec_id).order_by(GLLineRow.id))}
-    manual = [_manual(r, currency) for r in session.scalars(
-        select(ManualItem).where(ManualItem.reconciliation_id == rec_id).order_by(ManualItem.id))]
+    bank = {r.id: _bank(r, keys) for r in _rows(session, BankLineRow, rec_id)}
+    gl = {r.id: _ledger(r, keys) for r in _rows(session, GLLineRow, rec_id)}
+    manual = [_manual(r, currency) for r in _rows(session, ManualItem, rec_id)]
     return (*bank.values(), *gl.values(), *manual), bank, gl
 
 
 def _matches(session, rec_id: int, bank: dict, gl: dict, names: dict) -> tuple[MatchFacts, ...]:
-    found = list(session.scalars(select(Match).where(Match.reconciliation_id == rec_id, Match.undone_at.is_(None))
-                                 .order_by(Match.id)))
+    found = list(session.execute(select(*Match.__table__.c).where(Match.reconciliation_id == rec_id,
+                                                                  Match.undone_at.is_(None)).order_by(Match.id)))
     members: dict[int, tuple[list, list]] = {m.id: ([], []) for m in found}
     if found:
         for mid, b, g in session.execute(select(MatchItem.match_id, MatchItem.bank_line_id, MatchItem.gl_line_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from ..controls.workflow import APPROVED, Refusal
+from ..gc_pause import paused_gc
 from ..review import load, runner
 from ..review.checks import CHECK_IDS, TITLES
 from ..review.records import FAIL, Review, Tick, as_dict
@@ -20,7 +21,8 @@ CHART_MAX = 5000
 
 
 def compute(session, rec_id: int) -> Review:
-    return runner.review(load.facts(session, recs.get(session, rec_id)))
+    with paused_gc():  # every line becomes a record that stays alive until the answer: no cycles to look for
+        return runner.review(load.facts(session, recs.get(session, rec_id)))
 
 
 def ticks(session, rec_id: int) -> dict[str, Tick]:
