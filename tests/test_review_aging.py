@@ -107,7 +107,11 @@ def test_each_reason_a_pair_is_unusual():
         ["amounts differ by -0.50 (tolerance or write-off)"]
     assert unusual_matches.reasons(_match([b], [g], kind="manual"), USUAL, None, False) == ["manual match by alice"]
     assert unusual_matches.reasons(_match([b], [g]), USUAL, 12, True) == \
-        ["text similarity 12 (below 40)", "the bank text names another counterparty than the GL line's"]
+        ["text similarity 12 (below 40), no document number or counterparty to back it",
+         "the bank text names another counterparty or document number than the GL line's"]
+    assert unusual_matches.reasons(_match([b], [g]), USUAL, 12, False, corroborated=True) == []
+    fee = item("bank", "B9", "2026-03-31", "-25.00", kind="fee")  # a bank line alone: its new transaction is check 4's
+    assert unusual_matches.reasons(_match([fee], []), USUAL, None, False) == []
 
 
 def test_the_engines_evidence_flags_a_bank_text_naming_another_counterparty():
@@ -122,4 +126,5 @@ def test_the_engines_evidence_flags_a_bank_text_naming_another_counterparty():
     right = MatchFacts("M2", "auto", "r", Decimal(1), "", "a", "a", (bank[1],), (ledger[1],))
     ev = pair_evidence((wrong, right), bank, ledger)
     assert ev["M1"].contradicted and not ev["M2"].contradicted
+    assert ev["M2"].corroborated  # the counterparty is named
     assert ev["M1"].similarity == 100  # the references agree: only the counterparty speaks against it

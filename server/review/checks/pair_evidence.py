@@ -16,7 +16,8 @@ from ..facts import Item, MatchFacts
 @dataclass(frozen=True)
 class PairEvidence:
     similarity: int | None  # best over the group's bank x ledger pairs, 0..100; None: no reference to compare
-    contradicted: bool  # a bank text names another known counterparty than its GL line's
+    contradicted: bool  # a bank text names another known counterparty, or another document number or check serial
+    corroborated: bool = False  # a document number agrees or the counterparty is named (on some pair)
 
 
 def _side(items: list[Item], kind: str, currencies: dict):
@@ -48,13 +49,14 @@ def pair_evidence(matches: tuple[MatchFacts, ...], bank: list[Item], ledger: lis
                 li.append(gpos[y.line_id])
     bi_a, li_a = np.asarray(bi, dtype=np.int64), np.asarray(li, dtype=np.int64)
     sim = evidence.similarity(b, g, bi_a, li_a)
-    against = evidence.counterparty_contradicted(b, g, bi_a, li_a)
+    against = evidence.contradicted(b, g, bi_a, li_a)
+    backed = evidence.corroborated(b, g, bi_a, li_a)
     out: dict[str, PairEvidence] = {}
-    for key, s, c in zip(owners, sim.tolist(), against.tolist()):
+    for key, s, c, f in zip(owners, sim.tolist(), against.tolist(), backed.tolist()):
         prev = out.get(key)
         best = None if s < 0 else int(s)
         if prev is not None:
             best = prev.similarity if best is None else max(best, prev.similarity or 0)
-            c = c or prev.contradicted
-        out[key] = PairEvidence(best, bool(c))
+            c, f = c or prev.contradicted, f or prev.corroborated
+        out[key] = PairEvidence(best, bool(c), bool(f))
     return out
