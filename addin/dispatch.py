@@ -64,7 +64,12 @@ def client_for(book) -> Client:
 
 def run_handler(name: str, book, args: Mapping[str, str] | None = None, client: Client | None = None) -> Outcome:
     """Runs one handler; never raises: the outcome carries the messages and the exit code."""
-    handler = load()[name]
+    return run_with(load()[name], book, args, client)
+
+
+def run_with(handler, book, args: Mapping[str, str] | None = None, client: Client | None = None) -> Outcome:
+    """Runs `handler` (a registry.Handler, registered to a button or not); never raises."""
+    name = handler.name
     try:
         ctx = Context(book, client or client_for(book), dict(args or {}))
     except ForeignServer as exc:
@@ -177,3 +182,16 @@ def new_workbook(path: Path) -> None:
         wb.save(path)
     except OSError as exc:
         raise InputError(path, f"cannot create the workbook: {exc.strerror}") from None
+
+
+def run_review(workbook: str | Path, as_json: bool) -> int:
+    """`tieout review WORKBOOK [--json]`: the review checks of a saved workbook's reconciliation (only read)."""
+    from .handlers.review_checks import HANDLER
+    from .xlsx_workbook import XlsxWorkbook
+
+    outcome = run_with(HANDLER, XlsxWorkbook(Path(workbook)), {"json": "yes"} if as_json else {})
+    for text in outcome.messages:
+        print(text)
+    if not outcome.ok:
+        print(f"error: {outcome.error}", file=sys.stderr)
+    return outcome.exit_code

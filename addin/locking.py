@@ -10,7 +10,8 @@ add-in compares the locked sheets with the server's data on Refresh and says so 
   Bank Statement and GL Lines stay unprotected so they can be sorted and selected for Match Selected; Rules
   (rules and the chart of accounts) stays editable; the workbook structure is free.
 - Submitted (In Review, Pending Approval): every sheet protected and the structure locked; the server still
-  takes notes on unmatched items, and the reviewer types a reason in Summary's Review comment cell.
+  takes notes on unmatched items, and the reviewer types a reason in Summary's Review comment cell and a tick
+  and comment per check on Review (Review is locked while preparing: the checks are the reviewer's).
 - Approved: everything locked.
 """
 from __future__ import annotations
@@ -47,10 +48,13 @@ PREPARING = {
     "New Transactions": SheetLock(True, TXN_INPUTS),
     "Rules": SheetLock(False),
     "Audit": SheetLock(True),
+    "Review": SheetLock(True),  # the reviewer's tick and comment open once submitted
 }
+REVIEW_INPUTS = ("tick", "comment")
 SUBMITTED = {**{s: SheetLock(True) for s in PREPARING},
              "Summary": SheetLock(True, cells=(COMMENT_CELL,)),
-             "Unmatched": SheetLock(True, UNMATCHED_INPUTS)}
+             "Unmatched": SheetLock(True, UNMATCHED_INPUTS),
+             "Review": SheetLock(True, REVIEW_INPUTS)}
 FINAL = {s: SheetLock(True) for s in PREPARING}
 
 POLICY: dict[str, dict[str, SheetLock]] = {NOT_STARTED: PREPARING, IN_PROGRESS: PREPARING, IN_REVIEW: SUBMITTED,

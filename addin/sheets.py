@@ -1,4 +1,4 @@
-"""The server's state as the eight sheets accountants read (rows in the columns of SHEETS), and the user's
+"""The server's state as the nine sheets accountants read (rows in the columns of SHEETS), and the user's
 input read back from them: owner, due date, status and notes on Unmatched; date, amount, GL account,
 description and kind on New Transactions; the rule library on Rules (what Auto-Match sends the server).
 
@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..excel_templates.reconciliation_workbook import SHEET_NAMES, SHEETS
 from ..excel_templates.sheet_writer import STATUS_COLOURS, Column
-from . import locking, summary_blocks
+from . import locking, review_sheet, summary_blocks
 from .handlers.context import ActionError, parse_date, parse_money
 from .handlers.state import Line, State, Txn
 from .workbook import Choice, ColourRule, WorkbookAdapter
@@ -147,8 +147,16 @@ def summary_rows(state: State) -> list[tuple]:
         ("Less: bank debits not in GL", debits, "fees, returned items, unrecorded payments"),
         ("Differences inside matches", f("match_differences"), "e.g. fees deducted from wires"),
         ("Adjusted GL balance", f("adjusted_gl"), ""),
-        ("Difference", f("difference") if f("difference") is not None else "n/a", "0.00 when reconciled"),
+        ("Difference", f("difference") if f("difference") is not None else "n/a", difference_note(state)),
     ]
+
+
+def difference_note(state: State) -> str:
+    """A zero difference alone is not "reconciled": the note says when review checks fail."""
+    failing = [c["title"] for c in (state.review or {}).get("checks", []) if c["status"] == "fail"]
+    if not failing:
+        return "0.00 when reconciled"
+    return f"0.00 when reconciled; {len(failing)} review check(s) fail (sheet Review): " + "; ".join(failing)
 
 
 def statement_balance_note(state: State) -> str:
@@ -208,7 +216,8 @@ def summary_cells(state: State) -> dict[str, object]:
 def sheet_rows(state: State) -> dict[str, list[tuple]]:
     return {"Summary": summary_rows(state), "Bank Statement": bank_rows(state), "GL Lines": gl_rows(state),
             "Matched": matched_rows(state), "Unmatched": unmatched_rows(state),
-            "New Transactions": txn_rows(state), "Audit": audit_rows(state)}
+            "New Transactions": txn_rows(state), "Audit": audit_rows(state),
+            "Review": review_sheet.check_rows(state)}
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -241,6 +250,12 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
                 write_chart(book, state, used + 2)
             continue
         table, cols = SHEETS[sheet]
+        if sheet == review_sheet.SHEET:
+            checks = review_sheet.check_rows(state)
+            book.write_table(sheet, table, cols, checks)
+            review_sheet.write_blocks(book, state, len(checks) + 3)
+            layouts[sheet] = locking.TableLayout(1, headers(sheet), len(checks))
+            continue
         first = SUMMARY_TABLE_ROW if sheet == "Summary" else 1
         if sheet == "Summary":
             book.write_table(sheet, table, cols, rows[sheet], first_row=first)
@@ -262,8 +277,10 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
 def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
     """Status colours (conditional, so they follow the values) and drop-downs."""
     diff = f"B{SUMMARY_TABLE_ROW + SUMMARY_FIGURES}"
+    # A zero difference is green only when no review check fails: a balanced reconciliation can still be wrong.
+    failing = any(c["status"] == "fail" for c in (state.review or {}).get("checks", []))
     book.colour_rules("Summary", _equal(SUMMARY_CELLS["Status"], STATUS_COLOURS) + [
-        ColourRule(diff, "equal", "0", "C6EFCE"), ColourRule(diff, "notEqual", "0", RED)])
+        ColourRule(diff, "equal", "0", YELLOW if failing else "C6EFCE"), ColourRule(diff, "notEqual", "0", RED)])
     for sheet in ("Bank Statement", "GL Lines"):
         book.colour_rules(sheet, _equal(_span(sheet, "status", 1, n[sheet]), LINE_COLOURS))
     last = get_column_letter(len(headers("Unmatched")))
@@ -272,6 +289,12 @@ def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
                                                f'LEFT(${cand}2,8)="proposed"', GREEN)])
     book.colour_rules("New Transactions", _equal(_span("New Transactions", "status", 1, n["New Transactions"]),
                                                  TXN_COLOURS))
+    review_status = _span("Review", "status", 1, n["Review"])
+    book.colour_rules("Review", [ColourRule(review_status, "equal", '"fail"', RED),
+                                 ColourRule(review_status, "equal", '"attention"', YELLOW),
+                                 ColourRule(review_status, "equal", '"pass"', "C6EFCE")])
+    book.set_choices("Review", [Choice(_span("Review", "tick", 1, n["Review"]), review_sheet.TICKS,
+                                       prompt="yes when you have reviewed this check")])
     book.set_choices("Unmatched", [Choice(_span("Unmatched", "status", 1, n["Unmatched"]), ITEM_STATUSES,
                                           prompt="open, investigating or resolved")])
     k = n["New Transactions"]

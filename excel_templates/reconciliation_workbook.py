@@ -1,4 +1,4 @@
-"""The reconciliation workbook: the eight sheets of DESIGN.md, each an Excel Table, written from the engine's
+"""The reconciliation workbook: the nine sheets of DESIGN.md, each an Excel Table, written from the engine's
 records. The sheets' columns are data (SHEETS) so the add-in's readers and this writer share one layout."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ..server.records import GLBalance, LedgerLine, MatchGroup, ProposedTransact
 from .sheet_writer import STATUS_COLOURS, Column, set_value, write_table
 
 SHEET_NAMES = ("Summary", "Bank Statement", "GL Lines", "Matched", "Unmatched", "New Transactions", "Rules",
-               "Audit")
+               "Audit", "Review")
 
 SHEETS: dict[str, tuple[str, tuple[Column, ...]]] = {
     "Summary": ("tblSummary", (Column("Figure", width=44), Column("Amount", "money", 18),
@@ -48,6 +48,11 @@ SHEETS: dict[str, tuple[str, tuple[Column, ...]]] = {
     "Rules": ("tblRules", (Column("name", width=28), Column("description", width=80))),
     "Audit": ("tblAudit", (Column("when", width=22), Column("user", width=14), Column("action", width=18),
                            Column("detail", width=90))),
+    # The five review checks (server/review); tick and comment are the reviewer's inputs. Aging and escalation
+    # blocks follow below the table (addin/review_sheet.py).
+    "Review": ("tblReview", (Column("check", width=18), Column("title", width=46), Column("status", width=11),
+                             Column("detail", width=80), Column("tick", width=7), Column("comment", width=50),
+                             Column("ticked_by", width=24))),
 }
 
 
@@ -131,6 +136,8 @@ def write_reconciliation_workbook(view: ReconciliationView, path: Path) -> Path:
     _write_rules(sheets["Rules"], view.rules)
     tname, cols = SHEETS["Audit"]
     write_table(sheets["Audit"], tname, cols, ((a.when, a.user, a.action, a.detail) for a in view.audit))
+    tname, cols = SHEETS["Review"]
+    write_table(sheets["Review"], tname, cols, ())  # the server computes the checks: Refresh shows them
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

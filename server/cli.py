@@ -171,6 +171,13 @@ def _cmd_report(args) -> int:
     return run_batch(args.workbook, "report", {"out": args.out} if args.out else {}, save=False)
 
 
+def _cmd_review(args) -> int:
+    """The five review checks of a workbook's reconciliation, as the server computes them."""
+    from ..addin.dispatch import run_review
+
+    return run_review(args.workbook, args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tieout", description="Bank and GL reconciliation for Excel workbooks.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -249,6 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("workbook", help="the reconciliation workbook (.xlsx), linked to a reconciliation")
     rp.add_argument("--out", help="the report to write, *.pdf or *.xlsx (default: <workbook>-report.pdf)")
     rp.set_defaults(func=_cmd_report)
+
+    rv = sub.add_parser("review", help="print the five review checks of a reconciliation workbook")
+    rv.add_argument("workbook", help="the reconciliation workbook (.xlsx), linked to a reconciliation")
+    rv.add_argument("--json", action="store_true", help='print {"checks": [{"id", "title", "status", ...}], ...}')
+    rv.set_defaults(func=_cmd_review)
 
     au = sub.add_parser("audit", help="audit trail tools")
     au_sub = au.add_subparsers(dest="audit_command", required=True)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from test_addin_kit import live, month, ok, prepared, run, table  # noqa: F401 (fixtures)
 from tieout.excel_templates.reconciliation_workbook import SHEET_NAMES
 
-PREPARING_PROTECTED = {"Summary", "Matched", "Unmatched", "New Transactions", "Audit"}
+PREPARING_PROTECTED = {"Summary", "Matched", "Unmatched", "New Transactions", "Audit", "Review"}
 
 
 def protected(path) -> set[str]:
@@ -72,6 +72,7 @@ def test_submit_locks_the_workbook_and_refresh_flags_edits_to_locked_sheets(live
 def test_approve_on_edited_locked_cells_names_them_and_writes_nothing(live, month, tmp_path):
     path = tmp_path / "Rec.xlsx"
     rec_id = prepared(live, month, path)
+    ok(live, path, "post_new_transactions")  # unposted ones would fail a review check (test_review_workbook.py)
     ok(live, path, "submit_for_review")
     audit_before = live.call("GET", f"/api/audit?reconciliation_id={rec_id}", user="alice")
     wb = load_workbook(path)

@@ -116,7 +116,7 @@ def test_locks_follow_the_stage(tmp_path):
     wb = load_workbook(tmp_path / "w.xlsx")
     assert wb.sheetnames == list(SHEET_NAMES)
     assert {s for s in SHEET_NAMES if wb[s].protection.sheet} == {"Summary", "Matched", "Unmatched",
-                                                                  "New Transactions", "Audit"}
+                                                                  "New Transactions", "Audit", "Review"}
     nt = wb["New Transactions"]
     assert nt["D3"].protection.locked is False and nt["E3"].protection.locked is False  # to post
     assert nt["D2"].protection.locked is True  # posted

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from test_server_kit import Api, db_url, home, live_team_server, pg_cluster, team  # noqa: F401
+from test_server_kit import Api, db_url, home, live_team_server, pg_cluster, team, vouch  # noqa: F401
 from tieout.server.controls import tamper
 from tieout.server.store.models import Reconciliation
 
@@ -95,6 +95,7 @@ def test_real_file_with_disagreeing_figures_imports_with_its_finding_and_submit_
     assert (listed["state"], listed["acknowledged_by"], listed["comment"]) == ("acknowledged", "alice", comment)
     assert listed["acknowledged_at"] == done["acknowledged_at"]
 
+    vouch(bob, rid)
     alice.ok("POST", f"/api/reconciliations/{rid}/workflow/submit", {})
     audit = owner.ok("GET", f"/api/audit?reconciliation_id={rid}")
     (ack,) = [r for r in audit if r["action"] == "finding.acknowledge"]
@@ -141,6 +142,7 @@ def test_a_reconciliation_submitted_before_keyed_hashing_is_asked_to_be_submitte
     u = team_of(server, "alice", "bob", "carol")
     rid = _rec(owner, u, period="2026-01")
     u["alice"].ok("PUT", f"/api/reconciliations/{rid}/gl-balance", {"balance": "10.00"})
+    vouch(u["bob"], rid)
     u["alice"].ok("POST", f"/api/reconciliations/{rid}/workflow/submit", {})
     with app.extensions["tieout"].store.write() as s:
         rec = s.get(Reconciliation, rid)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, text
 
 from test_server_kit import (Api, bank_file, db_url, home, live_team_server, pg_cluster,  # noqa: F401
-                             seed_reconciliation, team)
+                             seed_reconciliation, team, vouch)
 from tieout.server.controls import tamper
 from tieout.server.store.models import Match, Reconciliation
 
@@ -148,6 +148,7 @@ def test_submit_is_refused_by_the_server_while_proposed_matches_remain(server, t
     assert status == 409 and data["error"]["message"].startswith("1 auto-match is proposed and not accepted yet "
                                                                  "(M000003)")
     alice.ok("POST", base + "/matches/accept", {})
+    vouch(bob, rid)
     assert alice.ok("POST", base + "/workflow/submit", {})["status"] == "In Review"
 
     # after submission acceptance is locked like every other match change; the hash still verifies

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from test_server_kit import (Api, bank_file, db_url, home, install_test_importer, pg_cluster,  # noqa: F401
-                             setup_account, team, wait_job)
+                             setup_account, team, vouch, wait_job)
 
 JAN_A = [("B1", "2026-01-05", "250.00", "deposit Contoso"), ("B2", "2026-01-12", "-80.25", "check 1001"),
          ("B3", "2026-01-14", "500.00", "ATM deposit")]
@@ -141,6 +141,7 @@ def test_overlap_into_the_next_period_skips_what_the_prior_reconciliation_holds(
     alice, bob, carol = u["alice"], u["bob"], u["carol"]
     assert alice.upload(jan, bank_file(tmp / "jan.txt", JAN_A + [("B4", "2026-01-30", "-5.00", "fee")],
                                        opening="1000.00"))[0] == 201
+    vouch(bob, jan)
     for api, action in ((alice, "submit"), (bob, "review"), (carol, "approve")):
         api.ok("POST", f"/api/reconciliations/{jan}/workflow/{action}", {})
     feb = alice.ok("POST", "/api/reconciliations", {"account_id": acc, "period": "2026-02"})["id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from test_server_kit import app, db_url, home, owner_api, pg_cluster, setup_account, team  # noqa: F401
+from test_server_kit import app, db_url, home, owner_api, pg_cluster, setup_account, team, vouch  # noqa: F401
 from tieout.server.controls import tamper
 from tieout.server.store.models import Reconciliation
 
@@ -23,6 +23,7 @@ def submitted(app):
         {"line_id": "G2", "date": "2026-01-03", "amount": "200.00"}]})
     alice.ok("POST", f"/api/reconciliations/{rid}/transactions",
              {"date": "2026-01-31", "amount": "-4.00", "description": "fee"})
+    vouch(u["bob"], rid)  # no statement, the fee not posted: the review checks fail
     alice.ok("POST", f"/api/reconciliations/{rid}/workflow/submit", {})
     return owner, u, rid
 

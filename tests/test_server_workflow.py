@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_server_kit import app, db_url, home, owner_api, pg_cluster, setup_account, team  # noqa: F401
+from test_server_kit import app, db_url, home, owner_api, pg_cluster, setup_account, team, vouch  # noqa: F401
 from tieout.server.controls import workflow
 
 
@@ -37,6 +37,7 @@ def test_full_path_to_approved_with_colours(people):
     rid = new_rec(alice, acc)
     assert alice.ok("GET", f"/api/reconciliations/{rid}")["colour"] == "grey"
     prepare(alice, rid)
+    vouch(bob, rid)
     seen = [alice.ok("GET", f"/api/reconciliations/{rid}")["status"]]
     for api, action in ((alice, "submit"), (bob, "review"), (carol, "approve")):
         status, data = act(api, rid, action)
@@ -57,6 +58,7 @@ def test_reviewer_cannot_also_approve_but_preparer_may_review(people):
     owner.ok("POST", f"/api/accounts/{acc}/roles", {"user": "alice", "role": "approver"})
     rid = new_rec(alice, acc)
     prepare(alice, rid)
+    vouch(alice, rid)
     assert act(alice, rid, "submit")[0] == 200
     assert act(alice, rid, "review")[0] == 200  # preparer and reviewer may be the same person
     status, data = act(alice, rid, "approve")
@@ -72,6 +74,7 @@ def test_preparer_never_approves_her_own_reconciliation(people):
     owner.ok("POST", f"/api/accounts/{acc}/roles", {"user": "alice", "role": "approver"})
     rid = new_rec(alice, acc)
     prepare(alice, rid)
+    vouch(bob, rid)
     assert act(alice, rid, "submit")[0] == 200
     assert act(bob, rid, "review")[0] == 200
     status, data = act(alice, rid, "approve")
@@ -88,6 +91,7 @@ def test_strict_segregation_forbids_preparer_as_reviewer(people):
     assert alice.ok("PUT", f"/api/accounts/{acc}", {"segregation": "strict"})["segregation"] == "strict"
     rid = new_rec(alice, acc)
     prepare(alice, rid)
+    vouch(bob, rid)
     assert act(alice, rid, "submit")[0] == 200
     status, data = act(alice, rid, "review")
     assert status == 403 and data["error"]["code"] == "segregation_of_duties"
@@ -139,6 +143,7 @@ def test_only_the_original_approver_reverts_an_approval(people):
     owner.ok("POST", f"/api/accounts/{acc}/roles", {"user": "dave", "role": "approver"})
     rid = new_rec(u["alice"], acc)
     prepare(u["alice"], rid)
+    vouch(u["bob"], rid)
     act(u["alice"], rid, "submit")
     act(u["bob"], rid, "review")
     act(u["carol"], rid, "approve")
@@ -232,6 +237,7 @@ def test_carry_forward_of_balance_and_outstanding_items(people, tmp_path):
     fig = alice.ok("GET", f"/api/reconciliations/{jan}")["figures"]
     # 1092.50 (statement) - 50 outstanding check = 1042.50 - 7.50 fee not booked
     assert (fig["adjusted_bank"], fig["adjusted_gl"], fig["difference"]) == ("1042.50", "1035.00", "7.50")
+    vouch(bob, jan)  # the fee is not booked: the difference is 7.50
     act(alice, jan, "submit")
     act(bob, jan, "review")
     act(carol, jan, "approve")

@@ -14,7 +14,7 @@ from sqlalchemy import func, inspect, select, text
 
 from test_import_ofx import ofx, stmtrs, trn
 from test_server_kit import (Api, bank_file, db_url, home, live_team_server, pg_cluster,  # noqa: F401
-                             seed_reconciliation, team)
+                             seed_reconciliation, team, vouch)
 from tieout.server.statements import statement_history as history
 from tieout.server.store.migrate import alembic_config
 from tieout.server.store.models import AuditRow, BankLineRow, GLLineRow, NewTransaction, StatementRow
@@ -214,6 +214,7 @@ def test_longest_ids_are_carried_forward_with_their_period_prefix(server, tmp_pa
         {"line_id": gl_id, "date": "2026-01-30", "amount": "-50.00", "source": "S" * 120,
          "counterparty": "C" * 200}]})
     alice.ok("PUT", f"/api/reconciliations/{jan}/gl-balance", {"balance": "42.50"})
+    vouch(bob, jan)
     for api, action in ((alice, "submit"), (bob, "review"), (carol, "approve")):
         status, data = api.post(f"/api/reconciliations/{jan}/workflow/{action}", {})
         assert status == 200, data

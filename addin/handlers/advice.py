@@ -57,6 +57,12 @@ ADVICE: dict[str, str] = {
     "local_mode": "Start the server in team mode to have several users.",
     "job_timeout": "The server is still working; press Refresh later to see the result.",
     "interrupted": "The server stopped while working; nothing was stored. Press the button again.",
+    "review_check_failed": "Open the Review sheet: a review check fails. Send the reconciliation back (Reject) to "
+                           "have it fixed, or type in that check's comment cell why it may be approved anyway, "
+                           "then press Approve again.",
+    "items_without_owner": "On Unmatched, give each item the message names an owner, a due date and a status, and "
+                           "in its notes the decision: a clearing entry (New Transaction with its GL account) or "
+                           "the escalation's action plan; then submit again.",
     "internal": "The server failed; nothing was changed. Try again, and report it if it happens again "
                 "(the server's log is in $TIEOUT_HOME/logs).",
 }

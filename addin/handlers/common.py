@@ -6,7 +6,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from ...server.controls.workflow import APPROVED, EDITABLE
-from .. import sheets, summary_blocks
+from .. import review_sheet, sheets, summary_blocks
 from .context import CASH_ACCOUNT, Context
 from .state import State, load_state
 
@@ -72,6 +72,10 @@ def sync_inputs(ctx: Context) -> int:
                 sent += 1
     if state.status in EDITABLE and "Summary" in names:
         sent += _sync_summary(ctx, state)
+    if state.status in EDITABLE and "Rules" in names:
+        sent += _sync_chart(ctx, state)
+    if state.status != APPROVED and review_sheet.SHEET in names:
+        sent += _sync_ticks(ctx, state)
     if sent:
         ctx.progress(f"Saved {sent} change(s) from the sheets to the server")
     return sent
@@ -102,6 +106,28 @@ def _sync_summary(ctx: Context, state: State) -> int:
     for comment, ids in by_comment.items():
         ctx.client.post(f"{base(state)}/findings/acknowledge", {"ids": ids, "comment": comment})
         sent += 1
+    return sent
+
+
+def _sync_chart(ctx: Context, state: State) -> int:
+    """The Rules sheet's chart of accounts, when it differs from the server's (the review checks new
+    transactions' GL accounts against it)."""
+    chart = sorted({a for a in sheets.chart_of_accounts(ctx.book) if a})
+    if chart == sorted(state.chart):
+        return 0
+    ctx.client.put(f"/api/accounts/{state.account['id']}/chart", {"accounts": chart})
+    return 1
+
+
+def _sync_ticks(ctx: Context, state: State) -> int:
+    """The reviewer's tick and comment per check typed on Review (only those that changed)."""
+    held = review_sheet.tick_changes(state)
+    sent = 0
+    for t in review_sheet.read_ticks(ctx.book):
+        if t.check in held and held[t.check] != (t.ticked, t.comment):
+            ctx.client.put(f"{base(state)}/review/{quote(t.check, safe='')}", {"ticked": t.ticked,
+                                                                              "comment": t.comment})
+            sent += 1
     return sent
 
 

@@ -71,6 +71,12 @@ def submit_for_review(ctx: Context) -> None:
                           + "; ".join(f"#{f['id']} {f['code']}: {f['message']}" for f in waiting[:5])
                           + (" ..." if len(waiting) > 5 else "") + ".", advice_for("unacknowledged_findings"))
     unposted = [t for t in state.txns if not state.posted(t)]
+    warnings = submit_warnings(state)
+    if warnings and ctx.book.ask_yes_no("Before you submit:\n- " + "\n- ".join(warnings) + "\n\nSubmit anyway?",
+                                        "Tieout: Submit for Review") is False:
+        raise ActionError("Not submitted:\n- " + "\n- ".join(warnings),
+                          "Give each open item an owner, a due date and a status on Unmatched (the Review sheet "
+                          "lists the items to escalate), then press Submit for Review again.")
     state = _act(ctx, "submit", _comment(ctx, False, ""))
     head = state.rec.get("submit_audit_row")
     if head:
@@ -79,6 +85,22 @@ def submit_for_review(ctx: Context) -> None:
             f"The workbook is locked; the server keeps the hash {state.rec['submitted_hash'][:16]}... of the "
             f"submitted data (the proof: sheet protection is only a guard-rail)."
             + (f" Note: {len(unposted)} new transactions were not posted." if unposted else ""))
+    for w in warnings:  # batch mode asks nobody: the warnings are printed with the result
+        ctx.say(f"warning: {w}")
+
+
+def submit_warnings(state) -> list[str]:
+    """What a reviewer should not find first: open items without owner, due date or status (the server refuses
+    only the escalated ones), and a reconciliation with nothing matched."""
+    out = []
+    unowned = (state.review or {}).get("unowned", [])
+    if unowned:
+        shown = ", ".join(f"{e['side']} {e['line_id']} (no {', '.join(e['missing'])})" for e in unowned[:8])
+        out.append(f"{len(unowned)} open item(s) have no owner, due date or status: {shown}"
+                   + (" ..." if len(unowned) > 8 else ""))
+    if not state.rec["figures"].get("matched_groups"):
+        out.append("nothing is matched: every line is still open")
+    return out
 
 
 @handler("acknowledge_findings", options=("finding", "comment"))

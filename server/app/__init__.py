@@ -18,6 +18,7 @@ from . import config as config_mod
 from . import access, errors, http, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
 from . import routes_ledgers, routes_subledgers
 from ..ledgers import batches as ledger_batches
+from . import routes_review
 
 
 @dataclass
@@ -70,4 +71,5 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(bp)
     app.register_blueprint(routes_ledgers.bp)
     app.register_blueprint(routes_subledgers.bp)
+    app.register_blueprint(routes_review.bp)
     return app

@@ -80,6 +80,15 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
     "/api/jobs/{job_id}": {"get": ("jobs", "A job's status and progress (?wait=seconds)", None, 200)},
     "/api/jobs/{job_id}/rerun": {"post": ("jobs", "Rerun a failed job", None, 202)},
 }
+OPERATIONS.update({  # the reviewer's workpaper (routes_review.py)
+    R + "/review": {"get": ("review", "The five review checks (pass | fail | attention, figures, lines, the "
+                                      "reviewer's tick), aging, unclaimed property, escalations", None, 200)},
+    R + "/review/{check_id}": {"put": ("review", "The reviewer's tick and comment on one check; Approve is refused "
+                                                 "while a check fails without a comment", "json", 200)},
+    A + "/chart": {"get": ("accounts", "The account's chart of accounts (new transactions are checked against it)",
+                           None, 200),
+                   "put": ("accounts", "Replace the chart of accounts: {\"accounts\": [...]}", "json", 200)},
+})
 
 INT_PARAMS = {"rec_id", "account_id", "item_id", "txn_id", "job_id", "statement_id"}
 OPERATIONS.update(openapi_ledgers.OPERATIONS)  # ledger against ledger (issue 16)

@@ -91,8 +91,10 @@ def enter(ch: Change, rec_id: int, statement_id: int, data: dict) -> dict:
                                 _shown(row.closing_balance))
     made = findings.store(ch, rec.id, row, (found,), origin="entry") if found else []
     after = {f"{k}_balance": money_str(getattr(row, f"{k}_balance")) for k in KINDS}
+    note = values.text(data, "note", max_len=2000)  # where an entered balance comes from (review check 5)
     ch.audit("statement.balances", "statement", row.id, before,
-             {**after, "entered": given, "findings": [f.message for f in made]}, rec.id)
+             {**after, "entered": given, "findings": [f.message for f in made], **({"note": note} if note else {})},
+             rec.id)
     names = findings.user_names(ch.session)
     return {"statement": row.id, **after, **describe(row, names),
             "findings": [findings.as_dict(f, names) for f in made]}

@@ -10,7 +10,7 @@ from ..controls import tamper, workflow
 from ..controls.audit import canonical_json
 from ..store.models import Account
 from ..controls.workflow import Refusal
-from . import findings, recs
+from . import findings, recs, review_checks
 from .accounts import roles_on
 from .context import Change, now
 
@@ -41,13 +41,16 @@ def act(ch: Change, rec_id: int, action: str, comment: str = "") -> None:
     if action == "submit":
         _check_accepted(ch, rec)
         findings.check_acknowledged(ch.session, rec.id)
+        review_checks.check_owned(ch.session, rec)
         snap = tamper.snapshot(ch.session, rec)
         rec.submitted_snapshot = canonical_json(snap)
         rec.submitted_hash = tamper.digest(snap)
         rec.submitted_at = now()
         rec.prepared_by = ch.actor.id
         rec.reviewed_by = rec.approved_by = rec.approved_at = None
-    elif action == "review":
+    if action in ("review", "approve"):
+        review_checks.check_approvable(ch.session, rec)
+    if action == "review":
         rec.reviewed_by = ch.actor.id
     elif action == "approve":
         kind = ch.session.get(Account, rec.account_id).kind

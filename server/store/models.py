@@ -318,3 +318,29 @@ class AuditHead(Base):
 
 
 Index("ix_jobs_status", Job.status)
+
+
+class ReviewTick(Base):
+    """The reviewer's tick and comment on one review check of a reconciliation (migration 0008). Approve is
+    refused while a check fails and its comment is empty (services/review_checks.py)."""
+
+    __tablename__ = "review_ticks"
+    __table_args__ = (UniqueConstraint("reconciliation_id", "check_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"), index=True)
+    check_id: Mapped[str] = mapped_column(String(40))
+    ticked: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    by_user: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ChartAccount(Base):
+    """One GL account of an account's chart of accounts, as the workbook's Rules sheet last sent it (migration
+    0008): the review checks that new transactions post to an account of the chart."""
+
+    __tablename__ = "chart_accounts"
+    __table_args__ = (UniqueConstraint("account_id", "gl_account"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    gl_account: Mapped[str] = mapped_column(String(100))

@@ -1,0 +1,30 @@
+"""The reviewer's workpaper: the five review checks with aging and escalations, the reviewer's tick and comment
+per check, and the chart of accounts new transactions are checked against."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from ..services import recs, review_checks
+from .http import body, read, write
+
+bp = Blueprint("review", __name__, url_prefix="/api")
+
+
+@bp.get("/reconciliations/<int:rec_id>/review")
+def get_review(rec_id: int):
+    return jsonify(read(lambda s: review_checks.describe(s, recs.get(s, rec_id).id)))
+
+
+@bp.put("/reconciliations/<int:rec_id>/review/<check_id>")
+def tick(rec_id: int, check_id: str):
+    return jsonify(write(review_checks.set_tick, rec_id, check_id, body()))
+
+
+@bp.get("/accounts/<int:account_id>/chart")
+def get_chart(account_id: int):
+    return jsonify(read(lambda s: review_checks.chart(s, account_id)))
+
+
+@bp.put("/accounts/<int:account_id>/chart")
+def put_chart(account_id: int):
+    return jsonify(write(review_checks.set_chart, account_id, body()))

@@ -1,0 +1,62 @@
+"""Text similarity and counterparty contradiction of matched pairs, measured by the matching engine's own
+evidence functions (matching/evidence.py) over this reconciliation's lines, so the review and the engine
+never disagree about what "similar" or "names someone else" means."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...matching import evidence
+from ...matching.frames import prepare, records_to_frame
+from ...records import BankLine, LedgerLine
+from ..facts import Item, MatchFacts
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    similarity: int | None  # best over the group's bank x ledger pairs, 0..100; None: no reference to compare
+    contradicted: bool  # a bank text names another known counterparty, or another document number or check serial
+    corroborated: bool = False  # a document number agrees or the counterparty is named (on some pair)
+
+
+def _side(items: list[Item], kind: str, currencies: dict):
+    if kind == "bank":
+        recs = [BankLine(i.line_id, i.date, i.amount, i.currency, i.reference, i.description, "other",
+                         i.check_number) for i in items]
+    else:
+        recs = [LedgerLine(i.line_id, i.date, i.amount, i.currency, i.reference, i.description, i.kind,
+                           i.counterparty) for i in items]
+    side = prepare(records_to_frame(recs, kind), kind, 4, currencies)
+    position = {line_id: k for k, line_id in enumerate(side.ids)}
+    return side, position
+
+
+def pair_evidence(matches: tuple[MatchFacts, ...], bank: list[Item], ledger: list[Item]) -> dict[str, PairEvidence]:
+    """Evidence per match key, for groups with lines on both sides (the ledger vocabulary is every GL line)."""
+    groups = [m for m in matches if m.bank and m.ledger]
+    if not groups:
+        return {}
+    currencies: dict[str, int] = {}
+    b, bpos = _side(bank, "bank", currencies)
+    g, gpos = _side(ledger, "ledger", currencies)
+    owners, bi, li = [], [], []
+    for m in groups:
+        for x in m.bank:
+            for y in m.ledger:
+                owners.append(m.key)
+                bi.append(bpos[x.line_id])
+                li.append(gpos[y.line_id])
+    bi_a, li_a = np.asarray(bi, dtype=np.int64), np.asarray(li, dtype=np.int64)
+    sim = evidence.similarity(b, g, bi_a, li_a)
+    against = evidence.contradicted(b, g, bi_a, li_a)
+    backed = evidence.corroborated(b, g, bi_a, li_a)
+    out: dict[str, PairEvidence] = {}
+    for key, s, c, f in zip(owners, sim.tolist(), against.tolist(), backed.tolist()):
+        prev = out.get(key)
+        best = None if s < 0 else int(s)
+        if prev is not None:
+            best = prev.similarity if best is None else max(best, prev.similarity or 0)
+            c, f = c or prev.contradicted, f or prev.corroborated
+        out[key] = PairEvidence(best, bool(c), bool(f))
+    return out

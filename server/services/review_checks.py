@@ -1,0 +1,127 @@
+"""The review checks as a service: the reviewer's view of a reconciliation (checks with their ticks, aging,
+escalations), the reviewer's tick and comment per check (audited), the chart of accounts an account's new
+transactions are checked against, and the two workflow guards the review adds: Submit is refused while an
+escalated item has no owner or due date, Approve while a check fails without a reviewer comment."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from ..controls.workflow import APPROVED, Refusal
+from ..gc_pause import paused_gc
+from ..review import load, runner
+from ..review.checks import CHECK_IDS, TITLES
+from ..review.records import FAIL, Review, Tick, as_dict
+from ..store.models import ChartAccount, ReviewTick, User
+from . import recs, values
+from .accounts import get_account, roles_on
+from .context import Change, bad_input, now, utc_iso
+
+COMMENT_MAX = 2000
+CHART_MAX = 5000
+
+
+def compute(session, rec_id: int) -> Review:
+    with paused_gc():  # every line becomes a record that stays alive until the answer: no cycles to look for
+        return runner.review(load.facts(session, recs.get(session, rec_id)))
+
+
+def ticks(session, rec_id: int) -> dict[str, Tick]:
+    names = dict(session.execute(select(User.id, User.name)).all())
+    return {t.check_id: Tick(t.check_id, t.ticked, t.comment, names.get(t.by_user), utc_iso(t.at))
+            for t in session.scalars(select(ReviewTick).where(ReviewTick.reconciliation_id == rec_id))}
+
+
+def describe(session, rec_id: int) -> dict:
+    """GET .../review: {"checks": [{"id", "title", "status", "detail", "figures", "lines", "tick"}], "aging",
+    "escalations", "unowned", "approvable"}."""
+    result = compute(session, rec_id)
+    held = ticks(session, rec_id)
+    checks = []
+    for c in result.checks:
+        t = held.get(c.id)
+        checks.append({**as_dict(c), "tick": as_dict(t) if t else None})
+    blocked = _blocking(result, held)
+    return {"reconciliation": rec_id, "checks": checks, "aging": as_dict(result.aging),
+            "escalations": [as_dict(e) for e in result.escalations], "unowned": [as_dict(e) for e in result.unowned],
+            "approvable": not blocked, "blocking": [c.id for c in blocked]}
+
+
+def _blocking(result: Review, held: dict[str, Tick]):
+    return [c for c in result.failing if not (held.get(c.id) and held[c.id].comment.strip())]
+
+
+def set_tick(ch: Change, rec_id: int, check_id: str, data: dict) -> dict:
+    """{"ticked": bool, "comment": "..."}: a reviewer's or approver's mark on one check (not once Approved)."""
+    rec = recs.get(ch.session, rec_id, lock=True)
+    if check_id not in CHECK_IDS:
+        raise bad_input(f"check {check_id!r} is not a review check (known: {', '.join(CHECK_IDS)})")
+    if not {"reviewer", "approver"} & roles_on(ch.session, rec.account_id, ch.actor.id):
+        raise Refusal("forbidden", f"{ch.actor.name} is not a reviewer or approver of this account", 403)
+    if rec.status == APPROVED:
+        raise Refusal("locked", "the reconciliation is Approved: its review marks are final")
+    ticked = data.get("ticked", False)
+    if not isinstance(ticked, bool):
+        raise bad_input("field 'ticked': must be true or false")
+    comment = values.text(data, "comment", max_len=COMMENT_MAX)
+    row = ch.session.scalar(select(ReviewTick).where(ReviewTick.reconciliation_id == rec.id,
+                                                     ReviewTick.check_id == check_id))
+    before = {"ticked": row.ticked, "comment": row.comment} if row else None
+    if row is None:
+        row = ReviewTick(reconciliation_id=rec.id, check_id=check_id)
+        ch.session.add(row)
+    row.ticked, row.comment, row.by_user, row.at = ticked, comment, ch.actor.id, now()
+    ch.session.flush()
+    ch.audit("review.tick", "review_check", check_id, before, {"ticked": ticked, "comment": comment}, rec.id)
+    return {"check": check_id, "title": TITLES[check_id], "ticked": ticked, "comment": comment,
+            "by": ch.actor.name, "at": utc_iso(row.at)}
+
+
+def check_approvable(session, rec) -> None:
+    """Approve (review or final approval) is refused while a check fails and no reviewer comment says why it
+    may stand."""
+    blocked = _blocking(compute(session, rec.id), ticks(session, rec.id))
+    if blocked:
+        raise Refusal("review_check_failed",
+                      f"{len(blocked)} review check{'s fail' if len(blocked) > 1 else ' fails'} without a reviewer "
+                      "comment: " + "; ".join(f"{c.title}: {c.detail.rstrip('.')}" for c in blocked)
+                      + ". Fix it (reject to the preparer) or say in the check's comment why the reconciliation "
+                        "may be approved anyway (Review sheet, or PUT review/<check>), then approve again", 409)
+
+
+def check_owned(session, rec) -> None:
+    """Submit is refused while an escalated item (old, or carried from a prior period) has no owner or due date."""
+    result = compute(session, rec.id)
+    lacking = [e for e in result.escalations if {"owner", "due date"} & set(e.missing)]
+    if lacking:
+        shown = "; ".join(f"{e.side} {e.line_id} ({e.date}, {e.amount}): {', '.join(e.reasons)}, no "
+                          f"{' or '.join(m for m in e.missing if m != 'status')}" for e in lacking[:10])
+        raise Refusal("items_without_owner",
+                      f"{len(lacking)} escalated open item{'s have' if len(lacking) > 1 else ' has'} no owner or due "
+                      f"date: {shown}{' ...' if len(lacking) > 10 else ''}. Give each an owner, a due date and the "
+                      "decision (clearing entry or action plan), then submit again", 409)
+
+
+def set_chart(ch: Change, account_id: int, data: dict) -> dict:
+    """{"accounts": ["6100", ...]}: replaces the account's chart of accounts (the Rules sheet's list)."""
+    acc = get_account(ch.session, account_id)
+    if not (ch.actor.is_admin or roles_on(ch.session, acc.id, ch.actor.id)):
+        raise Refusal("forbidden", f"{ch.actor.name} has no role on account {acc.name}", 403)
+    given = data.get("accounts")
+    if not isinstance(given, list) or not all(isinstance(a, str) for a in given) or len(given) > CHART_MAX:
+        raise bad_input(f"field 'accounts': must be a list of up to {CHART_MAX} GL account texts")
+    wanted = sorted({a.strip() for a in given if a.strip()})
+    too_long = [a for a in wanted if len(a) > 100]
+    if too_long:
+        raise bad_input(f"field 'accounts': {too_long[0][:40]!r}... is longer than 100 characters")
+    before = sorted(ch.session.scalars(select(ChartAccount.gl_account).where(ChartAccount.account_id == acc.id)))
+    if before != wanted:
+        ch.session.execute(delete(ChartAccount).where(ChartAccount.account_id == acc.id))
+        ch.session.add_all(ChartAccount(account_id=acc.id, gl_account=a) for a in wanted)
+        ch.audit("account.chart", "account", acc.id, {"accounts": before}, {"accounts": wanted})
+    return {"account": acc.id, "accounts": wanted}
+
+
+def chart(session, account_id: int) -> dict:
+    acc = get_account(session, account_id)
+    return {"account": acc.id, "accounts": sorted(session.scalars(
+        select(ChartAccount.gl_account).where(ChartAccount.account_id == acc.id)))}
