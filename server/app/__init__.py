@@ -16,6 +16,7 @@ from ..private_home import private_dir, private_file
 from ..store import Store, database_url, open_store
 from . import config as config_mod
 from . import access, errors, http, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
+from . import routes_workspace
 
 
 @dataclass
@@ -61,4 +62,5 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     for bp in (routes_meta.bp, routes_accounts.bp, routes_recs.bp, routes_work.bp, openapi.bp):
         app.register_blueprint(bp)
+    app.register_blueprint(routes_workspace.bp)
     return app
