@@ -15,6 +15,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation, DataValidationList
 from openpyxl.worksheet.protection import SheetProtection
 
+from ..excel_templates.print_setup import fit_to_width
 from ..excel_templates.sheet_writer import Column, write_table
 from ..server.errors import InputError
 from .workbook import Choice, ColourRule
@@ -67,7 +68,9 @@ class XlsxWorkbook:
         if sheet not in self.wb.sheetnames:
             return write_table(self.wb.create_sheet(sheet), table_name, columns, rows, first_row=first_row)
         # Only the cells that change are written (a re-render leaves most of them as they were).
-        return rewrite_table(self.wb[sheet], table_name, columns, rows, first_row=first_row)
+        n = rewrite_table(self.wb[sheet], table_name, columns, rows, first_row=first_row)
+        fit_to_width(self.wb[sheet], first_row, [c.width for c in columns])  # a sheet made before it printed
+        return n
 
     def selected_ids(self, sheet: str) -> list[str]:
         return list(self.selection.get(sheet, ()))

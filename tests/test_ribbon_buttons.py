@@ -39,6 +39,7 @@ EXPECTED = {
     "btnRevert": ("Revert", "Review"),
     "btnRefresh": ("Refresh", "Review"),
     "btnReport": ("Report", "Review"),
+    "btnWorkspace": ("Workspace", "Review"),
 }
 
 
@@ -130,7 +131,7 @@ def test_buttons_toml_and_xml_list_the_same_buttons(xml_root):
 
 def test_handlers_are_unique_python_names_for_the_add_in():
     handlers = load_ribbon().handlers()
-    assert len(handlers) == 17 and len(set(handlers.values())) == 17
+    assert len(handlers) == len(EXPECTED) and len(set(handlers.values())) == len(EXPECTED)
     assert handlers["btnImportBankFile"] == "import_bank_file"
     assert handlers["btnNewTxnCashEntry"] == "new_transaction_cash_entry"
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", h) for h in handlers.values())

@@ -4,6 +4,7 @@ can build `tieout run`'s options without importing the handlers."""
 from __future__ import annotations
 
 MODULES = ("imports", "matching", "transactions", "posting", "review", "refresh", "report")
+MODULES += ("workspace",)
 
 
 def load() -> dict:
