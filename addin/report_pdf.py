@@ -71,7 +71,7 @@ def _styles(font: ReportFont) -> dict[str, ParagraphStyle]:
     return {"title": ParagraphStyle("title", parent=base["Title"], fontName=font.bold, fontSize=15, leading=18,
                                     spaceAfter=4, alignment=0),
             "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=font.bold, fontSize=11, leading=14,
-                                 spaceBefore=8, spaceAfter=4),
+                                 spaceBefore=8, spaceAfter=4, keepWithNext=1),
             "cell": cell, "head": head, "head_right": ParagraphStyle("headr", parent=head, alignment=TA_RIGHT),
             "note": ParagraphStyle("note", parent=cell, fontSize=8.5 / scale, leading=11)}
 

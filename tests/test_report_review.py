@@ -134,5 +134,11 @@ def test_the_reconciliation_workbook_prints_on_a_few_pages(soffice, tmp_path):
 
     book = tmp_path / "demo" / "Reconciliation-demo.xlsx"
     run_demo(book, echo=lambda *a: None)
+    from openpyxl import load_workbook
+
+    for ws in load_workbook(book):
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        header = next(iter(ws.tables.values())).ref.split(":")[0][1:]  # the table's header row
+        assert ws.print_title_rows == f"$1:${header}", ws.title
     pdf = to_pdf(soffice, book, tmp_path)
     assert len(pypdfium2.PdfDocument(str(pdf))) <= 10
