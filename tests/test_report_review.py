@@ -142,3 +142,13 @@ def test_the_reconciliation_workbook_prints_on_a_few_pages(soffice, tmp_path):
         assert ws.print_title_rows == f"$1:${header}", ws.title
     pdf = to_pdf(soffice, book, tmp_path)
     assert len(pypdfium2.PdfDocument(str(pdf))) <= 10
+
+
+def test_audit_details_read_as_words_not_json():
+    from tieout.addin.sheets import readable
+
+    after = {"status": "In Progress", "comment": "", "opening_balance": "48250.00",
+             "carried_forward": {"bank_lines": 3, "gl_lines": 0, "manual_items": 0}, "keys": ["M1", "M2"],
+             "hash": None, "allow_difference": False}
+    assert readable(after) == ("status: In Progress; opening_balance: 48250.00; carried_forward: bank_lines 3, "
+                               "gl_lines 0, manual_items 0; keys: M1, M2; allow_difference: false")
