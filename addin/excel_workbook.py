@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..excel_templates.print_setup import landscape
 from ..excel_templates.sheet_writer import DATE_FORMAT, MONEY_FORMAT, PERCENT_FORMAT, Column
 from .workbook import Choice, ColourRule
 from .xlsx_workbook import PROTECTION_PASSWORD, SETTING_PREFIX
@@ -20,6 +21,7 @@ _XL_VALIDATE_LIST, _XL_VALID_ALERT_STOP = 3, 1
 # Colours, drop-downs and frozen panes are set through COM (Windows). On a Mac, xlwings' api is AppleScript
 # with other names; those three are skipped there (the sheets work without them) until written for it.
 _MAC = sys.platform == "darwin"
+XL_PORTRAIT, XL_LANDSCAPE = 1, 2  # Excel's XlPageOrientation
 
 
 def _cell(value):
@@ -125,7 +127,20 @@ class ExcelWorkbook:
                 ws.range((first_row + 1, i), (last, i)).number_format = _FORMATS[col.kind]
             ws.range((first_row, i)).column_width = col.width
         self._freeze(ws, first_row)
+        self._print_setup(ws, first_row, [c.width for c in columns])
         return len(data)
+
+    def _print_setup(self, ws, header_row: int, widths: list[float]) -> None:
+        """print_setup's rules through Excel's PageSetup (COM). On a Mac the AppleScript bridge has no
+        PageSetup object xlwings exposes: the sheet keeps Excel's defaults there."""
+        if _MAC:
+            return
+        setup = ws.api.PageSetup
+        setup.PrintTitleRows = f"$1:${header_row}"
+        setup.Orientation = XL_LANDSCAPE if landscape(widths) else XL_PORTRAIT
+        setup.Zoom = False  # FitToPages* apply only with Zoom off
+        setup.FitToPagesWide = 1
+        setup.FitToPagesTall = False
 
     def _write_changes(self, ws, table, header: list[str], data: list[list], first_row: int) -> bool:
         """When the table already has this header, place and size, writes only the columns whose values change,

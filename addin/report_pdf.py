@@ -28,11 +28,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..excel_templates.sheet_writer import STATUS_COLOURS
+from ..server.currencies import decimals
+from ..server.workspace import aging
+from . import report_charts as charts
 from . import report_content as content
 from .report_fonts import FONT_ENV, ReportFont, report_font
 from . import sheets
 from .handlers.state import State
+from .report_sources import ReportExtras, ReviewChecks
 
 CENT = Decimal("0.01")
 MARGIN = 14 * mm
@@ -68,7 +71,7 @@ def _styles(font: ReportFont) -> dict[str, ParagraphStyle]:
     return {"title": ParagraphStyle("title", parent=base["Title"], fontName=font.bold, fontSize=15, leading=18,
                                     spaceAfter=4, alignment=0),
             "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=font.bold, fontSize=11, leading=14,
-                                 spaceBefore=8, spaceAfter=4),
+                                 spaceBefore=8, spaceAfter=4, keepWithNext=1),
             "cell": cell, "head": head, "head_right": ParagraphStyle("headr", parent=head, alignment=TA_RIGHT),
             "note": ParagraphStyle("note", parent=cell, fontSize=8.5 / scale, leading=11)}
 
@@ -76,14 +79,15 @@ def _styles(font: ReportFont) -> dict[str, ParagraphStyle]:
 class Pen:
     """Writes one report's text in its font: what the font cannot draw becomes '?', counted for the footer."""
 
-    def __init__(self, font: ReportFont | None = None):
+    def __init__(self, font: ReportFont | None = None, places: int = 2):
         self.font = font or report_font()
+        self.places = places  # the currency's decimals: money prints with them
         self.styles = _styles(self.font)
         self.missing = 0  # characters replaced with '?'
         self._ascii = all(chr(c) in self.font.glyphs for c in range(32, 127))
 
     def text(self, value) -> str:
-        text = CONTROL.sub(" ", plain(value))
+        text = CONTROL.sub(" ", plain(value, self.places))
         if self._ascii and text.isascii():  # the common case, checked in C
             return text
         out = []
@@ -99,7 +103,7 @@ class Pen:
 
     def para(self, value, style: str = "cell") -> Paragraph:
         """Text drawn as text: control characters dropped, reportlab's markup characters escaped."""
-        text = plain(value)
+        text = plain(value, self.places)
         if len(text) > MAX_CELL_CHARS:
             text = text[:MAX_CELL_CHARS] + " [...]"
         return Paragraph(escape(self.text(text)), self.styles[style])
@@ -126,6 +130,12 @@ RULE_COLUMNS = (Col("rule"), Col("kind", "fixed", 14), Col("matches", "int", 15)
                 Col("GL lines", "int", 15), Col("value", "money", 26))
 TXN_COLUMNS = (Col("date", "fixed", 16), Col("amount", "money", 21), Col("GL account", mm=26), Col("description"),
                Col("kind", "fixed", 17), Col("bank line", mm=18), Col("status", "fixed", 15))
+SIGNOFF_BLOCK_COLUMNS = (Col("role", "fixed", 24), Col("name", mm=26), Col("date", "fixed", 34), Col("comment"),
+                         Col("signature", mm=40))
+CHECK_COLUMNS = (Col("check", mm=46), Col("status", "fixed", 18), Col("detail", flex=3), Col("lines", flex=2))
+AGED_COLUMNS = (Col("age (days)"), Col("bank items", "int", 22), Col("bank amount", "money", 30),
+                Col("GL items", "int", 22), Col("GL amount", "money", 30))
+CHECK_COLOURS = {"pass": "C6EFCE", "fail": "FFC7CE", "attention": "FFEB9C"}
 FIGURE_COLUMNS = (Col("figure", mm=62), Col("amount", "money", 26), Col("note"))
 STATEMENT_COLUMNS = (Col("statement", "int", 16), Col("file"), Col("period", "fixed", 36),
                      Col("opening", "money", 22), Col("opening from"), Col("closing", "money", 22),
@@ -140,23 +150,24 @@ HEAD_FILL, TOTAL_FILL = colors.HexColor("#D9E1F2"), colors.HexColor("#F2F2F2")
 GOOD, BAD = colors.HexColor("#C6EFCE"), colors.HexColor("#FFC7CE")
 
 
-def money(value) -> str:
-    """2 decimals, thousands separators, negatives in parentheses (accountants' convention, used throughout)."""
+def money(value, places: int = 2) -> str:
+    """The currency's decimals (2 unless told), thousands separators, negatives in parentheses (accountants'
+    convention, used throughout)."""
     if value is None or value == "":
         return ""
     if not isinstance(value, Decimal):
         return str(value)
-    q = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    text = f"{abs(q):,.2f}"
+    q = value.quantize(CENT.scaleb(2 - places), rounding=ROUND_HALF_UP)
+    text = f"{abs(q):,.{places}f}"
     return f"({text})" if q < 0 else text
 
 
-def plain(value) -> str:
+def plain(value, places: int = 2) -> str:
     """Any cell value as the text to print (dates ISO, Decimals as money)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return money(value)
+        return money(value, places)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return str(value)
@@ -190,25 +201,30 @@ def table(columns, rows, width: float, extra_style=(), pen: Pen | None = None) -
     return t
 
 
-def _header(state: State, width: float, pen: Pen) -> Table:
-    facts = content.header_facts(state)
+def _header(state: State, width: float, pen: Pen, standing: content.Standing) -> Table:
+    """The head facts; the status says what still stands against the reconciliation, in the colour that
+    follows the workflow and the checks (content.Standing)."""
+    facts = [(label, standing.text if label == "Status" else text) for label, text in content.header_facts(state)]
     cells = sheets.summary_cells(state)
     facts += [("Lines matched", str(cells[sheets.SUMMARY_CELLS["Lines matched"]])),
               ("Match rate", str(cells[sheets.SUMMARY_CELLS["Match rate"]]))]
     t = Table([[pen.para(label, "head"), pen.para(text)] for label, text in facts],
               colWidths=[width * 0.22, width * 0.78])
     status_row = [label for label, _ in facts].index("Status")
-    colour = colors.HexColor("#" + STATUS_COLOURS.get(state.status, "FFFFFF"))
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, GRID),
-                           ("BACKGROUND", (1, status_row), (1, status_row), colour)]))
+                           ("BACKGROUND", (1, status_row), (1, status_row), colors.HexColor("#" + standing.colour))]))
     return t
 
 
-def _balances(state: State, width: float, pen: Pen) -> Table:
+def _balances(state: State, width: float, pen: Pen, standing: content.Standing) -> Table:
     rows = sheets.summary_rows(state)
     last = len(rows)  # the difference (row 0 is the header)
     diff = rows[-1][1]
-    fill = GOOD if isinstance(diff, Decimal) and diff == 0 else BAD
+    # green only for a zero difference nothing else stands against (never for "0.00" with nothing matched)
+    if not isinstance(diff, Decimal) or diff != 0:
+        fill = BAD
+    else:
+        fill = colors.HexColor("#" + content.WARNING) if standing.severe else GOOD
     totals = [i + 1 for i, r in enumerate(rows) if r[0].startswith(("Adjusted", "Difference"))]
     style = [("BACKGROUND", (0, last), (-1, last), fill)]
     style += [("LINEABOVE", (0, i), (-1, i), 0.8, colors.black) for i in totals]
@@ -247,11 +263,72 @@ def _section(story: list, title: str, columns, rows, width: float, empty: str, s
         story.extend(table(columns, rows[i:i + CHUNK_ROWS], width, (), pen) for i in range(0, len(rows), CHUNK_ROWS))
 
 
-def build_story(state: State, width: float, pen: Pen | None = None) -> list:
+def _signoff(state: State, width: float, pen: Pen) -> list:
+    """Who prepared, reviewed and approved (the current round; a rejection voids the earlier ones), with the
+    date and comment, room to sign, and the data hash the sign-offs are about."""
+    rows = [(role, who or "(not yet)", when, comment, "") for role, who, when, comment in content.signoff_block(state)]
+    out = [pen.para("Sign-off", "h2"), table(SIGNOFF_BLOCK_COLUMNS, rows, width,
+                                             [("ROWHEIGHT", (0, 1), (-1, -1), 9 * mm)], pen)]
+    digest = state.rec.get("submitted_hash")
+    out.append(pen.para(f"Data hash: {digest}" if digest else "Data hash: not submitted yet (Submit for Review "
+                                                              "stores it)", "note"))
+    return out
+
+
+def _checks(story: list, checks: ReviewChecks, width: float, pen: Pen) -> None:
+    if not checks.available:
+        story += [pen.para("Review checks", "h2"),
+                  pen.para("Review checks not available: this server does not compute them (its review route "
+                           "answered 404). The figures below are the reconciliation's own.", "note")]
+        return
+    rows = [(c.title or c.id, c.status.upper(), c.detail, ", ".join(c.lines[:12]) +
+             (f" and {len(c.lines) - 12} more" if len(c.lines) > 12 else "")) for c in checks.checks]
+    style = [("BACKGROUND", (1, i), (1, i), colors.HexColor("#" + CHECK_COLOURS[c.status]))
+             for i, c in enumerate(checks.checks, start=1)]
+    failing = len(checks.with_status("fail"))
+    _section(story, f"Review checks ({len(rows)}; {failing} failing)", CHECK_COLUMNS, rows, width,
+             "The server returned no checks.", style, pen)
+
+
+def _aged(story: list, state: State, width: float, pen: Pen) -> None:
+    rows = content.aged_rows(state)
+    total = ("Total", sum(r[1] for r in rows), sum((r[2] for r in rows), Decimal(0)), sum(r[3] for r in rows),
+             sum((r[4] for r in rows), Decimal(0)))
+    n = len(rows) + 1
+    style = [("BACKGROUND", (0, n), (-1, n), TOTAL_FILL), ("LINEABOVE", (0, n), (-1, n), 0.8, colors.black)]
+    _section(story, f"Open items by age at {state.period_end}", AGED_COLUMNS, [*rows, total], width, "", style, pen)
+    escalate = content.escalations(state)
+    story.append(pen.para(f"{len(escalate)} to escalate (older than {aging.ESCALATE_AFTER_DAYS} days, or carried "
+                          "from a prior period): each needs a clearing entry or an action plan." if escalate else
+                          f"None to escalate (none older than {aging.ESCALATE_AFTER_DAYS} days or carried from a "
+                          "prior period).", "note"))
+
+
+def _charts(story: list, state: State, extras: ReportExtras, width: float, pen: Pen) -> None:
+    regular, bold = pen.font.regular, pen.font.bold
+    half = width / 2 - 2 * mm
+    pair = [charts.aging_chart(content.aged_rows(state), half, 55 * mm, regular, bold)]
+    rates = content.rule_rates(state)
+    if rates:
+        pair.append(charts.rule_chart(rates, half, 55 * mm, regular, bold))
+    grid = Table([pair], colWidths=[width / 2] * len(pair))
+    grid.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [Spacer(1, 3 * mm), grid]
+    if extras.history:
+        story += [Spacer(1, 2 * mm), charts.history_chart(extras.history, width, 40 * mm, regular, bold)]
+
+
+def build_story(state: State, width: float, pen: Pen | None = None, extras: ReportExtras | None = None) -> list:
     pen = pen or Pen()
+    extras = extras or ReportExtras()
+    standing = content.standing(state, extras.checks)
     period = state.rec["period"]["name"]
     story: list = [pen.para(f"Bank reconciliation report: {state.account['name']}, {period}", "title"),
-                   _header(state, width, pen), pen.para("Balances", "h2"), _balances(state, width, pen)]
+                   _header(state, width, pen, standing), *_signoff(state, width, pen),
+                   pen.para("Balances", "h2"), _balances(state, width, pen, standing)]
+    _checks(story, extras.checks, width, pen)
+    _aged(story, state, width, pen)
+    _charts(story, state, extras, width, pen)
     _section(story, "Statement balances", STATEMENT_COLUMNS, content.statement_balance_rows(state), width,
              "No statement imported.", pen=pen)
     open_n = len(state.open_findings)
@@ -259,7 +336,7 @@ def build_story(state: State, width: float, pen: Pen | None = None) -> list:
              content.finding_rows(state), width, "None: every statement's own figures add up.", pen=pen)
     signoffs = [(when, who, content.SIGNOFF_LABELS.get(step, step), status, comment)
                 for when, who, step, status, comment in content.signoff_rows(state)]
-    _section(story, "Sign-offs", SIGNOFF_COLUMNS, signoffs, width, "No sign-offs yet.", pen=pen)
+    _section(story, "Workflow history", SIGNOFF_COLUMNS, signoffs, width, "No sign-offs yet.", pen=pen)
     items = _open_item_rows(state)
     _section(story, f"Open items ({len(items)}; age in days at {state.period_end})", OPEN_ITEM_COLUMNS, items,
              width, "No open items.", pen=pen)
@@ -315,16 +392,17 @@ def _numbered_canvas(footer: str, pen: Pen):
     return NumberedCanvas
 
 
-def write_pdf_report(state: State, path: Path, workbook_name: str, generated: dt.datetime | None = None) -> Path:
+def write_pdf_report(state: State, path: Path, workbook_name: str, generated: dt.datetime | None = None,
+                     extras: ReportExtras | None = None) -> Path:
     generated = generated or dt.datetime.now().astimezone()
     size = page_size(state)
-    pen = Pen()
+    pen = Pen(places=decimals(state.account["currency"]))
     footer = content.footer_text(state, workbook_name, generated)
     buffer = io.BytesIO()  # built in memory: a failure leaves no half-written file (nor spoils an old one)
     doc = SimpleDocTemplate(buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN + 6 * mm, title=f"Reconciliation #{state.id} report",
                             author="Tieout", subject=footer)  # metadata is Unicode: the footer as it is
-    doc.build(build_story(state, doc.width, pen), canvasmaker=_numbered_canvas(pen.text(footer), pen))
+    doc.build(build_story(state, doc.width, pen, extras), canvasmaker=_numbered_canvas(pen.text(footer), pen))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
     return path

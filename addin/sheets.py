@@ -114,13 +114,31 @@ def txn_rows(state: State) -> list[tuple]:
              POSTED if state.posted(t) else TO_POST, t.id) for t in state.txns]
 
 
+AUDIT_DETAIL_CHARS = 400
+
+
+def readable(value) -> str:
+    """An audit row's JSON as a reviewer reads it: "status: In Review; comment: ok; lines: B1, B2"
+    (nested objects as "carried_forward: bank_lines 3, gl_lines 0"; empty values left out)."""
+    if isinstance(value, dict):
+        parts = [f"{k}: {readable(v)}" if not isinstance(v, dict) else f"{k}: " + ", ".join(
+            f"{k2} {readable(v2)}" for k2, v2 in v.items() if v2 not in (None, "", [], {}))
+            for k, v in value.items() if v not in (None, "", [], {})]
+        return "; ".join(parts)
+    if isinstance(value, list):
+        return ", ".join(readable(v) for v in value)
+    return json.dumps(value, default=str) if isinstance(value, bool) else str(value)
+
+
 def audit_rows(state: State) -> list[tuple]:
     out = []
     for a in state.audit:
         after = a.get("after")
         detail = f"{a['entity']} {a['entity_id']}"
         if after:
-            detail += ": " + json.dumps(after, separators=(",", ":"), default=str)[:400]
+            detail += ": " + readable(after)
+        if len(detail) > AUDIT_DETAIL_CHARS:
+            detail = detail[:AUDIT_DETAIL_CHARS - 4] + " ..."
         out.append((a["at"], a["actor"], a["action"], detail))
     return out
 

@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation, DataValidationList
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.writer.excel import ExcelWriter
 
+from ..excel_templates.print_setup import fit_to_width
 from ..excel_templates.sheet_writer import Column, write_table
 from ..server.errors import InputError
 from .workbook import Choice, ColourRule
@@ -141,7 +142,10 @@ class XlsxWorkbook:
         if new:
             return write_table(ws, table_name, columns, rows, first_row=first_row)
         # Only the cells that change are written (a re-render leaves most of them as they were).
-        return rewrite_table(self._cells(sheet), table_name, columns, rows, first_row=first_row)
+        ws = self._cells(sheet)
+        n = rewrite_table(ws, table_name, columns, rows, first_row=first_row)
+        fit_to_width(ws, first_row, [c.width for c in columns])  # a sheet made before it printed
+        return n
 
     def _plan_table(self, ws, table_name: str, columns: Sequence[Column], rows: list) -> int:
         """The sheet cleared and given the table's header, Table and widths now; its rows are written at save."""

@@ -15,9 +15,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .print_setup import fit_to_width
+
 MONEY_FORMAT = '#,##0.00;[Red]-#,##0.00'
 DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0.0%"
+
+
+def money_format(decimals: int = 2) -> str:
+    """MONEY_FORMAT with a currency's decimals (0 for JPY, 3 for BHD)."""
+    places = "." + "0" * decimals if decimals > 0 else ""
+    return f'#,##0{places};[Red]-#,##0{places}'
+
+
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
@@ -35,7 +46,7 @@ STATUS_COLOURS = {
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = "text"  # text | date | money | int | decimal | percent
+    kind: str = "text"  # text | date | datetime | money | int | decimal | percent
     width: int = 14
 
 
@@ -57,6 +68,8 @@ def set_value(ws: Worksheet, row: int, col: int, value, kind: str = "text"):
         cell.number_format = MONEY_FORMAT
     elif kind == "date" and isinstance(value, (dt.date, dt.datetime)):
         cell.number_format = DATE_FORMAT
+    elif kind == "datetime" and isinstance(value, (dt.date, dt.datetime)):
+        cell.number_format = DATETIME_FORMAT
     elif kind == "percent":
         cell.number_format = PERCENT_FORMAT
     return cell
@@ -84,4 +97,5 @@ def write_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: Itera
     table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = ws.cell(row=first_row + 1, column=1)
+    fit_to_width(ws, first_row, [c.width for c in columns])
     return n

@@ -176,6 +176,19 @@ def _cmd_review(args) -> int:
     from ..addin.dispatch import run_review
 
     return run_review(args.workbook, args.json)
+def _cmd_workspace(args) -> int:
+    from ..addin.workspace.commands import workspace_command
+
+    return workspace_command(args.period, args.out)
+
+
+def _cmd_accounts(args) -> int:
+    from ..addin.workspace import commands
+
+    if args.accounts_command == "list":
+        return commands.accounts_list_command(args.json)
+    changes = {k: v for k, v in (("legal_entity", args.legal_entity), ("account_type", args.type)) if v is not None}
+    return commands.accounts_set_command(args.account, changes)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -261,6 +274,21 @@ def build_parser() -> argparse.ArgumentParser:
     rv.add_argument("workbook", help="the reconciliation workbook (.xlsx), linked to a reconciliation")
     rv.add_argument("--json", action="store_true", help='print {"checks": [{"id", "title", "status", ...}], ...}')
     rv.set_defaults(func=_cmd_review)
+    ws = sub.add_parser("workspace", help="write the workspace over every account you may see (.xlsx)")
+    ws.add_argument("--period", help="yyyy-mm (default: the latest period with a reconciliation)")
+    ws.add_argument("--out", required=True, help="the workbook to write, *.xlsx")
+    ws.set_defaults(func=_cmd_workspace)
+
+    ac = sub.add_parser("accounts", help="list accounts; set an account's legal entity and type")
+    ac_sub = ac.add_subparsers(dest="accounts_command", required=True)
+    al = ac_sub.add_parser("list", help="the accounts you may see (tab-separated, or --json)")
+    al.add_argument("--json", action="store_true")
+    al.set_defaults(func=_cmd_accounts)
+    ast = ac_sub.add_parser("set", help="set an account's legal entity and/or type")
+    ast.add_argument("account", help="the account's id or name")
+    ast.add_argument("--legal-entity", help="the legal entity the account belongs to")
+    ast.add_argument("--type", help="bank, AP, AR, tax or other")
+    ast.set_defaults(func=_cmd_accounts)
 
     au = sub.add_parser("audit", help="audit trail tools")
     au_sub = au.add_subparsers(dest="audit_command", required=True)

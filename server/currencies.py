@@ -14,3 +14,9 @@ def iso_currency(code: str) -> tuple[bool, int | None]:
         return True, Currency(code).exponent
     except ValueError:
         return False, None
+
+
+def decimals(code: str) -> int:
+    """The places a currency's amounts show with (ISO 4217's exponent; 2 for a code ISO does not define)."""
+    known, exponent = iso_currency(str(code or "").upper())
+    return exponent if known and exponent is not None else 2

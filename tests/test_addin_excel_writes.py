@@ -78,6 +78,7 @@ class Sheet:
     def __init__(self, name):
         self.name, self.grid = name, Grid()
         self.tables = Tables(self)
+        self.api = SimpleNamespace(PageSetup=SimpleNamespace())  # what Excel's COM object takes of print setup
 
     def range(self, a, b=None):
         return Rng(self, a, b)
@@ -159,3 +160,14 @@ def test_changed_blocks_compare_what_excel_shows():
     assert changed_blocks(shown, new) == []
     assert changed_blocks([["'B1", dt.datetime(2026, 10, 2), -5.0, "=1+1", ""]], new) == [(0, 0, 0), (1, 0, 0)]
     assert changed_blocks(shown, new * 2) is None
+
+
+def test_every_written_table_prints_one_page_wide_with_its_header_repeated():
+    book = Adapter()
+    book.write_table("Bank Statement", "tblBank", COLS, rows(["Unmatched"] * 3))
+    setup = vars(book.ws.api.PageSetup)
+    assert setup == {"PrintTitleRows": "$1:$1", "Orientation": 1, "Zoom": False, "FitToPagesWide": 1,
+                     "FitToPagesTall": False}
+    wide = COLS + tuple(Column(f"note {i}", width=30) for i in range(3))  # wider than a portrait page
+    book.write_table("Bank Statement", "tblBank", wide, [r + ("a", "b", "c") for r in rows(["Unmatched"])])
+    assert book.ws.api.PageSetup.Orientation == 2

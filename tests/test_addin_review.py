@@ -157,7 +157,8 @@ def test_report_writes_the_reviewers_workbook(live, month, tmp_path):
     outcome, _ = ok(live, path, "report", out=report)  # the default is .pdf (tests/test_report.py)
     assert outcome.messages[0].startswith(f"Wrote the report {report}")
     wb = load_workbook(report)
-    assert wb.sheetnames == ["Report", "Statements", "Findings", "Sign-offs", "Open items", "Matches by rule"]
+    assert wb.sheetnames == ["Report", "Sign-off", "Review checks", "Open items by age", "Match rate by rule",
+                             "Statements", "Findings", "Sign-offs", "Open items", "Matches by rule"]
     figures = {r["Figure"]: r["Amount"] for r in table(report, "Report")}
     rec = status(live, rec_id)
     assert Decimal(repr(figures["Difference"])).quantize(Decimal("0.01")) == Decimal(rec["figures"]["difference"])

@@ -190,12 +190,29 @@ def test_the_xlsx_report_and_unknown_suffixes(live, approved, tmp_path):
     out = tmp_path / "review" / "Rec-report.xlsx"
     ok(live, approved.path, "report", out=out)
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Report", "Statements", "Findings", "Sign-offs", "Open items", "Matches by rule"]
+    assert wb.sheetnames == ["Report", "Sign-off", "Review checks", "Open items by age", "Match rate by rule",
+                             "Statements", "Findings", "Sign-offs", "Open items", "Matches by rule"]
+    head = {r[0].value: r[1] for r in wb["Report"].iter_rows(min_row=2, max_row=12)}
+    assert head["Status"].value == "Approved" and head["Status"].fill.fgColor.rgb.endswith("A9D08E")
+    assert head["Match rate"].number_format == "0.0%" and 0 < head["Match rate"].value <= 1
+    block = table(out, "Sign-off")
+    assert [(r["role"], r["name"]) for r in block] == [("Prepared by", "alice"), ("Reviewed by", "bob"),
+                                                       ("Approved by", "carol")]
+    assert all(isinstance(r["date (UTC)"], dt.datetime) for r in block)
+    assert wb["Sign-off"]["B6"].value == approved.rec["submitted_hash"]
+    assert wb["Review checks"]["A1"].value.startswith("Review checks not available")
+    aged = table(out, "Open items by age")
+    assert [r["age (days)"] for r in aged] == ["0-30", "31-60", "61-90", "90+"]
+    assert len(wb["Open items by age"]._charts) == 1 and len(wb["Match rate by rule"]._charts) == 1
+    rates = table(out, "Match rate by rule")
+    assert rates[-1]["rule"] == "(unmatched)" and abs(sum(r["share of lines"] for r in rates) - 1) < 1e-9
     figs = approved.rec["figures"]
     figures = {r["Figure"]: r["Amount"] for r in table(out, "Report")}
     assert Decimal(repr(figures["Difference"])) == Decimal(figs["difference"]) == 0
-    assert [(r["who"], r["action"]) for r in table(out, "Sign-offs")] == [
+    history = table(out, "Sign-offs")
+    assert [(r["who"], r["action"]) for r in history] == [
         ("alice", "start"), ("alice", "submit"), ("bob", "review"), ("carol", "approve")]
+    assert all(isinstance(r["when (UTC)"], dt.datetime) for r in history)
     items = table(out, "Open items")
     assert len(items) == figs["bank_lines"] - figs["matched_bank_lines"] + figs["gl_lines"] - figs["matched_gl_lines"]
     assert next(r for r in items if r["line_id"] == approved.odd_line)["description"] == ODD
@@ -220,7 +237,11 @@ def test_a_report_before_any_signoff_says_not_submitted(live, month, tmp_path):
         lines = _lines(pdf)
     assert "No new transactions." in lines and "No matches." in lines
     assert any(ln.startswith("2026-") and ln.endswith(" UTC alice started In Progress") for ln in lines)
-    assert "Status In Progress" in lines  # no GL balance: the difference is unknown and review check 5 fails
+    words = " ".join(" ".join(lines).split())
+    # the status says what stands against it (the cell wraps: its label sits on the middle line)
+    assert "In Progress: no difference can be computed yet (bank statement or GL balance missing); nothing is " \
+           "matched, 44 items" in words
+    # no GL balance: the difference is unknown and review check 5 fails
     assert any(ln.startswith("Difference n/a 0.00 when reconciled; 1 review check(s) fail") for ln in lines), lines
     assert _line(lines, "Open items (") == "Open items (44; age in days at 2026-10-31)"
     assert all(ln.endswith("data hash not submitted") for ln in lines if ln.startswith("Generated "))
@@ -396,8 +417,9 @@ def test_every_script_prints_in_the_found_font(dejavu, fonts, tmp_path):
     assert [r[4] for r in rows] == [SCRIPTS, "Café <b>& €5"]
     assert [r[3] for r in rows] == ["(10.00)", "(11.00)"]
     assert _line(lines, "Bank reconciliation report: ") == "Bank reconciliation report: Konto główne, 2026-10"
-    assert _line(lines, "Generated ").endswith("from Rozliczenie-październik.xlsx; reconciliation #7; "
-                                               "data hash not submitted")
+    footers = [ln for ln in lines if ln.startswith("Generated ")]
+    assert footers and all(f.endswith("from Rozliczenie-październik.xlsx; reconciliation #7; data hash not "
+                                      "submitted") for f in footers)
     assert not [ln for ln in lines if "could not be printed" in ln]
     # both faces embedded as subsets (ABCDEF+Name); nothing left in Helvetica
     assert {name.split("+")[1] for name in used} == {"DejaVuSans", "DejaVuSans-Bold"}

@@ -39,6 +39,7 @@ EXPECTED = {
     "btnRevert": ("Revert", "Review"),
     "btnRefresh": ("Refresh", "Review"),
     "btnReport": ("Report", "Review"),
+    "btnWorkspace": ("Workspace", "Review"),
 }
 EXPECTED.update({  # ledger against ledger (issue 16)
     "btnLedgerImport": ("Import Ledger", "Ledger"),

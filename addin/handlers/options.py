@@ -10,7 +10,8 @@ OPTIONS: dict[str, str] = {
     "account_name": "first import: name of the account to create on the server",
     "currency": "first import: the currency when the bank file does not state one (e.g. USD)",
     "cash_account": "the GL cash account being reconciled (first import; journal files use it)",
-    "period": "first import: the period, yyyy-mm (default: the month the statement or template ends)",
+    "period": "first import: the period, yyyy-mm (default: the month the statement or template ends); "
+              "Workspace: the period to show (default: the linked reconciliation's)",
     "bank": "bank line ids, comma-separated (in Excel: the rows selected on Bank Statement)",
     "gl": "GL line ids, comma-separated (in Excel: the rows selected on GL Lines)",
     "match": "match ids, comma-separated (in Excel: the rows selected on Matched)",
@@ -53,4 +54,6 @@ OPTIONS: dict[str, str] = {
     "sign": "Subledger Check: -1 when the export shows the account's credits as positive figures (default 1)",
     "payments": "Cash Application: the incoming payments file (CSV or Excel)",
     "invoices": "Cash Application: the AR open items export (CSV or Excel)",
+    "out": "Report: the file to write, .pdf or .xlsx (default: <workbook>-report.pdf next to the workbook); "
+           "Workspace: the .xlsx to write (default: Workspace-<period>.xlsx next to the workbook)",
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import sheets
 from ..report_pdf import write_pdf_report
+from ..report_sources import load_extras
 from ..report_xlsx import write_xlsx_report
 from .common import current_state
 from .context import REC_ID, ActionError, Context
@@ -42,8 +43,9 @@ def report(ctx: Context) -> None:
                           "Import a bank file or a GL template first (Import group).")
     state = current_state(ctx)
     book_name = ctx.book.path.name if ctx.book.path is not None else "an unsaved workbook"
+    extras = load_extras(ctx.client, state.id, state.rec["account"]["id"])
     try:
-        WRITERS[path.suffix.lower()](state, path, book_name)
+        WRITERS[path.suffix.lower()](state, path, book_name, extras=extras)
     except OSError as exc:
         raise ActionError(f"Cannot write {path}: {exc.strerror}.", "Close the report if it is open, "
                                                                    "then press Report again.") from None

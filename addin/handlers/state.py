@@ -42,6 +42,7 @@ class Line:
     item_status: str
     notes: str
     pending: bool = False
+    carried: bool = False  # brought forward from the prior period's open items
 
     @property
     def posted_here(self) -> bool:
@@ -160,13 +161,15 @@ class State:
 def _bank(d: dict) -> Line:
     return Line("bank", d["line_id"], _date(d["date"]), _money(d["amount"]), d["currency"], d["reference"] or "",
                 d["description"] or "", d["type"] or "", d["check_number"] or "", d["match"], d["owner"] or "",
-                _date(d["due_date"]), d["status"] or "open", d["notes"] or "", bool(d["pending"]))
+                _date(d["due_date"]), d["status"] or "open", d["notes"] or "", bool(d["pending"]),
+                bool(d.get("carried_forward")))
 
 
 def _ledger(d: dict) -> Line:
     return Line("ledger", d["line_id"], _date(d["date"]), _money(d["amount"]), d["currency"], d["reference"] or "",
                 d["description"] or "", d["source"] or "", d["counterparty"] or "", d["match"], d["owner"] or "",
-                _date(d["due_date"]), d["status"] or "open", d["notes"] or "")
+                _date(d["due_date"]), d["status"] or "open", d["notes"] or "",
+                carried=bool(d.get("carried_forward")))
 
 
 def load_state(client: Client, rec_id: int, cash_account: str = "") -> State:

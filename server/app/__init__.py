@@ -19,6 +19,7 @@ from . import access, errors, http, openapi, routes_accounts, routes_meta, route
 from . import routes_ledgers, routes_subledgers
 from ..ledgers import batches as ledger_batches
 from . import routes_review
+from . import routes_workspace
 
 
 @dataclass
@@ -72,4 +73,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(routes_ledgers.bp)
     app.register_blueprint(routes_subledgers.bp)
     app.register_blueprint(routes_review.bp)
+    app.register_blueprint(routes_workspace.bp)
     return app

@@ -79,6 +79,11 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
     R + "/jobs": {"get": ("jobs", "Jobs of the reconciliation", None, 200)},
     "/api/jobs/{job_id}": {"get": ("jobs", "A job's status and progress (?wait=seconds)", None, 200)},
     "/api/jobs/{job_id}/rerun": {"post": ("jobs", "Rerun a failed job", None, 202)},
+    "/api/workspace": {"get": ("workspace", "Every account the user may see for a period (?period=yyyy-mm; "
+                                            "default the latest): status, people, difference, aged open items, "
+                                            "escalations, findings, freshness, and the exceptions list", None, 200)},
+    A + "/history": {"get": ("workspace", "The account's last reconciliations (?periods=1-60, default 6): "
+                                          "status, open items, difference", None, 200)},
 }
 OPERATIONS.update({  # the reviewer's workpaper (routes_review.py)
     R + "/review": {"get": ("review", "The five review checks (pass | fail | attention, figures, lines, the "

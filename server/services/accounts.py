@@ -11,12 +11,16 @@ from . import values
 from .context import Change, bad_input, not_found, now, utc_iso
 
 KINDS = ("Bank", "Manual")
-UPDATABLE = ("name", "gl_account", "bank_account", "currency", "kind", "segregation")
+# What an account is, for the workspace's grouping (migration 0009); `kind` stays how it is reconciled.
+TYPES = ("bank", "AP", "AR", "tax", "other")
+UPDATABLE = ("name", "gl_account", "bank_account", "currency", "kind", "segregation", "legal_entity",
+             "account_type")
 
 
 def account_dict(a: Account) -> dict:
     return {"id": a.id, "name": a.name, "gl_account": a.gl_account, "bank_account": a.bank_account,
-            "currency": a.currency, "kind": a.kind, "segregation": a.segregation or "standard"}
+            "currency": a.currency, "kind": a.kind, "segregation": a.segregation or "standard",
+            "legal_entity": a.legal_entity or "", "account_type": a.account_type or "other"}
 
 
 def create_account(ch: Change, data: dict) -> dict:
@@ -25,7 +29,9 @@ def create_account(ch: Change, data: dict) -> dict:
     acc = Account(name=name, gl_account=values.text(data, "gl_account", max_len=100),
                   bank_account=values.text(data, "bank_account", max_len=100), currency=currency,
                   kind=values.choice(data, "kind", KINDS, "Bank"),
-                  segregation=values.choice(data, "segregation", SEGREGATION, "standard"))
+                  segregation=values.choice(data, "segregation", SEGREGATION, "standard"),
+                  legal_entity=values.text(data, "legal_entity", max_len=200))
+    acc.account_type = _account_type(data, "bank" if acc.kind == "Bank" else "other")
     if ch.session.scalar(select(Account).where(Account.name == name)):
         raise bad_input(f"field 'name': an account named {name!r} already exists")
     ch.session.add(acc)
@@ -42,6 +48,15 @@ def _currency(data: dict) -> str:
     if len(currency) != 3 or not currency.isalpha():
         raise bad_input(f"field 'currency': not an ISO 4217 code: {currency!r}")
     return currency
+
+
+def _account_type(data: dict, default: str | None = None) -> str:
+    """bank, AP, AR, tax or other, in any letter case (stored as TYPES spells it)."""
+    value = data.get("account_type", default)
+    spelled = {t.lower(): t for t in TYPES}.get(value.lower() if isinstance(value, str) else None)
+    if spelled is None:
+        raise bad_input(f"field 'account_type': must be one of {', '.join(TYPES)}, not {value!r}")
+    return spelled
 
 
 def update_account(ch: Change, account_id: int, data: dict) -> dict:
@@ -67,6 +82,10 @@ def update_account(ch: Change, account_id: int, data: dict) -> dict:
         after["kind"] = values.choice(data, "kind", KINDS)
     if "segregation" in data:
         after["segregation"] = values.choice(data, "segregation", SEGREGATION)
+    if "legal_entity" in data:
+        after["legal_entity"] = values.text(data, "legal_entity", max_len=200)
+    if "account_type" in data:
+        after["account_type"] = _account_type(data)
     statuses = list(ch.session.scalars(select(Reconciliation.status).where(Reconciliation.account_id == acc.id)))
     for field in ("currency", "kind"):
         if after[field] != before[field] and statuses:

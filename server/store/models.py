@@ -51,6 +51,9 @@ class Account(Base):
     currency: Mapped[str] = mapped_column(String(3))
     kind: Mapped[str] = mapped_column(String(10))  # Bank | Manual
     segregation: Mapped[str] = mapped_column(String(10), default="standard")  # standard | strict (workflow.py)
+    # Since migration 0009: the legal entity the account belongs to, and what it is (services/accounts.TYPES).
+    legal_entity: Mapped[str] = mapped_column(String(200), default="")
+    account_type: Mapped[str] = mapped_column(String(10), default="other")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
