@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pdfplumber
 import pypdfium2
+from openpyxl import load_workbook
 
 from test_addin_kit import live, month, new_book, ok, prepared  # noqa: F401 (fixtures)
 from test_addin_libreoffice import soffice, text_of, to_pdf  # noqa: F401 (fixture)
@@ -41,7 +42,20 @@ def test_nothing_matched_and_approved_is_never_a_green_difference(live, month, t
 
     rec_id = int(XlsxWorkbook(path).get_setting("ReconciliationId"))
     live.grant_team(live.call("GET", f"/api/reconciliations/{rec_id}")["account"]["id"])
+    # Submit wants an owner and due date on every item it escalates, and Approve a reviewer's comment on every
+    # failing check: given both, such a reconciliation can still be approved, and the report must say so
+    wb = load_workbook(path)  # typed on Unmatched, as the preparer would: the next button press sends them
+    ws = wb["Unmatched"]
+    header = [c.value for c in ws[1]]
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, header.index("owner") + 1, "alice")
+        ws.cell(row, header.index("due_date") + 1, "2026-11-30")
+    wb.save(path)
     ok(live, path, "submit_for_review")
+    for c in live.call("GET", f"/api/reconciliations/{rec_id}/review", user="bob")["checks"]:
+        if c["status"] == "fail":
+            live.call("PUT", f"/api/reconciliations/{rec_id}/review/{c['id']}",
+                      {"ticked": True, "comment": "seen"}, user="bob")
     ok(live, path, "approve", user="bob")
     ok(live, path, "approve", user="carol")
     rec = live.call("GET", f"/api/reconciliations/{rec_id}")
@@ -53,12 +67,15 @@ def test_nothing_matched_and_approved_is_never_a_green_difference(live, month, t
         pages = len(pdf.pages)
     assert f"Approved: nothing is matched, {n_open} items open" in words
     assert "Difference 0.00 0.00 when reconciled" in words
-    assert GREEN_FILL not in fills  # neither the status nor the difference is green
+    passing = [c for c in live.call("GET", f"/api/reconciliations/{rec_id}/review")["checks"]
+               if c["status"] == "pass"]
+    # neither the status nor the difference is green: the only green cells are the passing review checks
+    assert fills.count(GREEN_FILL) == len(passing)
     assert RED_FILL in fills
     # the sign-off block names the three people, and the hash they signed
     assert "Prepared by alice" in words and "Reviewed by bob" in words and "Approved by carol" in words
     assert f"Data hash: {rec['submitted_hash']}" in words
-    assert "Review checks not available" in words  # this server has no review route
+    assert "Review checks not available" not in words  # the five checks are in the report
     assert pages <= 5, pages  # 44 bank lines, 47 GL lines, all open
 
 
