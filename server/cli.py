@@ -254,6 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     au_sub = au.add_subparsers(dest="audit_command", required=True)
     av = au_sub.add_parser("verify", help="verify the audit trail's hash chain (exit 2 naming the first broken row)")
     av.set_defaults(func=_cmd_audit_verify)
+
+    from .cli_users import register as register_users
+
+    register_users(sub)
     return p
 
 
