@@ -27,6 +27,8 @@ PROTECTION_PASSWORD = "tieout"
 
 
 class XlsxWorkbook:
+    interactive = False  # batch mode: no one answers a dialog; options do
+
     def __init__(self, path: str | Path, selection: dict[str, Sequence[str]] | None = None, echo=None):
         self.path = Path(path)
         try:
@@ -121,6 +123,9 @@ class XlsxWorkbook:
         return None
 
     def ask_yes_no(self, prompt: str, title: str = "Tieout") -> bool | None:
+        return None  # batch mode: the answer comes as an option
+
+    def ask_choice(self, prompt: str, choices: Sequence[str], title: str = "Tieout") -> str | None:
         return None  # batch mode: the answer comes as an option
 
     # settings -----------------------------------------------------------------------------------------

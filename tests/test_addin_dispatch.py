@@ -63,7 +63,7 @@ def test_dispatch_runs_the_button_and_reports_failures_in_a_message_box(live, mo
 
     book = XlsxWorkbook(path, echo=lambda t: None)
     outcome = dispatch.dispatch("btnNoSuchButton", book, live.client())
-    assert outcome.exit_code == 1 and "rebuild and reinstall the add-in" in book.messages[0]
+    assert outcome.exit_code == 1 and "install the Tieout add-in again" in book.messages[0]
 
 
 def test_a_linked_workbook_refreshes_through_dispatch(live, month, tmp_path):

@@ -40,20 +40,21 @@ def _summary(proposal) -> str:
     return f"{cols}; balance proof: {proof}"
 
 
-def confirm_inferred_layout(ctx: Context, path: Path, fmt: str) -> Path | None:
+def confirm_inferred_layout(ctx: Context, path: Path, fmt: str, options=None, result=None) -> Path | None:
     """None when a bank's or the user's profile reads the file (nothing to ask); else the path of the profile
-    saved once the user confirmed the inferred layout. Refuses (ActionError) when the user does not confirm."""
+    saved once the user confirmed the inferred layout. Refuses (ActionError) when the user does not confirm.
+    `options`: the preparer's answers (currency, date order); `result`: the file as already read with them."""
     from ...server import importers, sandbox
     from ...server.errors import BankFileError
     from ...server.importers.base import ImportOptions
     from ...server.importers.tabular.infer.profile_file import profile_name
 
-    options = ImportOptions(currency=ctx.arg("currency"))
+    options = options or ImportOptions(currency=ctx.arg("currency"))
     imp = importers.detect(path) if fmt == "auto" else importers.get(fmt)
     proposer = getattr(imp, "layout_proposal", None)
     if proposer is None:
         return None  # a structured format (MT940, camt, ...): its layout is the standard's
-    result = sandbox.import_file(path, fmt, options)
+    result = result or sandbox.import_file(path, fmt, options)
     if result.layout is None or result.layout.source != "inferred":
         return None
     name = profile_name(path.stem)
@@ -66,8 +67,9 @@ def confirm_inferred_layout(ctx: Context, path: Path, fmt: str) -> Path | None:
     confirmed = answer.strip().lower() in YES if answer is not None else ctx.book.ask_yes_no(question, "Tieout")
     if not confirmed:
         raise ActionError(f"{path.name} was not imported: its inferred layout was not confirmed ({_summary(proposal)}).",
-                          "Check the Import Layout sheet; import again and confirm (batch mode: --confirm-layout yes), "
-                          f"or save and edit the layout with `tieout profile infer {path.name}` first.")
+                          "Check the Import Layout sheet, then import again and confirm"
+                          + ctx.batch_hint(f"--confirm-layout yes; or save and edit the layout first with "
+                                           f"`tieout profile infer {path.name}`") + ".")
     out = profile_folder() / f"{proposal.name}.toml"
     private_dir(out.parent)  # in $TIEOUT_HOME, perhaps the first thing made there: owner-only
     out.write_text(proposal.profile_text, encoding="utf-8")

@@ -16,6 +16,7 @@ from ..private_home import private_dir, private_file
 from ..store import Store, database_url, open_store
 from . import config as config_mod
 from . import access, errors, http, openapi, routes_accounts, routes_meta, routes_recs, routes_work, security
+from . import routes_account_settings
 
 
 @dataclass
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(security.check_request)
     app.before_request(access.check_access)  # after: it needs the authenticated user
     errors.register(app)
-    for bp in (routes_meta.bp, routes_accounts.bp, routes_recs.bp, routes_work.bp, openapi.bp):
+    for bp in (routes_meta.bp, routes_accounts.bp, routes_recs.bp, routes_work.bp, openapi.bp,
+               routes_account_settings.bp):
         app.register_blueprint(bp)
     return app

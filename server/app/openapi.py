@@ -77,6 +77,9 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
     R + "/jobs": {"get": ("jobs", "Jobs of the reconciliation", None, 200)},
     "/api/jobs/{job_id}": {"get": ("jobs", "A job's status and progress (?wait=seconds)", None, 200)},
     "/api/jobs/{job_id}/rerun": {"post": ("jobs", "Rerun a failed job", None, 202)},
+    A + "/settings/{name}": {"get": ("accounts", "What the account remembers: import_options | rules", None, 200),
+                             "put": ("accounts", "Replace a remembered setting: {\"value\": {...}} (preparers)",
+                                     "json", 200)},
 }
 
 INT_PARAMS = {"rec_id", "account_id", "item_id", "txn_id", "job_id", "statement_id"}
