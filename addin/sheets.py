@@ -25,6 +25,7 @@ from .workbook import Choice, ColourRule, WorkbookAdapter
 ITEM_STATUSES = ("open", "investigating", "resolved")
 TXN_KINDS = ("custom", "liability", "cash entry")
 TO_POST, POSTED = "To post", "Posted"
+TXNS_SHOWN = "TransactionsShown"  # workbook setting: ids of the unposted transactions New Transactions shows
 CREATED_HERE = "reconciliation"  # GL Lines' created_by for lines posted from New Transactions
 GREEN, AMBER, GREY, RED, YELLOW = "A9D08E", "F8CBAD", "D9D9D9", "FFC7CE", "FFF2CC"
 LINE_COLOURS = {"Proposed": GREEN, "Unmatched": AMBER, "Pending": GREY}
@@ -252,6 +253,8 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
         if sheet == "New Transactions":
             at = headers(sheet).index("status")
             editable = tuple(i for i, r in enumerate(rows[sheet]) if r[at] == TO_POST)
+            # which unposted transactions the sheet shows: a row the user deletes is then deleted on the server
+            book.set_setting(TXNS_SHOWN, ",".join(str(t.id) for t in state.txns if not state.posted(t)))
         layouts[sheet] = locking.TableLayout(first, headers(sheet), len(rows[sheet]), editable)
     _decorate(book, state, {s: len(r) for s, r in rows.items()})
     locking.apply(book, state.status, layouts, {"Summary": {locking.COMMENT_CELL: SUMMARY_CELLS["Review comment"],

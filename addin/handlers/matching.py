@@ -76,7 +76,7 @@ def match_selected(ctx: Context) -> None:
     gl_ids = selected(ctx, "GL Lines", "gl")
     if not bank_ids and not gl_ids:
         raise ActionError("No lines are selected.", "Select the rows on Bank Statement and on GL Lines, then press "
-                                                     "Match Selected (batch mode: --bank B1,B2 --gl G7).")
+                                                     "Match Selected" + ctx.batch_hint("--bank B1,B2 --gl G7") + ".")
     state = current_state(ctx)
     bank, gl = _members(state, "bank", bank_ids), _members(state, "ledger", gl_ids)
     taken = [f"{ln.line_id} (in {ln.match})" for ln in (*bank, *gl) if ln.match]
@@ -97,13 +97,19 @@ def match_selected(ctx: Context) -> None:
     if abs(diff) > tolerance:
         raise ActionError(f"The selected lines do not balance: {totals}. Nothing was matched.",
                           f"Select lines whose totals agree, or allow a difference up to a tolerance (now "
-                          f"{money_str(tolerance)}: workbook setting {MATCH_TOLERANCE} or --tolerance) with a "
-                          f"write-off account.")
+                          f"{money_str(tolerance)}: workbook setting {MATCH_TOLERANCE}"
+                          f"{ctx.batch_hint('--tolerance')}) with a write-off account.")
     account = ctx.arg("write_off_account") or ctx.setting(WRITE_OFF_ACCOUNT)
     if not account:
         raise ActionError(f"The difference ({totals}) is within the tolerance, but no write-off account is set.",
-                          f"Give the GL account for write-offs (workbook setting {WRITE_OFF_ACCOUNT} or "
-                          f"--write-off-account).")
+                          f"Give the GL account for write-offs (workbook setting {WRITE_OFF_ACCOUNT}"
+                          f"{ctx.batch_hint('--write-off-account')}).")
+    chart = sheets.chart_of_accounts(ctx.book)
+    if chart and account not in chart:  # checked now: posting would refuse it later, after the match was made
+        raise ActionError(f"The write-off account {account!r} is not in the chart of accounts (Rules sheet). "
+                          "Nothing was matched.",
+                          f"Set the workbook setting {WRITE_OFF_ACCOUNT} to an account of the chart (or add the "
+                          "account to the chart on Rules), then press Match Selected again.")
     made = ctx.client.post(f"{base(state)}/matches", {**body, "allow_difference": True,
                                                       "reason": f"{reason}; difference {money_str(diff)} "
                                                                 f"written off to {account}"})
@@ -134,8 +140,8 @@ def unmatch_selected(ctx: Context) -> None:
     keys = list(dict.fromkeys(keys))
     if not keys:
         raise ActionError("No matched lines are selected.", "Select rows on Matched, Bank Statement or GL Lines, "
-                                                            "then press Unmatch Selected (batch mode: --match, "
-                                                            "--bank or --gl).")
+                                                            "then press Unmatch Selected"
+                                                            + ctx.batch_hint("--match, --bank or --gl") + ".")
     reason = ctx.arg("reason") or "unmatched by hand in Excel"
     lines = 0
     for key in keys:
