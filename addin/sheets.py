@@ -285,13 +285,14 @@ def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
 
 
 def write_rules(book: WorkbookAdapter, state: State | None = None) -> str:
-    """The Rules sheet: the rule library, started as the built-in one (Auto-Match sends the table's rows, so
+    """The Rules sheet: the rule library, started as the account's default (Save Rules as Default), else the
+    built-in one (Auto-Match sends the table's rows, so
     edits here change what the server matches; an emptied table means the built-in library), and the chart
     of accounts the GL account drop-down lists (a plain column the user extends; a workbook name points at
     it). Returns the chart's range."""
     from ..server.matching import RULE_COLUMNS, default_rule_rows
 
-    rules = default_rule_rows()
+    rules = list(state.default_rules) if state and state.default_rules else default_rule_rows()
     cols = tuple(Column(k, width=max(12, min(40, len(k) + 4))) for k in RULE_COLUMNS)
     book.write_table("Rules", SHEETS["Rules"][0], cols,
                      [tuple(_rule_cell(r.get(k, "")) for k in RULE_COLUMNS) for r in rules])

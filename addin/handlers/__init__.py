@@ -3,7 +3,7 @@
 can build `tieout run`'s options without importing the handlers."""
 from __future__ import annotations
 
-MODULES = ("imports", "matching", "transactions", "posting", "review", "refresh", "report")
+MODULES = ("imports", "matching", "transactions", "posting", "review", "refresh", "report", "rules_default")
 
 
 def load() -> dict:

@@ -88,6 +88,7 @@ class State:
     cash_account: str = ""  # the GL cash account: the server account's, else the workbook's CashAccount
     findings: tuple[dict, ...] = ()  # the statements' findings as the server lists them (GET .../findings)
     suggestions: tuple[dict, ...] = ()  # the last auto-match's ranked candidates for the lines it held
+    default_rules: tuple[dict, ...] = ()  # the account's rules saved as its default (Save Rules as Default)
 
     def suggested_for(self, side: str, line_id: str) -> list[dict]:
         """Suggestions naming a line, whose lines are all still unmatched (a suggestion is never a match)."""
@@ -182,7 +183,8 @@ def load_state(client: Client, rec_id: int, cash_account: str = "") -> State:
                  tuple(_ledger(d) for d in client.get(base + "/gl-lines")), matches, txns,
                  tuple(client.get(base + "/statements")),
                  tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), account.get("gl_account") or cash_account,
-                 tuple(client.get(base + "/findings")), _last_suggestions(client.get(base + "/jobs")))
+                 tuple(client.get(base + "/findings")), _last_suggestions(client.get(base + "/jobs")),
+                 tuple(client.get(f"/api/accounts/{account['id']}/settings/rules")["value"].get("rows") or ()))
 
 
 def _last_suggestions(jobs: list[dict]) -> tuple[dict, ...]:
