@@ -19,6 +19,16 @@ _XL_OPERATORS = {"equal": "equal_to", "notEqual": "not_equal_to"}
 # Colours and drop-downs go through xlwings' own cross-platform API; frozen panes, which it leaves to its PRO
 # engine, through each platform's window properties (COM names on Windows, AppleScript names on a Mac).
 _MAC = sys.platform == "darwin"
+_XL_CELL_TYPE_VISIBLE = 12  # COM: Range.SpecialCells(xlCellTypeVisible)
+
+
+def _rows_of(address: str) -> set[int]:
+    """The row numbers an A1 address covers, e.g. "$A$2:$H$5,$A$9:$H$9" -> {2, 3, 4, 5, 9}."""
+    rows: set[int] = set()
+    for part in address.replace("$", "").split(","):
+        ends = [int("".join(ch for ch in cell if ch.isdigit())) for cell in part.split(":")]
+        rows.update(range(min(ends), max(ends) + 1))
+    return rows
 
 
 def _cell(value):
@@ -172,6 +182,26 @@ class ExcelWorkbook:
         id_col = table.range.column
         rows = sorted({cell.row for cell in sel})
         return [str(ws.range((r, id_col)).value) for r in rows if r >= first_data]
+
+    def visible_ids(self, sheet: str) -> list[str]:
+        """Windows: the rows of the table body's visible cells (one COM call); Mac: the rows whose height is not
+        0 (a filtered-out row has none)."""
+        ws = self.book.sheets[sheet]
+        table = ws.tables[0]
+        body = table.data_body_range
+        if body is None:
+            return []
+        ids = [row[0] for row in body.options(ndim=2).value]
+        first = body.row
+        if _MAC:
+            shown = [i for i in range(len(ids)) if ws.range((first + i, table.range.column)).row_height]
+        else:
+            try:
+                address = body.api.SpecialCells(_XL_CELL_TYPE_VISIBLE).Address
+            except Exception:  # noqa: BLE001 - COM raises when no cell is visible
+                return []
+            shown = [r - first for r in _rows_of(address) if first <= r < first + len(ids)]
+        return [str(_shown(ids[i], False)) for i in sorted(set(shown)) if ids[i] not in (None, "")]
 
     def active_sheet(self) -> str | None:
         return self.book.sheets.active.name

@@ -55,6 +55,10 @@ class WorkbookAdapter(Protocol):
     def selected_ids(self, sheet: str) -> list[str]:
         """The line_id values of the table rows the user selected on `sheet`."""
 
+    def visible_ids(self, sheet: str) -> list[str]:
+        """The line_id values of the table rows a filter leaves visible on `sheet` (every row when none is
+        hidden)."""
+
     def active_sheet(self) -> str | None:
         """The sheet the user is on when pressing the button (None in batch mode)."""
 

@@ -74,6 +74,12 @@ class XlsxWorkbook:
     def selected_ids(self, sheet: str) -> list[str]:
         return list(self.selection.get(sheet, ()))
 
+    def visible_ids(self, sheet: str) -> list[str]:
+        """Rows a filter hid are saved hidden: the others, as Excel showed them when the file was saved."""
+        ws = self.wb[sheet]
+        return [str(row.get("line_id")) for n, row in self.read_table_rows(sheet)
+                if not ws.row_dimensions[n].hidden and row.get("line_id") not in (None, "")]
+
     def active_sheet(self) -> str | None:
         return None  # batch mode: no user on a sheet; selections come as arguments
 

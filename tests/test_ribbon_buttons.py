@@ -29,6 +29,7 @@ EXPECTED = {
     "btnUnmatchSelected": ("Unmatch Selected", "Match"),
     "btnAcceptMatches": ("Accept Matches", "Match"),
     "btnSaveRulesDefault": ("Save Rules as Default", "Match"),
+    "btnMatchFiltered": ("Match Filtered", "Match"),
     "btnNewTxnCustom": ("Custom Entry", "Post"),
     "btnNewTxnLiability": ("Liability Entry", "Post"),
     "btnNewTxnCashEntry": ("Cash Entry", "Post"),
@@ -131,7 +132,7 @@ def test_buttons_toml_and_xml_list_the_same_buttons(xml_root):
 
 def test_handlers_are_unique_python_names_for_the_add_in():
     handlers = load_ribbon().handlers()
-    assert len(handlers) == 18 and len(set(handlers.values())) == 18
+    assert len(handlers) == 19 and len(set(handlers.values())) == 19
     assert handlers["btnImportBankFile"] == "import_bank_file"
     assert handlers["btnNewTxnCashEntry"] == "new_transaction_cash_entry"
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", h) for h in handlers.values())

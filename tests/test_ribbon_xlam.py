@@ -172,7 +172,7 @@ def test_cli_builds_and_reports(tmp_path, capsys):
     out = tmp_path / "dist" / "Tieout.xlam"
     assert main(["--out", str(out), "--interpreter-win", WIN, "--interpreter-mac", MAC]) == 0
     printed = capsys.readouterr().out
-    assert f"tieout.conf: Interpreter_Win = {WIN}" in printed and "18 ribbon buttons" in printed
+    assert f"tieout.conf: Interpreter_Win = {WIN}" in printed and "19 ribbon buttons" in printed
     assert zipfile.is_zipfile(out)
 
 
