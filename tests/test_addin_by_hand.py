@@ -70,3 +70,11 @@ def test_a_write_off_account_outside_the_chart_is_refused_when_matching(live, mo
     ok(live, path, "match_selected", bank=wire_bank, gl=wire_gl, tolerance="15",
        write_off_account="6100 Bank charges")
     assert [r["gl_account"] for r in table(path, "New Transactions")] == ["6100 Bank charges"]
+
+    # posting the write-off keeps the match's id: the memo names the match the Matched sheet still shows
+    ok(live, path, "post_new_transactions")
+    (memo,) = [r["description"] for r in table(path, "New Transactions")]
+    key = memo.removeprefix("Write-off of the difference in match ")
+    matched = {r["line_id"]: r["match_id"] for r in table(path, "Matched")}
+    assert matched[wire_bank] == matched[wire_gl] == key
+    assert sum(1 for v in matched.values() if v == key) == 3  # the posted write-off line joined it
