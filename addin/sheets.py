@@ -262,6 +262,9 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
     return layouts
 
 
+UNBALANCED = "F4B084"  # dark orange: a match group whose sides differ (Unbalanced)
+
+
 def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
     """Status colours (conditional, so they follow the values) and drop-downs."""
     diff = f"B{SUMMARY_TABLE_ROW + SUMMARY_FIGURES}"
@@ -275,6 +278,10 @@ def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
                                                f'LEFT(${cand}2,8)="proposed"', GREEN)])
     book.colour_rules("New Transactions", _equal(_span("New Transactions", "status", 1, n["New Transactions"]),
                                                  TXN_COLOURS))
+    # Unbalanced: every row of a match group whose bank and GL sides differ (a write-off or fee not posted yet)
+    last, gap = get_column_letter(len(headers("Matched"))), _col("Matched", "amount_difference")
+    book.colour_rules("Matched", [ColourRule(f"A2:{last}{1 + max(n['Matched'], 1)}", "formula",
+                                             f'AND(${gap}2<>"",${gap}2<>0)', UNBALANCED)])
     book.set_choices("Unmatched", [Choice(_span("Unmatched", "status", 1, n["Unmatched"]), ITEM_STATUSES,
                                           prompt="open, investigating or resolved")])
     k = n["New Transactions"]

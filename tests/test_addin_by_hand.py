@@ -70,6 +70,11 @@ def test_a_write_off_account_outside_the_chart_is_refused_when_matching(live, mo
     ok(live, path, "match_selected", bank=wire_bank, gl=wire_gl, tolerance="15",
        write_off_account="6100 Bank charges")
     assert [r["gl_account"] for r in table(path, "New Transactions")] == ["6100 Bank charges"]
+    # the group is Unbalanced until the write-off is posted: its rows are coloured by a rule on the difference
+    assert {r["amount_difference"] for r in table(path, "Matched")} == {-15}
+    rules = [(str(cf.sqref), r.formula[0], r.dxf.fill.fgColor.rgb[-6:])
+             for cf in load_workbook(path)["Matched"].conditional_formatting for r in cf.rules]
+    assert rules == [("A2:L3", 'AND($I2<>"",$I2<>0)', "F4B084")]
 
     # posting the write-off keeps the match's id: the memo names the match the Matched sheet still shows
     ok(live, path, "post_new_transactions")
@@ -78,3 +83,4 @@ def test_a_write_off_account_outside_the_chart_is_refused_when_matching(live, mo
     matched = {r["line_id"]: r["match_id"] for r in table(path, "Matched")}
     assert matched[wire_bank] == matched[wire_gl] == key
     assert sum(1 for v in matched.values() if v == key) == 3  # the posted write-off line joined it
+    assert {r["amount_difference"] for r in table(path, "Matched")} == {0}  # balanced now: no colour
