@@ -1,7 +1,7 @@
 """What Import Bank File asks when the file does not say it: the currency, the order of day and month when its
 dates read both ways, the printed opening and closing balances, and (given, or remembered) a layout profile to
 force. The answers come from batch options, else what the account remembers (the server keeps the choices of
-its last import), else the account itself (its currency), else a dialog in Excel. What was chosen is
+its last import: currency, date order, profile), else the account itself (its currency), else a dialog in Excel. What was chosen is
 remembered for the account's next import, so the preparer answers once per account, not once per month."""
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ class ImportChoices:
         return {k: v for k, v in out.items() if v is not None}
 
     def remembered(self) -> dict:
-        out = {"currency": self.currency, "date_order": self.date_order, "profile": self.profile,
-               "format": None if self.fmt == "auto" else self.fmt}
+        """What the account keeps for its next files (not the format: next month's file may be another one)."""
+        out = {"currency": self.currency, "date_order": self.date_order, "profile": self.profile}
         return {k: v for k, v in out.items() if v}
 
 
@@ -62,7 +62,7 @@ def initial(ctx: Context, account: dict | None) -> ImportChoices:
                           "Choose day first or month first" + ctx.batch_hint("--date-order day_first|month_first"))
     currency = ctx.arg("currency") or kept.get("currency") or (account or {}).get("currency")
     return ImportChoices(
-        fmt=ctx.arg("format") or kept.get("format") or "auto", currency=currency.upper() if currency else None,
+        fmt=ctx.arg("format") or "auto", currency=currency.upper() if currency else None,
         date_order=order, profile=ctx.arg("profile") or kept.get("profile"),
         opening=parse_money(ctx.arg("opening"), "opening balance") if ctx.arg("opening") else None,
         closing=parse_money(ctx.arg("closing"), "closing balance") if ctx.arg("closing") else None)
