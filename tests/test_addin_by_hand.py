@@ -84,3 +84,28 @@ def test_a_write_off_account_outside_the_chart_is_refused_when_matching(live, mo
     assert matched[wire_bank] == matched[wire_gl] == key
     assert sum(1 for v in matched.values() if v == key) == 3  # the posted write-off line joined it
     assert {r["amount_difference"] for r in table(path, "Matched")} == {0}  # balanced now: no colour
+
+
+def test_rematch_after_adding_gl_lines_keeps_the_accepted_matches(live, month, tmp_path):
+    """GL lines booked later (a second GL export) are added by Import GL Template; Auto-Match again proposes
+    matches for them only: the accepted matches keep their ids."""
+    from tieout.excel_templates.gl_template import fill_gl_template
+
+    path = new_book(tmp_path / "Rec.xlsx")
+    ok(live, path, "import_bank_file", file=month.bank, account_name="Operating")
+    lines = month.data.ledger_lines()
+    early = fill_gl_template(None, tmp_path / "files" / "GL-early.xlsx", month.data.gl_balance(),
+                             lines[: len(lines) // 2])
+    ok(live, path, "import_gl_template", file=early)
+    ok(live, path, "auto_match")
+    ok(live, path, "accept_matches")
+    before = {(r["match_id"], r["line_id"]) for r in table(path, "Matched")}
+    assert before
+
+    ok(live, path, "import_gl_template", file=month.gl)  # the whole month: only the new lines are added
+    assert len(table(path, "GL Lines")) == len(lines)
+    outcome, _ = ok(live, path, "auto_match")
+    assert "matches proposed" in outcome.messages[-1]
+    ok(live, path, "accept_matches")
+    after = {(r["match_id"], r["line_id"]) for r in table(path, "Matched")}
+    assert before < after  # every earlier match kept its id and lines; new ones were added
