@@ -22,6 +22,8 @@ demo: $(STAMP)
 	$(VENV)/bin/tieout demo --out demo/Reconciliation-demo.xlsx
 
 test: $(STAMP) system-deps
+	@echo "make test: Tieout installed editable with its test extras in $(VENV) ($(PY) -m pip install -e '.[test]');"
+	@echo "  real bank files read in place from $(or $(TIEOUT_CORPUS),../shared/corpus) and $(or $(TIEOUT_CORPUS_WILD),../shared/corpus-wild) (TIEOUT_CORPUS, TIEOUT_CORPUS_WILD)"
 	$(PY) -m pytest -q
 
 # Installs them with apt-get when run as root on Debian (as CI does); elsewhere it says what is missing, and

@@ -115,7 +115,7 @@ class Client:
             path = self.home / "token"
             if not is_loopback(self.base_url):
                 raise ServerUnavailable(f"{self.base_url} is not this machine: the local server's token ({path}) "
-                                        "is never sent there; set TIEOUT_TOKEN to your token for that server")
+                                        "is never sent there; ask your Tieout administrator for your own token for that server")
             try:
                 self._token = path.read_text(encoding="utf-8").strip()
             except OSError as exc:
@@ -181,7 +181,8 @@ class Client:
     def upload_statement(self, rec_id: int, path: Path, fmt: str = "auto",
                          progress: Callable[[int, str], None] | None = None, balances: dict | None = None) -> dict:
         """Uploads a bank file as a background import job and waits for it; returns the import's summary.
-        `balances` ({"opening": ..., "closing": ...}): the printed balances of a file that states none."""
+        `balances` ({"opening": ..., "closing": ...}): the printed balances of a file that states none; also
+        the preparer's reading hints ("date_order", "profile") for a file that does not say."""
         path = Path(path)
         try:
             data = path.read_bytes()

@@ -131,7 +131,7 @@ def dispatch(button_id: str, book=None, client: Client | None = None) -> Outcome
     try:
         name = resolve(button_id)
     except InputError as exc:
-        book.alert(f"{exc.message()}\n\nWhat to do: rebuild and reinstall the add-in (ribbon/README.md).")
+        book.alert(f"{exc.message()}\n\nWhat to do: install the Tieout add-in again (ask your Tieout administrator).")
         return Outcome(EXIT_INTERNAL, error=exc.message())
     outcome = run_handler(name, book, {}, client)
     book.status(" ".join(outcome.messages) if outcome.ok else "")

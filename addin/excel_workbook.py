@@ -15,13 +15,22 @@ from .workbook import Choice, ColourRule
 from .xlsx_workbook import PROTECTION_PASSWORD, SETTING_PREFIX
 
 _FORMATS = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "percent": PERCENT_FORMAT}
-# Excel constants (COM): FormatConditions types and operators, data validation list.
-_XL_CELL_VALUE, _XL_EXPRESSION, _XL_OPERATORS = 1, 2, {"equal": 3, "notEqual": 4}
-_XL_VALIDATE_LIST, _XL_VALID_ALERT_STOP = 3, 1
-# Colours, drop-downs and frozen panes are set through COM (Windows). On a Mac, xlwings' api is AppleScript
-# with other names; those three are skipped there (the sheets work without them) until written for it.
+# ColourRule kinds as xlwings' conditional-format operators.
+_XL_OPERATORS = {"equal": "equal_to", "notEqual": "not_equal_to"}
+# Colours and drop-downs go through xlwings' own cross-platform API; frozen panes, which it leaves to its PRO
+# engine, through each platform's window properties (COM names on Windows, AppleScript names on a Mac).
 _MAC = sys.platform == "darwin"
 XL_PORTRAIT, XL_LANDSCAPE = 1, 2  # Excel's XlPageOrientation
+_XL_CELL_TYPE_VISIBLE = 12  # COM: Range.SpecialCells(xlCellTypeVisible)
+
+
+def _rows_of(address: str) -> set[int]:
+    """The row numbers an A1 address covers, e.g. "$A$2:$H$5,$A$9:$H$9" -> {2, 3, 4, 5, 9}."""
+    rows: set[int] = set()
+    for part in address.replace("$", "").split(","):
+        ends = [int("".join(ch for ch in cell if ch.isdigit())) for cell in part.split(":")]
+        rows.update(range(min(ends), max(ends) + 1))
+    return rows
 
 
 def _cell(value):
@@ -70,13 +79,9 @@ def changed_blocks(old: list[list], new: list[list]) -> list[tuple[int, int, int
     return blocks
 
 
-def _rgb(colour: str) -> int:
-    """RRGGBB -> the BGR integer COM's Color property takes."""
-    r, g, b = int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
-    return r + (g << 8) + (b << 16)
-
-
 class ExcelWorkbook:
+    interactive = True  # a person at Excel answers the dialogs and reads the message boxes
+
     def __init__(self, book=None):
         import xlwings as xw
 
@@ -162,14 +167,19 @@ class ExcelWorkbook:
 
     def _freeze(self, ws, header_row: int) -> None:
         """Freeze the rows down to the header (a window setting: the sheet is activated for it)."""
-        if _MAC:
-            return
         active = self.book.sheets.active
         ws.activate()
-        window = self.book.app.api.ActiveWindow
-        window.FreezePanes = False
-        window.SplitColumn, window.SplitRow = 0, header_row
-        window.FreezePanes = True
+        if _MAC:  # AppleScript: the workbook's window, properties "freeze panes", "split column", "split row"
+            window = self.book.api.windows[1]
+            window.freeze_panes.set(False)
+            window.split_column.set(0)
+            window.split_row.set(header_row)
+            window.freeze_panes.set(True)
+        else:
+            window = self.book.app.api.ActiveWindow
+            window.FreezePanes = False
+            window.SplitColumn, window.SplitRow = 0, header_row
+            window.FreezePanes = True
         active.activate()
 
     def selected_ids(self, sheet: str) -> list[str]:
@@ -187,6 +197,26 @@ class ExcelWorkbook:
         id_col = table.range.column
         rows = sorted({cell.row for cell in sel})
         return [str(ws.range((r, id_col)).value) for r in rows if r >= first_data]
+
+    def visible_ids(self, sheet: str) -> list[str]:
+        """Windows: the rows of the table body's visible cells (one COM call); Mac: the rows whose height is not
+        0 (a filtered-out row has none)."""
+        ws = self.book.sheets[sheet]
+        table = ws.tables[0]
+        body = table.data_body_range
+        if body is None:
+            return []
+        ids = [row[0] for row in body.options(ndim=2).value]
+        first = body.row
+        if _MAC:
+            shown = [i for i in range(len(ids)) if ws.range((first + i, table.range.column)).row_height]
+        else:
+            try:
+                address = body.api.SpecialCells(_XL_CELL_TYPE_VISIBLE).Address
+            except Exception:  # noqa: BLE001 - COM raises when no cell is visible
+                return []
+            shown = [r - first for r in _rows_of(address) if first <= r < first + len(ids)]
+        return [str(_shown(ids[i], False)) for i in sorted(set(shown)) if ids[i] not in (None, "")]
 
     def active_sheet(self) -> str | None:
         return self.book.sheets.active.name
@@ -240,35 +270,36 @@ class ExcelWorkbook:
         return self.book.sheets[sheet].range(ref).options(ndim=2).value
 
     def colour_rules(self, sheet: str, rules: Sequence[ColourRule]) -> None:
-        if _MAC:
-            return
+        """Through xlwings' conditional formats (0.37.5+), which drive COM on Windows and AppleScript on a Mac:
+        the same rules on both."""
         ws = self.book.sheets[sheet]
-        ws.api.Cells.FormatConditions.Delete()
+        ws.cells.conditional_formats.clear()
         for r in rules:
-            conditions = ws.range(r.ref).api.FormatConditions
+            rng = ws.range(r.ref)
             if r.kind == "formula":
-                # COM reads a rule formula's relative references from the active cell: make it the range's first.
+                # Excel reads a rule formula's relative references from the active cell: make it the range's first
                 active = self.book.sheets.active
                 ws.activate()
-                ws.range(r.ref)[0].select()
-                fc = conditions.Add(Type=_XL_EXPRESSION, Formula1="=" + r.value)
+                rng[0].select()
+                rng.conditional_formats.add_custom("=" + r.value, fill_color="#" + r.colour)
                 active.activate()
             else:
-                fc = conditions.Add(Type=_XL_CELL_VALUE, Operator=_XL_OPERATORS[r.kind], Formula1="=" + r.value)
-            fc.Interior.Color = _rgb(r.colour)
+                rng.conditional_formats.add_cell_value(_XL_OPERATORS[r.kind], "=" + r.value,
+                                                       fill_color="#" + r.colour)
 
     def set_choices(self, sheet: str, choices: Sequence[Choice]) -> None:
-        if _MAC:
-            return
+        """Through xlwings' data validation (0.37.5+), on Windows and on a Mac alike; the input prompt, which
+        xlwings does not set, through each platform's own name for it."""
         ws = self.book.sheets[sheet]
-        ws.api.Cells.Validation.Delete()
+        ws.cells.data_validation.delete()
         for c in choices:
-            validation = ws.range(c.ref).api.Validation
-            source = "=" + c.named if c.named else ",".join(c.values)
-            validation.Add(Type=_XL_VALIDATE_LIST, AlertStyle=_XL_VALID_ALERT_STOP, Operator=1, Formula1=source)
-            validation.IgnoreBlank = True
+            rng = ws.range(c.ref)
+            rng.data_validation.set_list(self.book.names[c.named] if c.named else list(c.values))
             if c.prompt:
-                validation.InputMessage = c.prompt[:255]
+                if _MAC:
+                    rng.api.validation.input_message.set(c.prompt[:255])
+                else:
+                    rng.api.Validation.InputMessage = c.prompt[:255]
 
     def define_range(self, name: str, sheet: str, ref: str) -> None:
         self.book.names.add(name, "=" + self.book.sheets[sheet].range(ref).get_address(True, True, True))
@@ -282,6 +313,24 @@ class ExcelWorkbook:
     def ask_yes_no(self, prompt: str, title: str = "Tieout") -> bool | None:
         # xlwings' App.alert shows a message box on Windows and Mac and answers "yes" or "no".
         return self.book.app.alert(prompt, title=title, buttons="yes_no") == "yes"
+
+    def ask_choice(self, prompt: str, choices: Sequence[str], title: str = "Tieout") -> str | None:
+        """A list to pick from on a Mac (AppleScript's `choose from list`); on Windows Excel's InputBox with the
+        choices numbered (Excel has no list dialog reachable through COM without a VBA form)."""
+        if not choices:
+            return None
+        if _MAC:
+            items = ", ".join(f'"{_quote(c)}"' for c in choices)
+            picked = _osascript(f'choose from list {{{items}}} with prompt "{_quote(prompt)}" with title '
+                                f'"{_quote(title)}" default items {{"{_quote(choices[0])}"}}')
+            return picked if picked in choices else None  # "false" when cancelled
+        listed = "\n".join(f"{i}. {c}" for i, c in enumerate(choices, start=1))
+        answer = self.book.app.api.InputBox(Prompt=f"{prompt}\n\n{listed}\n\nType the number of your choice.",
+                                            Title=title, Default="1", Type=1)
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+            return None  # False when cancelled
+        index = int(answer)
+        return choices[index - 1] if 1 <= index <= len(choices) else None
 
     def ask_text(self, prompt: str, title: str = "Tieout") -> str | None:
         if sys.platform == "darwin":

@@ -1,8 +1,9 @@
-"""Which server the add-in talks to, decided by the user's own configuration and never by a workbook.
+"""Which server the add-in talks to, decided by the user's own configuration and never by a workbook (by default
+this user's local server, on the port kept for them in $TIEOUT_HOME/port).
 
 A workbook travels: one received from a colleague (or an attacker) may carry a `Tieout_ServerUrl` name. Were it
 obeyed, the user's token and bank file would go to that host without a word. So the address comes from
-$TIEOUT_URL, else `server_url` in $TIEOUT_HOME/config.toml, else the local default; a workbook that names another
+$TIEOUT_URL, else `server_url` in $TIEOUT_HOME/config.toml, else the local server; a workbook that names another
 server gets a message and no request is made. The token kept in $TIEOUT_HOME/token belongs to the local server:
 it is sent only to a loopback address (a team server needs the user's own $TIEOUT_TOKEN)."""
 from __future__ import annotations
@@ -12,7 +13,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-DEFAULT_URL = "http://127.0.0.1:8765"
+DEFAULT_URL = "http://127.0.0.1:8765"  # the first user's; others get their own port (local_url)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -29,13 +30,20 @@ def configured_url(home: Path) -> str:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return DEFAULT_URL
+        return local_url(home)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ForeignServer(f"{path}: cannot be read as TOML ({exc})") from None
-    url = data.get("server_url") or DEFAULT_URL
+    url = data.get("server_url") or local_url(home)
     if not isinstance(url, str):
         raise ForeignServer(f"{path}: server_url must be text, like \"{DEFAULT_URL}\"")
     return url.rstrip("/")
+
+
+def local_url(home: Path) -> str:
+    """This user's local server: loopback, on the port kept in $TIEOUT_HOME/port (chosen once per user)."""
+    from ..server.install.port import user_port
+
+    return f"http://127.0.0.1:{user_port(Path(home))}"
 
 
 def same_server(a: str, b: str) -> bool:
@@ -60,9 +68,9 @@ def server_for(book_url: str | None, home: Path) -> str:
     if book_url and str(book_url).strip() and not same_server(str(book_url), url):
         raise ForeignServer(f"this workbook names the server {str(book_url).strip()!r} (setting Tieout_ServerUrl), "
                             f"but your configuration uses {url}. Nothing was sent to either: Tieout sends your "
-                            "token and files only to the server you chose. To use that server, set TIEOUT_URL (or "
-                            f"server_url in {Path(home) / 'config.toml'}) yourself; otherwise delete the workbook's "
-                            "Tieout_ServerUrl name.")
+                            "token and files only to the server you chose. To use that server, ask your Tieout "
+                            "administrator to make it the server of this computer; otherwise delete the workbook's "
+                            "Tieout_ServerUrl name (Formulas > Name Manager).")
     return url
 
 

@@ -25,6 +25,7 @@ from .workbook import Choice, ColourRule, WorkbookAdapter
 ITEM_STATUSES = ("open", "investigating", "resolved")
 TXN_KINDS = ("custom", "liability", "cash entry")
 TO_POST, POSTED = "To post", "Posted"
+TXNS_SHOWN = "TransactionsShown"  # workbook setting: ids of the unposted transactions New Transactions shows
 CREATED_HERE = "reconciliation"  # GL Lines' created_by for lines posted from New Transactions
 GREEN, AMBER, GREY, RED, YELLOW = "A9D08E", "F8CBAD", "D9D9D9", "FFC7CE", "FFF2CC"
 LINE_COLOURS = {"Proposed": GREEN, "Unmatched": AMBER, "Pending": GREY}
@@ -285,11 +286,16 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
         if sheet == "New Transactions":
             at = headers(sheet).index("status")
             editable = tuple(i for i, r in enumerate(rows[sheet]) if r[at] == TO_POST)
+            # which unposted transactions the sheet shows: a row the user deletes is then deleted on the server
+            book.set_setting(TXNS_SHOWN, ",".join(str(t.id) for t in state.txns if not state.posted(t)))
         layouts[sheet] = locking.TableLayout(first, headers(sheet), len(rows[sheet]), editable)
     _decorate(book, state, {s: len(r) for s, r in rows.items()})
     locking.apply(book, state.status, layouts, {"Summary": {locking.COMMENT_CELL: SUMMARY_CELLS["Review comment"],
                                                             locking.SUMMARY_INPUTS: summary_inputs}})
     return layouts
+
+
+UNBALANCED = "F4B084"  # dark orange: a match group whose sides differ (Unbalanced)
 
 
 def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
@@ -313,6 +319,10 @@ def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
                                  ColourRule(review_status, "equal", '"pass"', "C6EFCE")])
     book.set_choices("Review", [Choice(_span("Review", "tick", 1, n["Review"]), review_sheet.TICKS,
                                        prompt="yes when you have reviewed this check")])
+    # Unbalanced: every row of a match group whose bank and GL sides differ (a write-off or fee not posted yet)
+    last, gap = get_column_letter(len(headers("Matched"))), _col("Matched", "amount_difference")
+    book.colour_rules("Matched", [ColourRule(f"A2:{last}{1 + max(n['Matched'], 1)}", "formula",
+                                             f'AND(${gap}2<>"",${gap}2<>0)', UNBALANCED)])
     book.set_choices("Unmatched", [Choice(_span("Unmatched", "status", 1, n["Unmatched"]), ITEM_STATUSES,
                                           prompt="open, investigating or resolved")])
     k = n["New Transactions"]
@@ -323,13 +333,14 @@ def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
 
 
 def write_rules(book: WorkbookAdapter, state: State | None = None) -> str:
-    """The Rules sheet: the rule library, started as the built-in one (Auto-Match sends the table's rows, so
+    """The Rules sheet: the rule library, started as the account's default (Save Rules as Default), else the
+    built-in one (Auto-Match sends the table's rows, so
     edits here change what the server matches; an emptied table means the built-in library), and the chart
     of accounts the GL account drop-down lists (a plain column the user extends; a workbook name points at
     it). Returns the chart's range."""
     from ..server.matching import RULE_COLUMNS, default_rule_rows
 
-    rules = default_rule_rows()
+    rules = list(state.default_rules) if state and state.default_rules else default_rule_rows()
     cols = tuple(Column(k, width=max(12, min(40, len(k) + 4))) for k in RULE_COLUMNS)
     book.write_table("Rules", SHEETS["Rules"][0], cols,
                      [tuple(_rule_cell(r.get(k, "")) for k in RULE_COLUMNS) for r in rules])

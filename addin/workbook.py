@@ -34,6 +34,9 @@ class Choice:
 
 class WorkbookAdapter(Protocol):
     path: Path | None  # the workbook's file; None when it was never saved (files are written next to it)
+    # True when a person is at the workbook (live Excel: dialogs answer, messages are read in a message box);
+    # False in batch mode, where options answer and a message may name the option to give
+    interactive: bool
 
     def sheet_names(self) -> list[str]:
         """Names of the sheets, in order."""
@@ -51,6 +54,10 @@ class WorkbookAdapter(Protocol):
 
     def selected_ids(self, sheet: str) -> list[str]:
         """The line_id values of the table rows the user selected on `sheet`."""
+
+    def visible_ids(self, sheet: str) -> list[str]:
+        """The line_id values of the table rows a filter leaves visible on `sheet` (every row when none is
+        hidden)."""
 
     def active_sheet(self) -> str | None:
         """The sheet the user is on when pressing the button (None in batch mode)."""
@@ -101,3 +108,6 @@ class WorkbookAdapter(Protocol):
 
     def ask_yes_no(self, prompt: str, title: str = "Tieout") -> bool | None:
         """The user's Yes or No in a message box (None: no dialog in batch mode; options decide there)."""
+
+    def ask_choice(self, prompt: str, choices: Sequence[str], title: str = "Tieout") -> str | None:
+        """One of `choices`, picked by the user in a dialog (None: cancelled, or no dialog in batch mode)."""

@@ -60,6 +60,8 @@ class _TablePlan:
 
 
 class XlsxWorkbook:
+    interactive = False  # batch mode: no one answers a dialog; options do
+
     def __init__(self, path: str | Path, selection: dict[str, Sequence[str]] | None = None, echo=None):
         self.path = Path(path)
         try:
@@ -168,6 +170,12 @@ class XlsxWorkbook:
     def selected_ids(self, sheet: str) -> list[str]:
         return list(self.selection.get(sheet, ()))
 
+    def visible_ids(self, sheet: str) -> list[str]:
+        """Rows a filter hid are saved hidden: the others, as Excel showed them when the file was saved."""
+        ws = self.wb[sheet]
+        return [str(row.get("line_id")) for n, row in self.read_table_rows(sheet)
+                if not ws.row_dimensions[n].hidden and row.get("line_id") not in (None, "")]
+
     def active_sheet(self) -> str | None:
         return None  # batch mode: no user on a sheet; selections come as arguments
 
@@ -217,6 +225,9 @@ class XlsxWorkbook:
         return None
 
     def ask_yes_no(self, prompt: str, title: str = "Tieout") -> bool | None:
+        return None  # batch mode: the answer comes as an option
+
+    def ask_choice(self, prompt: str, choices: Sequence[str], title: str = "Tieout") -> str | None:
         return None  # batch mode: the answer comes as an option
 
     # settings -----------------------------------------------------------------------------------------

@@ -137,9 +137,12 @@ def _cmd_demo(args) -> int:
 
 def _cmd_serve(args) -> int:
     from .app.serve import serve
+    from .install.cli_install import default_port, serve_control
 
+    if args.stop or args.status:
+        return serve_control(args)
     try:
-        serve(args.host, args.port)
+        serve(args.host, args.port or default_port())
     except ValueError as exc:
         raise InputError(None, str(exc)) from None
     return EXIT_OK
@@ -252,7 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="run the calculation server (loopback only unless in team mode)")
     sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=8765)
+    sv.add_argument("--port", type=int, default=None,
+                    help="default: your own port, kept in $TIEOUT_HOME/port (8765 for the first user of a machine)")
+    sv.add_argument("--status", action="store_true", help="say whether your server runs, on which port")
+    sv.add_argument("--stop", action="store_true", help="stop your running server")
     sv.set_defaults(func=_cmd_serve)
 
     from ..addin.handlers.options import OPTIONS  # a table only: the handlers load when `run` runs
@@ -301,6 +307,11 @@ def build_parser() -> argparse.ArgumentParser:
     from .cash_application.cli import add_parser as add_cash_application
 
     add_cash_application(sub)
+    from .cli_users import register as register_users
+    from .install.cli_install import register as register_install
+
+    register_users(sub)
+    register_install(p, sub)
     return p
 
 

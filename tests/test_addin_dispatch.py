@@ -24,7 +24,7 @@ SERVER = Path(__file__).resolve().parents[1] / "server"
 def test_every_button_has_a_handler_and_every_handler_a_button():
     ribbon = load_ribbon()
     buttons = ribbon.handlers()
-    assert len(buttons) == 17 + 1 + 8  # + Workspace (issue 14), + the Ledger group (issue 16)
+    assert len(buttons) == 17 + 2 + 1 + 8  # + Match Filtered, Save Rules as Default (issue 15), Workspace (issue 14), the Ledger group (issue 16)
     assert set(buttons.values()) == set(load())
     for name, h in load().items():
         assert callable(h.fn) and h.summary, name
@@ -63,7 +63,7 @@ def test_dispatch_runs_the_button_and_reports_failures_in_a_message_box(live, mo
 
     book = XlsxWorkbook(path, echo=lambda t: None)
     outcome = dispatch.dispatch("btnNoSuchButton", book, live.client())
-    assert outcome.exit_code == 1 and "rebuild and reinstall the add-in" in book.messages[0]
+    assert outcome.exit_code == 1 and "install the Tieout add-in again" in book.messages[0]
 
 
 def test_a_linked_workbook_refreshes_through_dispatch(live, month, tmp_path):

@@ -82,7 +82,7 @@ def test_the_local_token_is_never_sent_to_another_host(other_host, tmp_path):
     home.mkdir()
     (home / "token").write_text("local-secret-token-1234567890\n")
     client = Client(url, home=home)
-    with pytest.raises(ServerUnavailable, match="TIEOUT_TOKEN"):
+    with pytest.raises(ServerUnavailable, match="your own token for that server"):
         client.get("/api/me")
     client.close()
     assert all(auth is None for _, _, auth in seen)
@@ -90,7 +90,9 @@ def test_the_local_token_is_never_sent_to_another_host(other_host, tmp_path):
 
 def test_the_users_own_configuration_decides(tmp_path, monkeypatch):
     monkeypatch.delenv("TIEOUT_URL", raising=False)
-    assert configured_url(tmp_path) == "http://127.0.0.1:8765"
+    from tieout.server.install.port import user_port
+
+    assert configured_url(tmp_path) == f"http://127.0.0.1:{user_port(tmp_path)}"  # this user's local server
     (tmp_path / "config.toml").write_text('server_url = "https://tieout.example.com/"\n')
     assert configured_url(tmp_path) == "https://tieout.example.com"
     assert server_for("https://TIEOUT.example.com:443", tmp_path) == "https://tieout.example.com"

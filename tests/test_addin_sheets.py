@@ -193,9 +193,8 @@ def test_amounts_typed_in_excel_come_back_exact(amount):
 
 def test_the_live_excel_edge_writes_text_as_text():
     """The xlwings adapter's value conversion (the part of it that runs without Excel)."""
-    from tieout.addin.excel_workbook import _cell, _rgb
+    from tieout.addin.excel_workbook import _cell
 
     assert [_cell(v) for v in ("=1+2", "-PAYMENT", "00123", "1/2", "plain")] == [
         "'=1+2", "'-PAYMENT", "'00123", "'1/2", "'plain"]
     assert _cell("") == "" and _cell(None) is None and _cell(D("-12.50")) == -12.5
-    assert _rgb("A9D08E") == 0x8ED0A9  # COM colours are BGR

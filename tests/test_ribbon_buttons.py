@@ -28,6 +28,8 @@ EXPECTED = {
     "btnMatchSelected": ("Match Selected", "Match"),
     "btnUnmatchSelected": ("Unmatch Selected", "Match"),
     "btnAcceptMatches": ("Accept Matches", "Match"),
+    "btnSaveRulesDefault": ("Save Rules as Default", "Match"),
+    "btnMatchFiltered": ("Match Filtered", "Match"),
     "btnNewTxnCustom": ("Custom Entry", "Post"),
     "btnNewTxnLiability": ("Liability Entry", "Post"),
     "btnNewTxnCashEntry": ("Cash Entry", "Post"),

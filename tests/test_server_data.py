@@ -263,7 +263,10 @@ def test_real_bank_files_import_through_the_server(app, corpus, corpus_expected)
     for n, (name, want) in enumerate(sorted(corpus_expected.items())):
         currency = want["currency"][0]
         acc = owner.ok("POST", "/api/accounts", {"name": f"acct {n}", "currency": currency})["id"]
-        rid = owner.ok("POST", "/api/reconciliations", {"account_id": acc, "period": "2026-01"})["id"]
+        # a reconciliation takes only its period's lines: one whose period is the file's dates
+        rid = owner.ok("POST", "/api/reconciliations", {"account_id": acc, "period": f"corpus {n}",
+                                                        "period_start": want["first_date"],
+                                                        "period_end": want["last_date"]})["id"]
         with open(corpus / name, "rb") as fh:
             status, data = owner.call("POST", f"/api/reconciliations/{rid}/statements",
                                       data={"file": (fh, name.split("/")[-1])}, content_type="multipart/form-data")

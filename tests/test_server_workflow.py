@@ -208,8 +208,13 @@ def test_prior_period_must_be_approved_first(people):
     owner, u, acc = people
     alice = u["alice"]
     jan = new_rec(alice, acc, "2026-01")
-    feb = new_rec(alice, acc, "2026-02")
+    status, data = alice.post("/api/reconciliations", {"account_id": acc, "period": "2026-02"})
+    assert status == 409 and data["error"]["code"] == "open_reconciliation"  # one open reconciliation at a time
     prepare(alice, jan)
+    for api, action in ((alice, "submit"), (u["bob"], "review"), (u["carol"], "approve")):
+        assert act(api, jan, action)[0] == 200
+    feb = new_rec(alice, acc, "2026-02")
+    assert act(u["carol"], jan, "revert")[0] == 200  # January reopened after February was created
     status, data = alice.call("PUT", f"/api/reconciliations/{feb}/gl-balance", json={"balance": "1.00"})
     assert status == 409 and data["error"]["code"] == "prior_period_open"
     assert "prior period's reconciliation (2026-01" in data["error"]["message"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 MODULES = ("imports", "matching", "transactions", "posting", "review", "refresh", "report")
 MODULES += ("ledgers", "subledger_checks")  # ledger against ledger (issue 16)
 MODULES += ("workspace",)
+MODULES += ("rules_default",)
 
 
 def load() -> dict:

@@ -1,5 +1,7 @@
 """Plain advice for every error code the server sends (server/app/errors.py, server/controls/workflow.py), so the
-message box says what to do, not only what went wrong. Unknown codes get the generic advice."""
+message box says what to do, not only what went wrong. Unknown codes get the generic advice. Each says what to
+do in Excel: none names a command-line option, an environment variable or a file of the repository
+(tests/test_addin_import_options.py checks)."""
 from __future__ import annotations
 
 ADVICE: dict[str, str] = {
@@ -43,18 +45,23 @@ ADVICE: dict[str, str] = {
                  "Rules table to use the built-in library, then press Auto-Match again. Nothing was matched.",
     "exists": "This account already has a reconciliation for the period; open its workbook, or choose "
               "another period.",
+    "out_of_period": "Import the file in the workbook of the period its lines are in: each period has its own "
+                     "reconciliation (the first import into a new workbook creates it).",
+    "open_reconciliation": "Finish the account's open reconciliation first (submit it and have it approved), "
+                           "then start the next period.",
     "prior_period_open": "Approve the previous period's reconciliation of this account first.",
-    "unauthorized": "The add-in's access token was refused. Close Excel, make sure $TIEOUT_HOME/token (or "
-                    "TIEOUT_TOKEN) is the server's, and try again.",
-    "bad_host": "The server refused the address it was called by; check TIEOUT_URL (or server_url in "
-                "$TIEOUT_HOME/config.toml).",
-    "origin_refused": "The server refused the request's origin; check TIEOUT_URL (or server_url in "
-                      "$TIEOUT_HOME/config.toml).",
-    "too_large": "The file is larger than the server accepts; split it or raise TIEOUT_MAX_CONTENT_LENGTH.",
+    "unauthorized": "Your Tieout access token was refused. Ask your Tieout administrator for a new one, then close "
+                    "Excel, open it again and press the button again.",
+    "bad_host": "The server refused the address it was called by. Ask your Tieout administrator to check which "
+                "server Tieout is set to use on this computer.",
+    "origin_refused": "The server refused where the request came from. Ask your Tieout administrator to check "
+                      "which server Tieout is set to use on this computer.",
+    "too_large": "The file is larger than the server accepts. Import the statement in parts (a download per "
+                 "month or week), or ask your Tieout administrator to raise the server's limit.",
     "busy": "The server is busy with another change; wait a moment and press the button again.",
     "gone": "Import the bank file again.",
     "unknown_action": "This is a fault in the add-in; please report it with the message.",
-    "local_mode": "Start the server in team mode to have several users.",
+    "local_mode": "Ask the person who installed Tieout on this computer to add you and give you your role.",
     "job_timeout": "The server is still working; press Refresh later to see the result.",
     "interrupted": "The server stopped while working; nothing was stored. Press the button again.",
     "review_check_failed": "Open the Review sheet: a review check fails. Send the reconciliation back (Reject) to "
@@ -64,7 +71,7 @@ ADVICE: dict[str, str] = {
                            "in its notes the decision: a clearing entry (New Transaction with its GL account) or "
                            "the escalation's action plan; then submit again.",
     "internal": "The server failed; nothing was changed. Try again, and report it if it happens again "
-                "(the server's log is in $TIEOUT_HOME/logs).",
+                "(the server's log is server.log in the logs folder of the .tieout folder in your home folder).",
 }
 ADVICE.update({  # ledger against ledger (issue 16)
     "not_zero_sum": "Change the labels so that every group's lines net to zero in each currency (the Selected "
@@ -73,9 +80,10 @@ ADVICE.update({  # ledger against ledger (issue 16)
                     "message names, then press Rerun.",
 })
 GENERIC = "Press Refresh and try again; if it happens again, report it with this message."
-SERVER_DOWN = ("Tieout could not reach or start its calculation server. Check that Tieout is installed in the "
-               "Python the add-in uses (ribbon/README.md), or start it yourself with `tieout serve`; its log "
-               "is $TIEOUT_HOME/logs/server.log.")
+SERVER_DOWN = ("Tieout could not reach or start its calculation server. Close Excel, open it again and press the "
+               "button again. If it happens again, Tieout may need to be installed again on this computer: ask "
+               "your Tieout administrator, and send them the server's log (server.log in the logs folder of the "
+               ".tieout folder in your home folder).")
 FOREIGN_SERVER = ("Open the workbook only if you trust it; Tieout keeps talking to your own server and ignores "
                   "the workbook's choice.")
 BAD_FILE = "Fix what the message names (file, line, field) and import again; nothing was imported."

@@ -56,7 +56,9 @@ def sync_inputs(ctx: Context) -> int:
                 sent += 1
     if state.status in EDITABLE and "New Transactions" in names:
         txns = {t.id: t for t in state.txns}
-        for row in sheets.read_txn_inputs(ctx.book):
+        typed = sheets.read_txn_inputs(ctx.book)
+        sent += _delete_removed_txns(ctx, state, {row.txn_id for row in typed})
+        for row in typed:
             if row.txn_id is None:
                 ctx.client.post(f"{base(state)}/transactions", {
                     "date": row.date, "amount": row.amount, "gl_account": row.gl_account,
@@ -79,6 +81,20 @@ def sync_inputs(ctx: Context) -> int:
     if sent:
         ctx.progress(f"Saved {sent} change(s) from the sheets to the server")
     return sent
+
+
+def _delete_removed_txns(ctx: Context, state: State, on_sheet: set) -> int:
+    """Unposted transactions the sheet showed (setting TransactionsShown) whose rows the user deleted: deleted
+    on the server too, so that the next render does not bring them back. Only those the sheet showed: one
+    added meanwhile by someone else was never on this sheet and is kept."""
+    shown = {int(i) for i in (ctx.setting(sheets.TXNS_SHOWN) or "").split(",") if i.strip().isdigit()}
+    gone = [t for t in state.txns if t.id in shown and t.id not in on_sheet and not state.posted(t)]
+    for t in gone:
+        ctx.client.request("DELETE", f"{base(state)}/transactions/{t.id}")
+    if gone:
+        ctx.say(f"Deleted {len(gone)} unposted new transaction(s) whose rows were deleted from New Transactions: "
+                + ", ".join(f"#{t.id} {t.description or t.gl_account}" for t in gone[:10]) + ".")
+    return len(gone)
 
 
 def _sync_summary(ctx: Context, state: State) -> int:

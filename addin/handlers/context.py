@@ -64,6 +64,11 @@ class Context:
             raise ActionError(f"The workbook's setting Tieout_{REC_ID} is {value!r}, not a number.",
                               "Delete that name (Formulas > Name Manager) and import again.") from None
 
+    def batch_hint(self, option: str) -> str:
+        """" (batch mode: OPTION)" when the handler runs in batch mode; nothing in Excel, where no message names a
+        command-line option: there the dialog or the sheet is the way."""
+        return "" if getattr(self.book, "interactive", False) else f" (batch mode: {option})"
+
     # user feedback ---------------------------------------------------------------------------------------
     def progress(self, text: str) -> None:
         self.book.status(text)

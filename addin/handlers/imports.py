@@ -6,9 +6,10 @@ from pathlib import Path
 
 from .. import sheets
 from .common import base, current_state, show
-from .context import REC_ID, ActionError, Context, parse_money
-from .layout_confirm import confirm_inferred_layout, read_bank_file
-from .link import rec_for_gl, rec_for_statement
+from .context import ActionError, Context
+from .layout_confirm import confirm_inferred_layout
+from . import import_options
+from .link import account_named, linked_account, rec_for_gl, rec_for_statement
 from .registry import handler
 
 
@@ -16,7 +17,7 @@ def _path(ctx: Context, title: str) -> Path:
     picked = ctx.arg("file") or ctx.book.ask_file(title)
     if not picked:
         raise ActionError("No file was chosen, so nothing was imported.",
-                          "Press the button again and pick the file (batch mode: give --file PATH).")
+                          "Press the button again and pick the file" + ctx.batch_hint("--file PATH") + ".")
     path = Path(picked).expanduser()
     if not path.is_file():
         raise ActionError(f"{path}: no such file.", "Check the path and try again.")
@@ -24,21 +25,29 @@ def _path(ctx: Context, title: str) -> Path:
 
 
 @handler("import_bank_file", options=("file", "format", "account_name", "currency", "cash_account", "period",
-                                      "opening", "closing", "confirm_layout"))
+                                      "opening", "closing", "confirm_layout", "date_order", "profile"))
 def import_bank_file(ctx: Context) -> None:
-    """Import a bank statement into the reconciliation (creating it on the first import)."""
+    """Import a bank statement into the reconciliation (creating it on the first import), asking for what the
+    file does not say (import_options.py)."""
     path = _path(ctx, "Tieout: import a bank statement")
-    fmt = ctx.arg("format", "auto")
-    read = read_bank_file(ctx, path, fmt, linked=ctx.setting(REC_ID) is not None)
-    confirm_inferred_layout(ctx, path, read)
-    rec_id = rec_for_statement(ctx, path, read)
+    account = linked_account(ctx) or account_named(ctx, ctx.arg("account_name"))
+    kept = import_options.remembered_for(ctx, account["id"] if account else None)
+    ctx.progress(f"Reading {path.name}")
+    result, choices = import_options.read_statement(ctx, path, import_options.initial(ctx, account))
+    confirm_inferred_layout(ctx, path, choices.fmt, choices.options(), result)
+    choices = import_options.ask_balances(ctx, path, result, choices)
+    rec_id = rec_for_statement(ctx, path, result, choices.currency)
+    if account is None:  # the first import made or found the account: what it remembers answers the rest
+        account = linked_account(ctx)
+        kept = import_options.remembered_for(ctx, account["id"])
+        choices = import_options.fill_from(choices, kept)
 
     def progress(pct: int, message: str) -> None:
         ctx.progress(f"Importing {path.name}: {pct}% {message}")
 
-    entered = {k: parse_money(ctx.arg(k), f"--{k}") for k in ("opening", "closing") if ctx.arg(k)}
     ctx.progress(f"Uploading {path.name}")
-    summary = ctx.client.upload_statement(rec_id, path, fmt, progress, entered)
+    summary = ctx.client.upload_statement(rec_id, path, choices.fmt, progress, choices.upload_params())
+    import_options.remember(ctx, account["id"], choices, kept)
     show(ctx)
     parts = [f"{st['count']} lines (total {st['total']} {st['currency']}, opening {st['opening_balance']}, "
              f"closing {st['closing_balance']})" for st in summary["statements"]]

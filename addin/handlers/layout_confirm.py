@@ -40,31 +40,25 @@ def _summary(proposal) -> str:
     return f"{cols}; balance proof: {proof}"
 
 
-def read_bank_file(ctx: Context, path: Path, fmt: str, linked: bool):
-    """The file read once, in the sandbox, for every question asked before the upload: its account, currency
-    and period (to link a reconciliation) and, when no profile reads it, the inferred layout to confirm. None
-    when nothing is asked: a reconciliation is linked and the format's layout is its standard's (MT940, camt)."""
+def confirm_inferred_layout(ctx: Context, path: Path, fmt: str, options=None, result=None) -> Path | None:
+    """None when a bank's or the user's profile reads the file (nothing to ask); else the path of the profile
+    saved once the user confirmed the inferred layout. Refuses (ActionError) when the user does not confirm.
+    `options`: the preparer's answers (currency, date order); `result`: the file as already read with them."""
     from ...server import importers, sandbox
     from ...server.errors import BankFileError
     from ...server.importers.base import ImportOptions
-    from ...server.importers.preview import read_statement as read_here
     from ...server.importers.tabular.infer.profile_file import profile_name
 
+    options = options or ImportOptions(currency=ctx.arg("currency"))
     imp = importers.detect(path) if fmt == "auto" else importers.get(fmt)
-    if linked and getattr(imp, "layout_proposal", None) is None:
+    proposer = getattr(imp, "layout_proposal", None)
+    if proposer is None:
+        return None  # a structured format (MT940, camt, ...): its layout is the standard's
+    result = result or sandbox.import_file(path, fmt, options)
+    if result.layout is None or result.layout.source != "inferred":
         return None
-    ctx.progress(f"Reading {path.name}")
-    options = ImportOptions(currency=ctx.arg("currency"))
-    return sandbox.run(read_here, path, fmt, options, profile_name(path.stem), source=path, error=BankFileError)
-
-
-def confirm_inferred_layout(ctx: Context, path: Path, read) -> Path | None:
-    """None when a bank's or the user's profile reads the file (nothing to ask); else the path of the profile
-    saved once the user confirmed the inferred layout. Refuses (ActionError) when the user does not confirm.
-    `read`: the file as read_bank_file read it."""
-    proposal = read.proposal if read is not None else None
-    if proposal is None:
-        return None
+    name = profile_name(path.stem)
+    proposal = sandbox.run(proposer, path, options, name, source=path, error=BankFileError)
     ctx.book.write_table(SHEET, TABLE, COLUMNS, _rows(proposal))
     question = (f"No bank profile knows the layout of {path.name}. Tieout read it as: {_summary(proposal)}. "
                 f"The Import Layout sheet shows the columns and the first rows as read. Import with this layout "
@@ -73,8 +67,9 @@ def confirm_inferred_layout(ctx: Context, path: Path, read) -> Path | None:
     confirmed = answer.strip().lower() in YES if answer is not None else ctx.book.ask_yes_no(question, "Tieout")
     if not confirmed:
         raise ActionError(f"{path.name} was not imported: its inferred layout was not confirmed ({_summary(proposal)}).",
-                          "Check the Import Layout sheet; import again and confirm (batch mode: --confirm-layout yes), "
-                          f"or save and edit the layout with `tieout profile infer {path.name}` first.")
+                          "Check the Import Layout sheet, then import again and confirm"
+                          + ctx.batch_hint(f"--confirm-layout yes; or save and edit the layout first with "
+                                           f"`tieout profile infer {path.name}`") + ".")
     out = profile_folder() / f"{proposal.name}.toml"
     private_dir(out.parent)  # in $TIEOUT_HOME, perhaps the first thing made there: owner-only
     out.write_text(proposal.profile_text, encoding="utf-8")

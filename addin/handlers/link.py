@@ -24,7 +24,7 @@ def find_or_create_account(ctx: Context, *, name: str, currency: str, bank_accou
             return acc
     if any(acc["name"] == name for acc in accounts):
         raise ActionError(f"An account named {name!r} exists on the server in another currency.",
-                          "Give the new account another name (option account_name).")
+                          "Give the new account another name" + ctx.batch_hint("--account-name NAME") + ".")
     ctx.progress(f"Creating account {name} on the server")
     return ctx.client.post("/api/accounts", {"name": name, "currency": currency, "bank_account": bank_account,
                                              "gl_account": gl_account, "kind": "Bank"})
@@ -44,10 +44,12 @@ def period_of(ctx: Context, day: dt.date | None) -> str:
         try:
             dt.date.fromisoformat(period + "-01")
         except ValueError:
-            raise ActionError(f"period {period!r} is not yyyy-mm.", "Give the period as e.g. 2026-10.") from None
+            raise ActionError(f"period {period!r} is not yyyy-mm.", "Give the period as e.g. 2026-10"
+                              + ctx.batch_hint("--period 2026-10") + ".") from None
         return period
     if day is None:
-        raise ActionError("The file has no dates to tell its period.", "Give the period (yyyy-mm).")
+        raise ActionError("The file has no dates to tell its period.",
+                          "Give the period (yyyy-mm)" + ctx.batch_hint("--period 2026-10") + ".")
     return day.strftime("%Y-%m")
 
 
@@ -56,25 +58,66 @@ def link(ctx: Context, rec_id: int) -> int:
     return rec_id
 
 
-def rec_for_statement(ctx: Context, path: Path, read) -> int:
-    """The linked reconciliation, or one made for the statement's account and period (`read`: the file as
-    layout_confirm.read_bank_file read it; the server parses the upload itself)."""
+def linked_account(ctx: Context) -> dict | None:
+    """The account of the workbook's reconciliation (None: the workbook is not linked yet)."""
+    if ctx.setting(REC_ID) is None:
+        return None
+    return ctx.client.get(f"/api/reconciliations/{ctx.rec_id()}")["account"]
+
+
+def account_named(ctx: Context, name: str | None) -> dict | None:
+    """The user's account of that name, if there is one."""
+    return next((a for a in ctx.client.get("/api/accounts") if a["name"] == name), None) if name else None
+
+
+NEW_ACCOUNT = "A new account"
+
+
+def _account_name(ctx: Context, path: Path, currency: str) -> str:
+    """The account a file that names none belongs to: one of the user's accounts in its currency, or a new one
+    the user names (in Excel, asked; in batch mode, the option or the file's name)."""
+    same = [a["name"] for a in ctx.client.get("/api/accounts") if a["currency"] == currency and a["kind"] == "Bank"]
+    picked = ctx.book.ask_choice(f"{path.name} does not name its bank account. Which account is it?",
+                                 same + [NEW_ACCOUNT], "Tieout: account") if same else NEW_ACCOUNT
+    if picked and picked != NEW_ACCOUNT:
+        return picked
+    return ctx.book.ask_text(f"Name the new account of {path.name} (e.g. Operating - First Bank):",
+                             "Tieout: new account") or f"{path.stem} {currency}"
+
+
+def rec_for_statement(ctx: Context, path: Path, result, currency: str | None) -> int:
+    """The linked reconciliation, or one made for the statement's account and period (`result`: the file as read
+    here, with the preparer's answers; the server parses the upload itself)."""
     if ctx.setting(REC_ID) is not None:
         return ctx.rec_id()
-    result = read.result
     st = result.statements[0]
-    currency = st.currency or ctx.arg("currency")
+    currency = st.currency or currency
     if not currency:
-        raise ActionError(f"{path.name} does not state its currency.", "Give the currency (e.g. USD).")
+        raise ActionError(f"{path.name} does not state its currency.",
+                          "Import it again and give the account's currency" + ctx.batch_hint("--currency USD") + ".")
     name = ctx.arg("account_name") or (f"Bank {st.account} {currency}" if st.account else None)
     if name is None:
-        name = ctx.book.ask_text(f"{path.name} does not name its bank account. Name it (e.g. Operating - "
-                                 f"First Bank):", "Tieout: new account") or f"{path.stem} {currency}"
+        name = _account_name(ctx, path, currency.upper())
     acc = find_or_create_account(ctx, name=name, currency=currency, bank_account=st.account or "",
                                  gl_account=ctx.arg("cash_account") or "")
     if acc.get("gl_account"):
         ctx.book.set_setting(CASH_ACCOUNT, acc["gl_account"])
-    return link(ctx, find_or_create_rec(ctx, acc["id"], period_of(ctx, st.period_end or st.last_date)))
+    period = ctx.arg("period") and period_of(ctx, None)
+    return link(ctx, find_or_create_rec(ctx, acc["id"], period or _statement_period(ctx, path, st)))
+
+
+def _statement_period(ctx: Context, path: Path, st) -> str:
+    """The month the statement ends in; in Excel, for a download whose lines span several months, the month
+    the user picks (only that month's lines are taken: the others belong to other periods' reconciliations)."""
+    months = sorted({ln.date.strftime("%Y-%m") for ln in st.lines}, reverse=True)
+    last = period_of(ctx, st.period_end or st.last_date)
+    if len(months) > 1:
+        picked = ctx.book.ask_choice(f"The lines of {path.name} span {len(months)} months. Which month does this "
+                                     "workbook reconcile? Only that month's lines are taken.", months,
+                                     "Tieout: period")
+        if picked:
+            return picked
+    return last
 
 
 def rec_for_gl(ctx: Context, data) -> int:

@@ -76,13 +76,40 @@ def match_selected(ctx: Context) -> None:
     gl_ids = selected(ctx, "GL Lines", "gl")
     if not bank_ids and not gl_ids:
         raise ActionError("No lines are selected.", "Select the rows on Bank Statement and on GL Lines, then press "
-                                                     "Match Selected (batch mode: --bank B1,B2 --gl G7).")
+                                                     "Match Selected" + ctx.batch_hint("--bank B1,B2 --gl G7") + ".")
+    _match_lines(ctx, current_state(ctx), bank_ids, gl_ids, "selected", "Match Selected")
+
+
+@handler("match_filtered", options=("tolerance", "write_off_account", "reason"))
+def match_filtered(ctx: Context) -> None:
+    """Match the unmatched lines a filter leaves visible on Bank Statement and GL Lines, as one group: filter
+    both tables to the lines that belong together (e.g. one reference), then press it."""
     state = current_state(ctx)
+    shown = {side: set(ctx.book.visible_ids(sheet)) for side, sheet in (("bank", "Bank Statement"),
+                                                                          ("ledger", "GL Lines"))}
+    lines = {"bank": state.bank, "ledger": state.ledger}
+    if all(len(shown[side]) == len(lines[side]) for side in lines):
+        raise ActionError("Neither Bank Statement nor GL Lines is filtered, so Match Filtered would match every "
+                          "line. Nothing was matched.",
+                          "Filter the two tables (the arrow in a heading) to the lines that belong together, "
+                          "then press Match Filtered.")
+    ids = {side: [ln.line_id for ln in lines[side] if ln.line_id in shown[side] and ln.match is None]
+           for side in lines}
+    if not ids["bank"] and not ids["ledger"]:
+        raise ActionError("The filters leave no unmatched line visible. Nothing was matched.",
+                          "Change the filters so that the unmatched lines to match are visible.")
+    _match_lines(ctx, state, ids["bank"], ids["ledger"], "visible", "Match Filtered")
+
+
+def _match_lines(ctx: Context, state: State, bank_ids: list[str], gl_ids: list[str], which: str,
+                 button: str) -> None:
+    """One match group of the given lines: they balance, or differ by at most the tolerance (the difference
+    then becomes a write-off New Transaction to an account of the chart)."""
     bank, gl = _members(state, "bank", bank_ids), _members(state, "ledger", gl_ids)
     taken = [f"{ln.line_id} (in {ln.match})" for ln in (*bank, *gl) if ln.match]
     if taken:
         raise ActionError(f"Already matched: {', '.join(taken)}.", "Unmatch them first (Unmatch Selected), or "
-                                                                  "select other lines.")
+                                                                  f"choose other lines for {button}.")
     diff = sum((b.amount for b in bank), Decimal(0)) - sum((g.amount for g in gl), Decimal(0))
     tolerance = parse_money(ctx.arg("tolerance") or ctx.setting(MATCH_TOLERANCE) or "0", "tolerance")
     reason = ctx.arg("reason") or MANUAL_REASON
@@ -95,15 +122,21 @@ def match_selected(ctx: Context) -> None:
     totals = (f"bank {money_str(sum((b.amount for b in bank), Decimal(0)))}, GL "
               f"{money_str(sum((g.amount for g in gl), Decimal(0)))}, difference {money_str(diff)}")
     if abs(diff) > tolerance:
-        raise ActionError(f"The selected lines do not balance: {totals}. Nothing was matched.",
+        raise ActionError(f"The {which} lines do not balance: {totals}. Nothing was matched.",
                           f"Select lines whose totals agree, or allow a difference up to a tolerance (now "
-                          f"{money_str(tolerance)}: workbook setting {MATCH_TOLERANCE} or --tolerance) with a "
-                          f"write-off account.")
+                          f"{money_str(tolerance)}: workbook setting {MATCH_TOLERANCE}"
+                          f"{ctx.batch_hint('--tolerance')}) with a write-off account.")
     account = ctx.arg("write_off_account") or ctx.setting(WRITE_OFF_ACCOUNT)
     if not account:
         raise ActionError(f"The difference ({totals}) is within the tolerance, but no write-off account is set.",
-                          f"Give the GL account for write-offs (workbook setting {WRITE_OFF_ACCOUNT} or "
-                          f"--write-off-account).")
+                          f"Give the GL account for write-offs (workbook setting {WRITE_OFF_ACCOUNT}"
+                          f"{ctx.batch_hint('--write-off-account')}).")
+    chart = sheets.chart_of_accounts(ctx.book)
+    if chart and account not in chart:  # checked now: posting would refuse it later, after the match was made
+        raise ActionError(f"The write-off account {account!r} is not in the chart of accounts (Rules sheet). "
+                          "Nothing was matched.",
+                          f"Set the workbook setting {WRITE_OFF_ACCOUNT} to an account of the chart (or add the "
+                          f"account to the chart on Rules), then press {button} again.")
     made = ctx.client.post(f"{base(state)}/matches", {**body, "allow_difference": True,
                                                       "reason": f"{reason}; difference {money_str(diff)} "
                                                                 f"written off to {account}"})
@@ -134,8 +167,8 @@ def unmatch_selected(ctx: Context) -> None:
     keys = list(dict.fromkeys(keys))
     if not keys:
         raise ActionError("No matched lines are selected.", "Select rows on Matched, Bank Statement or GL Lines, "
-                                                            "then press Unmatch Selected (batch mode: --match, "
-                                                            "--bank or --gl).")
+                                                            "then press Unmatch Selected"
+                                                            + ctx.batch_hint("--match, --bank or --gl") + ".")
     reason = ctx.arg("reason") or "unmatched by hand in Excel"
     lines = 0
     for key in keys:

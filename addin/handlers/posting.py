@@ -51,7 +51,8 @@ def post_new_transactions(ctx: Context) -> None:
     cash = ctx.arg("cash_account") or state.cash_account
     if not cash:
         raise ActionError("The cash account being reconciled is not known, so no journal can be written.",
-                          "Import the GL template (it names the account), or give --cash-account.")
+                          "Import the GL template (it names the account)"
+                          + ctx.batch_hint("or give --cash-account") + ".")
     if ctx.book.path is None:
         raise ActionError("The workbook was never saved, so there is no folder for the journal file.",
                           "Save the workbook, then post again.")

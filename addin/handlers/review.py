@@ -35,8 +35,8 @@ def _comment(ctx: Context, required: bool, prompt: str) -> str:
             return asked.strip()
         cell = sheets.SUMMARY_CELLS["Review comment"]
         raise ActionError("A reason is needed to send the reconciliation back.",
-                          f"Type it in the Review comment cell (Summary!{cell}) and press the button again "
-                          f"(batch mode: --comment \"...\").")
+                          f"Type it in the Review comment cell (Summary!{cell}) and press the button again"
+                          + ctx.batch_hint('--comment "..."') + ".")
     return ""
 
 
@@ -123,7 +123,7 @@ def acknowledge_findings(ctx: Context) -> None:
         "balance; the missing line is on the next statement')", "Tieout: acknowledge findings") or "").strip()
     if not comment:
         raise ActionError("A comment is needed to acknowledge a finding.",
-                          "Say why the reconciliation stands despite it (batch mode: --comment \"...\"), or type "
+                          "Say why the reconciliation stands despite it" + ctx.batch_hint('--comment "..."') + ", or type "
                           "it in the finding's acknowledgement comment cell on Summary.")
     done = ctx.client.post(f"{base(state)}/findings/acknowledge", {"ids": [f["id"] for f in todo],
                                                                   "comment": comment})

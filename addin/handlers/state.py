@@ -91,6 +91,7 @@ class State:
     suggestions: tuple[dict, ...] = ()  # the last auto-match's ranked candidates for the lines it held
     review: dict | None = None  # GET .../review: the five checks with the reviewer's ticks, aging, escalations
     chart: tuple[str, ...] = ()  # the account's chart of accounts as the server holds it (GET .../chart)
+    default_rules: tuple[dict, ...] = ()  # the account's rules saved as its default (Save Rules as Default)
 
     def suggested_for(self, side: str, line_id: str) -> list[dict]:
         """Suggestions naming a line, whose lines are all still unmatched (a suggestion is never a match)."""
@@ -189,7 +190,8 @@ def load_state(client: Client, rec_id: int, cash_account: str = "") -> State:
                  tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), account.get("gl_account") or cash_account,
                  tuple(client.get(base + "/findings")), _last_suggestions(client.get(base + "/jobs")),
                  client.get(base + "/review"),
-                 tuple(client.get(f"/api/accounts/{rec['account']['id']}/chart")["accounts"]))
+                 tuple(client.get(f"/api/accounts/{rec['account']['id']}/chart")["accounts"]),
+                 tuple(client.get(f"/api/accounts/{account['id']}/settings/rules")["value"].get("rows") or ()))
 
 
 def _last_suggestions(jobs: list[dict]) -> tuple[dict, ...]:

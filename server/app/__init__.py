@@ -20,6 +20,7 @@ from . import routes_ledgers, routes_subledgers
 from ..ledgers import batches as ledger_batches
 from . import routes_review
 from . import routes_workspace
+from . import routes_account_settings
 
 
 @dataclass
@@ -68,7 +69,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(security.check_request)
     app.before_request(access.check_access)  # after: it needs the authenticated user
     errors.register(app)
-    for bp in (routes_meta.bp, routes_accounts.bp, routes_recs.bp, routes_work.bp, openapi.bp):
+    for bp in (routes_meta.bp, routes_accounts.bp, routes_recs.bp, routes_work.bp, openapi.bp,
+               routes_account_settings.bp):
         app.register_blueprint(bp)
     app.register_blueprint(routes_ledgers.bp)
     app.register_blueprint(routes_subledgers.bp)

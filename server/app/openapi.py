@@ -84,6 +84,9 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
                                             "escalations, findings, freshness, and the exceptions list", None, 200)},
     A + "/history": {"get": ("workspace", "The account's last reconciliations (?periods=1-60, default 6): "
                                           "status, open items, difference", None, 200)},
+    A + "/settings/{name}": {"get": ("accounts", "What the account remembers: import_options | rules", None, 200),
+                             "put": ("accounts", "Replace a remembered setting: {\"value\": {...}} (preparers)",
+                                     "json", 200)},
 }
 OPERATIONS.update({  # the reviewer's workpaper (routes_review.py)
     R + "/review": {"get": ("review", "The five review checks (pass | fail | attention, figures, lines, the "

@@ -29,8 +29,8 @@ def list_users():
 @bp.post("/users")
 def create_user():
     if ext().config["MODE"] != "team":
-        raise Refusal("local_mode", "a local server has one user, the operating-system user; "
-                                    "start the server in team mode (TIEOUT_MODE=team) to add users", 409)
+        raise Refusal("local_mode", "a local server's people are added by its owner with "
+                                    "`tieout users add NAME` (or start it in team mode, TIEOUT_MODE=team)", 409)
     return jsonify(write(users.create_user, body())), 201
 
 

@@ -69,7 +69,7 @@ def upload_statement(rec_id: int):
     fmt = request.args.get("format", "auto")
     path, source, size = _save_upload()
     params = {"path": str(path), "source": source, "format": fmt, "sha256": imports.sha256_file(path),
-              **{k: request.args[k] for k in ("opening", "closing") if request.args.get(k)}}
+              **{k: request.args[k] for k in ("opening", "closing", "date_order", "profile") if request.args.get(k)}}
     try:
         options = imports.options_for(ext().store, rec_id, params)  # a bad ?opening= is refused before a job
     except Refusal:

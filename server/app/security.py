@@ -1,8 +1,8 @@
 """Who may talk to the server: the Host header must name this server (DNS rebinding), a browser Origin must
 be an allowed one (cross-site requests), and every /api call but health carries a bearer token.
 
-Local mode: the token in $TIEOUT_HOME/token (0600) and the request is made by the OS user.
-Team mode: that token is the owner's (an administrator); everyone else has a per-user token."""
+The token in $TIEOUT_HOME/token (0600) is the owner's (the OS user, an administrator). Everyone else has a
+per-user token (`tieout users add`), on a local server shared by the people of one machine as on a team server."""
 from __future__ import annotations
 
 import hmac
@@ -68,7 +68,7 @@ def check_request() -> None:
     if hmac.compare_digest(token.encode(), ext.token.encode()):
         g.actor = ext.owner
         return
-    actor = users.by_token(ext.store, token) if cfg["MODE"] == "team" else None
+    actor = users.by_token(ext.store, token)  # a person added with `tieout users add` (local or team server)
     if actor is None:
         raise Refusal("unauthorized", "the token is not valid", 401)
     g.actor = actor

@@ -106,11 +106,15 @@ def serve(host: str = "127.0.0.1", port: int = 8765, config: dict | None = None)
         signal.signal(signal.SIGTERM, _stop)
     print(f"tieout server on http://{host}:{server.effective_port}/api (token in "
           f"{app.config['TIEOUT_HOME'] / 'token'})", flush=True)
+    from ..install import server_process
+
+    server_process.record(app.config["TIEOUT_HOME"], server.effective_port)  # for `tieout serve --status|--stop`
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        server_process.forget(app.config["TIEOUT_HOME"])
         if not app.extensions["tieout"].close(grace=STOP_GRACE_SECONDS):
             # A job inside one long step: its open transaction is rolled back by the database when this
             # process ends, and the next start marks it interrupted (jobs.recover), ready to rerun.

@@ -23,6 +23,9 @@ class ImportOptions:
     opening: Decimal | None = None  # the printed opening balance, for a file that states none
     closing: Decimal | None = None  # the printed closing balance, for a file that states none
     account_kind: str | None = None  # "card": a tabular file's positive amounts are charges (money out)
+    # "day_first" | "month_first": how to read dates such as 03/04 when nothing in the file tells (the user's
+    # answer in Excel, remembered per account); a date the file proves (a day above 12) still wins
+    date_order: str | None = None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from . import qif_records
 from .base import ImportOptions, read_bytes
 from .descriptions import name_and_memo
 from .qif_amounts import amount, read_amounts
-from .qif_dates import decide_order, spelling, to_date
+from .qif_dates import DAY_FIRST, MONTH_FIRST, decide_order, spelling, to_date
 
 _HEADER = re.compile(r"!\s*(type\s*:|account|option\s*:|clear\s*:)", re.IGNORECASE)
 # `N` words -> canonical type (records.BANK_TYPES); a numeric `N` is a cheque.
@@ -72,7 +72,7 @@ class QifImporter:
                                     field="!Type"))
         sections = [sec for sec in content.sections if sec.records] or content.sections[:1]  # headers only: 0 lines
         records = [r for sec in sections for r in sec.records]
-        dates = self._dates(content, records, problems, warnings)
+        dates = self._dates(content, records, problems, warnings, options.date_order)
         amounts, mark = self._amounts(content, records, problems)
         if problems:
             raise BankFileError(path, problems[:MAX_PROBLEMS])
@@ -83,7 +83,8 @@ class QifImporter:
         return ImportResult(format="qif", source=str(path), statements=tuple(statements), warnings=tuple(warnings))
 
     @staticmethod
-    def _dates(content: qif_records.Content, records, problems: list[Problem], warnings: list[str]) -> dict:
+    def _dates(content: qif_records.Content, records, problems: list[Problem], warnings: list[str],
+               date_order: str | None = None) -> dict:
         """Each distinct `D` text -> its date, in the one order the file's dates allow."""
         texts = [r.fields.get("D") for r in records]
 
@@ -98,7 +99,8 @@ class QifImporter:
                 spelled[text] = s
             elif len(problems) < MAX_PROBLEMS:
                 problems.append(Problem(f"not a date: {text.strip()[:40]!r}", line=line_of(text), field="D"))
-        order, conflict = decide_order(spelled.items(), line_of)
+        preferred = {"day_first": DAY_FIRST, "month_first": MONTH_FIRST}.get(date_order or "")
+        order, conflict = decide_order(spelled.items(), line_of, preferred)
         problems.extend(conflict)
         if order is None:
             return {}

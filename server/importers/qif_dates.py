@@ -79,8 +79,8 @@ class Order(NamedTuple):
     warning: str | None
 
 
-def decide_order(dates: Iterable[tuple[str, Spelling]], line_of: Callable[[str], int]
-                 ) -> tuple[Order | None, list[Problem]]:
+def decide_order(dates: Iterable[tuple[str, Spelling]], line_of: Callable[[str], int],
+                 preferred: str | None = None) -> tuple[Order | None, list[Problem]]:
     """The one day/month order of every date of the file, from (text, spelling) pairs; `line_of` names the line
     of a text for the messages. Returns problems (and no order) when the file proves both orders."""
     day_first = month_first = ambiguous = None
@@ -104,6 +104,8 @@ def decide_order(dates: Iterable[tuple[str, Spelling]], line_of: Callable[[str],
     if month_first or ambiguous is None:
         return Order(MONTH_FIRST, None), []
     text, s = ambiguous
+    if preferred in (DAY_FIRST, MONTH_FIRST):  # the user said how this account's files write dates
+        return Order(preferred, None), []
     order, why = ((DAY_FIRST, "dotted dates are written day-first") if dotted else
                   (MONTH_FIRST, "the QIF specification's order"))
     return Order(order, (

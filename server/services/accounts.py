@@ -173,3 +173,40 @@ def list_accounts(session, only: set[int] | None = None) -> list[dict]:
     if only is not None:
         stmt = stmt.where(Account.id.in_(only))
     return [account_dict(a) for a in session.scalars(stmt)]
+
+
+def account_named(session, key: str) -> Account:
+    """An account by its name, else by its number (what a person types on the command line)."""
+    acc = session.scalar(select(Account).where(Account.name == key))
+    if acc is None and key.strip().isdigit():
+        acc = session.get(Account, int(key))
+    if acc is None:
+        raise not_found(f"account {key!r}")
+    return acc
+
+
+def revoke_role(ch: Change, account_id: int, data: dict) -> list[dict]:
+    """Take a role (or, without one, every role) on an account from a user; the audit trail keeps who had it."""
+    if not ch.actor.is_admin:
+        raise Refusal("forbidden", "only an administrator can revoke roles", 403)
+    get_account(ch.session, account_id)
+    name = values.text(data, "user", required=True, max_len=120)
+    user = ch.session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise not_found(f"user {name!r}")
+    wanted = (values.choice(data, "role", ROLES),) if data.get("role") else ROLES
+    held = ch.session.scalars(select(Role).where(Role.account_id == account_id, Role.user_id == user.id,
+                                                 Role.role.in_(wanted))).all()
+    if not held:
+        raise bad_input(f"user {name!r} holds no {' or '.join(wanted)} role on this account")
+    for row in held:
+        ch.session.delete(row)
+        ch.audit("role.revoke", "account", account_id, {"user": name, "role": row.role}, None)
+    ch.session.flush()
+    return roles_of_account(ch.session, account_id)
+
+
+def roles_of_user(session, user_id: int) -> list[dict]:
+    rows = session.execute(select(Account.name, Role.role).join(Account, Account.id == Role.account_id)
+                           .where(Role.user_id == user_id).order_by(Account.name, Role.role))
+    return [{"account": a, "role": r} for a, r in rows]

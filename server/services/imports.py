@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,7 +31,8 @@ from ..errors import InputError
 from ..importers.base import ImportOptions
 from ..importers.line_ids import MARK
 from ..records import BankLine, ImportResult, Statement
-from ..store.models import BANK_LINE_ID_LEN, Account, BankLineRow, StatementRow, User
+from ..statements.period_clip import clip, describe
+from ..store.models import BANK_LINE_ID_LEN, Account, BankLineRow, Period, StatementRow, User
 from ..store.types import SCALE as MONEY_SCALE
 from ..store.types import money_str
 from ..controls.workflow import Refusal
@@ -48,9 +50,23 @@ def options_for(store, rec_id: int, params: dict | None = None) -> ImportOptions
     the balances the user entered from the printed statement (`params` opening/closing), for a file that
     states none."""
     entered = entered_balances(params or {})
+    told = reading_hints(params or {})
     with store.read() as session:
         acc = session.get(Account, recs.get(session, rec_id).account_id)
-        return ImportOptions(currency=acc.currency, account=acc.bank_account or None, **entered)
+        return ImportOptions(currency=acc.currency, account=acc.bank_account or None, **entered, **told)
+
+
+DATE_ORDERS = ("day_first", "month_first")
+
+
+def reading_hints(params: dict) -> dict:
+    """How the user told the importer to read a file that does not say: ?date_order= and ?profile= (a layout)."""
+    out = {}
+    if params.get("date_order"):
+        out["date_order"] = values.choice(params, "date_order", DATE_ORDERS)
+    if params.get("profile"):
+        out["profile"] = values.text(params, "profile", max_len=120)
+    return out
 
 
 def entered_balances(params: dict) -> dict:
@@ -247,6 +263,8 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
     ch.session.execute(select(Account.id).where(Account.id == acc.id).with_for_update())
     plan = history.plan_import(_held(ch.session, acc, result), result, source)
     _refuse_duplicates(plan, source)
+    period = ch.session.get(Period, rec.period_id)
+    clips = _clip_to_period(plan, period, source)
     taken = set(ch.session.scalars(select(BankLineRow.line_id).where(BankLineRow.reconciliation_id == rec.id)))
     summary, total_lines, done = [], len(plan.lines_to_add), 0
     row_ids: dict[int, int] = {}
@@ -254,8 +272,10 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
     renamed, skipped, details = [], [], []
     stored_findings, stamp = [], now()
     for sp in plan.stored:
-        st = sp.statement
-        row = StatementRow(reconciliation_id=rec.id, account_id=acc.id, fingerprint=fingerprint(st),
+        st = clips[sp.index].statement  # the period's part; the statement is known by the whole file's
+        whole = fingerprint(sp.statement)  # (the history recognises a repeated download by it)
+        sp = replace(sp, add=tuple(ln for ln in sp.add if period.start <= ln.date <= period.end))
+        row = StatementRow(reconciliation_id=rec.id, account_id=acc.id, fingerprint=whole,
                            bank_account=st.account or "", currency=(st.currency or acc.currency).upper(),
                            opening_balance=st.opening_balance, closing_balance=st.closing_balance,
                            period_start=st.period_start or st.first_date, period_end=st.period_end or st.last_date,
@@ -296,6 +316,8 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
     names = findings.user_names(ch.session)
     extra_findings = [findings.as_dict(f, names) for f in stored_findings]
     warnings = list(result.warnings) + _messages(plan, duplicates, row_ids, renamed)
+    warnings += [f"statement #{row_ids[i]}: " + describe(c.left_out, period.name, period.start, period.end)
+                 for i, c in clips.items() if c.left_out]
     warnings += [f"finding #{d['id']} ({d['code']}): {d['message']}; acknowledge it with a comment before "
                  "submitting" for d in extra_findings]
     # new fields beside the existing ones (whose shape clients rely on), per stored statement in `details`
@@ -305,6 +327,20 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
     after = {"format": result.format, "source": source, "sha256": file_sha256, "statements": summary, **extra}
     ch.audit("statement.import", "reconciliation", rec.id, None, after, rec.id)
     return {"format": result.format, "statements": summary, "warnings": warnings, **extra}
+
+
+def _clip_to_period(plan: history.ImportPlan, period: Period, source: str) -> dict:
+    """Each stored statement cut to the reconciliation's period (period_clip.py); a statement with no line in
+    the period is refused, naming its dates and the period (it belongs to another reconciliation)."""
+    clips = {sp.index: clip(sp.statement, period.start, period.end) for sp in plan.stored}
+    wrong = [(sp, clips[sp.index]) for sp in plan.stored if clips[sp.index].outside_only]
+    if wrong:
+        raise Refusal("out_of_period", "; ".join(
+            f"{source}: statement {sp.statement.statement_id or sp.index + 1}: its lines are dated "
+            f"{min(ln.date for ln in c.left_out)} .. {max(ln.date for ln in c.left_out)}, outside this "
+            f"reconciliation's period {period.name} ({period.start} .. {period.end}); nothing was imported"
+            for sp, c in wrong[:20]), 400)
+    return clips
 
 
 def _messages(plan: history.ImportPlan, duplicates: list[dict], row_ids: dict[int, int],

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..store.models import BankLineRow, GLLineRow, Match, NewTransaction, Reconciliation
+from ..store.models import BankLineRow, GLLineRow, Match, MatchItem, NewTransaction, Reconciliation
 from ..store.types import money_str
 from . import recs
 from .context import Change, bad_input, not_found, now
@@ -52,8 +52,10 @@ def _check(todo: list[NewTransaction]) -> None:
 
 def match_posted(ch: Change, rec: Reconciliation, t: NewTransaction, line: GLLineRow) -> dict | None:
     """Matches a posted line to its bank line: alone when the bank line is open and the amounts agree, or
-    into the bank line's match (undone and made again with the line) when the posted amount is exactly that
-    match's difference (a deducted fee, a write-off). None when neither applies."""
+    into the bank line's match when the posted amount is exactly that match's difference (a deducted fee, a
+    write-off). That match keeps its key (the line joins it; match_items records when): a write-off's memo
+    and the workbook's Matched sheet name the match it was made for, and still do after posting. None when
+    neither applies."""
     if not t.bank_line_id:
         return None
     bank = ch.session.scalar(select(BankLineRow).where(BankLineRow.reconciliation_id == rec.id,
@@ -72,12 +74,11 @@ def match_posted(ch: Change, rec: Reconciliation, t: NewTransaction, line: GLLin
     diff = sum((b.amount for b in b_rows), Decimal(0)) - sum((g.amount for g in g_rows), Decimal(0))
     if diff != t.amount:
         return None
-    old.undone_at, old.undone_by, old.undo_reason = now(), ch.actor.id, f"re-matched with {line.line_id}"
-    for row in (*b_rows, *g_rows):
-        row.match_id = None
+    old.reason = f"{old.reason}; {why}"
+    line.match_id = old.id
+    ch.session.add(MatchItem(match_id=old.id, side="ledger", gl_line_id=line.id))
     ch.session.flush()
-    key = new_manual_match(ch, rec, b_rows, [*g_rows, line], f"{old.reason}; {why}")
-    return {"key": key, "replaces": old.key}
+    return {"key": old.key, "replaces": None}
 
 
 def post(ch: Change, rec_id: int, data: dict) -> dict:

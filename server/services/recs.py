@@ -54,12 +54,29 @@ def create(ch: Change, data: dict) -> int:
     if ch.session.scalar(select(Reconciliation).where(Reconciliation.account_id == acc.id,
                                                       Reconciliation.period_id == period.id)):
         raise Refusal("exists", f"account {acc.name} already has a reconciliation for {period.name}")
+    _refuse_a_second_open(ch, acc, period)
     rec = Reconciliation(account_id=acc.id, period_id=period.id, status=workflow.NOT_STARTED)
     ch.session.add(rec)
     ch.session.flush()
     ch.audit("reconciliation.create", "reconciliation", rec.id, None,
              {"account": acc.name, "period": period.name, "status": rec.status}, rec.id)
     return rec.id
+
+
+def _refuse_a_second_open(ch: Change, acc: Account, period: Period) -> None:
+    """One open reconciliation per account at a time: the next period starts once the last one is Approved
+    (what it carries forward is then final), so two months cannot be worked, or imported into, side by side."""
+    ch.session.execute(select(Account.id).where(Account.id == acc.id).with_for_update())  # two creates at once
+    open_ = ch.session.execute(select(Reconciliation.id, Reconciliation.status, Period.name)
+                               .join(Period, Period.id == Reconciliation.period_id)
+                               .where(Reconciliation.account_id == acc.id,
+                                      Reconciliation.status != workflow.APPROVED)
+                               .order_by(Period.start).limit(1)).first()
+    if open_ is not None:
+        rid, status, name = open_
+        raise Refusal("open_reconciliation", f"account {acc.name} already has an open reconciliation ({name}, "
+                                             f"#{rid}, {status}): only one at a time; it must be Approved before "
+                                             f"{period.name} starts")
 
 
 def get(session, rec_id: int, lock: bool = False) -> Reconciliation:

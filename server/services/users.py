@@ -62,3 +62,26 @@ def create_user(ch: Change, data: dict) -> dict:
 def list_users(session) -> list[dict]:
     return [{"id": u.id, "name": u.name, "is_admin": u.is_admin}
             for u in session.scalars(select(User).order_by(User.id))]
+
+
+def user_named(session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        from .context import not_found
+        raise not_found(f"user {name!r}")
+    return user
+
+
+def add_user(ch: Change, name: str, admin: bool = False) -> dict:
+    """A new person and their first token (shown once): `tieout users add`, by whoever owns the store."""
+    return create_user(ch, {"name": name, "is_admin": admin})
+
+
+def issue_token(ch: Change, name: str) -> str:
+    """A new token for `name`, replacing the old one (which stops working at once); shown once, kept hashed."""
+    user = user_named(ch.session, name)
+    token = secrets.token_urlsafe(32)
+    user.token_hash = token_hash(token)
+    ch.session.flush()
+    ch.audit("user.token", "user", user.id, None, {"name": name})
+    return token

@@ -347,3 +347,17 @@ class ChartAccount(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     gl_account: Mapped[str] = mapped_column(String(100))
+
+
+class AccountSetting(Base):
+    """What an account remembers for its next workbooks (migration 0010): the import options its preparer chose
+    ("import_options") and the Rules sheet saved as its default ("rules"); the value is JSON."""
+
+    __tablename__ = "account_settings"
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(Text, default="{}")
+    set_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

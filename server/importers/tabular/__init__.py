@@ -83,7 +83,8 @@ def infer_layout(path: Path, options: ImportOptions = ImportOptions(), name: str
     errors = []
     for grid in grids:
         try:
-            return infer(grid, path, name=name, currency=options.currency, account_kind=options.account_kind)
+            return infer(grid, path, name=name, currency=options.currency, account_kind=options.account_kind,
+                         date_order=options.date_order)
         except BankFileError as exc:
             errors.append(exc)
     raise errors[0] if errors else BankFileError(path, "the workbook has no worksheet")

@@ -99,7 +99,7 @@ def _unsure(err: BankFileError) -> BankFileError | None:
 
 
 def _inferred(where, grid: Grid, hints: ImportOptions) -> tuple[Layout, object, Inference]:
-    found = infer(grid, where, currency=hints.currency, account_kind=hints.account_kind)
+    found = infer(grid, where, currency=hints.currency, account_kind=hints.account_kind, date_order=hints.date_order)
     return found.layout(where), where, found
 
 

@@ -17,7 +17,7 @@ def refuse(source, message: str) -> BankFileError:
 
 
 def column_date_format(f: ColumnFacts, rows: Sequence[Sequence], source, title: str, currency: str | None,
-               vocab: Vocabulary) -> tuple[str | None, str | None]:
+               vocab: Vocabulary, date_order: str | None = None) -> tuple[str | None, str | None]:
     """The column's date format; two formats reading the same cells as different dates (01/02: January or
     February?) are decided by the reading under which the rows are in date order, then by the shorter period,
     then by the currency's convention (words.toml); with no currency known a tie refuses.
@@ -45,6 +45,12 @@ def column_date_format(f: ColumnFacts, rows: Sequence[Sequence], source, title: 
         if spans[long_] >= 3 * max(spans[short], 1):
             return short, (f"dates of {title!r} such as {texts[0]!r} read as {short}, not {long_}: they span "
                            f"{spans[short]} days under it, {spans[long_]} under {long_}")
+    if merit(scored[0]) == merit(scored[1]) and date_order in ("day_first", "month_first"):
+        pick = next((c for c in scored[:2] if c.startswith("%m") == (date_order == "month_first")), None)
+        if pick is not None:
+            other = next(c for c in scored[:2] if c != pick)
+            return pick, (f"dates of {title!r} such as {texts[0]!r} read as {pick}, not {other}: both fit the "
+                          f"column equally, and the account's dates are {date_order.replace('_', ' ')}")
     if merit(scored[0]) == merit(scored[1]) and currency:
         month_first = currency in vocab.month_first
         pick = next((c for c in scored[:2] if c.startswith("%m") == month_first), None)

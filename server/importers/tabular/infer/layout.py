@@ -67,8 +67,9 @@ def _width(rows: Sequence[Sequence]) -> int:
 
 
 class _Builder:
-    def __init__(self, grid: Grid, source, vocab: Vocabulary, currency: str | None, account_kind: str | None = None):
-        self.account_kind = account_kind
+    def __init__(self, grid: Grid, source, vocab: Vocabulary, currency: str | None, account_kind: str | None = None,
+                 date_order: str | None = None):
+        self.account_kind, self.date_order = account_kind, date_order
         self.grid, self.source, self.vocab = grid, source, vocab
         self.notes: list[str] = []
         self.balance_as_written = False  # the amounts' sign flipped, the running balance's not
@@ -365,7 +366,7 @@ class _Builder:
         known = cur_code or (self.facts[cur_col].codes.most_common(1)[0][0] if cur_col is not None and
                              self.facts[cur_col].codes else None) or self.default_currency
         date_code, note = column_date_format(self.facts[single["date"]], self.sample, self.source, self.title(single["date"]),
-                                     known, self.vocab)
+                                     known, self.vocab, self.date_order)
         if note:
             self.notes.append(note)
         vd = single.get("value_date")
@@ -427,7 +428,7 @@ def _times(value, sign):
 
 
 def infer(grid: Grid, source, name: str = "inferred", currency: str | None = None,
-          account_kind: str | None = None) -> Inference:
+          account_kind: str | None = None, date_order: str | None = None) -> Inference:
     """The layout of one table, or BankFileError naming what could not be decided."""
-    return _Builder(grid, source, vocabulary(), currency, account_kind).build(name)
+    return _Builder(grid, source, vocabulary(), currency, account_kind, date_order).build(name)
 
