@@ -36,7 +36,7 @@ class Aged:
     count: int
     amount: Decimal  # the gross of the items' amounts (receipts and payments both count)
     buckets: dict[str, int]
-    escalations: int  # older than aging.ESCALATE_AFTER_DAYS or carried, and not resolved
+    escalations: int  # older than the review's escalation limit or carried, and not resolved
     unowned: int
     overdue: int  # due date before the day asked about
 
