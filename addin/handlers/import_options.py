@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ...server.importers.base import ImportOptions
+from ...server.errors import BankFileError
 from .context import ActionError, Context, parse_money
 
 SETTING = "import_options"
@@ -94,16 +95,15 @@ def _ask_currency(ctx: Context, path: Path, choices: ImportChoices) -> ImportCho
     return replace(choices, currency=typed)
 
 
-def read_statement(ctx: Context, path: Path, choices: ImportChoices):
-    """The file read here (in the sandbox) with the choices, asking what it does not say; returns the result
-    and the choices as answered. The server reads the upload again with the same answers."""
-    from ...server import sandbox
-    from ...server.errors import BankFileError
-
+def read_with_answers(ctx: Context, path: Path, choices: ImportChoices):
+    """The file read here (in the sandbox) with the choices, asking what it does not say; returns the result, the
+    choices as answered and, when no profile knew the layout, the inferred layout's proposal (read in the same
+    worker call, so the file is read once per answer, not once per question). The server reads the upload again
+    with the same answers."""
     for _ in range(4):  # each question is asked at most once: date order, currency (as a refusal or as a
         # statement without one), then done
         try:
-            result = sandbox.import_file(path, choices.fmt, choices.options())
+            seen = _read(path, choices)
         except BankFileError as exc:
             why = next((p.problem for p in exc.problems if _ambiguous(p.problem)), None)
             if why is not None and choices.date_order is None:
@@ -113,6 +113,7 @@ def read_statement(ctx: Context, path: Path, choices: ImportChoices):
                 choices = _ask_currency(ctx, path, choices)
                 continue
             raise
+        result = seen.result
         doubt = next((w for w in result.warnings if _ambiguous(w)), None)
         if doubt and choices.date_order is None and ctx.book.interactive:
             choices = _ask_date_order(ctx, path, doubt, choices)
@@ -120,8 +121,19 @@ def read_statement(ctx: Context, path: Path, choices: ImportChoices):
         if not choices.currency and not all(st.currency for st in result.statements):
             choices = _ask_currency(ctx, path, choices)
             continue
-        return result, choices
-    return sandbox.import_file(path, choices.fmt, choices.options()), choices
+        return result, choices, seen.proposal
+    seen = _read(path, choices)
+    return seen.result, choices, seen.proposal
+
+
+def _read(path: Path, choices: ImportChoices):
+    """One sandboxed reading: the import and, for an inferred layout, its proposal (importers/preview.py)."""
+    from ...server import sandbox
+    from ...server.importers.preview import read_statement as preview
+    from ...server.importers.tabular.infer.profile_file import profile_name
+
+    return sandbox.run(preview, path, choices.fmt, choices.options(), profile_name(path.stem), source=path,
+                       error=BankFileError)
 
 
 def ask_balances(ctx: Context, path: Path, result, choices: ImportChoices) -> ImportChoices:

@@ -33,8 +33,8 @@ def import_bank_file(ctx: Context) -> None:
     account = linked_account(ctx) or account_named(ctx, ctx.arg("account_name"))
     kept = import_options.remembered_for(ctx, account["id"] if account else None)
     ctx.progress(f"Reading {path.name}")
-    result, choices = import_options.read_statement(ctx, path, import_options.initial(ctx, account))
-    confirm_inferred_layout(ctx, path, choices.fmt, choices.options(), result)
+    result, choices, proposal = import_options.read_with_answers(ctx, path, import_options.initial(ctx, account))
+    confirm_inferred_layout(ctx, path, choices.fmt, choices.options(), result, proposal)
     choices = import_options.ask_balances(ctx, path, result, choices)
     rec_id = rec_for_statement(ctx, path, result, choices.currency)
     if account is None:  # the first import made or found the account: what it remembers answers the rest

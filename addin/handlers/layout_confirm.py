@@ -40,10 +40,12 @@ def _summary(proposal) -> str:
     return f"{cols}; balance proof: {proof}"
 
 
-def confirm_inferred_layout(ctx: Context, path: Path, fmt: str, options=None, result=None) -> Path | None:
+def confirm_inferred_layout(ctx: Context, path: Path, fmt: str, options=None, result=None,
+                            proposal=None) -> Path | None:
     """None when a bank's or the user's profile reads the file (nothing to ask); else the path of the profile
     saved once the user confirmed the inferred layout. Refuses (ActionError) when the user does not confirm.
-    `options`: the preparer's answers (currency, date order); `result`: the file as already read with them."""
+    `options`: the preparer's answers (currency, date order); `result`, `proposal`: the file as already read with
+    them and its inferred layout's proposal (importers/preview.py), when they are at hand."""
     from ...server import importers, sandbox
     from ...server.errors import BankFileError
     from ...server.importers.base import ImportOptions
@@ -58,7 +60,7 @@ def confirm_inferred_layout(ctx: Context, path: Path, fmt: str, options=None, re
     if result.layout is None or result.layout.source != "inferred":
         return None
     name = profile_name(path.stem)
-    proposal = sandbox.run(proposer, path, options, name, source=path, error=BankFileError)
+    proposal = proposal or sandbox.run(proposer, path, options, name, source=path, error=BankFileError)
     ctx.book.write_table(SHEET, TABLE, COLUMNS, _rows(proposal))
     question = (f"No bank profile knows the layout of {path.name}. Tieout read it as: {_summary(proposal)}. "
                 f"The Import Layout sheet shows the columns and the first rows as read. Import with this layout "

@@ -22,13 +22,14 @@ def _rec_id(ctx: Context, required: bool = True) -> int | None:
     if value is None:
         if required:
             raise ActionError("This workbook is not linked to a transaction reconciliation yet.",
-                              "Type the name and both sides' companies on the Ledger Rec sheet and press Retrieve "
-                              "(batch mode: --rec-name, --left-filter, --right-filter, or --ledger-rec ID).")
+                              "Type the name and both sides' companies on the Ledger Rec sheet and press Retrieve"
+                              + ctx.batch_hint("--rec-name, --left-filter, --right-filter, or --ledger-rec ID")
+                              + ".")
         return None
     try:
         return int(value)
     except ValueError:
-        raise ActionError(f"Record id {value!r} is not a number.", "Give the record's number (--ledger-rec).") \
+        raise ActionError(f"Record id {value!r} is not a number.", "Give the record's number" + ctx.batch_hint("--ledger-rec") + ".") \
             from None
 
 
@@ -92,7 +93,8 @@ def ledger_import(ctx: Context) -> None:
     """Import a company's ledger lines (canonical ledger CSV or filled GL template) to the server."""
     company = ctx.arg("company") or ctx.book.ask_text("Which company's ledger is this?")
     if not company:
-        raise ActionError("No company was given, so nothing was imported.", "Give the company (--company).")
+        raise ActionError("No company was given, so nothing was imported.", "Name the company whose ledger it is"
+                          + ctx.batch_hint("--company") + ".")
     path = _path(ctx, "Tieout: import a company's ledger")
     rows, gl_account = read_company_file(path)
     done = ctx.client.post(f"{API}/lines", {"company": company, "gl_account": ctx.arg("gl_account") or gl_account,
@@ -109,8 +111,8 @@ def ledger_retrieve(ctx: Context) -> None:
     if rid is None:
         if not typed.get("name") or not all(typed.get(s, {}).get("company") for s in SIDES):
             raise ActionError("The record needs a name and each side's company.",
-                              "Type them on the Ledger Rec sheet (B3, B7 and D7), or give --rec-name, --left-filter "
-                              "and --right-filter.")
+                              "Type them on the Ledger Rec sheet (B3, B7 and D7)"
+                              + ctx.batch_hint("--rec-name, --left-filter and --right-filter") + ".")
         rid = ctx.client.post(f"{API}/recs", typed)["id"]
         ctx.book.set_setting(ls.LEDGER_REC_ID, str(rid))
     else:
@@ -184,8 +186,8 @@ def ledger_reconcile_selected(ctx: Context) -> None:
     groups, labels = _groups_from(ctx)
     if not groups:
         raise ActionError("No lines are selected.", "Type the same label (e.g. 1) in the select column of the lines "
-                                                    "to reconcile together, on both sides (batch mode: --left, "
-                                                    "--right).")
+                                                    "to reconcile together, on both sides"
+                                                    + ctx.batch_hint("--left, --right") + ".")
     body = {"groups": groups, "basis": ctx.arg("basis", "amount"), "reason": ctx.arg("reason") or "",
             "kind": "auto" if all(lbl.startswith("P") for s in SIDES for lbl in labels[s].values()) else "manual"}
     done, rec = _batch(ctx, rid, "reconcile", body, labels)
@@ -199,11 +201,12 @@ def ledger_unreconcile(ctx: Context) -> None:
     rid = _rec_id(ctx)
     keys = ctx.ids("group") or list(dict.fromkeys(ls.cell_text(v) for v in ctx.book.selected_ids(ls.GROUPS_SHEET)))
     if not keys:
-        raise ActionError("No reconciled group is selected.", "Select its rows on Reconciled Groups (batch mode: "
-                                                              "--group G000001).")
+        raise ActionError("No reconciled group is selected.", "Select its rows on Reconciled Groups"
+                                                              + ctx.batch_hint("--group G000001") + ".")
     reason = ctx.arg("reason") or ctx.book.ask_text("Why are these groups unreconciled?")
     if not reason:
-        raise ActionError("Unreconciling needs a reason: it is kept in the history.", "Give --reason.")
+        raise ActionError("Unreconciling needs a reason: it is kept in the history.",
+                          "Give the reason when asked" + ctx.batch_hint("--reason") + ".")
     _, rec = _batch(ctx, rid, "unreconcile", {"groups": keys, "reason": reason})
     ctx.say(f"Unreconciled {', '.join(keys)}; the record is {rec['status']}.")
 

@@ -25,7 +25,7 @@ def text_lines(review: dict) -> list[str]:
         for ln in c["lines"][:20]:
             out.append(f"       - {ln['side']} {ln['ref']} {ln['date'] or ''} {ln['amount'] or ''}: {ln['problem']}")
         if len(c["lines"]) > 20:
-            out.append(f"       ... {len(c['lines']) - 20} more (--json lists all)")
+            out.append(f"       ... {len(c['lines']) - 20} more (the JSON form lists all)")
     aging = review["aging"]
     counts: dict[str, int] = {}
     for b in aging["buckets"]:

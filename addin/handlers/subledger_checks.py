@@ -51,10 +51,11 @@ def subledger_check(ctx: Context) -> None:
         raise ActionError(f"The period {period!r} is not yyyy-mm.", "Give it as e.g. 2026-10.")
     kind = ctx.arg("kind", "AR")
     if kind not in ("AP", "AR", "tax", "bank"):
-        raise ActionError(f"--kind {kind!r}: AP, AR, tax or bank.")
+        raise ActionError(f"The subledger kind {kind!r} is not one Tieout knows: AP, AR, tax or bank.")
     sign = ctx.arg("sign", "1")
     if sign not in ("1", "-1"):
-        raise ActionError(f"--sign {sign!r}: 1, or -1 when the export shows the account's credits as positive.")
+        raise ActionError(f"The sign {sign!r} is not 1 or -1 (-1 when the export shows the account's credits as "
+                          "positive).")
     r = check_files(str(sub), str(gl), account=_required(ctx, "gl_account", "The GL account"),
                     legal_entity=_required(ctx, "entity", "The legal entity"), kind=kind, period=period,
                     currency=_required(ctx, "currency", "The account's currency").upper(), sign=int(sign))
