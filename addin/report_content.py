@@ -143,7 +143,7 @@ def standing(state: State, checks: ReviewChecks | None = None) -> Standing:
 
 
 def escalations(state: State) -> list:
-    """Open items older than aging.ESCALATE_AFTER_DAYS at the period end, or carried from a prior period."""
+    """Open items older than aging.escalate_after_days() at the period end, or carried from a prior period."""
     end = state.period_end
     return [ln for ln in open_lines(state) if ln.item_status != "resolved"
             and aging.escalate((end - ln.date).days, ln.carried)]

@@ -298,9 +298,9 @@ def _aged(story: list, state: State, width: float, pen: Pen) -> None:
     style = [("BACKGROUND", (0, n), (-1, n), TOTAL_FILL), ("LINEABOVE", (0, n), (-1, n), 0.8, colors.black)]
     _section(story, f"Open items by age at {state.period_end}", AGED_COLUMNS, [*rows, total], width, "", style, pen)
     escalate = content.escalations(state)
-    story.append(pen.para(f"{len(escalate)} to escalate (older than {aging.ESCALATE_AFTER_DAYS} days, or carried "
+    story.append(pen.para(f"{len(escalate)} to escalate (older than {aging.escalate_after_days()} days, or carried "
                           "from a prior period): each needs a clearing entry or an action plan." if escalate else
-                          f"None to escalate (none older than {aging.ESCALATE_AFTER_DAYS} days or carried from a "
+                          f"None to escalate (none older than {aging.escalate_after_days()} days or carried from a "
                           "prior period).", "note"))
 
 
