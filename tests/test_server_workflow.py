@@ -211,7 +211,9 @@ def test_prior_period_must_be_approved_first(people):
     status, data = alice.post("/api/reconciliations", {"account_id": acc, "period": "2026-02"})
     assert status == 409 and data["error"]["code"] == "open_reconciliation"  # one open reconciliation at a time
     prepare(alice, jan)
-    for api, action in ((alice, "submit"), (u["bob"], "review"), (u["carol"], "approve")):
+    assert act(alice, jan, "submit")[0] == 200
+    vouch(u["bob"], jan)
+    for api, action in ((u["bob"], "review"), (u["carol"], "approve")):
         assert act(api, jan, action)[0] == 200
     feb = new_rec(alice, acc, "2026-02")
     assert act(u["carol"], jan, "revert")[0] == 200  # January reopened after February was created
