@@ -30,8 +30,12 @@ class ServerState:
 
 
 def record(home: Path, port: int) -> Path:
+    """Written whole or not at all (a temporary file, then a rename): `serve --status` reading it meanwhile must
+    never see it empty and report a running server without its process."""
     path = Path(home) / PID_FILE
-    path.write_text(json.dumps({"pid": os.getpid(), "port": port}), encoding="utf-8")
+    tmp = path.with_name(f"{PID_FILE}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"pid": os.getpid(), "port": port}), encoding="utf-8")
+    os.replace(tmp, path)
     return path
 
 
