@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..records import BankLine, LedgerLine, MatchGroup
 from . import bank_only, batches, fx_rules, global_assignment, one_to_one, reference_rules, settlements
+from . import invoice_lists
 from .frames import detect_decimals, prepare, records_to_frame
 from .result import FrameMatch, MatchResult
 from .rules_io import resolve_rules
@@ -35,6 +36,7 @@ _HANDLERS = {
     "settlement": settlements.run,  # issue 18: one bank line = a settlement of many ledger lines
     "structured_reference": reference_rules.run,  # issue 18: a valid creditor reference on both lines
     "fx_difference": fx_rules.run,  # issue 18: an original amount quoted, the rate difference proposed
+    "invoice_list": invoice_lists.run,  # euro12: the invoices a bank text names, exact or less a cash discount
 }
 
 

@@ -168,6 +168,28 @@ def numbers_conflict(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -
     return np.fromiter((tx.numbers_conflict(x, y) for x, y in zip(b, g)), dtype=bool, count=len(bi))
 
 
+def iban_agree(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """Both lines name the same (valid) IBAN: the payer's account is the one the ledger knows the customer by."""
+    b, g = bank.derived("ibans", bi), ledger.derived("ibans", li)
+    return np.fromiter((bool(x) and bool(y) and not x.isdisjoint(y) for x, y in zip(b, g)), dtype=bool,
+                       count=len(bi))
+
+
+def _tied(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """A document number or the payer's IBAN agrees."""
+    return _either(numbers_agree, iban_agree, bank, ledger, bi, li)
+
+
+def _named_elsewhere(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """The bank text names another known counterparty, and no number or IBAN ties the pair: a parent company or
+    a factoring company paying a named invoice is a third party, not evidence against it."""
+    out = counterparty_contradicted(bank, ledger, bi, li)
+    sub = np.flatnonzero(out)
+    if len(sub):
+        out[sub] = ~_tied(bank, ledger, bi[sub], li[sub])
+    return out
+
+
 def _either(first, second, bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
     """first OR second, the second (costlier) test run only on the pairs the first left False."""
     out = first(bank, ledger, bi, li)
@@ -179,12 +201,12 @@ def _either(first, second, bank: Side, ledger: Side, bi: np.ndarray, li: np.ndar
 
 def contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
     """Evidence against the pair: another document number or check serial, or another known counterparty."""
-    return _either(numbers_conflict, counterparty_contradicted, bank, ledger, bi, li)
+    return _either(numbers_conflict, _named_elsewhere, bank, ledger, bi, li)
 
 
 def corroborated(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
-    """Evidence for the pair: a document number agrees or the counterparty is named."""
-    return _either(numbers_agree, counterparty_named, bank, ledger, bi, li)
+    """Evidence for the pair: a document number agrees, the counterparty is named, or the payer's IBAN agrees."""
+    return _either(_tied, counterparty_named, bank, ledger, bi, li)
 
 
 def plausibility(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
@@ -202,4 +224,4 @@ def plausibility(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np
     tier[reference_contained(bank, ledger, bi, li) | check_equal(bank, ledger, bi, li)
          | numbers_agree(bank, ledger, bi, li)] = 2
     tier[reference_equal(bank, ledger, bi, li)] = 3
-    return tier * 2 + counterparty_named(bank, ledger, bi, li)
+    return tier * 2 + (counterparty_named(bank, ledger, bi, li) | iban_agree(bank, ledger, bi, li))

@@ -56,6 +56,7 @@ class Side:
         "ledger_check_key": ("reference", tx.ledger_check_key),
         "numbers": ("number_text", lambda t: tx.doc_numbers(references.as_numbers(t))),
         "text_upper": ("text", str.upper),
+        "ibans": ("text", tx.ibans),  # euro12: the payer's account as counterparty evidence
         "text": ("text", str),
     }
 

@@ -26,7 +26,7 @@ from . import bank_types
 from .shape_checks import shape_checks
 
 SHAPES = ("one_to_one", "one_bank_to_many_ledger", "many_bank_to_one_ledger", "bank_pair", "bank_only",
-          "settlement", "structured_reference", "fx_difference")
+          "settlement", "structured_reference", "fx_difference", "invoice_list")
 ACTIONS = ("match", "propose", "suggest")
 AMOUNT_KEYS = ("exact", "tolerance", "fee_deducted", "transposition")
 REFERENCE_KEYS = ("ignore", "equal", "contains", "fuzzy", "number", "evidence")
@@ -127,6 +127,13 @@ FIELDS: tuple[FieldSpec, ...] = (
                                            "without the ledger saying so (0..3)"),
     FieldSpec("fx_tolerance", "rate", Decimal(0), doc="fx_difference: largest difference as a fraction of the "
                                                       "ledger amount (0.005 = 0.5%)"),
+    # invoice lists and cash discounts (invoice_lists.py)
+    FieldSpec("discount_rate_min", "rate", Decimal(0), doc="invoice_list: lowest cash discount as a fraction of "
+                                                           "the invoices' sum (0.01 = 1%)"),
+    FieldSpec("discount_rate_max", "rate", Decimal(0), doc="invoice_list: highest cash discount (0: exact sums "
+                                                           "only)"),
+    FieldSpec("discount_rounding", "money", Decimal(0), doc="invoice_list: a discounted payment may be rounded "
+                                                            "by up to this, in currency units"),
 )
 RULE_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 _SPEC = {f.name: f for f in FIELDS}
@@ -180,6 +187,9 @@ class Rule:
     fee_per_item: Decimal = Decimal(0)
     max_rejects: int = 0
     fx_tolerance: Decimal = Decimal(0)
+    discount_rate_min: Decimal = Decimal(0)
+    discount_rate_max: Decimal = Decimal(0)
+    discount_rounding: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)

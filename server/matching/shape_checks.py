@@ -7,12 +7,13 @@ from __future__ import annotations
 
 MAX_SETTLE_DAYS = 7
 MAX_REJECTS = 3
-MAX_FX_TOLERANCE = "0.05"  # 5%: beyond it a difference is not a rate difference but another amount
+MAX_FX_TOLERANCE = "0.05"
+MAX_DISCOUNT_RATE = "0.1"  # 10%: beyond it a difference is a dispute or a partial payment, not a cash discount  # 5%: beyond it a difference is not a rate difference but another amount
 
 
 def shape_checks(r) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    new_shape = r.shape in ("settlement", "structured_reference", "fx_difference")
+    new_shape = r.shape in ("settlement", "structured_reference", "fx_difference", "invoice_list")
     if new_shape and r.action != "match":
         out.append(("action", f"shape {r.shape} needs action match (an unclear case is a suggestion anyway)"))
     if r.shape == "settlement":
@@ -39,4 +40,15 @@ def shape_checks(r) -> list[tuple[str, str]]:
             out.append(("gl_account", "shape fx_difference needs the GL account of the FX gain or loss"))
     elif r.fx_tolerance:
         out.append(("fx_tolerance", "fx_tolerance needs shape fx_difference"))
+    if r.shape == "invoice_list":
+        if r.amount != "exact":
+            out.append(("amount", "shape invoice_list needs amount exact (its discount band says what may differ)"))
+        if r.discount_rate_min > r.discount_rate_max:
+            out.append(("discount_rate_max", "discount_rate_max is below discount_rate_min"))
+        if r.discount_rate_max > type(r.discount_rate_max)(MAX_DISCOUNT_RATE):
+            out.append(("discount_rate_max", f"must be at most {MAX_DISCOUNT_RATE}"))
+        if r.discount_rate_max and not r.gl_account:
+            out.append(("gl_account", "an invoice_list rule with a discount band needs the GL account of the discount"))
+    elif r.discount_rate_min or r.discount_rate_max or r.discount_rounding:
+        out.append(("shape", "discount_rate_min/max and discount_rounding need shape invoice_list"))
     return out

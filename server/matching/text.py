@@ -10,19 +10,22 @@ import re
 import string
 from functools import lru_cache
 
+from . import document_numbers
+from .text_data import bank_words, fold_word, legal_words, to_ascii
+
 _NON_WORD = re.compile(r"[\W_]+")
 _CHECK_REF = re.compile(r"(?:CHECK|CHEQUE|CHK|CK|NO)?0*(\d{1,12})")
 _NON_DIGIT = re.compile(r"\D+")
 _DIGIT_RUN = re.compile(r"(\d{5,})\D*$")
 
 # Words that say what kind of company a name is, not which one: left out of counterparty keys.
-LEGAL_WORDS = frozenset("""
+LEGAL_WORDS = frozenset(fold_word(w) for w in """
 INC INCORPORATED LLC LLP LP LTD LIMITED CORP CORPORATION CO COMPANY PLC GMBH AG SA SAS SARL BV NV SPA SRL
 AB AS OY KG PTY PTE THE AND OF
-""".split())
+""".split()) | legal_words()  # text_data.toml: legal forms per country
 # Words banks print on statement lines that name no one: a bank text made only of these (and numbers)
 # names no counterparty, so it cannot contradict the ledger's.
-BANK_WORDS = frozenset("""
+BANK_WORDS = frozenset(fold_word(w) for w in """
 ACH CREDIT DEBIT CARD PURCHASE POS DEPOSIT DEP CHECK CHEQUE CHK WIRE IN OUT INCOMING OUTGOING PAYMENT PMT
 TRANSFER TRF XFER ONLINE MOBILE BANKING BRANCH ATM CASH WITHDRAWAL SEPA SWIFT FEDWIRE REF REFERENCE INV
 INVOICE PPD CCD WEB TEL RECURRING DIRECT DD STANDING ORDER FROM TO FOR VIA NO NUMBER ITEM ITEMS RETURN
@@ -30,7 +33,7 @@ RETURNED REVERSAL NSF FEE FEES CHARGE SERVICE INTEREST MULTIPLE PART SLIP BATCH 
 MASTERCARD AMEX DISCOVER ORIG ID IND NAME CO ENTRY DESCR SEC TRACE DATE REMOTE COUNTER TELLER LOCKBOX
 CAPTURE CHECKS CHEQUES SCAN IMAGE PAID PAYMENTS RECEIVED BOOK CREDITS DEBITS ADVICE INSUFFICIENT FUNDS
 UNPAID CHARGEBACK HOLDCO
-""".split())
+""".split()) | bank_words()  # text_data.toml: European posting words and SEPA field keys
 _DIGITS = re.compile(r"\d+")
 MIN_NUMBER_DIGITS = 4  # shorter digit runs (days, cents, branch numbers) tie nothing
 LINK_NUMBER_DIGITS = 5  # a run at least this long may also be found inside a longer one
@@ -55,14 +58,16 @@ def squash(text: str) -> str:
 
 
 def spaced(text: str) -> str:
-    """Upper-case words separated by one space: 'Acme, Corp.' -> 'ACME CORP'."""
+    """Upper-case words separated by one space, transliterated and umlaut-folded, so that the spellings of one
+    name agree: 'Acme, Corp.' -> 'ACME CORP'; 'Müller', 'MUELLER' and 'MULLER' -> 'MULLER' (text_data.py)."""
     if not text:
         return ""
     up = text.upper()
     try:
-        return b" ".join(up.encode("ascii").translate(_TO_SPACE).split()).decode("ascii")
+        out = b" ".join(up.encode("ascii").translate(_TO_SPACE).split()).decode("ascii")
     except UnicodeEncodeError:
-        return _NON_WORD.sub(" ", up).strip()
+        out = _NON_WORD.sub(" ", to_ascii(up).upper()).strip()
+    return fold_word(out)
 
 
 def reference_links(reference: str) -> tuple[str, ...]:
@@ -122,11 +127,10 @@ def is_transposition(a: int, b: int) -> bool:
 
 
 def doc_numbers(text: str) -> frozenset[str]:
-    """Document numbers in a text, compared as numbers: every run of digits with its leading zeros
-    stripped, at least MIN_NUMBER_DIGITS long ('INV-0143572', 'REF INV143572', 'Invoice 143572' -> 143572)."""
-    if not text:
-        return frozenset()
-    return frozenset(d for d in (m.lstrip("0") for m in _DIGITS.findall(text)) if len(d) >= MIN_NUMBER_DIGITS)
+    """Document numbers in a text, compared as numbers: digit runs of at least MIN_NUMBER_DIGITS with their
+    leading zeros stripped ('INV-0143572', 'REF INV143572', 'Invoice 143572' -> 143572), and the European
+    spellings of document_numbers.py ('RE-2024-0145', 'Rechnung Nr. 145', 'Fattura 145/2024' -> 145)."""
+    return document_numbers.read(text)
 
 
 def numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -145,3 +149,8 @@ def numbers_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
         return False
     la = {len(x) for x in a}
     return any(len(y) in la for y in b)
+
+
+def ibans(text: str) -> frozenset[str]:
+    """Valid IBANs in a text: the account a payment came from, or the one the ledger's master data holds."""
+    return document_numbers.ibans(text)

@@ -12,6 +12,8 @@ the same number of books-shaped lines over 5 weeks instead of a year (TIEOUT_BEN
 10,000). TIEOUT_BENCH_DATA=easy runs tests/match_data.py instead of the books-shaped generator;
 TIEOUT_BENCH_DATA=settlements the European books of tests/settlement_books.py (card payouts, collections, payment
 runs, payroll, structured references, FX; no density sweep), with the settlement groups' recall on its own line.
+TIEOUT_BENCH_DATA=euro the European books of tests/euro_books.py (SEPA texts, invoice numbers in European spellings,
+several invoices in one payment, cash discounts, transliterated names, third-party payers; no density sweep).
 TIEOUT_BENCH_RULES=RULES.toml matches with another rule file (e.g. an older library, for a before/after).
 """
 from __future__ import annotations
@@ -55,6 +57,9 @@ def _one(n: int, out, dense: bool = False) -> None:
     if os.environ.get("TIEOUT_BENCH_DATA") == "settlements":
         from settlement_books import generate_settlements
         data = generate_settlements(n, seed=SEED)
+    elif os.environ.get("TIEOUT_BENCH_DATA") == "euro":
+        from euro_books import generate_euro
+        data = generate_euro(n, seed=SEED)
     else:
         data = generate(n, seed=SEED) if easy else generate_books(n, seed=SEED, dials=dense_dials() if dense else Dials())
     gen_s = time.perf_counter() - t
@@ -136,7 +141,7 @@ def run() -> None:
         _settlement_line(r["by_kind"])
         print("  slowest  " + ", ".join(f"{name} {c:.2f} s CPU" for name, _, c in r["slowest"]))
         print(f"  (generating the lines took {r['gen_s']:.1f} s)", flush=True)
-    if os.environ.get("TIEOUT_BENCH_DATA") in ("easy", "settlements"):
+    if os.environ.get("TIEOUT_BENCH_DATA") in ("easy", "settlements", "euro"):
         return
     for n in [int(s) for s in os.environ.get("TIEOUT_BENCH_DENSE_SIZES", "10000").split(",") if s]:
         r = _measure(ctx, n, True)
