@@ -93,14 +93,14 @@ def read(text: str) -> frozenset[str]:
         num = m.group(3 - year_group) if year_group else m.group(2)
         if year_group == 2 and len(num) == 2 and int(num) <= 12:
             return " "  # '01.2024': a month of a year (a period), not a document
-        if year_group == 1 and _IS_YEAR.fullmatch(num):  # '1907/2024': which is the year? both are kept
-            return f" {_MARK}{m.group(1)} {_MARK}{num} "
+        if year_group == 1 and _IS_YEAR.fullmatch(num):  # '1907/2024', '2024-1948': the later is the year
+            num = min(num, m.group(1))  # (a number above the year, '2024-2031', is misread: rare, and only missed)
         return f" {_MARK}{_strip(num)} "
 
     if "-" in up or "/" in up or "." in up:
+        up = _LETTER_YY.sub(lambda m: mark(m, 0), up)  # first: in 'F24/1907' 24 is the year
         up = _YEAR_FIRST.sub(lambda m: mark(m, 1), up)
         up = _YEAR_LAST.sub(lambda m: mark(m, 2), up)
-        up = _LETTER_YY.sub(lambda m: mark(m, 0), up)
     seeds = [m for m in _LABEL.finditer(up)] + [m for m in _MARKED.finditer(up)]
     for seed in seeds:
         first = seed.group(1).lstrip(_MARK)

@@ -10,7 +10,7 @@ import re
 import string
 from functools import lru_cache
 
-from . import document_numbers
+from . import document_numbers, sepa_fields
 from .text_data import bank_words, fold_word, legal_words, to_ascii
 
 _NON_WORD = re.compile(r"[\W_]+")
@@ -87,8 +87,9 @@ def names_someone(padded_text: str) -> bool:
 
 
 def padded(text: str) -> str:
-    """Spaced words with a space at each end, so ' WORD ' finds whole words only."""
-    return f" {spaced(text)} "
+    """Spaced words with a space at each end, so ' WORD ' finds whole words only; the values of SEPA code keys
+    (EREF+, MREF+...: references, not names) left out (sepa_fields.py)."""
+    return f" {spaced(sepa_fields.without_codes(text))} "
 
 
 @lru_cache(maxsize=1 << 16)  # counterparty names repeat from line to line
