@@ -87,6 +87,10 @@ def run(state, rule) -> None:
     if not len(bpos) or not len(lpos):
         return
     bi, li = _number_pairs(state, rule, bpos, lpos)
+    named_by = np.bincount(li, minlength=ledger.n)  # open bank lines naming each ledger line's number
+    if not rule.discount_rate_max:  # an exact group needs two lines: a bank line tied to one is the 1:1 rules'
+        several = np.bincount(bi, minlength=bank.n) >= 2
+        bi, li = bi[several[bi]], li[several[bi]]
     if not len(bi):
         return
     order = np.lexsort((li, bi))
@@ -95,7 +99,6 @@ def run(state, rule) -> None:
     ends = np.r_[starts[1:], len(bi)]
     chosen: dict[int, tuple[int, ...]] = {}
     figures = state.figures_for(rule)
-    named_by = np.bincount(li, minlength=ledger.n)  # open bank lines naming each ledger line's number
     for s, e in zip(starts, ends):
         b = int(bi[s])
         # a ledger line another bank line names too (the other part of a split payment) is not this one's alone
