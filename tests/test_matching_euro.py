@@ -238,3 +238,22 @@ def test_rule_set_without_the_new_shapes_still_runs():
     assert isinstance(only.rules[0], Rule)
     bank, ledger = generate_euro(600, seed=2).records()
     assert auto_match(bank, ledger, only).matched
+
+
+# ------------------------------------------------------------------------------------- real bank texts
+
+
+def test_real_german_export_reads_numbers_ibans_and_no_codes_as_names(wild):
+    """A real German CSV export (SEPA keys inline, words broken where the bank's lines ended), imported as the
+    user would, read by the matcher's text keys."""
+    from tieout.server.importers import import_file
+
+    lines = import_file(wild / "csv" / "sparda_umsaetze-1234567-2024-02-13-12-00-00.csv").lines
+    texts = sorted({line.description for line in lines})
+    debit = next(t for t in texts if "MREF+" in t and "NR." in t)
+    assert "337" in dn.read(debit)  # the order number after its label, however short
+    words = set(tx.padded(debit).split())
+    mandate = debit.split("MREF+")[1].split()[0]
+    assert mandate.upper() not in words  # a mandate reference names no one
+    transfer = next(t for t in texts if "IBAN+ DE89" in t)  # printed in groups of its own: 'DE8937040044 0532013000'
+    assert tx.ibans(transfer) == {"DE89370400440532013000"} and not dn.read(transfer) & {"8937040044", "532013000"}
