@@ -37,6 +37,7 @@ def test_a_year_is_context_not_a_document_number():
     assert "1" not in dn.read("Lohn/Gehalt 01.2024")  # a month of a year is a period
     assert dn.read("SETTLEMENT 2024-01-05 MID 4471") == {"2024", "4471"}  # a date is not a year-number pair
     assert dn.read("Rg.-Nr. 1907/2024") == dn.read("RE 2024-1907") == {"1907"}  # both look like years
+    assert dn.read("RE-2024-2031") == dn.read("Factuur 2024.2031") == {"2031"}  # with - or . the year comes first
 
 
 def test_lists_of_invoices_are_read_whole():

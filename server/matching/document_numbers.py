@@ -93,8 +93,11 @@ def read(text: str) -> frozenset[str]:
         num = m.group(3 - year_group) if year_group else m.group(2)
         if year_group == 2 and len(num) == 2 and int(num) <= 12:
             return " "  # '01.2024': a month of a year (a period), not a document
-        if year_group == 1 and _IS_YEAR.fullmatch(num):  # '1907/2024', '2024-1948': the later is the year
-            num = min(num, m.group(1))  # (a number above the year, '2024-2031', is misread: rare, and only missed)
+        if year_group == 1 and _IS_YEAR.fullmatch(num) and "/" in m.group(0):
+            # '1907/2024' or 'RE2024/1907': either may be the year; the earlier one is taken for it (a number
+            # above the year written this way, '2031/2024', is misread: rare, and then only missed). With - or .
+            # the year comes first ('2024-2031', '2024.2031'), as in ISO dates.
+            num = min(num, m.group(1))
         return f" {_MARK}{_strip(num)} "
 
     if "-" in up or "/" in up or "." in up:
