@@ -172,6 +172,14 @@ def test_a_third_party_paying_a_named_invoice_is_not_evidence_against_it():
     assert [(g.bank_ids, g.ledger_ids) for g in auto_match(bank, ledger).matched] == [(("B1",), ("L1",))]
 
 
+def test_an_end_to_end_reference_equal_to_the_ledger_reference_ties_the_pair():
+    bank = [_eur(bank_line("B1", "2024-03-05", "640.00", "transfer",
+                           "SEPA-GUTSCHRIFT SVWZ+DANKE EREF+KV-77812 MREF+M-0031"))]
+    ledger = [_eur(ledger_line("L1", "2024-03-04", "640.00", "KV-77812", "Korvex Handel GmbH")),
+              _eur(ledger_line("L2", "2024-03-04", "640.00", "KV-77813", "Berger Logistik AG"))]
+    assert [(g.bank_ids, g.ledger_ids) for g in auto_match(bank, ledger).matched] == [(("B1",), ("L1",))]
+
+
 # ---------------------------------------------------------------------------------------------- rules
 
 

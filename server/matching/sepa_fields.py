@@ -4,7 +4,9 @@ German bank exports (CSV, and MT940 :86: fields an importer could not split) kee
 follows EREF+ (end-to-end reference), KREF+ (customer reference), MREF+ (mandate), CRED+ (creditor id), IBAN+ and
 BIC+ is a code: it may agree with a ledger reference or hold a document number, but it names no one, so it is
 left out where the text is read for names. SVWZ+ (the remittance) and ABWA+/ABWE+ (the ordering or ultimate
-party's name) stay. The MT940 importer splits the ?20..?29 subfields of structured :86: fields itself.
+party's name) stay. The MT940 importer splits the ?20..?29 subfields of structured :86: fields itself. The
+codes stay evidence where numbers and references are read: an end-to-end reference equal to the ledger's
+reference is found in the bank text (reference "contains"), a number in it is a document number.
 """
 from __future__ import annotations
 
@@ -13,15 +15,6 @@ import re
 CODE_KEYS = ("EREF", "KREF", "MREF", "CRED", "DEBT", "IBAN", "BIC", "COAM", "OAMT", "SQTP", "PURP")
 TEXT_KEYS = ("SVWZ", "ABWA", "ABWE")
 _KEY = re.compile(r"(?<![A-Z0-9])(" + "|".join(CODE_KEYS + TEXT_KEYS) + r")\+", re.IGNORECASE)
-
-
-def fields(text: str) -> tuple[str, dict[str, str]]:
-    """(text before the first key, {key: value}) of a text with SEPA keys; the first value of a key counts."""
-    parts = _KEY.split(text or "")
-    out: dict[str, str] = {}
-    for key, value in zip(parts[1::2], parts[2::2]):
-        out.setdefault(key.upper(), value.strip())
-    return parts[0].strip(), out
 
 
 def without_codes(text: str) -> str:
