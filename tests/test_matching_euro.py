@@ -144,39 +144,30 @@ def test_an_invoice_another_bank_line_names_is_not_taken_as_a_discount():
     assert not any(g.rule == "invoices_named_less_cash_discount" for g in result.matched)
 
 
-def test_transliterated_name_and_respelled_legal_form_match():
-    bank = [_eur(bank_line("B1", "2024-03-05", "731.40", "transfer",
-                           "MUELLER MASCHINENBAU GMBH + CO. KGSEPA-GUTSCHRIFT SVWZ+DANKE"))]
-    ledger = [_eur(ledger_line("L1", "2024-03-04", "731.40", "", "Müller Maschinenbau GmbH & Co. KG")),
-              _eur(ledger_line("L2", "2024-03-04", "731.40", "", "Berger Logistik AG"))]
-    matched = auto_match(bank, ledger).matched
-    assert [(g.bank_ids, g.ledger_ids) for g in matched] == [(("B1",), ("L1",))]
+# One bank line, its ledger line L1 and a look-alike L2 (same amount or another payer): only B1-L1 is matched.
+SINGLE_TIES = {
+    "transliterated name, legal form respelled": (
+        "731.40", "MUELLER MASCHINENBAU GMBH + CO. KGSEPA-GUTSCHRIFT SVWZ+DANKE",
+        ("", "Müller Maschinenbau GmbH & Co. KG", ""), ("731.40", "", "Berger Logistik AG", "")),
+    "IBAN both sides know, paid from a trading name": (
+        "512.00", "FILIALE NORD 12; IBAN DE89 3704 0044 0532 0130 00; ZAHLUNG",
+        ("", "Korvex Handel GmbH", "Zahlungseingang IBAN DE89370400440532013000"),
+        ("512.00", "", "Berger Logistik AG", "Zahlungseingang IBAN DE44500105175407324931")),
+    "a third party pays a named invoice": (
+        "2300.00", "BERGER FACTORING GMBH; RE-2024-0145 ABWA+KORVEX HANDEL; SEPA-GUTSCHRIFT",
+        ("RE-2024-00145", "Korvex Handel GmbH", ""), ("99.00", "RE-2024-00150", "Berger Factoring GmbH", "")),
+    "end-to-end reference equal to the ledger reference": (
+        "640.00", "SEPA-GUTSCHRIFT SVWZ+DANKE EREF+KV-77812 MREF+M-0031",
+        ("KV-77812", "Korvex Handel GmbH", ""), ("640.00", "KV-77813", "Berger Logistik AG", "")),
+}
 
 
-def test_an_iban_both_sides_know_ties_a_payment_from_a_trading_name():
-    bank = [_eur(bank_line("B1", "2024-03-05", "512.00", "transfer", "FILIALE NORD 12; IBAN DE89 3704 0044 0532 "
-                           "0130 00; ZAHLUNG"))]
-    ledger = [_eur(ledger_line("L1", "2024-03-04", "512.00", "", "Korvex Handel GmbH",
-                               "Zahlungseingang IBAN DE89370400440532013000")),
-              _eur(ledger_line("L2", "2024-03-05", "512.00", "", "Berger Logistik AG",
-                               "Zahlungseingang IBAN DE44500105175407324931"))]
-    matched = auto_match(bank, ledger).matched
-    assert [(g.bank_ids, g.ledger_ids) for g in matched] == [(("B1",), ("L1",))]
-
-
-def test_a_third_party_paying_a_named_invoice_is_not_evidence_against_it():
-    bank = [_eur(bank_line("B1", "2024-03-05", "2300.00", "transfer",
-                           "BERGER FACTORING GMBH; RE-2024-0145 ABWA+KORVEX HANDEL; SEPA-GUTSCHRIFT"))]
-    ledger = [_eur(ledger_line("L1", "2024-03-04", "2300.00", "RE-2024-00145", "Korvex Handel GmbH")),
-              _eur(ledger_line("L2", "2024-03-04", "99.00", "RE-2024-00150", "Berger Factoring GmbH"))]
-    assert [(g.bank_ids, g.ledger_ids) for g in auto_match(bank, ledger).matched] == [(("B1",), ("L1",))]
-
-
-def test_an_end_to_end_reference_equal_to_the_ledger_reference_ties_the_pair():
-    bank = [_eur(bank_line("B1", "2024-03-05", "640.00", "transfer",
-                           "SEPA-GUTSCHRIFT SVWZ+DANKE EREF+KV-77812 MREF+M-0031"))]
-    ledger = [_eur(ledger_line("L1", "2024-03-04", "640.00", "KV-77812", "Korvex Handel GmbH")),
-              _eur(ledger_line("L2", "2024-03-04", "640.00", "KV-77813", "Berger Logistik AG"))]
+@pytest.mark.parametrize("case", sorted(SINGLE_TIES))
+def test_one_piece_of_evidence_ties_the_right_line(case):
+    amount, text, (ref1, cp1, desc1), (amount2, ref2, cp2, desc2) = SINGLE_TIES[case]
+    bank = [_eur(bank_line("B1", "2024-03-05", amount, "transfer", text))]
+    ledger = [_eur(ledger_line("L1", "2024-03-04", amount, ref1, cp1, desc1)),
+              _eur(ledger_line("L2", "2024-03-04", amount2, ref2, cp2, desc2))]
     assert [(g.bank_ids, g.ledger_ids) for g in auto_match(bank, ledger).matched] == [(("B1",), ("L1",))]
 
 
