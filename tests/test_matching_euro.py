@@ -138,6 +138,16 @@ def test_a_rounded_cash_discount_fits_and_a_larger_difference_does_not():
     assert not any("B1" in g.bank_ids for g in _listed("940.00").matched)  # 6%: a dispute, not a discount
 
 
+@pytest.mark.parametrize("paid, account", [("1209.87", "7300 Cash discounts granted"),  # 2% of 1,234.56 = 24.69
+                                           ("1219.56", "6100 Bank charges")])  # 15.00 short: a bank fee
+def test_a_rate_of_the_terms_is_a_discount_and_another_shortfall_a_fee(paid, account):
+    bank = [_eur(bank_line("B1", "2024-03-05", paid, "transfer", "KORVEX HANDEL; Rechnung Nr. 145; SEPA-GUTSCHRIFT"))]
+    ledger = [_eur(ledger_line("L1", "2024-03-04", "1234.56", "RE-2024-00145", "Korvex Handel GmbH"))]
+    result = auto_match(bank, ledger)
+    assert [(g.bank_ids, g.ledger_ids) for g in result.matched] == [(("B1",), ("L1",))]
+    assert [p.gl_account for p in result.proposed] == [account]
+
+
 def test_an_invoice_another_bank_line_names_is_not_taken_as_a_discount():
     part = _eur(bank_line("B2", "2024-03-09", "12.00", "transfer", "KORVEX HANDEL; TEILZAHLUNG 2/2 RE 2024-0146"))
     result = _listed("988.00", extra_bank=[part])  # 1.2% short: a split payment, not a Skonto

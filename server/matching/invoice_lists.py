@@ -1,7 +1,8 @@
 """Rule shape `invoice_list`: a bank line whose text names one or several document numbers ("RE 145, 146 U. 151")
 settles the open ledger lines of those numbers, when their sum fits the bank amount: exactly, or (with a
-discount band on the rule) less a cash discount (Skonto, escompte) of discount_rate_min..discount_rate_max of
-the sum, give or take discount_rounding for a payment rounded to whole units. The discount is proposed as a new
+discount band on the rule) less a cash discount (Skonto, escompte): a rate of discount_rate_min..discount_rate_max
+in steps of discount_rate_step, to the cent, or a discount in the band with the payment rounded to whole units
+of discount_rounding. The discount is proposed as a new
 transaction on the rule's gl_account, its computation in the reason.
 
 Why a shape of its own: the numbers, not the amounts, find the candidates (a join on number tokens inside the
@@ -51,31 +52,42 @@ def _number_pairs(state, rule, bpos: np.ndarray, lpos: np.ndarray) -> tuple[np.n
     return pairs // ledger.n, pairs % ledger.n
 
 
-def _band(rule, dec: int, total: int) -> tuple[int, int]:
-    """The discount a payment of `total` may carry under the rule, in minor units (lowest, highest)."""
-    if not rule.discount_rate_max:
-        return 0, 0
-    slack = to_minor(rule.discount_rounding, dec, "floor")
-    lo = int((Decimal(total) * rule.discount_rate_min).to_integral_value()) - slack
-    hi = int((Decimal(total) * rule.discount_rate_max).to_integral_value()) + slack
-    return max(lo, 1), hi
+def _rates(rule) -> list[Decimal]:
+    """The discount rates payment terms are written in: discount_rate_min, then steps of discount_rate_step."""
+    out, r = [], rule.discount_rate_min
+    while r <= rule.discount_rate_max and rule.discount_rate_step > 0:
+        out.append(r)
+        r += rule.discount_rate_step
+    return out
+
+
+def _discounted(rule, dec: int, rates: list[Decimal], total: int, paid: int) -> bool:
+    """`paid` is `total` less a cash discount: a rate of the terms to the cent (2% of 1,234.56 = 24.69), or the
+    discount in the band and the payment rounded to whole units of discount_rounding (a payer rounding down).
+    Why so strict: a split payment's first part or a bank fee is short by some amount, rarely by exactly a rate."""
+    short = total - paid
+    if short <= 0:
+        return False
+    if any(abs(short - int((Decimal(total) * r).to_integral_value())) <= 1 for r in rates):
+        return True
+    unit = to_minor(rule.discount_rounding, dec, "floor")
+    if not unit or paid % unit:
+        return False
+    lo = Decimal(total) * rule.discount_rate_min - unit
+    hi = Decimal(total) * rule.discount_rate_max + unit
+    return lo <= short <= hi
 
 
 def _fitting(rule, dec: int, target: int, cands: list[int], amounts: dict[int, int]) -> list[tuple[int, ...]]:
     """The subsets of cands whose sum fits the target, largest first (exact rule: 2 lines or more; a
     one-line exact match is the 1:1 rules' business)."""
     out = []
+    rates = _rates(rule)
     smallest = 2 if not rule.discount_rate_max else 1
     for k in range(len(cands), smallest - 1, -1):
         for sub in combinations(cands, k):
             total = sum(amounts[g] for g in sub)
-            short = total - target
-            if rule.discount_rate_max:
-                lo, hi = _band(rule, dec, total)
-                ok = lo <= short <= hi
-            else:
-                ok = short == 0
-            if ok:
+            if (_discounted(rule, dec, rates, total, target) if rule.discount_rate_max else total == target):
                 out.append(sub)
     return out
 
@@ -141,9 +153,10 @@ def _emit(state, rule, chosen: dict[int, tuple[int, ...]]) -> None:
              f"{len(sub)} ledger line(s) adding up to {reasons.money(total, dec)}")
         if diff[k]:
             pct = Decimal(abs(int(diff[k])) * 100) / Decimal(abs(total))
-            s += (f", less a discount of {reasons.money(abs(diff[k]), dec)} ({pct:.2f}% of the sum; band "
-                  f"{rule.discount_rate_min * 100}%..{rule.discount_rate_max * 100}% give or take "
-                  f"{rule.discount_rounding}) proposed on {rule.gl_account}")
+            s += (f", less a discount of {reasons.money(abs(diff[k]), dec)} ({pct:.2f}% of the sum; terms "
+                  f"{rule.discount_rate_min * 100}%..{rule.discount_rate_max * 100}% in steps of "
+                  f"{rule.discount_rate_step * 100}%, or rounded to {rule.discount_rounding}) proposed on "
+                  f"{rule.gl_account}")
         s += f", up to {int(far[k])} day(s) apart; the only combination of the lines its numbers name"
         texts.append(s)
     chunk = Chunk(rule, "matched", conf, diff, far, sim, texts, bg, bp, lg, lp)

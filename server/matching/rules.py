@@ -134,6 +134,8 @@ FIELDS: tuple[FieldSpec, ...] = (
                                                            "only)"),
     FieldSpec("discount_rounding", "money", Decimal(0), doc="invoice_list: a discounted payment may be rounded "
                                                             "by up to this, in currency units"),
+    FieldSpec("discount_rate_step", "rate", Decimal("0.005"), doc="invoice_list: payment terms give discount rates "
+                                                                  "in these steps (0.005: 1%, 1.5%, 2%...)"),
 )
 RULE_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 _SPEC = {f.name: f for f in FIELDS}
@@ -190,6 +192,7 @@ class Rule:
     discount_rate_min: Decimal = Decimal(0)
     discount_rate_max: Decimal = Decimal(0)
     discount_rounding: Decimal = Decimal(0)
+    discount_rate_step: Decimal = Decimal("0.005")
 
 
 @dataclass(frozen=True)

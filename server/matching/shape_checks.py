@@ -47,6 +47,8 @@ def shape_checks(r) -> list[tuple[str, str]]:
             out.append(("discount_rate_max", "discount_rate_max is below discount_rate_min"))
         if r.discount_rate_max > type(r.discount_rate_max)(MAX_DISCOUNT_RATE):
             out.append(("discount_rate_max", f"must be at most {MAX_DISCOUNT_RATE}"))
+        if r.discount_rate_max and not r.discount_rate_step > 0:
+            out.append(("discount_rate_step", "must be above 0"))
         if r.discount_rate_max and not r.gl_account:
             out.append(("gl_account", "an invoice_list rule with a discount band needs the GL account of the discount"))
     elif r.discount_rate_min or r.discount_rate_max or r.discount_rounding:
