@@ -200,8 +200,9 @@ def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarra
         found, full = table.solutions(pools.t_abs[targets], SOLUTION_LIMIT)
         day = [(int(t), sub) for t, subs in zip(targets.tolist(), found) for sub in subs]
         odds = {int(t): float("inf") for t in targets[full]}  # their subsets listed still compete
-        amounts = pools.t_abs[targets]
-        density = dict(zip(targets.tolist(), table.chance(amounts, np.maximum(
+        lone = np.array([len(f) > 0 for f in found], dtype=bool)  # the risk is asked only where a subset fits
+        amounts = pools.t_abs[targets[lone]]
+        density = dict(zip(targets[lone].tolist(), table.chance(amounts, np.maximum(
             100, amounts // COINCIDENCE_BAND)).tolist()))
     day = [(t, sub) for t, sub in day
            if _allowed(pools.state, pools.tpos[t], pools.ppos[[p for k in sub for p in items[k]]])]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+CHANCE_SAMPLE = 50_000  # left subsets x targets searched at most when estimating the chance of a coincidence
+
 
 def subset_table(values: list[int], sizes: list[int], max_size: int):
     """Every subset of the items with at most max_size lines: (sums, line counts, item bit masks)."""
@@ -74,6 +76,10 @@ class DaySubsets:
             left = l_sum[l_cnt == c]
             if not len(left):
                 continue
+            # an estimate needs no exact count: past CHANCE_SAMPLE searches, every step-th left subset stands
+            # for `step` of them (the density is what is wanted, not each subset)
+            step = max(1, len(left) * len(targets) // CHANCE_SAMPLE)
+            left = left[::step]
             r_ok = r_sum[(r_cnt + c >= 2) & (r_cnt + c <= self.max_size)]
             if not len(r_ok):
                 continue
@@ -81,7 +87,7 @@ class DaySubsets:
                 a = targets[:, None] - left[None, :] + (np.where(sign < 0, -width, 1))[:, None]
                 b = targets[:, None] - left[None, :] + (np.where(sign < 0, -1, width))[:, None]
                 n = np.searchsorted(r_ok, b.ravel(), side="right") - np.searchsorted(r_ok, a.ravel(), side="left")
-                total += n.reshape(a.shape).sum(axis=1)
+                total += n.reshape(a.shape).sum(axis=1) * step
         return total / (2 * np.maximum(width, 1))
 
     def _chosen(self, left: int, right: int) -> tuple[int, ...]:
