@@ -14,7 +14,10 @@ books. This one is written from what real books do (issue 12); each property is 
   the bank text, generic bank texts ("CHECK PAID"), document numbers spelled many ways on both sides;
 - names cut to 16 characters, look-alike counterparties sharing a generic word or differing by legal
   suffix, clusters of equal round amounts across customers, decoys (same customer, near amount, other
-  invoice), transposed digits, and bank-only / ledger-only lines.
+  invoice), transposed digits, and bank-only / ledger-only lines;
+- checks whose bank text names a serial that conflicts with the ledger's, same amount and window (must not
+  match), and single-check deposits whose amount equals a receipt of a nearby batch (the 1:1 rule must not
+  give the batch's receipt to the single deposit, nor the single's receipt to the batch).
 
 `truth.kind` names each true group's category; `evaluate_by_kind` scores each category on its own.
 Amounts are integer cents; vectorised where it matters so that a million lines a side take seconds.
@@ -34,8 +37,9 @@ SUFFIXES = ("LLC", "INC", "LTD", "CORP", "CO", "GMBH")
 RETURN_CODES = ("NSF", "R01", "R02", "RTN", "RETURNED ITEM", "RETURN", "REVERSAL", "555", "RRTN")
 PLAIN_TYPES = {"ach": ("ach", "ACH CREDIT", "CCD", "PPD"), "wire": ("wire", "FEDWIRE", "WIRE IN"),
                "transfer": ("transfer", "TRF", "BOOK TRANSFER"), "card": ("card", "POS")}
-CATEGORIES = ("plain", "lagged", "reference", "check", "batch", "split", "returned", "fee_deducted", "cluster")
-NEGATIVES = ("decoy", "typo", "lookalike", "bank_only", "ledger_only")
+CATEGORIES = ("plain", "lagged", "reference", "check", "batch", "split", "returned", "fee_deducted", "cluster",
+              "single_deposit")
+NEGATIVES = ("decoy", "typo", "lookalike", "bank_only", "ledger_only", "check_conflict")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class Dials:
     bank_only: float = 0.01
     ledger_only: float = 0.015
     name_cut: int = 16
+    check_conflict: float = 0.003  # bank check text with another serial than the ledger's, same amount
+    single_deposit: float = 0.005  # single-check deposits, each as large as a receipt of a nearby batch
 
 
 @dataclass
@@ -141,7 +147,8 @@ def generate_books(n: int, seed: int = 7, dials: Dials = Dials(), start: dt.date
 
     # ---- plain 1:1 pairs: the counterparty named in the bank text (cut), the document number perhaps
     k = max(1, n - sum(count(getattr(dl, s)) for s in ("batch", "returned", "fee_deducted", "lagged", "reference",
-                                                       "check", "cluster", "typo", "lookalike", "bank_only"))
+                                                       "check", "cluster", "typo", "lookalike", "bank_only",
+                                                       "check_conflict", "single_deposit"))
             - count(dl.split) * 2 - count(dl.transfer_lag)) + n // 20 + 10
     _one_to_one(bld, rng, dl, k, groups(k), days(k), names, nums(k), "plain", lag=(0, 3))
     k = count(dl.lagged)
@@ -182,6 +189,7 @@ def generate_books(n: int, seed: int = 7, dials: Dials = Dials(), start: dt.date
     desc = np.where(has_slip & in_desc, strs(f"Receipt {c} dep slip {s}" for c, s in zip(p_cp, p_slip)),
                     strs(f"Receipt {c}" for c in p_cp))
     bld.add_ledger(parts, np.repeat(d, sizes), pamt, "USD", ref, desc, "AR", p_cp, pg, "batch")
+    batch_receipts = (np.repeat(d, sizes), pamt)
     bank_day = d + rng.integers(-dl.batch_offset, dl.batch_offset + 1, k)
     bld.add_bank(k, bank_day, totals, "USD", "", rng.choice(strs(["DEPOSIT", "BRANCH DEPOSIT", "COUNTER DEPOSIT",
                                                                    "REMOTE DEPOSIT CAPTURE"]), k),
@@ -288,8 +296,39 @@ def generate_books(n: int, seed: int = 7, dials: Dials = Dials(), start: dt.date
     cp = rng.choice(names, k)
     bld.add_ledger(k, days(k), rng.choice([-1, 1], k) * _amounts(rng, k), "USD", _spell_ledger(rng, nums(k)),
                    strs(f"Receipt {c}" for c in cp), "AR", cp, -1, "ledger_only")
+    _check_conflicts(bld, rng, count(dl.check_conflict), days, names)
+    _single_deposits(bld, rng, count(dl.single_deposit), groups, names, *batch_receipts, dl.batch_offset)
     data = _finish(bld, rng, n)
     return BooksData(data.bank, data.ledger, data.truth, data.proposals, line_kinds=data.line_kinds, dials=dl)
+
+
+def _check_conflicts(bld, rng, k, days, names):
+    """A check paid whose bank text names serial S, against a ledger check of the same amount and window with
+    another serial (two digits swapped or another number): evidence against the pair; neither has a partner."""
+    if not k:
+        return
+    d, cp, amt = days(k), rng.choice(names, k), _amounts(rng, k)
+    serial = rng.integers(2000, 99999, k)
+    other = np.where(rng.random(k) < 0.5, [_transpose(int(x), rng) for x in serial], serial + rng.integers(1, 50, k))
+    bld.add_ledger(k, d, -amt, "USD", strs(f"CHK {x}" for x in other), strs(f"Check to {c}" for c in cp), "AP", cp,
+                   -1, "check_conflict")
+    bld.add_bank(k, d + rng.integers(1, 15, k), -amt, "USD", "", strs(f"CHECK {x}" for x in serial), "check", "",
+                 -1, "check_conflict")
+
+
+def _single_deposits(bld, rng, k, groups, names, receipt_day, receipt_amt, offset):
+    """Single-check deposits (one receipt, one bank deposit) as large as a receipt of a batch booked within
+    the deposit's window: by amount and date alone the single deposit could take the batch's receipt."""
+    k = min(k, len(receipt_amt))
+    if not k:
+        return
+    twin = rng.choice(len(receipt_amt), k, replace=False)
+    g, cp, amt = groups(k), rng.choice(names, k), receipt_amt[twin]
+    d = receipt_day[twin] + rng.integers(-offset // 2, offset // 2 + 1, k)
+    bld.add_ledger(k, d, amt, "USD", _spell_ledger(rng, rng.integers(100000, 999999, k)),
+                   strs(f"Receipt {c} check" for c in cp), "AR", cp, g, "single_deposit")
+    bld.add_bank(k, d + rng.integers(0, 3, k), amt, "USD", "", rng.choice(strs(["DEPOSIT", "MOBILE DEPOSIT"]), k),
+                 "deposit", "", g, "single_deposit")
 
 
 def _other_company(rng, name, by_suffix, names):

@@ -216,7 +216,9 @@ def emit_matches(state, rule, bank_target, tpos, ppos, solved, offsets, tol) -> 
     state.add(chunk)
 
 
-def emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous) -> None:
+def emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous, why: dict[int, str] | None = None) -> None:
+    """Hold each ambiguous target's combinations for review; `why` (per target) says why a single one is not
+    matched when that is not a competing target."""
     if not ambiguous:
         return
     items, question, rank = [], [], []
@@ -238,9 +240,10 @@ def emit_suggestions(state, rule, bank_target, tpos, ppos, ambiguous) -> None:
     texts = []
     for (t, parts), r in zip(items, rank):
         amount = reasons.money(tside.amount[tpos[t]], state.decimals)
-        why = (f"{n_alt[t]} or more combinations add up to {amount}" if n_alt[t] > 1
-               else f"a line of this combination also fits another {'deposit' if bank_target else 'payment'}")
-        texts.append(f"{lead}: combination {r} of {len(parts)} lines; {why}: not matched, review")
+        because = (f"{n_alt[t]} or more combinations add up to {amount}" if n_alt[t] > 1
+                   else (why or {}).get(t) or
+                   f"a line of this combination also fits another {'deposit' if bank_target else 'payment'}")
+        texts.append(f"{lead}: combination {r} of {len(parts)} lines; {because}: not matched, review")
     bg, bp, lg, lp = members
     state.add(Chunk(rule, "suggested", conf, diff, days, sim, texts, bg, bp, lg, lp,
                     np.array(question, dtype=np.int64), np.array(rank, dtype=np.int64)))

@@ -17,7 +17,13 @@ How (a rule with shape one_bank_to_many_ledger and link = "booking_day"):
   the true, smaller ones. A subset is accepted only when every best choice of its day holds it (the
   ambiguity guard, for groups as for pairs), its deposit is chosen on no other day and has no undecided
   candidate elsewhere, and it has 2 or more lines;
-- rounds: what one round matches leaves the pools, which may settle another day.
+- the coincidence guard: at real density (30 or more open receipts a day) some subset reaches almost any
+  amount by chance. A subset without a deposit slip is accepted only when the expected number of the day's
+  subsets adding up to the deposit by coincidence (day_subsets.DaySubsets.chance), times one plus the days
+  of its window past the bound (where its true receipts could lie unseen), is at most MAX_COINCIDENCE;
+  otherwise it is offered for review with that figure in its reason;
+- rounds: what one round matches leaves the pools, which may settle another day (and lowers the risk of
+  what is left).
 
 The bound, stated and counted: a booking day with more than `max_candidates` items is searched only for
 subsets holding one whole deposit slip and at most ANCHOR_REST other receipts (and, where so many of those
@@ -41,6 +47,8 @@ from .state import MatchState
 
 MAX_ROUNDS = 16
 MAX_CHANCE = 0.005  # expected coincidental slip-anchored subsets over a window above which none decides
+MAX_COINCIDENCE = 0.03  # a subset with no slip: highest risk that it adds up by chance (see _risk)
+COINCIDENCE_BAND = 50  # the local density of subset sums is taken over +-1/50 of the deposit (at least 1.00)
 SOLUTION_LIMIT = 8
 DEPOSIT_WORTH = 1000  # a deposit settled outweighs any number of receipts covered  # subsets listed per deposit and day; more: that deposit decides nothing on that day
 
@@ -57,8 +65,9 @@ def run(state: MatchState, rule: Rule) -> None:
     solved: dict[int, tuple[tuple[int, ...], int, str]] = {}
     ambiguous: dict[int, list[tuple[int, ...]]] = {}
     unsearched: set[int] = set()
+    risky: dict[int, str] = {}
     for _ in range(MAX_ROUNDS):
-        found, ambiguous, unsearched = _round(rule, pools)
+        found, ambiguous, unsearched, risky = _round(rule, pools)
         for t, (parts, searched) in found.items():
             solved[t] = (parts, searched, "booking_day")
             pools.t_open[t] = False
@@ -68,7 +77,8 @@ def run(state: MatchState, rule: Rule) -> None:
     figures.bound_exceeded += len(unsearched)
     batches.emit_matches(state, rule, True, tpos, ppos, solved, [(0, 0)], 0)
     batches.emit_suggestions(state, rule, True, tpos, ppos,
-                             {t: s[:3] for t, s in ambiguous.items() if pools.t_open[t] and t not in unsearched})
+                             {t: s[:3] for t, s in ambiguous.items() if pools.t_open[t] and t not in unsearched},
+                             why=risky)
 
 
 class _Pools:
@@ -114,7 +124,8 @@ def _round(rule: Rule, pools: _Pools):
     cands: dict[int, list[tuple[int, ...]]] = {}  # every subset found per deposit, over its window
     picks: dict[int, list[tuple[int, ...]]] = {}  # subsets held by every best packing of their day
     undecided: set[int] = set()  # deposits with a candidate some best packings of its day hold, some not
-    crowded: set[int] = set()  # deposits with a day past the bound in their window
+    crowded: dict[int, int] = {}  # deposits with a day past the bound in their window: how many such days
+    coincidence: dict[tuple[int, int], float] = {}  # (deposit, day): expected subsets adding up to it by chance
     searched: dict[int, int] = {}
     chance: dict[int, float] = {}  # expected coincidental subsets per deposit, over its window
     for parts, targets in pools.days(rule):
@@ -124,9 +135,11 @@ def _round(rule: Rule, pools: _Pools):
         if cached is None or cached[0] != sig:
             cached = (sig, _decide_day(rule, pools, parts, targets))
             pools.decided[key] = cached
-        is_crowded, entries, odds = cached[1]
-        if is_crowded:
-            crowded.update(targets.tolist())
+        is_crowded, entries, odds, density = cached[1]
+        for t in targets.tolist() if is_crowded else ():
+            crowded[t] = crowded.get(t, 0) + 1
+        for t, v in density.items():
+            coincidence[(t, key[1])] = v
         for t, v in odds.items():
             chance[t] = chance.get(t, 0.0) + v
         for t in targets.tolist():
@@ -138,14 +151,34 @@ def _round(rule: Rule, pools: _Pools):
             elif held == "some":
                 undecided.add(t)
     undecided.update(t for t, v in chance.items() if v > MAX_CHANCE)
-    found, ambiguous = {}, {}
+    found, ambiguous, risky = {}, {}, {}
     for t, subs in cands.items():
         p = picks.get(t, [])
-        if len(p) == 1 and len(p[0]) >= 2 and t not in undecided:
+        risk = _risk(pools, p[0], coincidence.get((t, int(pools.p_day[p[0][0]])), 0.0), crowded.get(t, 0)) \
+            if len(p) == 1 else 0.0
+        if len(p) == 1 and len(p[0]) >= 2 and t not in undecided and risk <= MAX_COINCIDENCE:
             found[t] = (p[0], searched[t])
         elif any(len(x) >= 2 for x in subs):  # a deposit only single receipts add up to is a 1:1 rule's
             ambiguous[t] = sorted({x for x in subs if len(x) >= 2}, key=lambda x: (x not in p, x))
-    return found, ambiguous, crowded - set(found)
+            if risk > MAX_COINCIDENCE and t not in undecided:
+                risky[t] = (f"the only combination found, but about {risk:.2f} combinations of that day's receipts"
+                            f" would add up to it by chance and no deposit slip ties them")
+    return found, ambiguous, set(crowded) - set(found), risky
+
+
+def _risk(pools: _Pools, lines: tuple[int, ...], expected: float, crowded_days: int) -> float:
+    """How likely a subset holding no deposit slip is a coincidence rather than the deposit's receipts.
+
+    `expected` is the number of subsets of its day that would reach the deposit's amount by chance (the local
+    density of the day's subset sums, day_subsets.DaySubsets.chance). If the deposit's true receipts were on
+    another fully searched day, that day would have shown a candidate too (and nothing would be decided); so a
+    lone subset is wrong only when the true receipts are out of sight: on a day past the bound in the window
+    (each such day as likely as the day found) or taken by another line. Hence the risk: the expected
+    coincidences times (1 + the days past the bound). A slip among the lines is evidence: risk 0 (the
+    slip-anchored search has its own guard, MAX_CHANCE)."""
+    if any(len(it) > 1 for it in _items(np.array(lines), pools.numbers[np.array(lines)])):
+        return 0.0
+    return expected * (1 + crowded_days)
 
 
 def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarray):
@@ -155,6 +188,7 @@ def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarra
     "some": nothing is concluded."""
     items = _items(parts, pools.numbers[parts])
     odds: dict[int, float] = {}
+    density: dict[int, float] = {}
     crowded = len(items) > rule.max_candidates
     if crowded:
         anchored, near = _anchored(items, pools.p_abs, pools.t_abs[targets], rule.max_group_size)
@@ -166,10 +200,14 @@ def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarra
         found, full = table.solutions(pools.t_abs[targets], SOLUTION_LIMIT)
         day = [(int(t), sub) for t, subs in zip(targets.tolist(), found) for sub in subs]
         odds = {int(t): float("inf") for t in targets[full]}  # their subsets listed still compete
+        lone = np.array([len(f) > 0 for f in found], dtype=bool)  # the risk is asked only where a subset fits
+        amounts = pools.t_abs[targets[lone]]
+        density = dict(zip(targets[lone].tolist(), table.chance(amounts, np.maximum(
+            100, amounts // COINCIDENCE_BAND)).tolist()))
     day = [(t, sub) for t, sub in day
            if _allowed(pools.state, pools.tpos[t], pools.ppos[[p for k in sub for p in items[k]]])]
     if not day:
-        return crowded, [], odds
+        return crowded, [], odds, density
     # worth: deposits settled first (DEPOSIT_WORTH each), then receipts covered; an item's weight bounds
     # what any candidate holding it can be worth
     lines = [sum(len(items[k]) for k in sub) for _, sub in day]
@@ -178,7 +216,7 @@ def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarra
     common = set(packing.common())
     maybe = set(range(len(day))) if packing.exhausted else packing.somewhere() - common
     return crowded, [(t, tuple(sorted(p for k in sub for p in items[k])), "all" if c in common else
-                      "some" if c in maybe else "none") for c, (t, sub) in enumerate(day)], odds
+                      "some" if c in maybe else "none") for c, (t, sub) in enumerate(day)], odds, density
 
 
 def _items(parts: np.ndarray, numbers: np.ndarray) -> list[tuple[int, ...]]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+CHANCE_SAMPLE = 50_000  # left subsets x targets searched at most when estimating the chance of a coincidence
+
 
 def subset_table(values: list[int], sizes: list[int], max_size: int):
     """Every subset of the items with at most max_size lines: (sums, line counts, item bit masks)."""
@@ -62,6 +64,31 @@ class DaySubsets:
                         break
                     out[t].append(self._chosen(int(l_mask[i]), int(r_mask[j])))
         return out, saturated
+
+    def chance(self, targets: np.ndarray, width: np.ndarray) -> np.ndarray:
+        """Per target, the expected number of subsets (2..max_size lines) adding up to it by coincidence: the
+        subsets whose sum lies within +-width of it, per minor unit of that band (the local density of the
+        day's subset sums). The band excludes the target itself, so a true subset does not count."""
+        l_sum, l_cnt, _ = self.left
+        r_sum, r_cnt, _ = self.right
+        total = np.zeros(len(targets))
+        for c in range(self.max_size + 1):
+            left = l_sum[l_cnt == c]
+            if not len(left):
+                continue
+            # an estimate needs no exact count: past CHANCE_SAMPLE searches, every step-th left subset stands
+            # for `step` of them (the density is what is wanted, not each subset)
+            step = max(1, len(left) * len(targets) // CHANCE_SAMPLE)
+            left = left[::step]
+            r_ok = r_sum[(r_cnt + c >= 2) & (r_cnt + c <= self.max_size)]
+            if not len(r_ok):
+                continue
+            for sign in (-1, 1):  # below and above the target, the target excluded
+                a = targets[:, None] - left[None, :] + (np.where(sign < 0, -width, 1))[:, None]
+                b = targets[:, None] - left[None, :] + (np.where(sign < 0, -1, width))[:, None]
+                n = np.searchsorted(r_ok, b.ravel(), side="right") - np.searchsorted(r_ok, a.ravel(), side="left")
+                total += n.reshape(a.shape).sum(axis=1) * step
+        return total / (2 * np.maximum(width, 1))
 
     def _chosen(self, left: int, right: int) -> tuple[int, ...]:
         chosen = [k for k in range(self.half) if left >> k & 1]
