@@ -5,11 +5,13 @@ How severe a row is follows what the check means for sign-off: a failing check w
 blocks Approve (high), whatever the status, since the preparer can fix it before submitting; one the reviewer
 commented on stands explained (low, the comment shown); a check that needs attention and is not ticked yet
 waits for the reviewer's look (low), once the reconciliation is submitted (before, the reviewer has nothing to
-tick). A passing check, or an attention ticked by the reviewer, raises nothing. What to do is a table per check (ACTIONS), like the workspace's rules."""
+tick). A passing check, or an attention ticked by the reviewer, raises nothing; nor does an Approved
+reconciliation (its approval needed a comment on every failing check), which also spares the workspace the
+checks' cost (a load of the reconciliation's facts) for every finished account. What to do is a table per check (ACTIONS), like the workspace's rules."""
 from __future__ import annotations
 
 from ..review import load, runner
-from ..controls.workflow import IN_REVIEW, PENDING_APPROVAL
+from ..controls.workflow import APPROVED, IN_REVIEW, PENDING_APPROVAL
 from ..review.records import ATTENTION, FAIL
 from ..services.review_checks import ticks
 from .exceptions import HIGH, LOW
@@ -32,6 +34,8 @@ ACTIONS = {
 def review_rows(session, rec) -> list[dict]:
     """The exceptions the review checks of `rec` raise: severity, code, issue, action (the caller adds the
     account's columns)."""
+    if rec.status == APPROVED:
+        return []
     held = ticks(session, rec.id)
     out = []
     for c in runner.run_checks(load.facts(session, rec)):
