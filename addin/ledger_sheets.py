@@ -26,6 +26,8 @@ FILTER_FIELDS = ("company", "periods", "gl_accounts", "accounts")
 # the input cells of Ledger Rec: name, description, then each side's filter fields (rows 7-10)
 NAME_CELL, DESCRIPTION_CELL = "B3", "B4"
 FILTER_CELLS = {"left": ("B7", "B8", "B9", "B10"), "right": ("D7", "D8", "D9", "D10")}
+# the account each side belongs to (who may read and change the record: server/ledgers/access.py)
+ACCOUNT_CELLS = {"left": "B11", "right": "D11"}
 
 LINE_COLUMNS = (Column("select", width=8), Column("line_id", width=14), Column("date", "date", 11),
                 Column("amount", "money", 14), Column("currency", width=8),
@@ -65,8 +67,10 @@ def read_definition(book) -> dict:
     if REC_SHEET not in book.sheet_names():
         return {}
     values = {ref: cell_text(book.read_range(REC_SHEET, ref)[0][0])
-              for ref in (NAME_CELL, DESCRIPTION_CELL, *FILTER_CELLS["left"], *FILTER_CELLS["right"])}
-    out = {"name": values[NAME_CELL], "description": values[DESCRIPTION_CELL]}
+              for ref in (NAME_CELL, DESCRIPTION_CELL, *FILTER_CELLS["left"], *FILTER_CELLS["right"],
+                          *ACCOUNT_CELLS.values())}
+    out = {"name": values[NAME_CELL], "description": values[DESCRIPTION_CELL],
+           **{f"{side}_account": values[ref] for side, ref in ACCOUNT_CELLS.items()}}
     for side, cells in FILTER_CELLS.items():
         f = {}
         for field, ref in zip(FILTER_FIELDS, cells):
@@ -115,6 +119,8 @@ def render(book, rec: dict, lines: dict[str, list[dict]], labels: dict[str, dict
         for n, (field, ref) in enumerate(zip(FILTER_FIELDS, FILTER_CELLS[side])):
             cells[f"{col}{7 + n}"] = field.replace("_", " ")
             cells[ref] = f[field] if field == "company" else ", ".join(f[field])
+        cells[f"{col}11"] = "account"
+        cells[ACCOUNT_CELLS[side]] = rec.get(f"{side}_account") or ""
     if REC_SHEET not in book.sheet_names():
         book.write_table(REC_SHEET, "SelectedTotals", TOTAL_COLUMNS, [], first_row=TOTALS_ROW)
     book.set_cells(REC_SHEET, cells)

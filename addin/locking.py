@@ -11,7 +11,8 @@ add-in compares the locked sheets with the server's data on Refresh and says so 
   (rules and the chart of accounts) stays editable; the workbook structure is free.
 - Submitted (In Review, Pending Approval): every sheet protected and the structure locked; the server still
   takes notes on unmatched items, and the reviewer types a reason in Summary's Review comment cell and a tick
-  and comment per check on Review (Review is locked while preparing: the checks are the reviewer's).
+  and comment per check, and per line of a check, on Review (Review is locked while preparing: the checks are
+  the reviewer's).
 - Approved: everything locked.
 """
 from __future__ import annotations
@@ -51,10 +52,11 @@ PREPARING = {
     "Review": SheetLock(True),  # the reviewer's tick and comment open once submitted
 }
 REVIEW_INPUTS = ("tick", "comment")
+REVIEW_LINE_INPUTS = "REVIEW_LINE_INPUTS"  # stands for the tick and comment cells of Review's lines block
 SUBMITTED = {**{s: SheetLock(True) for s in PREPARING},
              "Summary": SheetLock(True, cells=(COMMENT_CELL,)),
              "Unmatched": SheetLock(True, UNMATCHED_INPUTS),
-             "Review": SheetLock(True, REVIEW_INPUTS)}
+             "Review": SheetLock(True, REVIEW_INPUTS, cells=(REVIEW_LINE_INPUTS,))}
 FINAL = {s: SheetLock(True) for s in PREPARING}
 
 POLICY: dict[str, dict[str, SheetLock]] = {NOT_STARTED: PREPARING, IN_PROGRESS: PREPARING, IN_REVIEW: SUBMITTED,

@@ -1,6 +1,7 @@
 """The Review sheet: the five review checks as a table (the reviewer's tick and comment are its input
 columns, sent to the server by the next button press), and below it plain blocks the server computed: the
-lines each check points to, the outstanding items aged by side and kind, the outstanding checks over 90 days
+lines each check points to (with a tick and comment per line, the reviewer's input too: one unusual pair can be
+marked on its own), the outstanding items aged by side and kind, the outstanding checks over 90 days
 with their unclaimed-property date, and the items to escalate with the decision required.
 
 Plain cells below the table, like Summary's blocks (summary_blocks.py): a sheet holds one Excel Table in both
@@ -21,7 +22,8 @@ TICKS = ("yes", "no")
 BLOCKS_END = "ReviewBlocksEnd"
 MAX_ROWS = 300  # rows per block; the API lists every one
 WIDTH = 12
-LINE_HEADERS = ("check", "side", "ref", "date", "amount", "text", "problem")
+LINE_HEADERS = ("check", "side", "ref", "date", "amount", "text", "problem", "tick", "comment", "ticked by")
+LINE_INPUTS = ("tick", "comment")  # the reviewer's columns of the lines block
 AGING_HEADERS = ("side", "kind", "0-30 count", "0-30 total", "31-60 count", "31-60 total", "61-90 count",
                  "61-90 total", "90+ count", "90+ total")
 STALE_HEADERS = ("line", "check number", "payee", "date", "amount", "age days", "jurisdiction", "dormancy years",
@@ -35,15 +37,22 @@ def _money(v) -> Decimal | None:
     return None if v in (None, "") else Decimal(str(v))
 
 
+def _mark(tick: dict | None) -> tuple[str, str, str]:
+    """A reviewer's mark as cells: tick (yes or blank), comment, ticked by (who and when)."""
+    t = tick or {}
+    by = f"{t.get('by') or ''} {(t.get('at') or '')[:16].replace('T', ' ')}".strip()
+    return "yes" if t.get("ticked") else "", t.get("comment") or "", by
+
+
 def check_rows(state: State) -> list[tuple]:
     """One row per check: id, title, status, detail, tick, comment, ticked by."""
-    out = []
-    for c in (state.review or {}).get("checks", []):
-        t = c.get("tick") or {}
-        by = f"{t.get('by') or ''} {(t.get('at') or '')[:16].replace('T', ' ')}".strip()
-        out.append((c["id"], c["title"], c["status"], c["detail"], "yes" if t.get("ticked") else "",
-                    t.get("comment") or "", by))
-    return out
+    return [(c["id"], c["title"], c["status"], c["detail"], *_mark(c.get("tick")))
+            for c in (state.review or {}).get("checks", [])]
+
+
+def blocks_row(state: State) -> int:
+    """The first row of the blocks: below the checks table and a blank row."""
+    return len(check_rows(state)) + 3
 
 
 def _aging_rows(aging: dict) -> list[tuple]:
@@ -85,8 +94,8 @@ def block_cells(state: State, first_row: int) -> dict[str, object]:
     review = state.review or {}
     aging = review.get("aging") or {}
     cells: dict[str, object] = {}
-    lines = [(c["id"], ln["side"], ln["ref"], ln["date"], _money(ln["amount"]), ln["text"], ln["problem"])
-             for c in review.get("checks", []) for ln in c.get("lines", [])]
+    lines = [(c["id"], ln["side"], ln["ref"], ln["date"], _money(ln["amount"]), ln["text"], ln["problem"],
+              *_mark(ln.get("tick"))) for c in review.get("checks", []) for ln in c.get("lines", [])]
     row = _rows(cells, first_row, "Lines of the checks", LINE_HEADERS, lines, "none")
     row = _rows(cells, row, f"Outstanding items aged at {aging.get('as_of', '')}", AGING_HEADERS, _aging_rows(aging),
                 "nothing outstanding")
@@ -106,6 +115,15 @@ def _end(book) -> int | None:
         return int(book.get_setting(BLOCKS_END) or 0) or None
     except ValueError:
         return None
+
+
+def line_inputs(state: State, first_row: int) -> list[str]:
+    """The A1 ranges of the lines block's input cells (tick and comment of each line row), for the lock."""
+    n = min(sum(len(c.get("lines", [])) for c in (state.review or {}).get("checks", [])), MAX_ROWS)
+    if not n:
+        return []
+    first, last = (get_column_letter(LINE_HEADERS.index(h) + 1) for h in LINE_INPUTS)
+    return [f"{first}{first_row + 2}:{last}{first_row + 1 + n}"]
 
 
 def write_blocks(book, state: State, first_row: int) -> None:
@@ -130,19 +148,61 @@ class TickInput:
     comment: str
 
 
+def _text(value) -> str:
+    """A cell as the text typed (sheets.text; imported here, since sheets imports this module)."""
+    from .sheets import text
+
+    return text(value)
+
+
+def _ticked(value) -> bool:
+    return _text(value).lower() in ("yes", "y", "x", "true", "1", "✓")
+
+
 def read_ticks(book) -> list[TickInput]:
     """The tick (yes / blank) and comment typed on each check's row."""
     if SHEET not in book.sheet_names():
         return []
     out = []
     for r in book.read_table(SHEET):
-        check = "" if r.get("check") is None else str(r.get("check")).strip()
-        if not check:
-            continue
-        tick = "" if r.get("tick") is None else str(r.get("tick")).strip().lower()
-        comment = "" if r.get("comment") is None else str(r.get("comment")).strip()
-        out.append(TickInput(check, tick in ("yes", "y", "x", "true", "1", "✓"), comment))
+        check = _text(r.get("check"))
+        if check:
+            out.append(TickInput(check, _ticked(r.get("tick")), _text(r.get("comment"))))
     return out
+
+
+@dataclass(frozen=True)
+class LineTickInput:
+    check: str
+    side: str
+    ref: str
+    ticked: bool
+    comment: str
+
+
+def read_line_ticks(book, first_row: int) -> list[LineTickInput]:
+    """The tick and comment typed on each row of the lines block (which starts at `first_row`)."""
+    if SHEET not in book.sheet_names():
+        return []
+    last = get_column_letter(len(LINE_HEADERS))
+    rows = book.read_range(SHEET, f"A{first_row + 1}:{last}{first_row + 1 + MAX_ROWS}")
+    if not rows or tuple(_text(v) for v in rows[0]) != LINE_HEADERS:
+        return []  # no lines (the block says "none") or a sheet of an older layout
+    at = {h: i for i, h in enumerate(LINE_HEADERS)}
+    out = []
+    for r in rows[1:]:
+        if not _text(r[0]):
+            break
+        out.append(LineTickInput(_text(r[0]), _text(r[at["side"]]), _text(r[at["ref"]]), _ticked(r[at["tick"]]),
+                                 _text(r[at["comment"]])))
+    return out
+
+
+def line_tick_changes(state: State) -> dict[tuple[str, str, str], tuple[bool, str]]:
+    """{(check, side, ref): (ticked, comment)} of every line the checks list, as the server holds them."""
+    return {(c["id"], ln["side"], ln["ref"]): (bool((ln.get("tick") or {}).get("ticked")),
+                                              (ln.get("tick") or {}).get("comment") or "")
+            for c in (state.review or {}).get("checks", []) for ln in c.get("lines", [])}
 
 
 def tick_changes(state: State) -> dict[str, tuple[bool, str]]:

@@ -259,6 +259,7 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
     rows = sheet_rows(state)
     layouts: dict[str, locking.TableLayout] = {}
     summary_inputs: tuple[str, ...] = ()
+    review_lines: list[str] = []
     for sheet in SHEET_NAMES:
         if sheet == "Rules":
             if "Rules" not in book.sheet_names():
@@ -272,7 +273,8 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
         if sheet == review_sheet.SHEET:
             checks = review_sheet.check_rows(state)
             book.write_table(sheet, table, cols, checks)
-            review_sheet.write_blocks(book, state, len(checks) + 3)
+            review_sheet.write_blocks(book, state, review_sheet.blocks_row(state))
+            review_lines = review_sheet.line_inputs(state, review_sheet.blocks_row(state))
             layouts[sheet] = locking.TableLayout(1, headers(sheet), len(checks))
             continue
         first = SUMMARY_TABLE_ROW if sheet == "Summary" else 1
@@ -291,7 +293,8 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
         layouts[sheet] = locking.TableLayout(first, headers(sheet), len(rows[sheet]), editable)
     _decorate(book, state, {s: len(r) for s, r in rows.items()})
     locking.apply(book, state.status, layouts, {"Summary": {locking.COMMENT_CELL: SUMMARY_CELLS["Review comment"],
-                                                            locking.SUMMARY_INPUTS: summary_inputs}})
+                                                            locking.SUMMARY_INPUTS: summary_inputs},
+                                                "Review": {locking.REVIEW_LINE_INPUTS: review_lines}})
     return layouts
 
 

@@ -3,6 +3,7 @@ every transition and refusal, zero-sum enforcement, history, delete-only-draft, 
 Default, auto-match that leaves the user's selection alone, lines in batches, and the audit trail."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -268,7 +269,8 @@ def test_a_batch_cut_short_by_a_stopped_server_ends_in_error_and_reruns(home):
     # what a server killed between marking the record Reconciling and committing the work leaves behind
     with first.extensions["tieout"].store.write() as s:
         rec = s.get(LedgerRec, rid)
-        rec.status = "Reconciling"
+        rec.status, rec.batch_worker, rec.batch_lease_at = "Reconciling", "host:1:dead", \
+            dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         rec.pending = '{"action": "reconcile", "params": {"groups": [{"left": ["A000001"], "right": ["B000001"]}], ' \
                       '"basis": "amount", "kind": "manual", "reason": ""}}'
     status, out = api.post(f"{REC}/{rid}/unreconcile", {"groups": ["G000001"], "reason": "x"})

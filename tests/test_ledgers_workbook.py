@@ -43,11 +43,21 @@ def cell(path: Path, sheet: str, ref: str):
     return load_workbook(path)[sheet][ref].value
 
 
+def intercompany_accounts(live) -> None:
+    """The accounts the two sides belong to (A's receivable from B, B's payable to A), alice preparing both:
+    she may then load both companies' lines and reconcile them (server/ledgers/access.py)."""
+    for name, entity in (("IC A-B", "A Inc"), ("IC B-A", "B Ltd")):
+        acc = live.call("POST", "/api/accounts", {"name": name, "currency": "USD", "kind": "Manual",
+                                                  "legal_entity": entity})
+        live.call("POST", f"/api/accounts/{acc['id']}/roles", {"user": "alice", "role": "preparer"})
+
+
 def test_intercompany_workbook_end_to_end_in_batch_mode(live, tmp_path):
     left, right = mirrored(12)
     a = ledger_csv(tmp_path / "A.csv", left, "1400", "B Ltd")
     b = ledger_csv(tmp_path / "B.csv", right, "2400", "A Inc")
     book = new_book(tmp_path / "AB.xlsx")
+    intercompany_accounts(live)
     out, _ = ok(live, book, "ledger_import", file=a, company="A Inc")
     assert out.messages == ["Imported A.csv for A Inc: 12 new lines."]
     ok(live, book, "ledger_import", file=b, company="B Ltd")
@@ -55,8 +65,12 @@ def test_intercompany_workbook_end_to_end_in_batch_mode(live, tmp_path):
     assert "0 new lines, 12 already held" in out.messages[0]
 
     out, _ = ok(live, book, "ledger_retrieve", rec_name="A-B 2026-10", left_filter="company=A Inc;periods=2026-10",
-                right_filter="company=B Ltd;gl_accounts=2400;accounts=A Inc")
+                right_filter="company=B Ltd;gl_accounts=2400;accounts=A Inc", left_account="IC A-B",
+                right_account="IC B-A")
     assert out.messages == ["A-B 2026-10 (Draft): 12 left and 12 right lines, 0 groups reconciled."]
+    assert (cell(book, "Ledger Rec", "B11"), cell(book, "Ledger Rec", "D11")) == ("IC A-B", "IC B-A")
+    outcome, _ = run(live, book, "ledger_auto_match", user="bob", keys="reference")  # bob holds no role on them
+    assert outcome.exit_code == 2 and "bob is not a preparer of account IC A-B and IC B-A" in outcome.error
     assert cell(book, "Ledger Rec", "B5") == "Draft" and cell(book, "Ledger Rec", "D9") == "2400"
     assert [r["line_id"] for r in table(book, "Left Lines")] == [f"A{k:06d}" for k in range(1, 13)]
     assert table(book, "Right Lines")[0]["amount"] == -float(left[0]["amount"])
@@ -118,8 +132,9 @@ def test_the_same_through_tieout_run(live, tmp_path):
     a = ledger_csv(tmp_path / "A.csv", left, "1400", "B Ltd")
     b = ledger_csv(tmp_path / "B.csv", right, "2400", "A Inc")
     book = tmp_path / "New.xlsx"
+    intercompany_accounts(live)
     done = tieout(live, book, "--action", "btnLedgerRetrieve", "--rec-name", "AB", "--left-filter", "company=A Inc",
-                  "--right-filter", "company=B Ltd")
+                  "--right-filter", "company=B Ltd", "--left-account", "IC A-B", "--right-account", "IC B-A")
     assert done.returncode == 0, done.stderr  # the first Retrieve makes the workbook
     assert "AB (Draft): 0 left and 0 right lines" in done.stdout
     for path, company in ((a, "A Inc"), (b, "B Ltd")):

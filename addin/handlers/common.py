@@ -136,13 +136,21 @@ def _sync_chart(ctx: Context, state: State) -> int:
 
 
 def _sync_ticks(ctx: Context, state: State) -> int:
-    """The reviewer's tick and comment per check typed on Review (only those that changed)."""
+    """The reviewer's tick and comment per check, and per line of a check, typed on Review (only those that
+    changed; a line the check no longer lists is left)."""
     held = review_sheet.tick_changes(state)
     sent = 0
     for t in review_sheet.read_ticks(ctx.book):
         if t.check in held and held[t.check] != (t.ticked, t.comment):
             ctx.client.put(f"{base(state)}/review/{quote(t.check, safe='')}", {"ticked": t.ticked,
                                                                               "comment": t.comment})
+            sent += 1
+    held_lines = review_sheet.line_tick_changes(state)
+    for t in review_sheet.read_line_ticks(ctx.book, review_sheet.blocks_row(state)):
+        key = (t.check, t.side, t.ref)
+        if key in held_lines and held_lines[key] != (t.ticked, t.comment):
+            path = "/".join(quote(k, safe="") for k in (t.check, "lines", t.side, t.ref))
+            ctx.client.put(f"{base(state)}/review/{path}", {"ticked": t.ticked, "comment": t.comment})
             sent += 1
     return sent
 

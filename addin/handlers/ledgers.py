@@ -54,6 +54,9 @@ def _definition(ctx: Context) -> dict:
             typed[side] = _filter_option(given, side)
     if ctx.arg("rec_name"):
         typed["name"] = ctx.arg("rec_name")
+    for side in SIDES:
+        if ctx.arg(f"{side}_account"):
+            typed[f"{side}_account"] = ctx.arg(f"{side}_account")
     return typed
 
 
@@ -103,7 +106,8 @@ def ledger_import(ctx: Context) -> None:
             + (f", {done['already_held']} already held" if done["already_held"] else "") + ".")
 
 
-@handler("ledger_retrieve", options=("ledger_rec", "rec_name", "left_filter", "right_filter"), sync=False)
+@handler("ledger_retrieve", options=("ledger_rec", "rec_name", "left_filter", "right_filter", "left_account",
+                                     "right_account"), sync=False)
 def ledger_retrieve(ctx: Context) -> None:
     """Create or update the record from the Ledger Rec sheet, then retrieve both sides' lines."""
     rid = _rec_id(ctx, required=False)
@@ -111,13 +115,17 @@ def ledger_retrieve(ctx: Context) -> None:
     if rid is None:
         if not typed.get("name") or not all(typed.get(s, {}).get("company") for s in SIDES):
             raise ActionError("The record needs a name and each side's company.",
-                              "Type them on the Ledger Rec sheet (B3, B7 and D7)"
-                              + ctx.batch_hint("--rec-name, --left-filter and --right-filter") + ".")
+                              "Type them on the Ledger Rec sheet (B3, B7 and D7), and the account each side "
+                              "belongs to (B11 and D11)"
+                              + ctx.batch_hint("--rec-name, --left-filter, --right-filter, --left-account and "
+                                               "--right-account") + ".")
         rid = ctx.client.post(f"{API}/recs", typed)["id"]
         ctx.book.set_setting(ls.LEDGER_REC_ID, str(rid))
     else:
         held = ctx.client.get(f"{API}/recs/{rid}")
         changes = {k: v for k, v in typed.items() if v and v != held.get(k)}
+        if {"left_account", "right_account"} & changes.keys():  # the server takes both sides' accounts together
+            changes.update({k: typed.get(k) or held.get(k) for k in ("left_account", "right_account")})
         if changes:
             ctx.client.put(f"{API}/recs/{rid}", changes)
             ctx.book.set_setting(ls.LEDGER_REC_ID, str(rid))

@@ -43,6 +43,8 @@ OPTIONS: dict[str, str] = {
     "left_filter": "Retrieve: the left side's filter, e.g. 'company=A Inc;periods=2026-10;gl_accounts=1400;"
                    "accounts=B Ltd' (in Excel: Ledger Rec!B7:B10)",
     "right_filter": "Retrieve: the right side's filter (in Excel: Ledger Rec!D7:D10)",
+    "left_account": "Retrieve: the account the left side belongs to; you must prepare it (in Excel: Ledger Rec!B11)",
+    "right_account": "Retrieve: the account the right side belongs to (in Excel: Ledger Rec!D11)",
     "company": "Import Ledger: the company whose ledger the file holds",
     "left": "Reconcile Selected: left line ids of one group, comma-separated (in Excel: select labels)",
     "right": "Reconcile Selected: right line ids of one group, comma-separated",

@@ -58,7 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     store = open_store(url)  # runs the migrations
     owner = users.ensure_user(store, cfg["LOCAL_USER"], admin=True)
     jobs.recover(store, owner, cfg["JOB_LEASE_SECONDS"])  # before the workers start claiming
-    ledger_batches.recover(store, owner)  # ledger against ledger (issue 16)
+    ledger_batches.recover(store, owner, cfg["JOB_LEASE_SECONDS"])  # ledger against ledger (issue 16)
     runner = jobs.JobRunner(store, workers=cfg["JOB_WORKERS"], lease_seconds=cfg["JOB_LEASE_SECONDS"], actor=owner)
     ext = Tieout(cfg, store, security.ensure_token(home), owner, runner)
     if cfg["SCHEDULER_INTERVAL"]:

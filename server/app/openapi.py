@@ -93,6 +93,9 @@ OPERATIONS.update({  # the reviewer's workpaper (routes_review.py)
                                       "reviewer's tick), aging, unclaimed property, escalations", None, 200)},
     R + "/review/{check_id}": {"put": ("review", "The reviewer's tick and comment on one check; Approve is refused "
                                                  "while a check fails without a comment", "json", 200)},
+    R + "/review/{check_id}/lines/{side}/{ref}": {"put": ("review", "The reviewer's tick and comment on one line "
+                                                                    "the check lists (e.g. an unusual pair)",
+                                                          "json", 200)},
     A + "/chart": {"get": ("accounts", "The account's chart of accounts (new transactions are checked against it)",
                            None, 200),
                    "put": ("accounts", "Replace the chart of accounts: {\"accounts\": [...]}", "json", 200)},

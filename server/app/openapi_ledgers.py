@@ -5,13 +5,18 @@ L = "/api/ledgers"
 LR = L + "/recs/{ledger_rec_id}"
 
 OPERATIONS: dict[str, dict[str, tuple]] = {
-    L + "/lines": {"post": ("ledgers", "Import a company's ledger lines {company, gl_account?, account?, lines}",
+    L + "/lines": {"post": ("ledgers", "Import a company's ledger lines {company, gl_account?, account?, lines} "
+                                       "(administrators, or a preparer of an account of that legal entity)",
                             "json", 201)},
-    L + "/recs": {"get": ("ledgers", "List transaction reconciliation records", None, 200),
+    L + "/recs": {"get": ("ledgers", "The transaction reconciliation records the user holds a role on (through "
+                                     "either side's account; administrators: all)", None, 200),
                   "post": ("ledgers", "Create a record (Draft): name, description, left and right filters "
-                                      "(company, periods, gl_accounts, accounts)", "json", 201)},
-    LR: {"get": ("ledgers", "One record: status, filters, selection, error of a failed batch", None, 200),
-         "put": ("ledgers", "Edit name, description; filters only while no group stands", "json", 200),
+                                      "(company, periods, gl_accounts, accounts), left_account and right_account "
+                                      "(an account's name or number; the user prepares both; administrators may "
+                                      "leave them out)", "json", 201)},
+    LR: {"get": ("ledgers", "One record: status, filters, accounts, selection, error of a failed batch", None, 200),
+         "put": ("ledgers", "Edit name, description; filters only while no group stands; left_account and "
+                            "right_account (administrators)", "json", 200),
          "delete": ("ledgers", "Delete a Draft record", None, 200)},
     LR + "/lines/{side}": {"get": ("ledgers", "A side's lines in batches (?after=cursor&limit=1-10000)", None, 200)},
     LR + "/groups": {"get": ("ledgers", "Reconciled groups (?history=1 adds unreconciled ones)", None, 200)},

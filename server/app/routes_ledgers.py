@@ -17,7 +17,7 @@ def import_lines():
 
 @bp.get("/recs")
 def list_recs():
-    return jsonify(read(reconciliations.listing))
+    return jsonify(read(reconciliations.listing, g.actor))
 
 
 @bp.post("/recs")
@@ -27,7 +27,7 @@ def create_rec():
 
 @bp.get("/recs/<int:ledger_rec_id>")
 def get_rec(ledger_rec_id: int):
-    return jsonify(read(lambda s: reconciliations.as_dict(s, reconciliations.get(s, ledger_rec_id))))
+    return jsonify(read(lambda s: reconciliations.as_dict(s, reconciliations.readable(s, g.actor, ledger_rec_id))))
 
 
 @bp.put("/recs/<int:ledger_rec_id>")
@@ -45,22 +45,26 @@ def rec_lines(ledger_rec_id: int, side: str):
     """One batch of a side's lines: ?after=<cursor>&limit=<1-10000>."""
     after = query_int("after", 0)
     limit = query_int("limit", company_lines.PAGE, 1, company_lines.PAGE)
+    read(reconciliations.readable, g.actor, ledger_rec_id)
     return jsonify(read(reconciliations.lines, ledger_rec_id, side, after, limit))
 
 
 @bp.get("/recs/<int:ledger_rec_id>/groups")
 def rec_groups(ledger_rec_id: int):
     undone = request.args.get("history", "") in ("1", "true")
+    read(reconciliations.readable, g.actor, ledger_rec_id)
     return jsonify(read(reconciliations.groups, ledger_rec_id, undone))
 
 
 @bp.get("/recs/<int:ledger_rec_id>/history")
 def rec_history(ledger_rec_id: int):
+    read(reconciliations.readable, g.actor, ledger_rec_id)
     return jsonify(read(reconciliations.history, ledger_rec_id))
 
 
 def _batch(ledger_rec_id: int, action: str | None, rerun: bool = False):
-    out = batches.run(ext().store, g.actor, ledger_rec_id, action, body(), rerun=rerun)
+    out = batches.run(ext().store, g.actor, ledger_rec_id, action, body(), rerun=rerun,
+                      lease_seconds=ext().config["JOB_LEASE_SECONDS"])
     return jsonify(out), 200 if "error" not in out else 409
 
 

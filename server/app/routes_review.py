@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from ..services import recs, review_checks
+from ..services import recs, review_checks, review_line_ticks
 from .http import body, read, write
 
 bp = Blueprint("review", __name__, url_prefix="/api")
@@ -18,6 +18,12 @@ def get_review(rec_id: int):
 @bp.put("/reconciliations/<int:rec_id>/review/<check_id>")
 def tick(rec_id: int, check_id: str):
     return jsonify(write(review_checks.set_tick, rec_id, check_id, body()))
+
+
+@bp.put("/reconciliations/<int:rec_id>/review/<check_id>/lines/<side>/<path:ref>")
+def tick_line(rec_id: int, check_id: str, side: str, ref: str):
+    """The reviewer's tick and comment on one line the check lists (e.g. one unusual pair: side match)."""
+    return jsonify(write(review_line_ticks.set_line_tick, rec_id, check_id, side, ref, body()))
 
 
 @bp.get("/accounts/<int:account_id>/chart")

@@ -9,6 +9,7 @@ from ..controls.workflow import Refusal
 from ..ledgers.records import PERIOD
 from ..services.context import bad_input, not_found, now
 from ..subledgers import configs, exceptions, runs
+from ..subledgers.access import only_visible
 from ..subledgers.records_json import exception_dict
 from ..subledgers.tables import SubledgerConfig, SubledgerRun
 from .http import body, ext, read, write
@@ -18,7 +19,7 @@ bp = Blueprint("subledgers", __name__, url_prefix="/api/subledgers")
 
 @bp.get("/configs")
 def list_configs():
-    return jsonify(read(configs.listing))
+    return jsonify(read(lambda s: only_visible(s, g.actor, configs.listing(s), lambda c: c["account"])))
 
 
 @bp.post("/configs")
@@ -42,14 +43,14 @@ def run_now(config_id: int):
 
 @bp.get("/runs")
 def list_runs():
-    return jsonify(read(lambda s: [configs.run_dict(r) for r in s.scalars(select(SubledgerRun)
-                                                                            .order_by(SubledgerRun.id))]))
+    return jsonify(read(lambda s: [configs.run_dict(r) for r in only_visible(
+        s, g.actor, s.scalars(select(SubledgerRun).order_by(SubledgerRun.id)))]))
 
 
 @bp.get("/exceptions")
 def list_exceptions():
     """The exceptions of the latest run of each account x legal entity x subledger (?account, ?legal_entity,
     ?period to narrow)."""
-    found = read(exceptions.latest_exceptions, request.args.get("account"), request.args.get("legal_entity"),
-                 request.args.get("period"))
+    found = read(lambda s: only_visible(s, g.actor, exceptions.latest_exceptions(
+        s, request.args.get("account"), request.args.get("legal_entity"), request.args.get("period"))))
     return jsonify([exception_dict(e) for e in found])

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..records import LEDGER_COLUMNS
 from ..services.context import Change, bad_input
 from ..store.types import money_str
-from . import company_lines, settings, statuses
+from . import access, company_lines, settings, statuses
 from .reconciliations import filters, get, label
 from .records import SIDES, CompanyLineRecord
 
@@ -37,6 +37,7 @@ def propose(left: list[CompanyLineRecord], right: list[CompanyLineRecord], chose
 def run(ch: Change, rec_id: int, body: dict) -> dict:
     """POST /api/ledgers/recs/<id>/auto-match {"keys"?, "tolerance"?, "save_as_default"?, "selected"?}."""
     rec = get(ch.session, rec_id)
+    access.check_act(ch.session, ch.actor, rec, "auto-match")
     statuses.check(rec.status, "auto_match", label(rec))
     chosen = settings.parse(body) if "keys" in body else settings.default_for(ch.session, ch.actor.id)
     if body.get("save_as_default"):

@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select, update
 from ..controls.workflow import Refusal
 from ..services.context import Actor, Change, bad_input, change, not_found, now
 from ..store.types import money_str
-from . import company_lines, statuses, zero_sum
+from . import access, batch_leases, company_lines, statuses, zero_sum
 from .reconciliations import as_dict, filters, get, label
 from .records import SIDES
 from .tables import CompanyLine, LedgerGroup, LedgerGroupItem, LedgerHistory, LedgerRec
@@ -216,37 +216,52 @@ WORK = {"save": _work_save, "reconcile": _work_reconcile, "unreconcile": _work_u
 
 # --- running a batch ---------------------------------------------------------------------------------------
 
-def _start(store, actor: Actor, rec_id: int, action: str, params: dict | None, rerun: bool) -> tuple[str, dict]:
+def _start(store, actor: Actor, rec_id: int, action: str, params: dict | None, rerun: bool,
+           lease_seconds: float) -> tuple[str, dict, str]:
+    """Checks the request and marks the record running, leased to this process (its own transaction). A record
+    a dead batch left running is first put in its Error status (kept even when the action is then refused)."""
     with change(store, actor) as ch:
-        rec = get(ch.session, rec_id, lock=True)
-        statuses.check(rec.status, "rerun" if rerun else action, label(rec))
-        if rerun:
-            pending = json.loads(rec.pending)
-            action, params = pending["action"], pending["params"]
-        else:
-            params = CHECKS[action](ch.session, rec, params or {})
-            rec.resting_status = rec.status
-        before = rec.status
-        rec.status = statuses.RUNNING_STATUS.get(action, rec.status)
-        rec.pending, rec.updated_at = json.dumps({"action": action, "params": params}), now()
-        ch.audit(f"ledger.{action}.{'rerun' if rerun else 'started'}", "ledger_rec", rec.id, {"status": before},
-                 {"status": rec.status})
-    return action, params
+        rec = get(ch.session, rec_id, lock=True)  # waits while a live batch's work holds the row
+        access.check_act(ch.session, actor, rec, "rerun" if rerun else action)
+        dead = rec.status in statuses.RUNNING and batch_leases.expired(rec, lease_seconds)
+        if dead:
+            batch_leases.fail_dead(ch, rec)
+        if not dead or rerun:
+            statuses.check(rec.status, "rerun" if rerun else action, label(rec))
+            if rerun:
+                pending = json.loads(rec.pending)
+                action, params = pending["action"], pending["params"]
+            else:
+                params = CHECKS[action](ch.session, rec, params or {})
+                rec.resting_status = rec.status
+            before = rec.status
+            rec.status = statuses.RUNNING_STATUS.get(action, rec.status)
+            rec.pending, rec.updated_at = json.dumps({"action": action, "params": params}), now()
+            holder = batch_leases.take(rec)
+            ch.audit(f"ledger.{action}.{'rerun' if rerun else 'started'}", "ledger_rec", rec.id,
+                     {"status": before}, {"status": rec.status, "worker": holder})
+            return action, params, holder
+    raise Refusal("bad_transition", f"record {label(rec)} was left running by a server that stopped; it is "
+                                    f"{rec.status} now, with nothing of that batch stored: press Rerun first")
 
 
-def run(store, actor: Actor, rec_id: int, action: str | None, params: dict | None = None, rerun: bool = False
-        ) -> dict:
+def run(store, actor: Actor, rec_id: int, action: str | None, params: dict | None = None, rerun: bool = False,
+        lease_seconds: float = batch_leases.DEFAULT_LEASE_SECONDS) -> dict:
     """Runs one batch (or reruns the failed one); returns the record, the batch's outcome or its error."""
-    action, params = _start(store, actor, rec_id, action, params, rerun)
+    action, params, holder = _start(store, actor, rec_id, action, params, rerun, lease_seconds)
     try:
         with change(store, actor) as ch:
-            rec = get(ch.session, rec_id, lock=True)
+            rec = get(ch.session, rec_id, lock=True)  # held until the work commits: the batch is alive
+            if rec.batch_worker != holder:
+                raise BatchFailed("the batch's lease ran out before its work began (another server process took "
+                                  "the record as stopped); nothing was stored: press Rerun")
             outcome = WORK[action](ch, rec, params)
             ch.session.flush()
             active = ch.session.scalar(select(func.count()).select_from(LedgerGroup).where(
                 LedgerGroup.rec_id == rec_id, LedgerGroup.undone_at.is_(None))) or 0
             before, rec.status = rec.status, statuses.after(action, active, rec.ever_reconciled)
             rec.pending, rec.error, rec.updated_at = None, "", now()
+            batch_leases.release(rec)
             ch.audit(f"ledger.{action}.done", "ledger_rec", rec.id, {"status": before},
                      {"status": rec.status, **outcome})
             return {"record": as_dict(ch.session, rec), "outcome": outcome}
@@ -259,23 +274,13 @@ def run(store, actor: Actor, rec_id: int, action: str | None, params: dict | Non
         rec = get(ch.session, rec_id, lock=True)
         before, rec.status = rec.status, statuses.ERRORS[action]
         rec.error, rec.updated_at = message, now()
+        batch_leases.release(rec)
         ch.audit(f"ledger.{action}.failed", "ledger_rec", rec.id, {"status": before},
                  {"status": rec.status, "error": message})
         return {"record": as_dict(ch.session, rec), "error": {"code": "batch_failed", "message": message}}
 
 
-def recover(store, actor: Actor) -> int:
-    """At start: a record left Reconciling/Unreconciling by a stopped server ran a batch whose work never
-    committed (work and resting status commit together); it becomes Error on <action>, ready for Rerun."""
-    n = 0
-    with change(store, actor) as ch:
-        for rec in ch.session.scalars(select(LedgerRec).where(LedgerRec.status.in_(statuses.RUNNING))
-                                      .with_for_update()):
-            action = json.loads(rec.pending)["action"] if rec.pending else "reconcile"
-            before, rec.status = rec.status, statuses.ERRORS[action]
-            rec.error = "the server stopped while the batch ran; nothing of it was stored: press Rerun"
-            rec.updated_at = now()
-            ch.audit(f"ledger.{action}.failed", "ledger_rec", rec.id, {"status": before},
-                     {"status": rec.status, "error": rec.error})
-            n += 1
-    return n
+def recover(store, actor: Actor, lease_seconds: float = batch_leases.DEFAULT_LEASE_SECONDS) -> int:
+    """At start: records that dead batches left Reconciling/Unreconciling become Error on <action>, ready
+    for Rerun; a live batch of another server process on the same database is left alone (batch_leases)."""
+    return batch_leases.recover(store, actor, lease_seconds)

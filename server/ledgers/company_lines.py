@@ -12,6 +12,7 @@ from sqlalchemy import and_, insert, select
 
 from ..currencies import iso_currency
 from ..services.context import Change, bad_input
+from .access import check_import
 from .records import PERIOD, CompanyLineRecord, SideFilter
 from .tables import CompanyLine, LedgerGroup
 
@@ -78,6 +79,7 @@ def import_lines(ch: Change, body: dict) -> dict:
     company = str(body.get("company") or "").strip()
     if not company or len(company) > 100:
         raise bad_input("company: the company's name (1 to 100 characters) is required")
+    check_import(ch.session, ch.actor, company)
     rows = body.get("lines")
     if not isinstance(rows, list) or not rows:
         raise bad_input("lines: a non-empty list of ledger lines is required")

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from ..services.context import Change, bad_input, not_found, now, utc_iso
 from ..store.types import money_str
-from ..store.models import User
-from . import company_lines, statuses
+from ..store.models import Account, User
+from . import access, company_lines, statuses
 from .records import SIDES, SideFilter, side_filter
 from .tables import CompanyLine, LedgerGroup, LedgerGroupItem, LedgerHistory, LedgerRec
 
@@ -37,9 +37,15 @@ def active_groups(session, rec_id: int) -> int:
         LedgerGroup.rec_id == rec_id, LedgerGroup.undone_at.is_(None))) or 0
 
 
+def _account_name(session, account_id: int | None) -> str | None:
+    return None if account_id is None else session.scalar(select(Account.name).where(Account.id == account_id))
+
+
 def as_dict(session, rec: LedgerRec) -> dict:
     f = filters(rec)
     return {"id": rec.id, "name": rec.name, "description": rec.description, "status": rec.status,
+            "left_account": _account_name(session, rec.left_account_id),
+            "right_account": _account_name(session, rec.right_account_id),
             "left": f["left"].as_dict(), "right": f["right"].as_dict(), "selected": json.loads(rec.selected),
             "active_groups": active_groups(session, rec.id), "error": rec.error or None,
             "pending": json.loads(rec.pending)["action"] if rec.pending else None,
@@ -72,6 +78,10 @@ def _name_free(session, name: str, rec_id: int | None) -> None:
 def create(ch: Change, body: dict) -> dict:
     """POST /api/ledgers/recs {"name", "description"?, "left": filter, "right": filter}: a Draft."""
     fields = _definition(body)
+    accounts = access.accounts_from(ch.session, body)
+    access.check_create(ch.session, ch.actor, accounts)
+    if accounts:
+        fields.update({f"{side}_account_id": a for side, a in accounts.items()})
     _name_free(ch.session, fields["name"], None)
     rec = LedgerRec(**fields, status=statuses.DRAFT, resting_status=statuses.DRAFT, created_by=ch.actor.id)
     ch.session.add(rec)
@@ -84,8 +94,15 @@ def edit(ch: Change, rec_id: int, body: dict) -> dict:
     """PUT: name and description any time a batch is not running; the filters only while no group stands
     (a reconciled group must stay within what its record retrieves)."""
     rec = get(ch.session, rec_id, lock=True)
+    accounts = access.accounts_from(ch.session, body)
+    if accounts is not None:
+        access.check_assign(ch.actor, label(rec))
+    else:
+        access.check_act(ch.session, ch.actor, rec, "edit")
     statuses.check(rec.status, "save", label(rec))
     fields = _definition(body, partial=True)
+    if accounts:
+        fields.update({f"{side}_account_id": a for side, a in accounts.items()})
     if any(k.endswith("_filter") and fields[k] != getattr(rec, k) for k in fields) and \
             active_groups(ch.session, rec.id):
         raise bad_input(f"record {label(rec)} has reconciled groups: unreconcile them before changing its filters")
@@ -102,14 +119,22 @@ def edit(ch: Change, rec_id: int, body: dict) -> dict:
 def delete(ch: Change, rec_id: int) -> dict:
     """Only a Draft (never reconciled) may be deleted."""
     rec = get(ch.session, rec_id, lock=True)
+    access.check_act(ch.session, ch.actor, rec, "delete")
     statuses.check(rec.status, "delete", label(rec))
     ch.audit("ledger.rec.deleted", "ledger_rec", rec.id, {"name": rec.name, "status": rec.status}, None)
     ch.session.delete(rec)
     return {"deleted": rec_id}
 
 
-def listing(session) -> list[dict]:
-    return [as_dict(session, r) for r in session.scalars(select(LedgerRec).order_by(LedgerRec.id))]
+def listing(session, actor) -> list[dict]:
+    """The records `actor` may read."""
+    q, where = select(LedgerRec).order_by(LedgerRec.id), access.visible(actor)
+    return [as_dict(session, r) for r in session.scalars(q if where is None else q.where(where))]
+
+
+def readable(session, actor, rec_id: int) -> LedgerRec:
+    """The record, when `actor` may read it (404 when there is none, 403 when it is not theirs)."""
+    return access.check_read(session, actor, get(session, rec_id))
 
 
 def _line_dict(ln) -> dict:

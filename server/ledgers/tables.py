@@ -59,6 +59,12 @@ class LedgerRec(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Since migration 0014: the account each side belongs to (access.py; NULL: administrators only) and the
+    # lease of a running batch (batch_leases.py).
+    left_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    right_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    batch_worker: Mapped[str | None] = mapped_column(String(120))
+    batch_lease_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class LedgerGroup(Base):

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from ..controls.workflow import APPROVED, Refusal
+from ..controls.workflow import Refusal
 from ..gc_pause import paused_gc
 from ..review import load, runner
-from ..review.checks import CHECK_IDS, TITLES
+from ..review.checks import TITLES
 from ..review.records import FAIL, Review, Tick, as_dict
 from ..store.models import ChartAccount, ReviewTick, User
-from . import recs, values
+from . import recs
 from .accounts import get_account, roles_on
 from .context import Change, bad_input, now, utc_iso
-
-COMMENT_MAX = 2000
+from .review_marks import line_ticks, reviewer_mark
 CHART_MAX = 5000
 
 
@@ -35,11 +34,13 @@ def describe(session, rec_id: int) -> dict:
     """GET .../review: {"checks": [{"id", "title", "status", "detail", "figures", "lines", "tick"}], "aging",
     "escalations", "unowned", "approvable"}."""
     result = compute(session, rec_id)
-    held = ticks(session, rec_id)
+    held, on_lines = ticks(session, rec_id), line_ticks(session, rec_id)
     checks = []
     for c in result.checks:
         t = held.get(c.id)
         checks.append({**as_dict(c), "tick": as_dict(t) if t else None})
+        for ln in checks[-1]["lines"]:
+            ln["tick"] = on_lines.get((c.id, ln["side"], ln["ref"]))
     blocked = _blocking(result, held)
     return {"reconciliation": rec_id, "checks": checks, "aging": as_dict(result.aging),
             "escalations": [as_dict(e) for e in result.escalations], "unowned": [as_dict(e) for e in result.unowned],
@@ -52,17 +53,7 @@ def _blocking(result: Review, held: dict[str, Tick]):
 
 def set_tick(ch: Change, rec_id: int, check_id: str, data: dict) -> dict:
     """{"ticked": bool, "comment": "..."}: a reviewer's or approver's mark on one check (not once Approved)."""
-    rec = recs.get(ch.session, rec_id, lock=True)
-    if check_id not in CHECK_IDS:
-        raise bad_input(f"check {check_id!r} is not a review check (known: {', '.join(CHECK_IDS)})")
-    if not {"reviewer", "approver"} & roles_on(ch.session, rec.account_id, ch.actor.id):
-        raise Refusal("forbidden", f"{ch.actor.name} is not a reviewer or approver of this account", 403)
-    if rec.status == APPROVED:
-        raise Refusal("locked", "the reconciliation is Approved: its review marks are final")
-    ticked = data.get("ticked", False)
-    if not isinstance(ticked, bool):
-        raise bad_input("field 'ticked': must be true or false")
-    comment = values.text(data, "comment", max_len=COMMENT_MAX)
+    rec, ticked, comment = reviewer_mark(ch, rec_id, check_id, data)
     row = ch.session.scalar(select(ReviewTick).where(ReviewTick.reconciliation_id == rec.id,
                                                      ReviewTick.check_id == check_id))
     before = {"ticked": row.ticked, "comment": row.comment} if row else None

@@ -80,16 +80,21 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def exceptions(rows: list[dict]) -> list[dict]:
-    """Every rule's hit on every row, most severe first, then by entity and account."""
-    out = []
+def of_account(row: dict, severity: str, code: str, issue: str, action: str) -> dict:
+    """One exception of a workspace row's account."""
+    return {"legal_entity": row["legal_entity"], "account": row["account"], "account_id": row["account_id"],
+            "reconciliation_id": row["reconciliation_id"], "status": row["status"], "severity": severity,
+            "code": code, "issue": issue, "action": action}
+
+
+def exceptions(rows: list[dict], more: list[dict] = ()) -> list[dict]:
+    """Every rule's hit on every row, and `more` (e.g. the review checks', review_exceptions.py), most severe
+    first, then by entity and account."""
+    out = list(more)
     for row in rows:
         for rule in RULES:
             issue = rule.when(row)
             if issue:
-                out.append({"legal_entity": row["legal_entity"], "account": row["account"],
-                            "account_id": row["account_id"], "reconciliation_id": row["reconciliation_id"],
-                            "status": row["status"], "severity": rule.severity, "code": rule.code,
-                            "issue": issue, "action": rule.action})
+                out.append(of_account(row, rule.severity, rule.code, issue, rule.action))
     out.sort(key=lambda e: (SEVERITY_ORDER[e["severity"]], e["legal_entity"], e["account"]))
     return out

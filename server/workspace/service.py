@@ -13,9 +13,10 @@ from ..services.context import bad_input, now as utcnow, utc_iso
 from ..services.matches import proposed_keys
 from ..store.models import (Account, Job, Period, Reconciliation, Role, Schedule, StatementFinding, User)
 from ..store.types import money_str
-from .exceptions import exceptions
+from .exceptions import exceptions, of_account
 from .freshness import freshness
 from .open_items import aged, open_items
+from .review_exceptions import review_rows
 
 
 def resolve_period(session, name: str | None, visible: set[int] | None) -> tuple[str, dt.date, dt.date]:
@@ -104,9 +105,14 @@ def workspace(session, visible: set[int] | None, period: str | None = None) -> d
     stored = session.scalar(select(Period).where(Period.name == name))
     recs = {} if stored is None else {r.account_id: r for r in session.scalars(
         select(Reconciliation).where(Reconciliation.period_id == stored.id))}
-    rows = [account_row(session, acc, recs.get(acc.id), end, now) for acc in session.scalars(stmt)]
+    rows, review = [], []
+    for acc in session.scalars(stmt):
+        rows.append(account_row(session, acc, recs.get(acc.id), end, now))
+        found = [] if acc.id not in recs else review_rows(session, recs[acc.id])
+        rows[-1]["review_checks_open"] = len(found)
+        review += [of_account(rows[-1], r["severity"], r["code"], r["issue"], r["action"]) for r in found]
     return {"period": {"name": name, "start": start.isoformat(), "end": end.isoformat()},
-            "generated_at": utc_iso(now), "accounts": rows, "exceptions": exceptions(rows)}
+            "generated_at": utc_iso(now), "accounts": rows, "exceptions": exceptions(rows, review)}
 
 
 def history(session, account_id: int, last: int = 6) -> list[dict]:
