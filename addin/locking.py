@@ -49,6 +49,7 @@ PREPARING = {
     "Rules": SheetLock(False),
     "Audit": SheetLock(True),
     "Review": SheetLock(True),  # the reviewer's tick and comment open once submitted
+    "Reconciling Items": SheetLock(False),  # a Manual account's: rows are added, edited and deleted there
 }
 REVIEW_INPUTS = ("tick", "comment")
 SUBMITTED = {**{s: SheetLock(True) for s in PREPARING},
