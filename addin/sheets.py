@@ -107,13 +107,30 @@ def unmatched_rows(state: State) -> list[tuple]:
         if ln.match is not None:
             m = state.match(ln.match)
             others = m.ledger if ln.side == "bank" else m.bank
-            cand = f"proposed {m.key}: {', '.join(others)}"
+            cand = f"proposed {m.key}: {', '.join(others)}" + unbalanced_note(state, m.bank, m.ledger)
         else:
             cand = "; ".join(f"suggested {x['key']}: {', '.join(x['ledger'] if ln.side == 'bank' else x['bank'])}"
-                             f" ({x['reason']})" for x in state.suggested_for(ln.side, ln.line_id)[:3])[:1000]
+                             f" ({x['reason']})" + unbalanced_note(state, x["bank"], x["ledger"])
+                             for x in state.suggested_for(ln.side, ln.line_id)[:3])[:1000]
         rows.append((ln.side, ln.line_id, ln.date, ln.amount, ln.description, (end - ln.date).days,
                      ln.item_status, cand, ln.owner, ln.due_date, ln.notes))
     return rows
+
+
+UNBALANCED_MARK = "Unbalanced"
+
+
+def group_difference(state: State, bank_ids, ledger_ids) -> Decimal:
+    """Bank total - GL total of a group of lines (0: the group balances)."""
+    total = lambda side, ids: sum((state.line(side, i).amount for i in ids if state.line(side, i)), Decimal(0))  # noqa: E731
+    return total("bank", bank_ids) - total("ledger", ledger_ids)
+
+
+def unbalanced_note(state: State, bank_ids, ledger_ids) -> str:
+    """" [Unbalanced: bank - GL = X]" for a group whose sides differ (a proposal or suggestion that would leave a
+    difference to write off), else nothing."""
+    diff = group_difference(state, bank_ids, ledger_ids)
+    return f" [{UNBALANCED_MARK}: bank - GL = {diff:.2f}]" if diff else ""
 
 
 def txn_rows(state: State) -> list[tuple]:
@@ -328,8 +345,11 @@ def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
         book.colour_rules(sheet, _equal(_span(sheet, "status", 1, n[sheet]), LINE_COLOURS))
     last = get_column_letter(len(headers("Unmatched")))
     cand = _col("Unmatched", "candidates")
-    book.colour_rules("Unmatched", [ColourRule(f"A2:{last}{1 + max(n['Unmatched'], 1)}", "formula",
-                                               f'LEFT(${cand}2,8)="proposed"', GREEN)])
+    rows = f"A2:{last}{1 + max(n['Unmatched'], 1)}"
+    # a proposal or suggestion whose sides differ: dark orange (Unbalanced) before the green of proposals
+    book.colour_rules("Unmatched", [ColourRule(rows, "formula", f'ISNUMBER(SEARCH("[{UNBALANCED_MARK}:",${cand}2))',
+                                               UNBALANCED),
+                                    ColourRule(rows, "formula", f'LEFT(${cand}2,8)="proposed"', GREEN)])
     book.colour_rules("New Transactions", _equal(_span("New Transactions", "status", 1, n["New Transactions"]),
                                                  TXN_COLOURS))
     decorate_review(book, n["Review"])
