@@ -122,7 +122,9 @@ UNBALANCED_MARK = "Unbalanced"
 
 def group_difference(state: State, bank_ids, ledger_ids) -> Decimal:
     """Bank total - GL total of a group of lines (0: the group balances)."""
-    total = lambda side, ids: sum((state.line(side, i).amount for i in ids if state.line(side, i)), Decimal(0))  # noqa: E731
+    def total(side: str, ids) -> Decimal:
+        return sum((ln.amount for ln in (state.line(side, i) for i in ids) if ln is not None), Decimal(0))
+
     return total("bank", bank_ids) - total("ledger", ledger_ids)
 
 

@@ -209,3 +209,18 @@ def test_the_manual_workbook_formatting_reaches_the_live_excel_adapter(live, pre
     assert any(e[0] == "colour" and e[1].startswith("B") and e[4] == "#C6EFCE" for e in log)
     frozen = [e for e in log if e[:2] == ("window", "split_row")]
     assert len(frozen) == len([c for c in book.asked if c[0] == "write_table"])
+
+
+def test_a_bank_workbook_is_not_turned_into_a_manual_one(live, tmp_path):
+    path = new_book(tmp_path / "Rec.xlsx")
+    rec = live.call("POST", "/api/accounts", {"name": "Operating", "currency": "USD", "kind": "Bank"}, user="alice")
+    made = live.call("POST", "/api/reconciliations", {"account_id": rec["id"], "period": "2026-10"}, user="alice")
+    book = XlsxWorkbook(path, echo=lambda text: None)
+    book.set_setting("ReconciliationId", str(made["id"]))
+    book.save()
+    for name, args in (("manual_reconciliation", {"support_balance": "5"}),
+                       ("manual_item", {"amount": "5", "description": "x", "owner": "alice"})):
+        outcome, _ = run(live, path, name, **args)
+        assert outcome.exit_code == 2 and "bank account" in outcome.error, outcome.error
+    assert live.call("GET", f"/api/reconciliations/{made['id']}", user="alice")["figures"].get("support_balance") \
+        is None

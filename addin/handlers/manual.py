@@ -61,6 +61,9 @@ def _set_balances(ctx: Context, rec_id: int) -> None:
                                            "support_balance"))
 def manual_reconciliation(ctx: Context) -> None:
     """Open the reconciliation of a Manual account (creating it): GL balance, support balance, reconciling items."""
+    if ctx.setting(REC_ID) is not None and current_state(ctx).account["kind"] != KIND:
+        raise ActionError(f"This workbook reconciles the bank account {current_state(ctx).account['name']}.",
+                          "Open a new workbook for the Manual account and press Manual Reconciliation there.")
     if ctx.setting(REC_ID) is None:
         acc = _manual_account(ctx)
         period = _asked(ctx, "period", "Which month does this workbook reconcile? (yyyy-mm, e.g. 2026-10)",
@@ -73,9 +76,6 @@ def manual_reconciliation(ctx: Context) -> None:
         link(ctx, find_or_create_rec(ctx, acc["id"], period))
     _set_balances(ctx, ctx.rec_id())
     state = show(ctx)
-    if state.account["kind"] != KIND:
-        raise ActionError(f"This workbook reconciles the bank account {state.account['name']}.",
-                          "Open a new workbook for the Manual account and press Manual Reconciliation there.")
     ctx.say(f"{state.account['name']} {state.rec['period']['name']}: {_equation(state)}. Add the items that "
             f"explain the difference on {ITEMS_SHEET} (owner and due date for each).")
 

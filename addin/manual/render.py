@@ -90,8 +90,8 @@ def render(book: WorkbookAdapter, state) -> dict[str, locking.TableLayout]:
     # which items the sheet shows: a row the preparer deletes is then deleted on the server
     book.set_setting(ITEMS_SHOWN, ",".join(str(i.id) for i in state.items))
     _decorate(book, state, {s: len(r) for s, r in rows.items()})
-    locking.apply(book, state.status, layouts, {"Summary": {locking.COMMENT_CELL: sheets.SUMMARY_CELLS["Review comment"],
-                                                            locking.SUMMARY_INPUTS: inputs}})
+    cells = {locking.COMMENT_CELL: sheets.SUMMARY_CELLS["Review comment"], locking.SUMMARY_INPUTS: inputs}
+    locking.apply(book, state.status, layouts, {"Summary": cells})
     return layouts
 
 
