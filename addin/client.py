@@ -34,9 +34,10 @@ FAILED_JOB = ("Error on Import", "Error on Match")
 class ServerError(Exception):
     """The server refused or failed a request; `code` is the API's stable error code."""
 
-    def __init__(self, code: str, message: str, status: int = 0):
+    def __init__(self, code: str, message: str, status: int = 0, missing=()):
         super().__init__(message)
         self.code, self.message, self.status = code, message, status
+        self.missing = tuple(missing or ())  # what the user can give to get past it (the server's "missing")
 
     @property
     def user_error(self) -> bool:
@@ -155,7 +156,8 @@ class Client:
             raise ServerError("bad_answer", f"the server answered {status} with no JSON", status) from None
         if status >= 400:
             err = payload.get("error", {}) if isinstance(payload, dict) else {}
-            raise ServerError(str(err.get("code", f"http_{status}")), str(err.get("message", reason)), status)
+            raise ServerError(str(err.get("code", f"http_{status}")), str(err.get("message", reason)), status,
+                              err.get("missing") or ())
         return payload
 
     def get(self, path: str, **params):
@@ -208,7 +210,8 @@ class Client:
         if job["status"] in FAILED_JOB:
             detail = job.get("detail") or {}
             raise ServerError(detail.get("code", "job_failed"), job.get("message") or job["status"], 400
-                              if detail.get("code") not in ("internal", "interrupted") else 500)
+                              if detail.get("code") not in ("internal", "interrupted") else 500,
+                              detail.get("missing") or ())
         if progress:
             progress(100, "done")
         return job

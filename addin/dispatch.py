@@ -26,6 +26,7 @@ from .server_choice import ForeignServer, server_for
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 CREATES_WORKBOOK = ("import_bank_file", "import_gl_template")
 CREATES_WORKBOOK += ("ledger_retrieve",)  # the ledger-against-ledger workbook (issue 16)
+CREATES_WORKBOOK += ("manual_reconciliation",)  # a Manual account's workbook (issue 15)
 log = logging.getLogger(__name__)
 
 
@@ -94,9 +95,10 @@ def _run(handler, ctx: Context, name: str) -> Outcome:
     except ActionError as exc:
         return _failed(ctx, EXIT_INPUT, exc.message, exc.advice)
     except InputError as exc:
-        return _failed(ctx, EXIT_INPUT, exc.message(), advice.BAD_FILE)
+        return _failed(ctx, EXIT_INPUT, exc.message(), advice.for_missing(ctx, exc.missing()) or advice.BAD_FILE)
     except ServerError as exc:
-        return _failed(ctx, EXIT_INPUT if exc.user_error else EXIT_INTERNAL, exc.message, advice.advice_for(exc.code))
+        return _failed(ctx, EXIT_INPUT if exc.user_error else EXIT_INTERNAL, exc.message,
+                       advice.for_missing(ctx, exc.missing) or advice.advice_for(exc.code))
     except ServerUnavailable as exc:
         return _failed(ctx, EXIT_INTERNAL, str(exc), advice.SERVER_DOWN)
     except Exception as exc:  # noqa: BLE001 - the user gets a message box, the log gets the traceback

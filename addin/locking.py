@@ -50,6 +50,7 @@ PREPARING = {
     "Rules": SheetLock(False),
     "Audit": SheetLock(True),
     "Review": SheetLock(True),  # the reviewer's tick and comment open once submitted
+    "Reconciling Items": SheetLock(False),  # a Manual account's: rows are added, edited and deleted there
 }
 REVIEW_INPUTS = ("tick", "comment")
 REVIEW_LINE_INPUTS = "REVIEW_LINE_INPUTS"  # stands for the tick and comment cells of Review's lines block

@@ -323,7 +323,7 @@ def build_story(state: State, width: float, pen: Pen | None = None, extras: Repo
     extras = extras or ReportExtras()
     standing = content.standing(state, extras.checks)
     period = state.rec["period"]["name"]
-    story: list = [pen.para(f"Bank reconciliation report: {state.account['name']}, {period}", "title"),
+    story: list = [pen.para(f"{sheets.summary_cells(state)['A1']} report: {state.account['name']}, {period}", "title"),
                    _header(state, width, pen, standing), *_signoff(state, width, pen),
                    pen.para("Balances", "h2"), _balances(state, width, pen, standing)]
     _checks(story, extras.checks, width, pen)

@@ -67,9 +67,9 @@ def _bar_chart(ws, title: str, first_row: int, n: int, series: tuple[int, ...], 
 
 def _head(ws, state: State, standing: content.Standing, footer: str) -> int:
     """The head facts on `Report`; the status as the standing in its colour, the match rate a number."""
-    ws["A1"] = "Bank reconciliation report"
-    ws["A1"].font = Font(bold=True, size=14)
     head = sheets.summary_cells(state)
+    ws["A1"] = f"{head['A1']} report"
+    ws["A1"].font = Font(bold=True, size=14)
     row = 2
     for label, ref in sheets.SUMMARY_CELLS.items():
         if label == "Review comment":

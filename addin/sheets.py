@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from ..excel_templates.reconciliation_workbook import SHEET_NAMES, SHEETS
 from ..excel_templates.sheet_writer import STATUS_COLOURS, Column
 from . import locking, review_sheet, summary_blocks
+from .manual import layout as manual_layout
 from .handlers.context import ActionError, parse_date, parse_money
 from .handlers.state import Line, State, Txn
 from .workbook import Choice, ColourRule, WorkbookAdapter
@@ -44,7 +45,7 @@ SUMMARY_BLOCKS_ROW = SUMMARY_TABLE_ROW + SUMMARY_FIGURES + 2  # statement balanc
 
 
 def columns(sheet: str) -> tuple[Column, ...]:
-    return SHEETS[sheet][1]
+    return (SHEETS.get(sheet) or manual_layout.SHEETS[sheet])[1]
 
 
 def headers(sheet: str) -> tuple[str, ...]:
@@ -91,7 +92,12 @@ def matched_rows(state: State) -> list[tuple]:
 def unmatched_rows(state: State) -> list[tuple]:
     """Lines outside accepted matches: open items with their age and the preparer's notes; lines of a
     proposed auto-match name it in `candidates` (and are coloured green); a line the auto-match held for
-    review lists its suggested candidates there with their reason (not green: never accepted)."""
+    review lists its suggested candidates there with their reason (not green: never accepted). A Manual
+    account's open items are its reconciling items."""
+    if manual_layout.is_manual(state):
+        from .manual import render as manual
+
+        return manual.open_item_rows(state)
     end = state.period_end
     rows = []
     for ln in (*state.bank, *state.ledger):
@@ -101,13 +107,32 @@ def unmatched_rows(state: State) -> list[tuple]:
         if ln.match is not None:
             m = state.match(ln.match)
             others = m.ledger if ln.side == "bank" else m.bank
-            cand = f"proposed {m.key}: {', '.join(others)}"
+            cand = f"proposed {m.key}: {', '.join(others)}" + unbalanced_note(state, m.bank, m.ledger)
         else:
             cand = "; ".join(f"suggested {x['key']}: {', '.join(x['ledger'] if ln.side == 'bank' else x['bank'])}"
-                             f" ({x['reason']})" for x in state.suggested_for(ln.side, ln.line_id)[:3])[:1000]
+                             f" ({x['reason']})" + unbalanced_note(state, x["bank"], x["ledger"])
+                             for x in state.suggested_for(ln.side, ln.line_id)[:3])[:1000]
         rows.append((ln.side, ln.line_id, ln.date, ln.amount, ln.description, (end - ln.date).days,
                      ln.item_status, cand, ln.owner, ln.due_date, ln.notes))
     return rows
+
+
+UNBALANCED_MARK = "Unbalanced"
+
+
+def group_difference(state: State, bank_ids, ledger_ids) -> Decimal:
+    """Bank total - GL total of a group of lines (0: the group balances)."""
+    def total(side: str, ids) -> Decimal:
+        return sum((ln.amount for ln in (state.line(side, i) for i in ids) if ln is not None), Decimal(0))
+
+    return total("bank", bank_ids) - total("ledger", ledger_ids)
+
+
+def unbalanced_note(state: State, bank_ids, ledger_ids) -> str:
+    """" [Unbalanced: bank - GL = X]" for a group whose sides differ (a proposal or suggestion that would leave a
+    difference to write off), else nothing."""
+    diff = group_difference(state, bank_ids, ledger_ids)
+    return f" [{UNBALANCED_MARK}: bank - GL = {diff:.2f}]" if diff else ""
 
 
 def txn_rows(state: State) -> list[tuple]:
@@ -151,6 +176,10 @@ def _signed(lines: Sequence[Line]) -> tuple[Decimal, Decimal]:
 
 
 def summary_rows(state: State) -> list[tuple]:
+    if manual_layout.is_manual(state):
+        from .manual import render as manual
+
+        return manual.summary_rows(state)
     f = state.figure
     dit, outstanding = _signed(state.ledger)
     credits, debits = _signed(state.bank)
@@ -225,7 +254,12 @@ def summary_cells(state: State) -> dict[str, object]:
         "Last comment": rec.get("comment") or "",
         "Reconciliation": f"#{state.id} on the Tieout server, last changed {rec.get('last_updated_at') or '-'}",
     }
-    cells: dict[str, object] = {"A1": "Bank reconciliation"}
+    if manual_layout.is_manual(state):
+        from .manual import render as manual
+
+        values.update(manual.summary_values(state))
+    cells: dict[str, object] = {"A1": "Manual reconciliation" if manual_layout.is_manual(state)
+                                else "Bank reconciliation"}
     for label, ref in SUMMARY_CELLS.items():
         cells["A" + ref[1:]] = label
         cells[ref] = values[label]
@@ -233,6 +267,10 @@ def summary_cells(state: State) -> dict[str, object]:
 
 
 def sheet_rows(state: State) -> dict[str, list[tuple]]:
+    if manual_layout.is_manual(state):
+        from .manual import render as manual
+
+        return manual.sheet_rows(state)
     return {"Summary": summary_rows(state), "Bank Statement": bank_rows(state), "GL Lines": gl_rows(state),
             "Matched": matched_rows(state), "Unmatched": unmatched_rows(state),
             "New Transactions": txn_rows(state), "Audit": audit_rows(state),
@@ -255,6 +293,10 @@ def _equal(ref: str, colours: dict[str, str]) -> list[ColourRule]:
 
 def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout]:
     """Writes every sheet from the server's state, then applies the stage's locks; returns the layouts."""
+    if manual_layout.is_manual(state):
+        from .manual import render as manual
+
+        return manual.render(book, state)
     locking.release(book, SHEET_NAMES)
     rows = sheet_rows(state)
     layouts: dict[str, locking.TableLayout] = {}
@@ -303,25 +345,19 @@ UNBALANCED = "F4B084"  # dark orange: a match group whose sides differ (Unbalanc
 
 def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
     """Status colours (conditional, so they follow the values) and drop-downs."""
-    diff = f"B{SUMMARY_TABLE_ROW + SUMMARY_FIGURES}"
-    # A zero difference is green only when no review check fails: a balanced reconciliation can still be wrong.
-    failing = any(c["status"] == "fail" for c in (state.review or {}).get("checks", []))
-    book.colour_rules("Summary", _equal(SUMMARY_CELLS["Status"], STATUS_COLOURS) + [
-        ColourRule(diff, "equal", "0", YELLOW if failing else "C6EFCE"), ColourRule(diff, "notEqual", "0", RED)])
+    decorate_summary(book, state, f"B{SUMMARY_TABLE_ROW + SUMMARY_FIGURES}")
     for sheet in ("Bank Statement", "GL Lines"):
         book.colour_rules(sheet, _equal(_span(sheet, "status", 1, n[sheet]), LINE_COLOURS))
     last = get_column_letter(len(headers("Unmatched")))
     cand = _col("Unmatched", "candidates")
-    book.colour_rules("Unmatched", [ColourRule(f"A2:{last}{1 + max(n['Unmatched'], 1)}", "formula",
-                                               f'LEFT(${cand}2,8)="proposed"', GREEN)])
+    rows = f"A2:{last}{1 + max(n['Unmatched'], 1)}"
+    # a proposal or suggestion whose sides differ: dark orange (Unbalanced) before the green of proposals
+    book.colour_rules("Unmatched", [ColourRule(rows, "formula", f'ISNUMBER(SEARCH("[{UNBALANCED_MARK}:",${cand}2))',
+                                               UNBALANCED),
+                                    ColourRule(rows, "formula", f'LEFT(${cand}2,8)="proposed"', GREEN)])
     book.colour_rules("New Transactions", _equal(_span("New Transactions", "status", 1, n["New Transactions"]),
                                                  TXN_COLOURS))
-    review_status = _span("Review", "status", 1, n["Review"])
-    book.colour_rules("Review", [ColourRule(review_status, "equal", '"fail"', RED),
-                                 ColourRule(review_status, "equal", '"attention"', YELLOW),
-                                 ColourRule(review_status, "equal", '"pass"', "C6EFCE")])
-    book.set_choices("Review", [Choice(_span("Review", "tick", 1, n["Review"]), review_sheet.TICKS,
-                                       prompt="yes when you have reviewed this check")])
+    decorate_review(book, n["Review"])
     # Unbalanced: every row of a match group whose bank and GL sides differ (a write-off or fee not posted yet)
     last, gap = get_column_letter(len(headers("Matched"))), _col("Matched", "amount_difference")
     book.colour_rules("Matched", [ColourRule(f"A2:{last}{1 + max(n['Matched'], 1)}", "formula",
@@ -333,6 +369,24 @@ def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
         Choice(_span("New Transactions", "gl_account", 1, k), named=CHART_NAME,
                prompt="An account from the chart of accounts on the Rules sheet (you can add to it there)."),
         Choice(_span("New Transactions", "kind", 1, k), TXN_KINDS, prompt="custom, liability or cash entry")])
+
+
+def decorate_summary(book: WorkbookAdapter, state: State, diff: str) -> None:
+    """The status in its colour; the difference cell (`diff`) green at zero, red otherwise."""
+    # A zero difference is green only when no review check fails: a balanced reconciliation can still be wrong.
+    failing = any(c["status"] == "fail" for c in (state.review or {}).get("checks", []))
+    book.colour_rules("Summary", _equal(SUMMARY_CELLS["Status"], STATUS_COLOURS) + [
+        ColourRule(diff, "equal", "0", YELLOW if failing else "C6EFCE"), ColourRule(diff, "notEqual", "0", RED)])
+
+
+def decorate_review(book: WorkbookAdapter, n: int) -> None:
+    """The Review sheet's check statuses in colour and its tick drop-down (`n` checks)."""
+    review_status = _span("Review", "status", 1, n)
+    book.colour_rules("Review", [ColourRule(review_status, "equal", '"fail"', RED),
+                                 ColourRule(review_status, "equal", '"attention"', YELLOW),
+                                 ColourRule(review_status, "equal", '"pass"', "C6EFCE")])
+    book.set_choices("Review", [Choice(_span("Review", "tick", 1, n), review_sheet.TICKS,
+                                       prompt="yes when you have reviewed this check")])
 
 
 def write_rules(book: WorkbookAdapter, state: State | None = None) -> str:
@@ -528,6 +582,7 @@ CHECKED_FIELDS = {
     "GL Lines": ("line_id", ("date", "amount", "currency", "reference", "description", "match_id")),
     "Matched": (("match_id", "side", "line_id"), ("date", "amount", "rule")),
     "New Transactions": ("txn_id", ("date", "amount", "gl_account", "description", "kind", "bank_line_id")),
+    manual_layout.ITEMS_SHEET: ("item_id", ("date", "amount", "description", "owner", "due_date", "status")),
 }
 
 
@@ -546,10 +601,12 @@ def _key(row: dict, key) -> tuple:
     return tuple(text(row.get(k)) for k in names)
 
 
-def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] = locking.HASHED_SHEETS,
+def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] | None = None,
                   limit: int = 12) -> list[str]:
     """Where the workbook's sheets differ from the server's data (missing, extra or changed rows), naming the
-    cell of each changed value."""
+    cell of each changed value (by default on the sheets the submitted hash covers)."""
+    if sheets is None:
+        sheets = (manual_layout.ITEMS_SHEET,) if manual_layout.is_manual(state) else locking.HASHED_SHEETS
     rows = sheet_rows(state)
     out: list[str] = []
     for sheet in sheets:

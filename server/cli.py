@@ -36,7 +36,7 @@ def _cmd_import(args) -> int:
     opts = ImportOptions(profile=args.profile, currency=args.currency, account=args.account,
                          profile_dirs=tuple(Path(p) for p in args.profile_dir or ()), strict=args.strict,
                          opening=_amount_arg("--opening", args.opening), closing=_amount_arg("--closing", args.closing),
-                         account_kind=args.account_kind)
+                         account_kind=args.account_kind, date_order=args.date_order)
     result = sandbox.import_file(args.file, args.format, opts)
     if args.append:
         from .statements.canonical_append import import_appending
@@ -213,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--closing", help="the statement's printed closing balance, for a file that states none")
     imp.add_argument("--strict", action="store_true",
                      help="refuse a statement whose own figures disagree (default: import it with a finding)")
+    imp.add_argument("--date-order", choices=("day_first", "month_first"),
+                     help="how to read dates such as 03/04 when nothing in the file tells")
     imp.add_argument("--out", required=True, help="canonical bank lines CSV to write")
     imp.add_argument("--append", action="store_true",
                      help="when OUT exists, add only the lines it does not hold yet (overlapping downloads)")
@@ -321,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except InputError as exc:
         print(f"error: {exc.message()}", file=sys.stderr)
+        _print_remedies(exc)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return EXIT_INTERNAL
@@ -331,6 +334,15 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         print("internal error: this is a bug in Tieout, not a problem with your file", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _print_remedies(exc: InputError) -> None:
+    """What the user can give on the command line to get past the error (importers/missing.py)."""
+    from .importers.missing import CLI, remedies
+
+    said = remedies(exc.missing(), CLI)
+    if said:
+        print(f"to import it: {said}", file=sys.stderr)
 
 
 if __name__ == "__main__":

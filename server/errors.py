@@ -12,6 +12,9 @@ class Problem:
     line: int | None = None  # 1-based line or row number in the file, when known
     field: str | None = None  # column, tag or record field, when known
     record: str | None = None  # record or statement identifier, when lines do not apply
+    # What the user can give to get past it: an ImportOptions field (importers/missing.py names them); the
+    # message stays neutral and each surface words the remedy (CLI flag, Excel question, API field).
+    missing: str | None = None
 
     def describe(self) -> str:
         where = []
@@ -35,6 +38,10 @@ class InputError(Exception):
         self.file = str(file) if file is not None else None
         self.problems = list(problems)
         super().__init__(self.message())
+
+    def missing(self) -> tuple[str, ...]:
+        """What the user can give to get past these problems (ImportOptions fields), each once, in order."""
+        return tuple(dict.fromkeys(p.missing for p in self.problems if p.missing))
 
     def message(self, limit: int = 50) -> str:
         head = f"{self.file}: " if self.file else ""

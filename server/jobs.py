@@ -227,7 +227,7 @@ class JobRunner:
                 self._fail(job, actor, "interrupted", "the server was stopped while the job ran; nothing of it "
                                                       "was stored; rerun it")
             except Refusal as exc:
-                self._fail(job, actor, exc.code, exc.message)
+                self._fail(job, actor, exc.code, exc.message, exc.missing)
             except Exception as exc:  # noqa: BLE001 - a job must end in a state, never vanish
                 log.exception("job %s failed", job_id)
                 self._fail(job, actor, "internal", f"internal error ({type(exc).__name__}: {exc}); "
@@ -241,14 +241,14 @@ class JobRunner:
             if ev:
                 ev.set()
 
-    def _fail(self, job: Job, actor: Actor, code: str, message: str) -> None:
-        _persist(lambda: self._write_failure(job, actor, code, message))
+    def _fail(self, job: Job, actor: Actor, code: str, message: str, missing: tuple[str, ...] = ()) -> None:
+        _persist(lambda: self._write_failure(job, actor, code, message, missing))
 
-    def _write_failure(self, job: Job, actor: Actor, code: str, message: str) -> None:
+    def _write_failure(self, job: Job, actor: Actor, code: str, message: str, missing: tuple[str, ...] = ()) -> None:
         with change(self.store, actor) as ch:
             row = ch.session.get(Job, job.id)
             row.status, row.message, row.finished_at = FAILED[job.kind], message, now()
-            row.detail = json.dumps({"code": code})
+            row.detail = json.dumps({"code": code, **({"missing": list(missing)} if missing else {})})
             row.progress = self.live.get(job.id, (0, ""))[0]
             ch.audit(f"job.{job.kind}.failed", "job", job.id, {"status": RUNNING},
                      {"status": row.status, "message": message}, job.reconciliation_id)

@@ -34,8 +34,8 @@ def test_batch_mode_runs_the_handlers_on_a_saved_workbook(live, month, tmp_path)
     wire_gl = next(v for k, v in gl.items() if "Fabrikam" in k and "5120" in k)
     done = tieout(live, book, "--action", "match_selected", "--bank", wire_bank, "--gl", wire_gl)
     assert done.returncode == 2
-    assert done.stderr.startswith("error: The selected lines do not balance: bank 24985.00, GL 25000.00, "
-                                  "difference -15.00. Nothing was matched.")
+    assert done.stderr.startswith("error: Unbalanced: the selected lines do not balance: bank 24985.00, GL "
+                                  "25000.00, difference -15.00. Nothing was matched.")
     assert "What to do:" in done.stderr
     done = tieout(live, book, "--action", "match_selected", "--bank", wire_bank, "--gl", wire_gl,
                   "--tolerance", "15", "--write-off-account", "6100 Bank charges")

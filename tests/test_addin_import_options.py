@@ -176,8 +176,74 @@ def test_every_advice_text_says_what_to_do_in_excel():
     from tieout.addin.handlers import advice
 
     texts = {**advice.ADVICE, "GENERIC": advice.GENERIC, "SERVER_DOWN": advice.SERVER_DOWN,
-             "FOREIGN_SERVER": advice.FOREIGN_SERVER, "BAD_FILE": advice.BAD_FILE}
+             "FOREIGN_SERVER": advice.FOREIGN_SERVER, "BAD_FILE": advice.BAD_FILE,
+             **{f"MISSING {k}": t for k, t in advice.MISSING.items()}}
+    # every thing an importer may find missing has its Excel wording, as the CLI and the API have theirs
+    from tieout.server.importers import missing
+
+    assert set(advice.MISSING) == set(missing.CLI) == set(missing.API)
     assert not {k: t for k, t in texts.items() if NOT_FOR_EXCEL.search(t)}
     # the pattern itself catches what it is for
     for bad in ("give --currency X", "set TIEOUT_TOKEN", "see ribbon/README.md", "run `tieout serve`"):
         assert NOT_FOR_EXCEL.search(bad), bad
+
+
+def test_importer_errors_say_what_is_missing_and_each_surface_words_it(live, tmp_path, capsys):
+    """The importers say what the file lacks (neutral) and, structured, what the user can give; the CLI names
+    its flag, the API the request's field, Excel the question Import Bank File asks (batch mode adds the flag)."""
+    import requests
+
+    from tieout.addin.client import ServerError
+    from tieout.addin.dispatch import run_with
+    from tieout.addin.handlers import advice
+    from tieout.addin.handlers.registry import Handler
+    from tieout.server.cli import main
+    from tieout.server.errors import BankFileError
+    from tieout.server.importers import import_file
+    from tieout.server.importers.base import ImportOptions
+
+    csv = ambiguous_csv(tmp_path / "barclays-feb.csv", 2)  # Barclays-like: no currency, dates read both ways
+    for options, wanted in ((None, "date_order"), (ImportOptions(date_order="day_first"), "currency")):
+        with pytest.raises(BankFileError) as caught:
+            import_file(csv, options=options)
+        assert caught.value.missing() == (wanted,)
+        assert not NOT_FOR_EXCEL.search(caught.value.message()), caught.value.message()
+
+    lines = tmp_path / "lines.csv"
+    assert main(["import", str(csv), "--out", str(lines)]) == 2
+    assert "--date-order day_first or --date-order month_first" in capsys.readouterr().err
+    assert main(["import", str(csv), "--date-order", "day_first", "--out", str(lines)]) == 2
+    assert "--currency CODE" in capsys.readouterr().err
+    assert main(["import", str(csv), "--date-order", "day_first", "--currency", "GBP", "--out", str(lines)]) == 0
+
+    # the server: a layout profile that does not fit this file (e.g. one remembered from another bank)
+    path = new_book(tmp_path / "Rec.xlsx")
+    ok(live, path, "import_bank_file", file=csv, account_name="Barclays", currency="GBP", date_order="day_first",
+       confirm_layout="yes")
+    rid = int(XlsxWorkbook(path).get_setting("ReconciliationId"))
+    march = ambiguous_csv(tmp_path / "barclays-mar.csv", 3, text="WAITROSE")
+    with requests.post(f"{live.base}/api/reconciliations/{rid}/statements", data=march.read_bytes(),
+                       params={"filename": march.name, "profile": "chase_checking", "date_order": "day_first"},
+                       headers={"Authorization": f"Bearer {live.tokens['alice']}", "Connection": "close"},
+                       timeout=60) as r:
+        assert r.status_code == 400, r.text
+        err = r.json()["error"]
+    assert err["code"] == "bad_file" and err["missing"] == ["profile"] and "'profile'" in err["remedy"]
+    assert not NOT_FOR_EXCEL.search(err["message"]), err["message"]
+
+    def upload(ctx):
+        """Upload March with that profile (the server's import job refuses it)."""
+        ctx.client.upload_statement(rid, march, "auto", None, {"profile": "chase_checking",
+                                                               "date_order": "day_first"})
+
+    handler = Handler("upload", upload, (), False, "upload")
+    with pytest.raises(ServerError) as caught:
+        upload(type("Ctx", (), {"client": live.client()})())
+    assert caught.value.missing == ("profile",)
+    in_excel = run_with(handler, Asked(path, []), {}, live.client())
+    assert in_excel.exit_code == 2 and "layout profile 'chase_checking'" in in_excel.error
+    assert advice.MISSING["profile"] in in_excel.error and not NOT_FOR_EXCEL.search(in_excel.error)
+    batch = run_with(handler, XlsxWorkbook(path, echo=lambda text: None), {}, live.client())
+    assert advice.MISSING["profile"] in batch.error and "(batch mode: force a layout profile with --profile NAME" \
+        in batch.error
+

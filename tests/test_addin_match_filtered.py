@@ -41,7 +41,8 @@ def test_the_visible_lines_of_both_sheets_are_matched_as_one_group(live, month, 
     _filter(path, "Bank Statement", {wire_bank})
     _filter(path, "GL Lines", {wire_gl})
     outcome, _ = run(live, path, "match_filtered")
-    assert outcome.exit_code == 2 and outcome.error.startswith("The visible lines do not balance: bank 24985.00, "
+    assert outcome.exit_code == 2 and outcome.error.startswith("Unbalanced: the visible lines do not balance: "
+                                                               "bank 24985.00, "
                                                                "GL 25000.00, difference -15.00.")
     outcome, _ = ok(live, path, "match_filtered", tolerance="15", write_off_account="6100 Bank charges")
     matched = table(path, "Matched")
@@ -75,3 +76,38 @@ def test_the_live_adapter_finds_the_visible_rows_on_both_platforms(platform, mon
     adapter = ExcelWorkbook.__new__(ExcelWorkbook)
     adapter.book = SimpleNamespace(sheets={"Bank Statement": sheet})
     assert adapter.visible_ids("Bank Statement") == ["B1", "B3"]
+
+
+def test_an_unbalanced_selection_is_told_before_it_is_matched(live, month, tmp_path):
+    """In Excel, Match Selected of lines whose sides differ (within the tolerance) says the difference and asks
+    before anything is made; No matches nothing. Yes matches them, and the group is marked Unbalanced."""
+    from test_addin_import_options import Asked
+    from tieout.addin.dispatch import run_handler
+
+    path = new_book(tmp_path / "Rec.xlsx")
+    ok(live, path, "import_bank_file", file=month.bank, account_name="Operating")
+    ok(live, path, "import_gl_template", file=month.gl)
+    wire_bank = next(r["line_id"] for r in table(path, "Bank Statement") if r["description"].startswith("WIRE"))
+    wire_gl = next(r["line_id"] for r in table(path, "GL Lines") if "Fabrikam" in r["description"]
+                   and "5120" in r["description"])
+    selection = {"Bank Statement": [wire_bank], "GL Lines": [wire_gl]}
+
+    def press(answer):
+        book = Asked(path, [answer], selection=selection)
+        book.set_setting("MatchTolerance", "15")
+        book.set_setting("WriteOffAccount", "6100 Bank charges")
+        outcome = run_handler("match_selected", book, {}, live.client())
+        book.save()
+        return outcome, book
+
+    outcome, book = press(False)
+    assert outcome.exit_code == 2 and outcome.error.startswith("Unbalanced: the selected lines differ (bank "
+                                                               "24985.00, GL 25000.00, difference -15.00)")
+    ((kind, question),) = book.questions
+    assert kind == "yes_no" and "Unbalanced" in question and "write off -15.00 to 6100 Bank charges" in question
+    assert table(path, "Matched") == [] and table(path, "New Transactions") == []
+
+    outcome, _ = press(True)
+    assert outcome.ok, outcome.error
+    assert "Unbalanced (dark orange on Matched)" in outcome.messages[-1]
+    assert {r["amount_difference"] for r in table(path, "Matched")} == {-15}

@@ -37,8 +37,10 @@ def test_auto_match_proposes_green_matches_and_accept_moves_them_to_matched(live
     proposed_rows = [r for r in unmatched if (r["candidates"] or "").startswith("proposed ")]
     assert len(proposed_rows) == sum(len(m.bank) + len(m.ledger) for m in auto)
     ws = load_workbook(path)["Unmatched"]
-    (rule,) = [r for cf in ws.conditional_formatting for r in cf.rules]
+    unbalanced, rule = [r for cf in ws.conditional_formatting for r in cf.rules]
     assert rule.formula == ['LEFT($H2,8)="proposed"'] and rule.dxf.fill.fgColor.rgb.endswith("A9D08E")
+    # a proposal or suggestion whose sides differ is dark orange (Unbalanced), ahead of the green
+    assert unbalanced.formula == ['ISNUMBER(SEARCH("[Unbalanced:",$H2))'] and unbalanced.priority < rule.priority
 
     outcome, _ = ok(live, path, "accept_matches")
     assert outcome.messages[0].startswith(f"Accepted {len(auto)} matches")

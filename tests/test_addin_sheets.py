@@ -71,8 +71,11 @@ def test_suggested_candidates_reach_unmatched_with_their_reason_and_are_never_pr
         {"key": "S1-2", "bank": ["B2"], "ledger": ["NT-1"], "rule": "r", "reason": "less plausible"},
         {"key": "S2-1", "bank": ["B1"], "ledger": ["G3"], "rule": "r", "reason": "B1 is matched since"}))
     cand = {r[1]: r[7] for r in sheets.unmatched_rows(state)}
-    assert cand["B2"] == "suggested S1-1: G3 (one of 2 equally plausible); suggested S1-2: NT-1 (less plausible)"
-    assert cand["G3"] == "suggested S1-1: B2 (one of 2 equally plausible)"  # S2-1 names a matched line: gone
+    # S1-1 would leave a difference (bank -5.00, GL 50.00): marked Unbalanced; S1-2 balances
+    assert cand["B2"] == ("suggested S1-1: G3 (one of 2 equally plausible) [Unbalanced: bank - GL = -55.00]; "
+                          "suggested S1-2: NT-1 (less plausible)")
+    assert cand["G3"] == "suggested S1-1: B2 (one of 2 equally plausible) [Unbalanced: bank - GL = -55.00]"
+    # S2-1 names a matched line: gone
     assert cand["B1"] == "proposed M000001: G1"
     assert state.proposed_keys == make_state().proposed_keys  # Accept Matches takes proposed keys only
 

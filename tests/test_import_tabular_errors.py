@@ -11,7 +11,7 @@ import pytest
 
 from tieout.server.cli import main
 from tieout.server.errors import BankFileError
-from tieout.server.importers import import_file
+from tieout.server.importers import import_file, missing
 from tieout.server.importers.base import ImportOptions
 
 CHASE_HEADER = "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #"
@@ -64,7 +64,9 @@ def test_missing_amount_column_names_the_header_problem(tmp_path):
     err = failure(write(tmp_path, "Date,Description,Memo\n2026-01-02,a,b\n"))
     assert err.problems[0].field == "header"
     assert "no layout profile recognises this file" in str(err)
-    assert "excel_templates/" in str(err)
+    # what the user can give is structured: the CLI words it with its options and the template's path
+    assert err.missing() == ("profile",)
+    assert "excel_templates/" in missing.remedies(err.missing(), missing.CLI)
 
 
 def findings(path: Path, code: str, options: ImportOptions = USD):
@@ -101,7 +103,8 @@ def test_removed_and_moved_columns_of_a_known_layout(tmp_path):
 def test_forced_profile_that_does_not_fit(tmp_path):
     err = failure(write(tmp_path, "Date,Description,Amount\n2026-01-02,a,1.00\n"),
                   ImportOptions(profile="sparkasse_de"))
-    assert "sparkasse_de" in str(err) and "excel_templates/" in str(err)
+    assert "sparkasse_de" in str(err) and err.missing() == ("profile",)
+    assert "excel_templates/" in missing.remedies(err.missing(), missing.CLI)
 
 
 def test_unknown_forced_profile_lists_the_known_ones(tmp_path):
@@ -196,8 +199,9 @@ def test_unknown_indicator_value(tmp_path):
 
 def test_currency_not_stated_anywhere(tmp_path):
     err = failure(write(tmp_path, "Date,Description,Amount\n2026-01-02,a,5.00\n"), ImportOptions())
-    assert err.problems[0].field == "currency"
-    assert "--currency" in err.problems[0].problem
+    assert err.problems[0].field == "currency" and err.missing() == ("currency",)
+    assert "--currency" not in err.problems[0].problem  # the surface names its own remedy (the CLI: --currency)
+    assert "--currency CODE" in missing.remedies(err.missing(), missing.CLI)
 
 
 def test_absurd_amount(tmp_path):

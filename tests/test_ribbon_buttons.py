@@ -53,6 +53,10 @@ EXPECTED.update({  # ledger against ledger (issue 16)
     "btnSubledgerCheck": ("Subledger Check", "Ledger"),
     "btnCashApplication": ("Cash Application", "Ledger"),
 })
+EXPECTED.update({  # Manual accounts (issue 15)
+    "btnManualReconciliation": ("Manual Reconciliation", "Manual"),
+    "btnManualItem": ("Reconciling Item", "Manual"),
+})
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +106,7 @@ def test_tab_groups_and_buttons_are_the_briefs(xml_root):
     tabs = xml_root.findall("c:ribbon/c:tabs/c:tab", NS)
     assert [(t.get("id"), t.get("label")) for t in tabs] == [("tabTieout", "Reconcile")]
     groups = tabs[0].findall("c:group", NS)
-    assert [g.get("label") for g in groups] == ["Import", "Match", "Post", "Review", "Ledger"]
+    assert [g.get("label") for g in groups] == ["Import", "Match", "Post", "Review", "Ledger", "Manual"]
     found = {}
     for g in groups:
         for b in g.iter(f"{{{NAMESPACE}}}button"):

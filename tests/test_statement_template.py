@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from tieout.server.importers import missing
 from tieout.excel_templates import statement_template as tpl
 from tieout.server.templates import template_read, template_read_openpyxl
 from tieout.server.errors import BankFileError
@@ -500,9 +501,10 @@ def test_a_changed_bank_header_names_the_statement_and_gl_templates(tmp_path):
     with pytest.raises(BankFileError) as info:
         import_file(tmp_path / "chase.csv")
     message = str(info.value)
-    assert "header no longer matches" in message
-    assert "excel_templates/Statement-Import-Template.xlsx" in message
-    assert "excel_templates/GL-Import-Template.xlsx" in message
+    assert "header no longer matches" in message and info.value.missing() == ("profile",)
+    cli_remedy = missing.remedies(info.value.missing(), missing.CLI)  # the CLI's words (the add-in has its own)
+    assert "excel_templates/Statement-Import-Template.xlsx" in cli_remedy
+    assert "excel_templates/GL-Import-Template.xlsx" in cli_remedy
     assert (REPO / "excel_templates/Statement-Import-Template.xlsx").read_bytes() == tpl.TEMPLATE_PATH.read_bytes()
     assert (REPO / "excel_templates/GL-Import-Template.xlsx").is_file()
 

@@ -7,6 +7,7 @@ MODULES = ("imports", "matching", "transactions", "posting", "review", "refresh"
 MODULES += ("ledgers", "subledger_checks")  # ledger against ledger (issue 16)
 MODULES += ("workspace",)
 MODULES += ("rules_default",)
+MODULES += ("manual",)  # Manual accounts (issue 15)
 
 
 def load() -> dict:

@@ -79,6 +79,11 @@ ADVICE.update({  # ledger against ledger (issue 16)
     "batch_failed": "The record is in an Error status and nothing of the batch was kept. Put right what the "
                     "message names, then press Rerun.",
 })
+ADVICE.update({  # Manual accounts (issue 15)
+    "unexplained_difference": "On Summary, check the GL balance and the support balance under Balances; on "
+                              "Reconciling Items, add or correct the items until the difference is 0.00, then "
+                              "submit again.",
+})
 GENERIC = "Press Refresh and try again; if it happens again, report it with this message."
 SERVER_DOWN = ("Tieout could not reach or start its calculation server. Close Excel, open it again and press the "
                "button again. If it happens again, Tieout may need to be installed again on this computer: ask "
@@ -91,3 +96,27 @@ BAD_FILE = "Fix what the message names (file, line, field) and import again; not
 
 def advice_for(code: str) -> str:
     return ADVICE.get(code, GENERIC)
+
+
+# What Import Bank File asks for what a bank file does not say (server/importers/missing.py names it): the
+# importers' messages are neutral, and here they become the Excel question to answer.
+MISSING: dict[str, str] = {
+    "currency": "Press Import Bank File again and type the account's currency (three letters, e.g. GBP) when "
+                "Tieout asks for it; it is remembered for the account.",
+    "date_order": "Press Import Bank File again and choose whether the bank writes the day or the month first "
+                  "when Tieout asks; it is remembered for the account.",
+    "profile": "Check that the file is the bank's own statement download. If it is, ask your Tieout administrator "
+               "for a layout profile that reads this bank's files (the bank may have changed its export), then "
+               "press Import Bank File again.",
+}
+
+
+def for_missing(ctx, wanted) -> str:
+    """The advice for what the user can give (`wanted`: field names), in Excel's words; in batch mode with the
+    command-line options too. "" when nothing is wanted."""
+    from ...server.importers.missing import CLI, remedies
+
+    said = " ".join(MISSING[w] for w in wanted if w in MISSING)
+    if not said:
+        return ""
+    return said + ctx.batch_hint(remedies(wanted, CLI))

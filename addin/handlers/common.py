@@ -2,11 +2,13 @@
 input (notes, owners, new-transaction edits, Summary's entered balances and findings' comments) to the server, and reading what the user selected."""
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from urllib.parse import quote
 
 from ...server.controls.workflow import APPROVED, EDITABLE
 from .. import review_sheet, sheets, summary_blocks
+from ..manual import items as manual_items, layout as manual_layout, sync as manual_sync
 from .context import CASH_ACCOUNT, Context
 from .state import State, load_state
 
@@ -25,6 +27,8 @@ def current_state(ctx: Context) -> State:
     if ctx.last_state is not None and key[2] is not None and ctx.last_state[1] == key:
         return ctx.last_state[0]
     state = load_state(ctx.client, key[0], key[1])
+    if manual_layout.is_manual(state):
+        state = replace(state, items=manual_items.load(ctx.client, state.id))
     ctx.last_state = (state, key)
     return state
 
@@ -43,6 +47,8 @@ def sync_inputs(ctx: Context) -> int:
     if ctx.setting("ReconciliationId") is None:
         return 0
     names = set(ctx.book.sheet_names())
+    if manual_layout.ITEMS_SHEET in names:
+        return _sync_manual(ctx, names)
     if not names & {"Unmatched", "New Transactions"}:
         return 0
     state = current_state(ctx)
@@ -76,6 +82,17 @@ def sync_inputs(ctx: Context) -> int:
         sent += _sync_summary(ctx, state)
     if state.status in EDITABLE and "Rules" in names:
         sent += _sync_chart(ctx, state)
+    if state.status != APPROVED and review_sheet.SHEET in names:
+        sent += _sync_ticks(ctx, state)
+    if sent:
+        ctx.progress(f"Saved {sent} change(s) from the sheets to the server")
+    return sent
+
+
+def _sync_manual(ctx: Context, names: set[str]) -> int:
+    """A Manual workbook's input: balances and reconciling items (manual/sync.py), and the reviewer's ticks."""
+    state = current_state(ctx)
+    sent = manual_sync.sync(ctx, state)
     if state.status != APPROVED and review_sheet.SHEET in names:
         sent += _sync_ticks(ctx, state)
     if sent:

@@ -122,7 +122,8 @@ def _match_lines(ctx: Context, state: State, bank_ids: list[str], gl_ids: list[s
     totals = (f"bank {money_str(sum((b.amount for b in bank), Decimal(0)))}, GL "
               f"{money_str(sum((g.amount for g in gl), Decimal(0)))}, difference {money_str(diff)}")
     if abs(diff) > tolerance:
-        raise ActionError(f"The {which} lines do not balance: {totals}. Nothing was matched.",
+        raise ActionError(f"{sheets.UNBALANCED_MARK}: the {which} lines do not balance: {totals}. Nothing was "
+                          "matched.",
                           f"Select lines whose totals agree, or allow a difference up to a tolerance (now "
                           f"{money_str(tolerance)}: workbook setting {MATCH_TOLERANCE}"
                           f"{ctx.batch_hint('--tolerance')}) with a write-off account.")
@@ -137,6 +138,12 @@ def _match_lines(ctx: Context, state: State, bank_ids: list[str], gl_ids: list[s
                           "Nothing was matched.",
                           f"Set the workbook setting {WRITE_OFF_ACCOUNT} to an account of the chart (or add the "
                           f"account to the chart on Rules), then press {button} again.")
+    # Told before anything is made: the group will show as Unbalanced on Matched until the write-off is posted
+    if ctx.book.ask_yes_no(f"{sheets.UNBALANCED_MARK}: the {which} lines differ ({totals}). Match them and write "
+                           f"off {money_str(diff)} to {account}?", f"Tieout: {button}") is False:
+        raise ActionError(f"{sheets.UNBALANCED_MARK}: the {which} lines differ ({totals}). Nothing was matched.",
+                          f"Select lines whose totals agree, or press {button} again and answer Yes to write off "
+                          "the difference.")
     made = ctx.client.post(f"{base(state)}/matches", {**body, "allow_difference": True,
                                                       "reason": f"{reason}; difference {money_str(diff)} "
                                                                 f"written off to {account}"})
@@ -146,8 +153,9 @@ def _match_lines(ctx: Context, state: State, bank_ids: list[str], gl_ids: list[s
         "description": f"Write-off of the difference in match {made['key']}",
         "bank_line_id": bank_ids[0] if bank_ids else "", "rule": "write-off"})
     show(ctx)
-    ctx.say(f"Matched as {made['key']} within the tolerance ({totals}); a write-off of {money_str(diff)} to "
-            f"{account} was added to New Transactions. Post it with Post New Transactions.")
+    ctx.say(f"Matched as {made['key']} within the tolerance ({totals}): {sheets.UNBALANCED_MARK} (dark orange on "
+            f"Matched) until the write-off of {money_str(diff)} to {account}, added to New Transactions, is posted "
+            "with Post New Transactions.")
 
 
 @handler("unmatch_selected", options=("bank", "gl", "match", "reason"))

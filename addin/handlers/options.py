@@ -61,4 +61,14 @@ OPTIONS: dict[str, str] = {
     "invoices": "Cash Application: the AR open items export (CSV or Excel)",
     "out": "Report: the file to write, .pdf or .xlsx (default: <workbook>-report.pdf next to the workbook); "
            "Workspace: the .xlsx to write (default: Workspace-<period>.xlsx next to the workbook)",
+    # Manual accounts (issue 15)
+    "gl_balance": "Manual Reconciliation: the GL balance at the period end (in Excel: Summary, under Balances)",
+    "support_balance": "Manual Reconciliation: the balance of the support (subledger, schedule, confirmation) at "
+                       "the period end (in Excel: Summary, under Balances)",
+    "item": "Reconciling Item: the item number to change or delete (default: add a new item)",
+    "owner": "Reconciling Item: who clears the item",
+    "due_date": "Reconciling Item: by when, yyyy-mm-dd",
+    "item_status": "Reconciling Item: open, investigating or resolved",
+    "notes": "Reconciling Item: notes",
+    "delete_item": "Reconciling Item: yes to delete the item given with --item",
 }

@@ -92,6 +92,7 @@ class State:
     review: dict | None = None  # GET .../review: the five checks with the reviewer's ticks, aging, escalations
     chart: tuple[str, ...] = ()  # the account's chart of accounts as the server holds it (GET .../chart)
     default_rules: tuple[dict, ...] = ()  # the account's rules saved as its default (Save Rules as Default)
+    items: tuple = ()  # a Manual account's reconciling items (manual/items.Item), read by common.current_state
 
     def suggested_for(self, side: str, line_id: str) -> list[dict]:
         """Suggestions naming a line, whose lines are all still unmatched (a suggestion is never a match)."""

@@ -16,8 +16,15 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
               421: "bad_host", 500: "internal"}
 
 
-def error_response(code: str, message: str, status: int):
-    resp = jsonify({"error": {"code": code, "message": message}})
+def error_response(code: str, message: str, status: int, missing: tuple[str, ...] = ()):
+    """The error as JSON; `missing`: what the caller can send to get past it, with the remedy in the API's words
+    (the fields of the request, importers/missing.py), so that each client can word it for its own user."""
+    body = {"code": code, "message": message}
+    if missing:
+        from ..importers.missing import API, remedies
+
+        body.update(missing=list(missing), remedy=remedies(missing, API))
+    resp = jsonify({"error": body})
     resp.status_code = status
     return resp
 
@@ -25,7 +32,7 @@ def error_response(code: str, message: str, status: int):
 def register(app) -> None:
     @app.errorhandler(Refusal)
     def _refusal(exc: Refusal):
-        return error_response(exc.code, exc.message, exc.status)
+        return error_response(exc.code, exc.message, exc.status, exc.missing)
 
     @app.errorhandler(StoreBusy)
     def _busy(exc: StoreBusy):

@@ -6,6 +6,7 @@ import re
 
 from flask import Blueprint, jsonify
 
+from ..importers.missing import API as MISSING_FIELDS
 from . import openapi_ledgers
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -269,7 +270,10 @@ def document() -> dict:
             "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {
                 "type": "object", "required": ["error"], "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
-                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}}}},
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                   # what the caller can send to get past it (importers/missing.py)
+                                   "missing": {"type": "array", "items": {"enum": sorted(MISSING_FIELDS)}},
+                                   "remedy": {"type": "string"}}}}}}}}},
         },
     }
 

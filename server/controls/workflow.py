@@ -54,9 +54,10 @@ LOCKED_AFTER_SUBMIT = {
 class Refusal(Exception):
     """The workflow does not allow this; `code` is stable, the message says why and what to do."""
 
-    def __init__(self, code: str, message: str, status: int = 409):
+    def __init__(self, code: str, message: str, status: int = 409, missing: tuple[str, ...] = ()):
         super().__init__(message)
         self.code, self.message, self.status = code, message, status
+        self.missing = tuple(missing)  # what the user can give to get past it (importers/missing.py)
 
 
 @dataclass(frozen=True)

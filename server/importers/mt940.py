@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import BankFileError, Problem
+from .missing import CURRENCY
 from ..records import BankLine, Finding, ImportResult, Statement
 from . import line_ids, mt940_findings, mt940_text
 from .amount_bounds import short_enough
@@ -152,8 +153,9 @@ class Mt940Parser:
         self._dates: dict[str, dt.date] = {}
         self._entry_dates: dict[tuple[dt.date, str], dt.date] = {}
 
-    def problem(self, text: str, line: int | None, field: str | None = None, record: str | None = None):
-        self.problems.append(Problem(text, line=line, field=field, record=record))
+    def problem(self, text: str, line: int | None, field: str | None = None, record: str | None = None,
+                wanted: str | None = None):
+        self.problems.append(Problem(text, line=line, field=field, record=record, missing=wanted))
         if len(self.problems) >= MAX_PROBLEMS:
             raise BankFileError(self.path, self.problems)
 
@@ -343,8 +345,8 @@ class Mt940Parser:
         currency = next((c for c in (opening and opening[2], closing and closing[2], st.floor,
                                      *(t.currency for t in st.totals), self.currency) if c), None)
         if currency is None:
-            self.problem("the statement states no currency (no balance, :34F: or :90D:/:90C:); give it with "
-                         "--currency", st.line, ":60F:", where)
+            self.problem("the statement states no currency (no balance, :34F: or :90D:/:90C:)", st.line, ":60F:",
+                         where, wanted=CURRENCY)
             return
         entries = []
         for lineno, lines61, lines86, lines_ns in st.entries:

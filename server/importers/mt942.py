@@ -39,7 +39,7 @@ class Mt942Importer(Mt940Importer):
         lines = f"its {count} lines are" if count != 1 else "its 1 line is"
         note = (f"an MT942 interim report: {lines} the bank's entries "
                 "before the day's statement, with no balances to check them against; the MT940 statement will "
-                "list them again (import it with --append to add only the lines not held yet)")
+                "list them again (importing it then adds only the lines not held yet)")
         return dataclasses.replace(result, warnings=(note, *result.warnings))
 
 

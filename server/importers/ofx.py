@@ -216,7 +216,8 @@ class _Reader:
             self.warnings.append(f"{record}: no account number ({account_tag}/ACCTID)")
         currency = node.fields.get("CURDEF", "").upper() or self.options.currency or ""
         if not currency:
-            self.warnings.append(f"{record}: no currency (CURDEF); give --currency")
+            self.warnings.append(f"{record}: no currency (CURDEF): the lines carry none until the account's currency "
+                                 "is given")
         tranlist = node.find("BANKTRANLIST", _OTHER_STATEMENTS)
         start = end = None
         if tranlist is not None:

@@ -78,7 +78,7 @@ class QifImporter:
             raise BankFileError(path, problems[:MAX_PROBLEMS])
         currency = (options.currency or "").upper()
         if not currency:
-            warnings.append("QIF states no currency: the lines carry none; give --currency (ImportOptions.currency)")
+            warnings.append("QIF states no currency: the lines carry none until the account's currency is given")
         statements = _statements(sections, dates, amounts, mark, currency, options.account)
         return ImportResult(format="qif", source=str(path), statements=tuple(statements), warnings=tuple(warnings))
 

@@ -85,7 +85,7 @@ def parse(path: Path, fmt: str = "auto", source: str | None = None,
     except InputError as exc:
         if source:
             exc.file = source
-        raise Refusal("bad_file", exc.message(), 400) from None
+        raise Refusal("bad_file", exc.message(), 400, missing=exc.missing()) from None
 
 
 def fingerprint(st: Statement) -> str:

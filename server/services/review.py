@@ -6,9 +6,12 @@ submitted."""
 from __future__ import annotations
 
 
+from decimal import Decimal
+
 from ..controls import tamper, workflow
 from ..controls.audit import canonical_json
 from ..store.models import Account
+from ..store.types import money_str
 from ..controls.workflow import Refusal
 from . import findings, recs, review_checks
 from .accounts import roles_on
@@ -42,6 +45,7 @@ def act(ch: Change, rec_id: int, action: str, comment: str = "") -> None:
         _check_accepted(ch, rec)
         findings.check_acknowledged(ch.session, rec.id)
         review_checks.check_owned(ch.session, rec)
+        _check_explained(ch, rec)
         snap = tamper.snapshot(ch.session, rec)
         rec.submitted_snapshot = canonical_json(snap)
         rec.submitted_hash = tamper.digest(snap)
@@ -85,3 +89,24 @@ def record_tamper(store, actor, rec_id: int, action: str, message: str) -> None:
 
     with change(store, actor) as ch:
         ch.audit("tamper.detected", "reconciliation", rec_id, None, {"action": action, "message": message}, rec_id)
+
+
+def _check_explained(ch: Change, rec) -> None:
+    """A Manual reconciliation is submitted only when its items explain the whole gap between the GL balance
+    and the support balance (difference = GL balance - support balance - items = 0): with no bank statement to
+    tie to, that equation is all a reviewer has."""
+    if ch.session.get(Account, rec.account_id).kind != "Manual":
+        return
+    from .summary import figures
+
+    missing = [name for name, value in (("GL balance", rec.gl_balance), ("support balance", rec.support_balance))
+               if value is None]
+    if missing:
+        raise Refusal("unexplained_difference", f"the {' and the '.join(missing)} not entered yet: the difference "
+                                                "cannot be computed; enter it, then submit again", 409)
+    fig = figures(ch.session, rec, "Manual")
+    if Decimal(fig["difference"]) != 0:
+        raise Refusal("unexplained_difference",
+                      f"difference {fig['difference']} = GL balance {money_str(rec.gl_balance)} - support balance "
+                      f"{money_str(rec.support_balance)} - items {fig['manual_items_total']} "
+                      f"({fig['manual_items']} item(s)): add or correct the reconciling items until it is 0.00", 409)

@@ -80,7 +80,8 @@ def figures(session, rec: Reconciliation, kind: str) -> dict:
     if kind == "Manual":
         items, n_items = _sum(session, ManualItem.amount, ManualItem.reconciliation_id == rid)
         support = rec.support_balance
-        diff = None if support is None or gl_balance is None else support + items - gl_balance
+        # The GL balance less what supports it: the support balance and the items that explain the gap
+        diff = None if support is None or gl_balance is None else gl_balance - support - items
         out.update(support_balance=money_str(support), manual_items=n_items, manual_items_total=money_str(items),
                    difference=money_str(diff))
         return out

@@ -84,8 +84,8 @@ def with_entered_balances(result: ImportResult, opening: Decimal | None, closing
     if opening is None and closing is None:
         return result
     if len(result.statements) != 1:
-        raise BankFileError(result.source, f"--opening/--closing apply to a file of one statement; this file holds "
-                                           f"{len(result.statements)}")
+        raise BankFileError(result.source, f"entered opening and closing balances apply to a file of one statement; "
+                                           f"this file holds {len(result.statements)}")
     st = result.statements[0]
     changes: dict = {}
     findings = list(st.findings)

@@ -95,7 +95,7 @@ class PdfStatementImporter:
         if (source == "inferred" and not options.currency and "currency_code" not in reading.layout.patterns
                 and reading.statement.currency):
             notes.append(f"the currency {reading.statement.currency} was taken from the currency sign the statement "
-                         "prints; give --currency if the account is held in another currency")
+                         "prints; if the account is held in another currency, give that currency")
         return ImportResult("pdf", str(path), (reading.statement,), tuple(notes),
                             RecordLayout(reading.layout.name, source, confidence))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
+from ..missing import PROFILE
 from ...errors import BankFileError, InputError, Problem
 from ...parsing import DATE_FORMATS
 from ...records import BANK_TYPES
@@ -29,10 +30,9 @@ CONVENTIONS = ("signed", "debit_credit", "indicator", "auto")
 MONEY_KEYS = {"signed": ("amount",), "debit_credit": ("debit", "credit"), "indicator": ("amount", "indicator")}
 LABEL_KINDS = ("opening_balance", "closing_balance", "total_debits", "total_credits", "total", "ignore")
 FIELD_KINDS = ("account", "currency")
-TEMPLATE_HINT = ("add or update a layout profile (a TOML file in --profile-dir DIR or $TIEOUT_HOME/profiles; the "
-                 "shipped ones are in server/importers/tabular/profiles/), or type the statement into the bank statement "
-                 "template excel_templates/Statement-Import-Template.xlsx and import that instead (the GL "
-                 "goes in excel_templates/GL-Import-Template.xlsx)")
+# Neutral: where profiles live and how to force one is each surface's to say (importers/missing.py, PROFILE).
+TEMPLATE_HINT = ("add or update a layout profile for this bank, or type the statement into the bank statement import "
+                 "template and import that instead")
 
 _SCALARS = {"name": str, "title": str, "convention": str, "decimal": str, "currency": str, "sign": str,
             "balance_sign": str,
@@ -509,12 +509,13 @@ def choose_layout(source, rows: Sequence[Sequence], lines: Sequence[int], profil
                     repr(prof.column_titles[k]) for k in prof.required))
         raise BankFileError(source, Problem(f"layout profile '{prof.name}' ({prof.title}) does not fit this file: "
                                             f"{what} in the first {scan} rows. Choose another profile or "
-                                            f"{TEMPLATE_HINT}. Nothing was imported.", field="header"))
+                                            f"{TEMPLATE_HINT}. Nothing was imported.", field="header",
+                                            missing=PROFILE))
     raise BankFileError(source, Problem(
         f"no layout profile recognises this file: none of the first {scan} rows is a header naming a date and "
         f"an amount (or debit and credit) column that a profile knows. Known profiles: "
-        f"{', '.join(sorted(p.name for p in candidates))}. Use --profile NAME, or {TEMPLATE_HINT}. "
-        "Nothing was imported.", field="header"))
+        f"{', '.join(sorted(p.name for p in candidates))}; or {TEMPLATE_HINT}. "
+        "Nothing was imported.", field="header", missing=PROFILE))
 
 
 def _resembles(m: _RowMatch) -> bool:
@@ -566,4 +567,5 @@ def _drift_error(source, m: _RowMatch, lines: Sequence[int]) -> BankFileError:
     problem = (f"this looks like layout profile '{prof.name}' ({prof.title}) but its header no longer matches: "
                f"{'; '.join(parts)}. The bank may have changed its export: {TEMPLATE_HINT}. Nothing was imported.")
     return BankFileError(source, Problem(problem, line=line,
-                                         field=", ".join(prof.column_titles[k] for k in missing) or "header"))
+                                         field=", ".join(prof.column_titles[k] for k in missing) or "header",
+                                         missing=PROFILE))

@@ -11,6 +11,7 @@ from typing import Sequence
 from ...errors import Problem
 from ...records import BankLine, Finding, Statement
 from .. import line_ids
+from ..missing import CURRENCY
 from .rows import Stated, TableContent
 
 # One booked line for the balance checks: (file line, date, amount, printed balance or None).
@@ -132,8 +133,8 @@ def build_statements(content: TableContent, balance_title: str
     lines = _bank_ids(content, warnings)
     no_currency = next((n for ln, n in zip(lines, content.line_numbers) if not ln.currency), None)
     if no_currency is not None:
-        problems.append(Problem("the file does not state its currency: pass --currency (ImportOptions.currency) "
-                                "or set currency in the layout profile", line=no_currency, field="currency"))
+        problems.append(Problem("the file does not state its currency, nor does its layout profile",
+                                line=no_currency, field="currency", missing=CURRENCY))
     groups: dict[tuple[str, str], list[int]] = {}
     if len(set(content.accounts)) == 1 and len({ln.currency for ln in lines}) == 1:
         groups[(content.accounts[0], lines[0].currency)] = list(range(len(lines)))

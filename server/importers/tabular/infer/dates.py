@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ...missing import DATE_ORDER, PROFILE
 from ....errors import BankFileError, Problem
 from .sniff import ColumnFacts, date_reading, date_text, parse_code
 from .vocabulary import Vocabulary
 
 
-def refuse(source, message: str) -> BankFileError:
-    return BankFileError(source, Problem(message + ". Nothing was imported; choose a layout profile (--profile) "
-                                         "or write one with `tieout profile infer`.", field="layout"))
+def refuse(source, message: str, wanted: str = PROFILE) -> BankFileError:
+    """The layout cannot be inferred: `wanted` is what the user can give instead (a profile, or the date order)."""
+    return BankFileError(source, Problem(message + ". Nothing was imported", field="layout", missing=wanted))
 
 
 def column_date_format(f: ColumnFacts, rows: Sequence[Sequence], source, title: str, currency: str | None,
@@ -63,6 +64,6 @@ def column_date_format(f: ColumnFacts, rows: Sequence[Sequence], source, title: 
         raise refuse(source, f"the dates of column {title!r} read two ways, e.g. {texts[0]!r} as "
                               f"{parse_code(texts[0], scored[0])} ({scored[0]}) or {parse_code(texts[0], scored[1])} "
                               f"({scored[1]}): the two readings fit equally (the rows are in order either way, too few dates "
-                              "to tell by the period, and no currency to go by)")
+                              "to tell by the period, and no currency to go by)", DATE_ORDER)
     return scored[0], (f"dates of {title!r} such as {texts[0]!r} read as {scored[0]}, not {scored[1]}: the rows "
                        "are in date order under it only")
