@@ -98,11 +98,16 @@ class State:
         """Suggestions naming a line, whose lines are all still unmatched (a suggestion is never a match)."""
         if not self.suggestions:
             return []
-        open_ids = {("bank", ln.line_id) for ln in self.bank if ln.match is None} | \
-            {("ledger", ln.line_id) for ln in self.ledger if ln.match is None}
+        open_ids = self._open_ids
         return [s for s in self.suggestions if line_id in s[side]
                 and all(("bank", i) in open_ids for i in s["bank"])
                 and all(("ledger", i) in open_ids for i in s["ledger"])]
+
+    @cached_property
+    def _open_ids(self) -> frozenset[tuple[str, str]]:
+        """Unmatched lines as (side, line_id): asked once per Unmatched row, built once per state."""
+        return frozenset({("bank", ln.line_id) for ln in self.bank if ln.match is None}
+                         | {("ledger", ln.line_id) for ln in self.ledger if ln.match is None})
 
     @property
     def gl_balance(self) -> Decimal | None:
