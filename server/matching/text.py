@@ -33,6 +33,8 @@ UNPAID CHARGEBACK HOLDCO
 """.split())
 _DIGITS = re.compile(r"\d+")
 MIN_NUMBER_DIGITS = 4  # shorter digit runs (days, cents, branch numbers) tie nothing
+# A whole digit run, its leading ASCII zeros left out, at least MIN_NUMBER_DIGITS long: one C call a text.
+_DOC_NUMBER = re.compile(rf"(?<!\d)0*([^\D0]\d{{{MIN_NUMBER_DIGITS - 1},}})(?!\d)")
 LINK_NUMBER_DIGITS = 5  # a run at least this long may also be found inside a longer one
 MIN_REFERENCE_LENGTH = 4  # shorter references ("12", "ABC") occur inside unrelated text by chance
 
@@ -126,7 +128,7 @@ def doc_numbers(text: str) -> frozenset[str]:
     stripped, at least MIN_NUMBER_DIGITS long ('INV-0143572', 'REF INV143572', 'Invoice 143572' -> 143572)."""
     if not text:
         return frozenset()
-    return frozenset(d for d in (m.lstrip("0") for m in _DIGITS.findall(text)) if len(d) >= MIN_NUMBER_DIGITS)
+    return frozenset(_DOC_NUMBER.findall(text))
 
 
 def numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
