@@ -51,6 +51,20 @@ class Side:
             self._cache[key] = (codes, np.asarray(uniques, dtype=object))
         return self._cache[key]
 
+    def memo(self, name: str, pos: np.ndarray, make) -> np.ndarray:
+        """A per-line value that several rules of one run ask for (link tokens, reference keys), made once:
+        `make(rows)` gives the values of the rows (ascending positions) not made yet."""
+        if name not in self._cache:
+            self._cache[name] = (np.zeros(self.n, dtype=bool), np.empty(self.n, dtype=object))
+        done, values = self._cache[name]
+        todo = np.unique(pos[~done[pos]])
+        if len(todo):
+            made = np.empty(len(todo), dtype=object)
+            made[:] = make(todo)
+            values[todo] = made
+            done[todo] = True
+        return values[pos]
+
     # ---- derived text keys, cached per row
     _DERIVED = {
         "ref_sq": ("reference", tx.squash),

@@ -34,8 +34,8 @@ def linked_pairs(state, bpos: np.ndarray, lpos: np.ndarray, b_lo: np.ndarray, b_
         return [[f"N{x}" for x in n] + [f"W{w}" for w in (vocab.distinct_words(c) if c else ())]
                 for n, c in zip(ledger.derived("numbers", rows), ledger.col("counterparty", rows))]
 
-    b_tokens = _cached(bank, bpos, bank_tokens)
-    l_tokens = _cached(ledger, lpos, ledger_tokens)
+    b_tokens = bank.memo("link_tokens", bpos, bank_tokens)  # the same lines are linked by several rules
+    l_tokens = ledger.memo("link_tokens", lpos, ledger_tokens)
     bi = np.fromiter((i for i, t in enumerate(b_tokens) for _ in t), dtype=np.int64)
     lj = np.fromiter((j for j, t in enumerate(l_tokens) for _ in t), dtype=np.int64)
     if not len(bi) or not len(lj):
@@ -50,18 +50,3 @@ def linked_pairs(state, bpos: np.ndarray, lpos: np.ndarray, b_lo: np.ndarray, b_
     pairs = np.unique(bpos[bi[qi]].astype(np.int64) * ledger.n + lpos[lj[pj]])
     return pairs // ledger.n, pairs % ledger.n
 
-
-def _cached(side, pos: np.ndarray, make) -> np.ndarray:
-    """Each line's tokens, made once per run: several rules ask for the same lines' links (the side belongs to
-    one run, and so does the ledger vocabulary the tokens depend on)."""
-    cache = getattr(side, "link_tokens", None)
-    if cache is None:
-        cache = side.link_tokens = (np.zeros(side.n, dtype=bool), np.empty(side.n, dtype=object))
-    done, tokens = cache
-    todo = np.unique(pos[~done[pos]])
-    if len(todo):
-        made = np.empty(len(todo), dtype=object)
-        made[:] = make(todo)
-        tokens[todo] = made
-        done[todo] = True
-    return tokens[pos]
