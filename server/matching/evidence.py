@@ -81,11 +81,14 @@ class Vocabulary:
         self.siblings = {k: frozenset(v) for k, v in by_words.items() if len(v) > 1}
         self.generic = frozenset(w for w, k in df.items() if k > DISTINCT_NAMES)
         self.generic_prefixes = frozenset(w[:k] for w in self.generic for k in range(MIN_CUT_WORD, len(w)))
+        self._distinct: dict[str, tuple[str, ...]] = {}  # per name: asked once per pair, names repeat
 
     def distinct_words(self, name: str) -> tuple[str, ...]:
-        words = tx.counterparty_words(name)
-        own = tuple(w for w in words if w not in self.generic)
-        return own or words
+        got = self._distinct.get(name)
+        if got is None:
+            words = tx.counterparty_words(name)
+            got = self._distinct[name] = tuple(w for w in words if w not in self.generic) or words
+        return got
 
     def sibling_named(self, padded_text: str, name: str) -> bool:
         """The bank text spells in full another known name with the same words as `name` (not `name`)."""
@@ -137,13 +140,21 @@ def counterparty_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.n
     of another name)."""
     vocab = vocabulary(ledger)
     named = counterparty_named(bank, ledger, bi, li)
-    words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
     out = np.zeros(len(bi), dtype=bool)
-    padded = bank.derived("padded", bi)
-    for k in np.flatnonzero(~named):
-        own = set(tx.counterparty_words(cps[k]))
-        out[k] = any(vocab.is_distinct(w) and w not in own for w in words[k]) or \
-            bool(cps[k]) and vocab.sibling_named(padded[k], cps[k])
+    rest = np.flatnonzero(~named)
+    if not len(rest):
+        return out
+    # Why per bank line first: most bank texts hold no distinctive word at all, so most pairs need no loop.
+    ub, inv = np.unique(bi[rest], return_inverse=True)
+    bank_distinct = np.empty(len(ub), dtype=object)
+    bank_distinct[:] = [frozenset(w for w in ws if vocab.is_distinct(w)) for ws in bank.derived("words", ub)]
+    cps = ledger.col("counterparty", li[rest])
+    ask = np.fromiter((bool(bank_distinct[i]) or bool(c) and tx.counterparty_words(c) in vocab.siblings
+                       for i, c in zip(inv, cps)), dtype=bool, count=len(rest))
+    for k in np.flatnonzero(ask):
+        i, c = inv[k], cps[k]
+        out[rest[k]] = bool(bank_distinct[i] - set(tx.counterparty_words(c))) or \
+            bool(c) and vocab.sibling_named(bank.derived("padded", ub[i:i + 1])[0], c)
     return out
 
 

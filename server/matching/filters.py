@@ -58,16 +58,18 @@ def _ledger_cheap(rule: Rule, side: Side, pos: np.ndarray, currencies: dict[str,
     keep = _currency_mask(rule, side, pos, currencies)
     if rule.ledger_sources:
         wanted = {s.casefold() for s in rule.ledger_sources}
-        keep &= np.fromiter((s.strip().casefold() in wanted for s in side.col("source", pos)), dtype=bool,
-                            count=len(pos))
+        codes, sources = side.distinct("source")
+        ok = np.fromiter((s.strip().casefold() in wanted for s in sources), dtype=bool, count=len(sources))
+        keep &= ok[codes[pos]]
     return pos[keep]
 
 
 def _ledger_text(rule: Rule, side: Side, pos: np.ndarray) -> np.ndarray:
     if rule.ledger_counterparty and len(pos):
         words = [w.casefold() for w in rule.ledger_counterparty]
-        pos = pos[np.fromiter((any(w in c.casefold() for w in words) for c in side.col("counterparty", pos)),
-                              dtype=bool, count=len(pos))]
+        codes, names = side.distinct("counterparty")
+        ok = np.fromiter((any(w in c.casefold() for w in words) for c in names), dtype=bool, count=len(names))
+        pos = pos[ok[codes[pos]]]
     if rule.ledger_regex and len(pos):
         rx = _regex(rule.ledger_regex)
         texts = side.derived("text", pos)

@@ -43,6 +43,28 @@ class Side:
         values = self.columns[name]
         return values if pos is None else values[pos]
 
+    def distinct(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(code per line, distinct values) of a column, so a test on its text runs once per distinct value."""
+        key = "distinct:" + name
+        if key not in self._cache:
+            codes, uniques = pd.factorize(self.columns[name])
+            self._cache[key] = (codes, np.asarray(uniques, dtype=object))
+        return self._cache[key]
+
+    def memo(self, name: str, pos: np.ndarray, make) -> np.ndarray:
+        """A per-line value that several rules of one run ask for (link tokens, reference keys), made once:
+        `make(rows)` gives the values of the rows (ascending positions) not made yet."""
+        if name not in self._cache:
+            self._cache[name] = (np.zeros(self.n, dtype=bool), np.empty(self.n, dtype=object))
+        done, values = self._cache[name]
+        todo = np.unique(pos[~done[pos]])
+        if len(todo):
+            made = np.empty(len(todo), dtype=object)
+            made[:] = make(todo)
+            values[todo] = made
+            done[todo] = True
+        return values[pos]
+
     # ---- derived text keys, cached per row
     _DERIVED = {
         "ref_sq": ("reference", tx.squash),
@@ -79,7 +101,7 @@ class Side:
                 raw = self.derived(source, todo)
             else:
                 raw = self.columns[source][todo]
-            values[todo] = _map(fn, raw)
+            values[todo] = _BATCH[name](raw) if name in _BATCH else _map(fn, raw)
             done[todo] = True
         return values[pos]
 
@@ -110,9 +132,34 @@ class Side:
         return self._bdays[key]
 
 
+def _numbers(texts: np.ndarray) -> np.ndarray:
+    """The "numbers" key of many lines at once: as_numbers only where a structured reference may occur
+    (elsewhere it returns the text unchanged), doc_numbers once per distinct text."""
+    out = np.empty(len(texts), dtype=object)
+    if not len(texts):
+        return out
+    hit = references.may_hold_reference(texts)
+    rest = np.flatnonzero(~hit)
+    out[rest] = _map(tx.doc_numbers, texts[rest])
+    some = np.flatnonzero(hit)
+    out[some] = _map(lambda t: tx.doc_numbers(references.as_numbers(t)), texts[some])
+    return out
+
+
+_BATCH = {"numbers": _numbers}  # derived keys computed for many lines at once (same values as _DERIVED's)
+
+
 def _map(fn, raw) -> np.ndarray:
+    """fn of each value, computed once per distinct value (names, types and texts repeat from line to line;
+    a hash pass in C costs far less than the normalisation it saves)."""
     out = np.empty(len(raw), dtype=object)
-    out[:] = [fn(v) for v in raw]
+    if len(raw) < 64:
+        out[:] = [fn(v) for v in raw]
+        return out
+    codes, uniques = pd.factorize(raw)
+    done = np.empty(len(uniques), dtype=object)
+    done[:] = [fn(v) for v in uniques]
+    out[:] = done[codes]
     return out
 
 

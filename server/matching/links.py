@@ -25,10 +25,17 @@ def linked_pairs(state, bpos: np.ndarray, lpos: np.ndarray, b_lo: np.ndarray, b_
     if not len(bpos) or not len(lpos):
         return empty, empty
     vocab = vocabulary(ledger)
-    b_tokens = [[f"N{x}" for x in n] + [f"W{w}" for w in ws if vocab.is_distinct(w)]
-                for n, ws in zip(bank.derived("numbers", bpos), bank.derived("words", bpos))]
-    l_tokens = [[f"N{x}" for x in n] + [f"W{w}" for w in (vocab.distinct_words(c) if c else ())]
-                for n, c in zip(ledger.derived("numbers", lpos), ledger.col("counterparty", lpos))]
+
+    def bank_tokens(rows):
+        return [[f"N{x}" for x in n] + [f"W{w}" for w in ws if vocab.is_distinct(w)]
+                for n, ws in zip(bank.derived("numbers", rows), bank.derived("words", rows))]
+
+    def ledger_tokens(rows):
+        return [[f"N{x}" for x in n] + [f"W{w}" for w in (vocab.distinct_words(c) if c else ())]
+                for n, c in zip(ledger.derived("numbers", rows), ledger.col("counterparty", rows))]
+
+    b_tokens = bank.memo("link_tokens", bpos, bank_tokens)  # the same lines are linked by several rules
+    l_tokens = ledger.memo("link_tokens", lpos, ledger_tokens)
     bi = np.fromiter((i for i, t in enumerate(b_tokens) for _ in t), dtype=np.int64)
     lj = np.fromiter((j for j, t in enumerate(l_tokens) for _ in t), dtype=np.int64)
     if not len(bi) or not len(lj):
@@ -42,3 +49,4 @@ def linked_pairs(state, bpos: np.ndarray, lpos: np.ndarray, b_lo: np.ndarray, b_
         return empty, empty
     pairs = np.unique(bpos[bi[qi]].astype(np.int64) * ledger.n + lpos[lj[pj]])
     return pairs // ledger.n, pairs % ledger.n
+

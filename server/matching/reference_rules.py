@@ -20,11 +20,29 @@ from .pair_decide import decide
 MAX_SHARED = 8  # a reference more ledger lines hold than this inside the window ties nothing
 
 
-def _exploded(side, pos: np.ndarray, read) -> tuple[np.ndarray, np.ndarray]:
-    keys = [read(r, d) for r, d in zip(side.col("reference", pos), side.col("description", pos))]
+def _exploded(side, pos: np.ndarray, read, patterns_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(index into pos, key) per valid reference. `patterns_only`: `read` finds references only where a
+    reference pattern occurs (bank_keys), so lines whose texts hold none are not read at all."""
+    keys = _keys(side, pos, read, patterns_only)
     at = np.fromiter((i for i, ks in enumerate(keys) for _ in ks), dtype=np.int64)
     flat = np.array([k for ks in keys for k in sorted(ks)], dtype=object)
     return at, flat
+
+
+def _keys(side, pos: np.ndarray, read, patterns_only: bool) -> np.ndarray:
+    """Each line's reference keys, read once per run (the exact and the charges-deducted rules ask for the
+    same lines)."""
+    def make(rows):
+        refs, descs = side.col("reference", rows), side.col("description", rows)
+        made = [frozenset()] * len(rows)
+        todo = range(len(rows))
+        if patterns_only:
+            todo = np.flatnonzero(references.may_hold_reference(refs) | references.may_hold_reference(descs)).tolist()
+        for i in todo:
+            made[i] = read(refs[i], descs[i])
+        return made
+
+    return side.memo("reference_keys:" + read.__name__, pos, make)
 
 
 def run(state, rule) -> None:
@@ -33,7 +51,7 @@ def run(state, rule) -> None:
     lpos = ledger_filter(rule, ledger, state.ledger_available(), state.currencies)
     if not len(bpos) or not len(lpos):
         return
-    b_at, b_key = _exploded(bank, bpos, references.bank_keys)
+    b_at, b_key = _exploded(bank, bpos, references.bank_keys, patterns_only=True)
     if not len(b_at):
         return
     l_at, l_key = _exploded(ledger, lpos, references.ledger_keys)
