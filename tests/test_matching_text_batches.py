@@ -1,7 +1,6 @@
 """Text keys computed for many lines at once give what the one-line functions give (issue 12, speed)."""
 from __future__ import annotations
 
-import re
 
 import numpy as np
 
