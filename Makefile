@@ -10,6 +10,11 @@ SYSTEM_PACKAGES := postgresql libreoffice-calc-nogui fonts-dejavu-core
 
 .PHONY: venv demo test bench clean system-deps
 
+# The suite runs on every core (pytest-xdist), one test file per worker at a time (--dist loadfile): a file's
+# module fixtures are built once. Each worker has its own PostgreSQL cluster, ports and temporary folders
+# (tests/README.md). TEST_WORKERS=0 runs it in this one process; --durations lists the slowest tests.
+TEST_WORKERS ?= auto
+
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml setup.py server/importers/camt/walk.pyx
@@ -24,7 +29,7 @@ demo: $(STAMP)
 test: $(STAMP) system-deps
 	@echo "make test: Tieout installed editable with its test extras in $(VENV) ($(PY) -m pip install -e '.[test]');"
 	@echo "  real bank files read in place from $(or $(TIEOUT_CORPUS),../shared/corpus) and $(or $(TIEOUT_CORPUS_WILD),../shared/corpus-wild) (TIEOUT_CORPUS, TIEOUT_CORPUS_WILD)"
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=30
 
 # Installs them with apt-get when run as root on Debian (as CI does); elsewhere it says what is missing, and
 # those tests skip locally (they fail in CI, where CI is set).
