@@ -46,6 +46,16 @@ def cell_text(cell: object) -> str:
     return str(cell).strip()
 
 
+def text_column(cells) -> list[str]:
+    """cell_text of every cell of a column: one C-level strip per cell when all are text (every CSV cell is),
+    else cell by cell."""
+    cells = cells if isinstance(cells, list) else list(cells)
+    try:
+        return list(map(str.strip, cells))
+    except TypeError:  # a spreadsheet number, date or empty cell among them
+        return [v.strip() if v.__class__ is str else cell_text(v) for v in cells]
+
+
 def is_blank(cell: object) -> bool:
     return cell is None or (cell.__class__ is str and not cell.strip())
 
