@@ -23,13 +23,14 @@ def unbroken_chain(amounts: Sequence[Decimal], balances: Sequence[Decimal | None
     if n < 2 or None in balances or not all(b.__class__ is Decimal for b in (balances[0], balances[-1])):
         return None
     amounts, balances = list(amounts), list(balances)
-    forward = list(map(add, balances[:-1], amounts[1:])) == balances[1:]  # balance[i-1] + amount[i] == balance[i]
-    backward = list(map(add, balances[1:], amounts[:-1])) == balances[:-1]  # newest first
-    if forward == backward:
-        return None  # no order holds, or both do (amounts that cancel): the dates decide, line by line
     pairs = min(SAMPLE, n - 1)
-    if forward:  # the sample must not count as many newest-first pairs, or _chronological would look at dates
-        other = sum(map(eq, map(add, balances[1:pairs + 1], amounts[:pairs]), balances[:pairs]))
-        return (balances[0] - amounts[0], balances[-1]) if other < pairs else None
-    other = sum(map(eq, map(add, balances[:pairs], amounts[1:pairs + 1]), balances[1:pairs + 1]))
-    return (balances[-1] - amounts[-1], balances[0]) if other < pairs else None
+    # the order _chronological would choose: the direction more of the first pairs follow; a tie goes to dates
+    forward = sum(map(eq, map(add, balances[:pairs], amounts[1:pairs + 1]), balances[1:pairs + 1]))
+    backward = sum(map(eq, map(add, balances[1:pairs + 1], amounts[:pairs]), balances[:pairs]))
+    if forward > backward:  # oldest first: balance[i-1] + amount[i] == balance[i] on every line
+        if list(map(add, balances[:-1], amounts[1:])) == balances[1:]:
+            return balances[0] - amounts[0], balances[-1]
+    elif backward > forward:  # newest first: balance[i+1] + amount[i] == balance[i]
+        if list(map(add, balances[1:], amounts[:-1])) == balances[:-1]:
+            return balances[-1] - amounts[-1], balances[0]
+    return None
