@@ -118,3 +118,29 @@ def test_amount_bound_judged_by_column_still_names_every_line_beyond_it():
     result = ImportResult("csv", "f.csv", (_statement(amounts),))
     with pytest.raises(BankFileError, match="L7"):
         check_result(result, "f.csv")
+
+
+@pytest.mark.parametrize("fmt", ["us", "eu", "iso", "%d/%m/%Y", "%Y%m%d", "%d-%m-%Y"])
+def test_all_digit_dates_read_without_strptime_give_strptimes_answer_or_its_error(fmt):
+    from tieout.server.importers.tabular.values import MAX_DATE, MIN_DATE, date_parser
+    from tieout.server.parsing import DateError, parse_date
+
+    rng = random.Random(fmt)
+    texts = []
+    for _ in range(1500):
+        d, m, y, sep = rng.randint(0, 35), rng.randint(0, 14), rng.choice([1899, 1999, 2024, 24, 2199, 2200]), \
+            rng.choice("/.-")
+        texts += [f"{d}{sep}{m}{sep}{y}", f"{d:02d}{sep}{m:02d}{sep}{y}", f"{y}{sep}{m:02d}{sep}{d:02d}",
+                  f"{y}{m:02d}{d:02d}", f"{y}{m}{d}"]
+    read = date_parser(fmt, typed=False)
+    for text in texts:
+        try:
+            want = parse_date(text, (fmt,))
+            want = want if MIN_DATE <= want <= MAX_DATE else None
+        except DateError:
+            want = None
+        try:
+            got = read(text)
+        except DateError:
+            got = None
+        assert got == want, text
