@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 BANK_COLUMNS = ("line_id", "date", "amount", "currency", "reference", "description", "type", "check_number")
 LEDGER_COLUMNS = ("line_id", "date", "amount", "currency", "reference", "description", "source", "counterparty")
@@ -64,6 +65,13 @@ class Finding:
         return {"code": self.code, "message": self.message, "statement": self.statement, **dict(self.figures)}
 
 
+_amount, _currency = attrgetter("amount"), attrgetter("currency")
+
+
+def _any_pending(lines) -> bool:
+    return any(map(attrgetter("pending"), lines))
+
+
 @dataclass(frozen=True, slots=True)
 class Statement:
     """A bank statement for one account and period, with the balances the bank printed (None when absent)."""
@@ -86,11 +94,15 @@ class Statement:
         """The booked lines' sum in the statement's currency: a line in another currency (a camt entry booked in
         EUR on a USD account) cannot be added without a rate; its importer says so in a finding."""
         cur = self.currency
+        if not _any_pending(self.lines) and (not cur or set(map(_currency, self.lines)) <= {cur, ""}):
+            return sum(map(_amount, self.lines), Decimal(0))  # the usual statement, in C-level passes
         return sum((ln.amount for ln in self.lines if not ln.pending and (ln.currency == cur or not ln.currency
                                                                           or not cur)), Decimal(0))
 
     @property
     def booked(self) -> tuple[BankLine, ...]:
+        if not _any_pending(self.lines):
+            return tuple(self.lines)
         return tuple(ln for ln in self.lines if not ln.pending)
 
     @property

@@ -9,7 +9,8 @@ twelve places (an OFX money-market balance of 3317.738651126686).
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 from pathlib import Path
 
 from ..errors import BankFileError, Problem
@@ -67,8 +68,23 @@ def _suspects(lines) -> list:
     """The lines that may break the bound, found with cheap tests (a 100,000-line statement pays for one pass of
     comparisons, not for a digit tuple per line); `bounded` then judges each of them exactly. An amount under
     LIMIT whose text has at most MAX_DIGITS characters cannot have more significant digits than that."""
+    if _all_within(list(map(attrgetter("amount"), lines))):
+        return []
     return [ln for ln in lines if ln.amount is not None and not (
         ln.amount.is_finite() and -LIMIT < ln.amount < LIMIT and len(str(ln.amount)) <= MAX_DIGITS)]
+
+
+def _all_within(amounts: list) -> bool:
+    """True when every amount is surely within the bound, judged by C-level passes over the column (finite, the
+    smallest and largest under LIMIT, the longest text short enough); False when any may not be, or when the
+    column holds anything but Decimals (then each line is judged on its own)."""
+    if not amounts:
+        return True
+    try:
+        return (all(map(Decimal.is_finite, amounts)) and -LIMIT < min(amounts) and max(amounts) < LIMIT
+                and max(map(len, map(str, amounts))) <= MAX_DIGITS)
+    except (TypeError, InvalidOperation):
+        return False
 
 
 def _problem(value: Decimal | None, record: str, field: str) -> list[Problem]:

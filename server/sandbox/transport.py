@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal
+from operator import attrgetter
 
+from ..importers.line_batch import FIELD_NAMES, bank_lines
 from ..records import BankLine, ImportResult, Statement
-
-_NAMES = tuple(f.name for f in fields(BankLine))
 
 
 @dataclass(frozen=True)
@@ -50,21 +50,22 @@ def _each_result(value, change):
 
 
 def _pack(st: Statement) -> Statement:
-    if not st.lines or not all(ln.__class__ is BankLine for ln in st.lines):
+    if not st.lines or set(map(type, st.lines)) != {BankLine}:
         return st
-    return replace(st, lines=_Lines(tuple(_column([getattr(ln, name) for ln in st.lines]) for name in _NAMES)))
+    return replace(st, lines=_Lines(tuple(_column(list(map(attrgetter(name), st.lines))) for name in FIELD_NAMES)))
 
 
 def _unpack(st: Statement) -> Statement:
     if not isinstance(st.lines, _Lines):
         return st
-    return replace(st, lines=tuple(map(BankLine, *(_values(c) for c in st.lines.columns))))
+    return replace(st, lines=tuple(bank_lines(*(_values(c) for c in st.lines.columns))))
 
 
 def _column(values: list) -> _Column:
-    if all(v.__class__ is dt.date for v in values):
+    classes = set(map(type, values))  # one C-level pass instead of a generator step per value
+    if classes == {dt.date}:
         return _Column("date", list(map(dt.date.toordinal, values)))
-    if all(v.__class__ is Decimal for v in values):
+    if classes == {Decimal}:
         return _Column("decimal", list(map(str, values)))  # str() keeps sign, digits and exponent
     return _Column("raw", values)
 

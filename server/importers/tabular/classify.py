@@ -6,7 +6,7 @@ import re
 from operator import itemgetter
 
 from .layout_profiles import TOKEN, Profile
-from .values import cell_text
+from .values import text_column
 
 _DIGITS = re.compile(r"\d+")
 
@@ -89,12 +89,11 @@ class Classifier:
         Type column texts repeat, so each distinct combination is looked up once."""
         if not type_idx:
             return [hit or "other" for hit in self.rules(descriptions)]
-        texts = [[v.strip() if v.__class__ is str else cell_text(v) for v in map(itemgetter(i), data)]
-                 for i in type_idx]
+        texts = [text_column(map(itemgetter(i), data)) for i in type_idx]
         keys = list(zip(*texts))
         known = {key: self.by_type(key) for key in set(keys)}
-        out = [known[key] for key in keys]
-        rest = [i for i, hit in enumerate(out) if hit is None]
+        out = list(map(known.__getitem__, keys))
+        rest = [i for i, hit in enumerate(out) if hit is None] if None in known.values() else []
         for i, hit in zip(rest, self.rules([descriptions[i] for i in rest])):
             out[i] = hit or "other"
         return out
@@ -107,5 +106,5 @@ class Classifier:
         if self.digit_free and joined.count("\n") == len(descriptions) - 1:
             descriptions = _DIGITS.sub("0", joined).split("\n")
         known = {text: self.rule(text) for text in set(descriptions)}
-        return [known[text] for text in descriptions]
+        return list(map(known.__getitem__, descriptions))
 

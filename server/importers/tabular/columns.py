@@ -78,9 +78,9 @@ def date_column(parse_cell: Callable[[object], object]) -> Callable[[Sequence[ob
     """cells -> [date | DateError], one per cell, each distinct text parsed once (values.date_parser reads it)."""
     one = _caught(parse_cell, DateError)
     def parse(cells: Sequence[object]) -> list:
-        if not all(c.__class__ is str for c in cells):
+        if set(map(type, cells)) - {str}:
             return [one(c) for c in cells]  # spreadsheet cells: numbers, dates; True == 1 would share a key
         known = {text: one(text) for text in set(cells)}
-        return [known[c] for c in cells]
+        return list(map(known.__getitem__, cells))
 
     return parse

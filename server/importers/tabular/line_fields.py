@@ -11,15 +11,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 
 from .classify import Classifier
 from .layout_profiles import Layout, norm
-from .values import cell_text, is_blank
+from .values import cell_text, is_blank, text_column
 
 CURRENCY = re.compile(r"[A-Z]{3}")
 IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 _IBAN_SPACED = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b")
+_NO_HASH = methodcaller("lstrip", "#")  # "#1234" check numbers
 _ACCOUNT_TOKEN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}|[\d*#Xx][\d*#Xx \-/.]*\d")
 
 
@@ -58,19 +59,18 @@ def read_fields(layout: Layout, data: list, file_account: str, file_currency: st
     def texts(i: int | None) -> list[str]:
         if i is None:
             return [""] * n
-        return [v.strip() if v.__class__ is str else cell_text(v) for v in map(itemgetter(i), data)]
+        return text_column(map(itemgetter(i), data))
 
     desc_idx = [cols[k] for k in prof.description_from if k in cols]
     if len(desc_idx) == 1:
-        descriptions = [" ".join(d.split()) if "  " in d or "\n" in d or "\t" in d else d
-                        for d in texts(desc_idx[0])]
+        descriptions = _collapsed(texts(desc_idx[0]))
     elif desc_idx:
         descriptions = [_description([cell_text(row[i]) for i in desc_idx]) for row in data]
     else:
         descriptions = [""] * n
     kinds = Classifier(prof).kinds(data, [cols[k] for k in prof.type_from if k in cols], descriptions)
     chk_i = get("check_number")
-    checks = [c.lstrip("#").strip() for c in texts(chk_i)] if chk_i is not None else [""] * n
+    checks = list(map(str.strip, map(_NO_HASH, texts(chk_i)))) if chk_i is not None else [""] * n
     pattern = prof.check_pattern
     for k, kind in enumerate(kinds):
         if kind == "check" and not checks[k]:
@@ -85,11 +85,12 @@ def read_fields(layout: Layout, data: list, file_account: str, file_currency: st
         accounts = [account_number(t) if t else file_account for t in texts(acc_i)]
     bad: set[int] = set()
     if cur_i is not None:
-        currencies = [t.upper() for t in texts(cur_i)]
-        for k, code in enumerate(currencies):
+        currencies = list(map(str.upper, texts(cur_i)))
+        odd = {code for code in set(currencies) if not code or not CURRENCY.fullmatch(code)}
+        for k, code in enumerate(currencies) if odd else ():  # each distinct code is judged once
             if not code:
                 currencies[k] = _fallback_currency(file_currency, accounts[k], prof.iban_currency)
-            elif not CURRENCY.fullmatch(code):
+            elif code in odd:
                 bad.add(k)
     elif file_currency or acc_i is None and not IBAN.fullmatch(file_account):
         currencies = [file_currency] * n
@@ -101,6 +102,15 @@ def read_fields(layout: Layout, data: list, file_account: str, file_currency: st
     id_i = get("id")
     return Fields(descriptions, kinds, checks, texts(get("reference")), accounts, currencies, frozenset(bad),
                   pending, texts(id_i) if id_i is not None else None)
+
+
+def _collapsed(texts: list[str]) -> list[str]:
+    """Runs of spaces, tabs and line breaks within each text made one space; the column is searched once for
+    them, since most have none."""
+    joined = "\x1f".join(texts)
+    if "  " not in joined and "\n" not in joined and "\t" not in joined:
+        return texts
+    return [" ".join(d.split()) if "  " in d or "\n" in d or "\t" in d else d for d in texts]
 
 
 def _fallback_currency(file_currency: str, account: str, iban_currency) -> str:

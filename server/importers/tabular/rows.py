@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import chain, repeat
 from operator import itemgetter
 
 from ...errors import Problem
 from .layout_profiles import Layout, Profile, norm
 from ...parsing import AmountError, DateError
 from ...records import BankLine
+from ..line_batch import bank_lines
 from .columns import amount_column, date_column
 from .line_fields import CURRENCY, account_number, read_fields
 from .read import Grid
@@ -228,8 +230,10 @@ class TableReader:
         parse, sign, title = amount_column(self.amount, self.decimal), self.profile.sign, self.title
 
         def column(key: str) -> list:
-            return [_CellError(key, str(v)) if isinstance(v, AmountError) else v
-                    for v in parse(list(map(itemgetter(cols[key]), data)))]
+            values = parse(list(map(itemgetter(cols[key]), data)))
+            for k in _error_rows(values, AmountError):
+                values[k] = _CellError(key, str(values[k]))
+            return values
 
         if self.convention == "signed":
             values = column("amount")
@@ -387,9 +391,9 @@ class TableReader:
             if end > k:  # a run of plain transactions
                 self._flush_continued()
                 run = slice(k, end)
-                out.lines += map(BankLine, ids[run], dates[run], amounts[run], fields.currencies[run],
-                                 fields.references[run], fields.descriptions[run], fields.kinds[run],
-                                 fields.checks[run], value_dates[run], fields.pending[run])
+                out.lines += bank_lines(ids[run], dates[run], amounts[run], fields.currencies[run],
+                                        fields.references[run], fields.descriptions[run], fields.kinds[run],
+                                        fields.checks[run], value_dates[run], fields.pending[run])
                 out.line_numbers += self.grid.lines[start + k:start + end]
                 out.balances += balances[run]
                 out.accounts += fields.accounts[run]
@@ -404,7 +408,10 @@ class TableReader:
     def _balance_column(self, printed: list, amounts: list) -> list:
         """The running balance after each line, as the file prints it (None where it prints none or an error)."""
         factor = self.profile.balance_factor
-        out = [None if b is None or isinstance(b, AmountError) else (-b if factor < 0 else b) for b in printed]
+        if factor > 0 and not _error_rows(printed, AmountError):
+            out = list(printed)  # the common case, without a test per line
+        else:
+            out = [None if b is None or isinstance(b, AmountError) else (-b if factor < 0 else b) for b in printed]
         if self.bal_key == "balance_before":  # some banks print the balance before the line: the one after follows
             out = [b + a if b is not None and a.__class__ is Decimal else b for b, a in zip(out, amounts)]
         return out
@@ -412,9 +419,9 @@ class TableReader:
     def _plain_rows(self, data, amounts, dates, printed, value_dates, fields) -> list[bool]:
         """Rows that are a transaction with nothing to question: a dated amount, no cell in error and no
         description that may be a summary label (those rows are read one by one)."""
-        plain = [a.__class__ is Decimal and not isinstance(d, DateError) and not isinstance(b, AmountError)
-                 and not isinstance(v, DateError) for a, d, b, v in zip(amounts, dates, printed, value_dates)]
-        for k in fields.bad_currency:
+        plain = list(map(isinstance, amounts, repeat(Decimal)))  # a C-level pass; errors are rare, found apart
+        for k in chain(_error_rows(dates, DateError), _error_rows(printed, AmountError),
+                       _error_rows(value_dates, DateError), fields.bad_currency):
             plain[k] = False
         for i in self._description_columns() if self.labels else ():
             for k in self._label_candidates(list(map(itemgetter(i), data))):
@@ -544,3 +551,11 @@ def _continue_description(lines: list[BankLine], pieces: list[str]) -> None:
     every continuation row would be quadratic in their number."""
     text = " ".join(" ".join([lines[-1].description, *pieces]).split())
     lines[-1] = replace(lines[-1], description=text)
+
+
+def _error_rows(values: list, error: type[Exception]) -> list[int]:
+    """The indices of a column's cells that failed to parse; one C-level look at the column's classes first,
+    since most columns have none."""
+    if not any(issubclass(cls, error) for cls in set(map(type, values))):
+        return []
+    return [k for k, v in enumerate(values) if isinstance(v, error)]

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from operator import attrgetter
 from typing import Sequence
 
 from ...errors import Problem
 from ...records import BankLine, Finding, Statement
 from .. import line_ids
 from ..missing import CURRENCY
+from .balance_chain import unbroken_chain
 from .rows import Stated, TableContent
 
 # One booked line for the balance checks: (file line, date, amount, printed balance or None).
@@ -131,12 +133,14 @@ def build_statements(content: TableContent, balance_title: str
                 " (only summary rows)" if content.stated else "")))
         return [], problems, warnings
     lines = _bank_ids(content, warnings)
-    no_currency = next((n for ln, n in zip(lines, content.line_numbers) if not ln.currency), None)
+    currencies = list(map(attrgetter("currency"), lines))
+    no_currency = next((n for c, n in zip(currencies, content.line_numbers) if not c), None) \
+        if "" in currencies else None
     if no_currency is not None:
         problems.append(Problem("the file does not state its currency, nor does its layout profile",
                                 line=no_currency, field="currency", missing=CURRENCY))
     groups: dict[tuple[str, str], list[int]] = {}
-    if len(set(content.accounts)) == 1 and len({ln.currency for ln in lines}) == 1:
+    if len(set(content.accounts)) == 1 and len(set(currencies)) == 1:
         groups[(content.accounts[0], lines[0].currency)] = list(range(len(lines)))
     else:
         for i, (ln, acct) in enumerate(zip(lines, content.accounts)):
@@ -153,13 +157,21 @@ def build_statements(content: TableContent, balance_title: str
     statements = []
     numbers, balances = content.line_numbers, content.balances
     for (acct, cur), members in groups.items():
-        if len(groups) == 1:
-            entries = [(n, ln.date, ln.amount, b) for n, ln, b in zip(numbers, lines, balances) if not ln.pending]
-        else:
-            entries = [(numbers[i], lines[i].date, lines[i].amount, balances[i]) for i in members
-                       if not lines[i].pending]
         findings: list[Finding] = []
-        opening, closing = running_balance(entries, balance_title, findings)
+        chain = unbroken_chain(list(map(attrgetter("amount"), lines)), balances) \
+            if len(groups) == 1 and not any(map(attrgetter("pending"), lines)) else None
+        if chain is not None:  # proved by column (balance_chain); the entries are built only if a total needs them
+            opening, closing = chain
+            entries = [(n, ln.date, ln.amount, b) for n, ln, b in zip(numbers, lines, balances)] \
+                if any(s.kind in ("total", "total_debits", "total_credits") for s in stated) else []
+        else:
+            if len(groups) == 1:
+                entries = [(n, ln.date, ln.amount, b) for n, ln, b in zip(numbers, lines, balances)
+                           if not ln.pending]
+            else:
+                entries = [(numbers[i], lines[i].date, lines[i].amount, balances[i]) for i in members
+                           if not lines[i].pending]
+            opening, closing = running_balance(entries, balance_title, findings)
         own = stated if len(groups) == 1 else [s for s in stated if s.currency == cur and len(accounts) == 1]
         if own:
             opening = _agree("opening_balance", _stated_one(own, "opening_balance", findings), opening,
