@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import evidence, reasons
+from . import chance_guard, evidence, reasons
 from .filters import bank_filter, has_text_filter, ledger_filter
 from .frames import to_minor
 from .links import linked_pairs
@@ -249,6 +249,7 @@ def run(state: MatchState, rule: Rule) -> None:
         accepted, alive = np.zeros(len(bi), dtype=bool), np.ones(len(bi), dtype=bool)
     else:
         accepted, alive = resolve(bu, lu, plaus, len(ub), len(ul))
+    chance = _chance_guard(state, rule, bi, li, accepted, alive, bpos, lpos)
     if accepted.any():
         a = np.flatnonzero(accepted)
         _emit_matches(state, rule, bi[a], li[a], fee[a], ~contested[a], np.maximum(cb[bu[a]], cl[lu[a]]))
@@ -256,7 +257,36 @@ def run(state: MatchState, rule: Rule) -> None:
     state.hold(held_b, np.unique(li[alive]))
     figures.held += len(held_b)
     if alive.any():
-        _emit_suggestions(state, rule, bi[alive], li[alive], fee[alive], plaus[alive])
+        _emit_suggestions(state, rule, bi[alive], li[alive], fee[alive], plaus[alive], chance[alive])
+
+
+def _chance_guard(state: MatchState, rule: Rule, bi, li, accepted, alive, bpos, lpos) -> np.ndarray:
+    """The chance guard (chance_guard.py) on the accepted pairs no text ties: those whose amount the other side's
+    open lines would carry in the window by chance more often than rule.max_chance leave `accepted` for `alive`
+    (held, suggested). Returns the expected coincidences per pair (0 where not estimated)."""
+    chance = np.zeros(len(bi), dtype=float)
+    if rule.max_chance <= 0 or not accepted.any():
+        return chance
+    a = np.flatnonzero(accepted)
+    a = a[evidence.plausibility(state.bank, state.ledger, bi[a], li[a]) == 0]
+    if not len(a):
+        return chance
+    bank, ledger = state.bank, state.ledger
+    width = chance_guard.tolerance_width(rule, state.decimals)
+    bday, lday = day_coordinate(bank, rule, bi[a]), day_coordinate(ledger, rule, li[a])
+    on_ledger = chance_guard.expected_coincidences(
+        ledger, lpos, day_coordinate(ledger, rule, lpos), bank.amount[bi[a]], bank.cur[bi[a]],
+        bday - rule.days_after, bday + rule.days_before, li[a], width)
+    on_bank = chance_guard.expected_coincidences(
+        bank, bpos, day_coordinate(bank, rule, bpos), ledger.amount[li[a]], ledger.cur[li[a]],
+        lday - rule.days_before, lday + rule.days_after, bi[a], width)
+    expected = np.maximum(on_ledger, on_bank)
+    chance[a] = chance_guard.posterior(expected, chance_guard.share_with_partner(
+        bank.col("type_code", bpos), bank.col("type_code", np.unique(bi)), bank.col("type_code", bi[a])))
+    risky = a[chance[a] > float(rule.max_chance)]
+    accepted[risky] = False
+    alive[risky] = True
+    return chance
 
 
 def _evidence_words(rule: Rule) -> str:
@@ -316,12 +346,13 @@ def _emit_matches(state: MatchState, rule: Rule, bi, li, fee, alone, n_cands) ->
     state.add(chunk)
 
 
-def _emit_suggestions(state: MatchState, rule: Rule, bi, li, fee, plaus) -> None:
+def _emit_suggestions(state: MatchState, rule: Rule, bi, li, fee, plaus, chance) -> None:
     bank, ledger, dec = state.bank, state.ledger, state.decimals
     days = bank.day[bi] - ledger.day[li]
     diff = bank.amount[bi] - ledger.amount[li]
     order = np.lexsort((li, np.abs(diff), np.abs(days), -plaus, bi))
     bi, li, fee, plaus, days, diff = bi[order], li[order], fee[order], plaus[order], days[order], diff[order]
+    chance = chance[order]
     first = np.r_[True, bi[1:] != bi[:-1]]
     start = np.maximum.accumulate(np.where(first, np.arange(len(bi)), 0))
     rank = np.arange(len(bi)) - start + 1
@@ -332,7 +363,8 @@ def _emit_suggestions(state: MatchState, rule: Rule, bi, li, fee, plaus) -> None
     n_top = np.bincount(inv[plaus == top[inv]], minlength=len(ub))
     n_all = np.bincount(inv, minlength=len(ub))
     idx = np.flatnonzero(keep)
-    bi, li, fee, plaus, days, diff, rank, inv = (x[idx] for x in (bi, li, fee, plaus, days, diff, rank, inv))
+    bi, li, fee, plaus, days, diff, rank, inv, chance = (x[idx] for x in (bi, li, fee, plaus, days, diff, rank, inv,
+                                                                            chance))
     sim = evidence.similarity(bank, ledger, bi, li)
     conf = reasons.confidence_bp(rule, days, diff, sim, fee=fee)
     is_top = plaus == top[inv]
@@ -345,6 +377,9 @@ def _emit_suggestions(state: MatchState, rule: Rule, bi, li, fee, plaus) -> None
         what = f"{reasons.money(bank.amount[b], dec)} vs ledger {reasons.money(ledger.amount[g], dec)}"
         if rule.action == "suggest":
             why = "review: never matched automatically"
+        elif chance[k] > float(rule.max_chance) > 0:
+            why = (f"only amount and date tie them, and at the density of amounts in the window the chance that "
+                   f"they meet by coincidence is {chance[k]:.3f} (above {rule.max_chance}): not matched, review")
         elif is_top[k] and n_top[inv[k]] > 1:
             why = f"one of {n_top[inv[k]]} equally plausible candidates: not matched, review"
         elif is_top[k]:

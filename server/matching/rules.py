@@ -136,6 +136,10 @@ FIELDS: tuple[FieldSpec, ...] = (
                                                             "by up to this, in currency units"),
     FieldSpec("discount_rate_step", "rate", Decimal("0.005"), doc="invoice_list: payment terms give discount rates "
                                                                   "in these steps (0.005: 1%, 1.5%, 2%...)"),
+    # chance guard for pairs tied by amount and date only (chance_guard.py)
+    FieldSpec("max_chance", "rate", Decimal(0), doc="1:1 pairs with no text evidence: held for review when the "
+                                                    "other side's open lines would carry the amount in the window "
+                                                    "by chance more often than this (expected lines; 0: no guard)"),
 )
 RULE_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 _SPEC = {f.name: f for f in FIELDS}
@@ -193,6 +197,7 @@ class Rule:
     discount_rate_max: Decimal = Decimal(0)
     discount_rounding: Decimal = Decimal(0)
     discount_rate_step: Decimal = Decimal("0.005")
+    max_chance: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)

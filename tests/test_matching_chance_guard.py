@@ -1,0 +1,78 @@
+"""The chance guard of 1:1 pairs tied by amount and date only (issue 12, chance_guard.py): on a day crowded
+with receipts of round amounts a lone same-amount receipt proves little, so it is held for review with the
+figure; the same pair on a quiet day, or with the counterparty named, is matched."""
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from match_data import bank_line, ledger_line
+
+from tieout.server.matching import Rule, RuleSet, auto_match
+from tieout.server.matching.rules_io import default_rules
+
+RULE = Rule("amount_date", 1, bank_types=("deposit",), amount="exact", counterparty="partial", days_before=3,
+            days_after=7, max_chance=Decimal("0.05"))
+RULES = RuleSet((RULE,))
+
+
+def _crowd(amount_cents: int, n: int = 40) -> list:
+    """n receipts of one day, round amounts (whole tens) between 80.00 and 290.00, none equal to the deposit."""
+    values = [c for c in range(8000, 29001, 1000) if c != amount_cents]
+    return [ledger_line(f"R{k:02d}", "2024-03-04", f"{values[k % len(values)] / 100:.2f}", "", f"Customer {k}",
+                        f"Receipt {k}", "AR") for k in range(n)]
+
+
+def _receipt(amount: str, counterparty: str = "") -> list:
+    return [ledger_line("L0", "2024-03-04", amount, "", counterparty, "Receipt", "AR")]
+
+
+def _deposit(amount: str, text: str = "DEPOSIT") -> list:
+    return [bank_line("B1", "2024-03-05", amount, "deposit", text)]
+
+
+def test_a_lone_round_receipt_on_a_crowded_day_is_held_with_the_figure():
+    r = auto_match(_deposit("150.00"), _receipt("150.00") + _crowd(15000), RULES)
+    assert r.matched == ()
+    assert [(g.bank_ids, g.ledger_ids) for g in r.suggested] == [(("B1",), ("L0",))]
+    assert "only amount and date tie them" in r.suggested[0].reason
+    assert "chance" in r.suggested[0].reason and "above 0.05" in r.suggested[0].reason
+
+
+def test_the_same_pair_on_a_quiet_day_is_matched():
+    r = auto_match(_deposit("150.00"), _receipt("150.00"), RULES)
+    assert [(g.bank_ids, g.ledger_ids) for g in r.matched] == [(("B1",), ("L0",))]
+
+
+def test_an_amount_to_the_cent_is_rare_even_among_round_receipts():
+    """The crowd is of whole tens: an amount like 153.27 is not reached by chance there."""
+    r = auto_match(_deposit("153.27"), _receipt("153.27") + _crowd(15327), RULES)
+    assert [(g.bank_ids, g.ledger_ids) for g in r.matched] == [(("B1",), ("L0",))]
+
+
+def test_text_evidence_lifts_the_guard():
+    r = auto_match(_deposit("150.00", "DEPOSIT ACME TOOLING"), _receipt("150.00", "Acme Tooling") + _crowd(15000),
+                   RULES)
+    assert [(g.bank_ids, g.ledger_ids) for g in r.matched] == [(("B1",), ("L0",))]
+
+
+def test_no_guard_without_max_chance():
+    plain = RuleSet((Rule("amount_date", 1, bank_types=("deposit",), amount="exact", counterparty="partial",
+                          days_before=3, days_after=7),))
+    r = auto_match(_deposit("150.00"), _receipt("150.00") + _crowd(15000), plain)
+    assert [(g.bank_ids, g.ledger_ids) for g in r.matched] == [(("B1",), ("L0",))]
+
+
+def test_the_guard_is_order_independent():
+    bank, ledger = _deposit("150.00"), _receipt("150.00") + _crowd(15000)
+    want = auto_match(bank, ledger, RULES)
+    rng = random.Random(20240301)
+    for _ in range(3):
+        rng.shuffle(ledger)
+        got = auto_match(bank, ledger, RULES)
+        assert got.matched == want.matched and got.suggested == want.suggested
+
+
+def test_the_default_rule_carries_the_guard():
+    rule = {r.name: r for r in default_rules().rules}["exact_amount_date_window"]
+    assert rule.max_chance > 0
