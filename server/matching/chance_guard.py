@@ -56,7 +56,7 @@ def expected_coincidences(side: Side, pool: np.ndarray, pool_day: np.ndarray, am
     p_round = roundness(p_amt)
     order = np.lexsort((pool_day, np.sign(p_amt), p_cur))
     pool, pool_day, p_amt, p_cur, p_round = (x[order] for x in (pool, pool_day, p_amt, p_cur, p_round))
-    key = np.stack([p_cur, np.sign(p_amt)], axis=1)
+    p_sign = np.sign(p_amt)
     mine = roundness(amount)
     for k in range(len(amount)):
         a, m = int(abs(amount[k])), int(mine[k])
@@ -65,7 +65,7 @@ def expected_coincidences(side: Side, pool: np.ndarray, pool_day: np.ndarray, am
         s, c = int(np.sign(amount[k])), int(cur[k])
         g0 = np.searchsorted(p_cur, c, "left")
         g1 = np.searchsorted(p_cur, c, "right")
-        sign = key[g0:g1, 1]
+        sign = p_sign[g0:g1]
         s0, s1 = g0 + np.searchsorted(sign, s, "left"), g0 + np.searchsorted(sign, s, "right")
         d0 = s0 + np.searchsorted(pool_day[s0:s1], lo_day[k], "left")
         d1 = s0 + np.searchsorted(pool_day[s0:s1], hi_day[k], "right")

@@ -261,9 +261,10 @@ def run(state: MatchState, rule: Rule) -> None:
 
 
 def _chance_guard(state: MatchState, rule: Rule, bi, li, accepted, alive, bpos, lpos) -> np.ndarray:
-    """The chance guard (chance_guard.py) on the accepted pairs no text ties: those whose amount the other side's
-    open lines would carry in the window by chance more often than rule.max_chance leave `accepted` for `alive`
-    (held, suggested). Returns the expected coincidences per pair (0 where not estimated)."""
+    """The chance guard (chance_guard.py) on the accepted pairs no text ties: those whose chance of a coincidence
+    is above rule.max_chance leave `accepted` for `alive`, so both lines are held (no later rule takes them: a
+    deposit the guard doubts is not re-paired by chance either) and the pair is suggested with the figure.
+    Returns the chance per pair (0 where not estimated)."""
     chance = np.zeros(len(bi), dtype=float)
     if rule.max_chance <= 0 or not accepted.any():
         return chance
