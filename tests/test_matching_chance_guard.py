@@ -6,10 +6,11 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+import pytest
 from match_data import bank_line, ledger_line
 
-from tieout.server.matching import Rule, RuleSet, auto_match
-from tieout.server.matching.rules_io import default_rules
+from tieout.server.matching import Rule, RuleSet, RulesError, auto_match
+from tieout.server.matching.rules_io import default_rules, rules_from_rows
 
 RULE = Rule("amount_date", 1, bank_types=("deposit",), amount="exact", counterparty="partial", days_before=3,
             days_after=7, max_chance=Decimal("0.05"))
@@ -76,3 +77,10 @@ def test_the_guard_is_order_independent():
 def test_the_default_rule_carries_the_guard():
     rule = {r.name: r for r in default_rules().rules}["exact_amount_date_window"]
     assert rule.max_chance > 0
+
+
+def test_max_chance_above_one_is_refused_naming_the_field():
+    with pytest.raises(RulesError) as err:
+        rules_from_rows([{"name": "r1", "priority": 1, "max_chance": "1.5"}])
+    assert [p.field for p in err.value.problems] == ["max_chance"]
+    assert rules_from_rows([{"name": "r1", "priority": 1, "max_chance": "0.05"}]).rules[0].max_chance == Decimal("0.05")
