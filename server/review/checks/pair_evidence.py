@@ -49,7 +49,9 @@ def pair_evidence(matches: tuple[MatchFacts, ...], bank: list[Item], ledger: lis
                 li.append(gpos[y.line_id])
     bi_a, li_a = np.asarray(bi, dtype=np.int64), np.asarray(li, dtype=np.int64)
     sim = evidence.similarity(b, g, bi_a, li_a)
-    against = evidence.contradicted(b, g, bi_a, li_a)
+    # Not the engine's `contradicted`: for matching, an agreeing invoice number outweighs another named payer
+    # (a parent or factoring company pays). For the reviewer, a third party paying is exactly what is unusual.
+    against = evidence.numbers_conflict(b, g, bi_a, li_a) | evidence.counterparty_contradicted(b, g, bi_a, li_a)
     backed = evidence.corroborated(b, g, bi_a, li_a)
     out: dict[str, PairEvidence] = {}
     for key, s, c, f in zip(owners, sim.tolist(), against.tolist(), backed.tolist()):
