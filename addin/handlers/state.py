@@ -3,6 +3,7 @@ real dates), so that rendering, comparing and posting never touch JSON."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -76,6 +77,33 @@ class Txn:
     rule: str
 
 
+class LazyReview(Mapping):
+    """GET .../review, asked only when something reads it (the Review sheet, Summary's failing checks), once:
+    the checks take most of a state's reading at 20,000 lines, and a press that only syncs inputs needs none."""
+
+    def __init__(self, fetch: Callable[[], dict]):
+        self._fetch, self._answer = fetch, None
+
+    @property
+    def _data(self) -> dict:
+        if self._answer is None:
+            self._answer = self._fetch()
+        return self._answer
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    @property
+    def fetched(self) -> bool:
+        return self._answer is not None
+
+
 @dataclass(frozen=True)
 class State:
     rec: dict  # the server's description: status, balances, figures, sign-offs
@@ -89,7 +117,7 @@ class State:
     cash_account: str = ""  # the GL cash account: the server account's, else the workbook's CashAccount
     findings: tuple[dict, ...] = ()  # the statements' findings as the server lists them (GET .../findings)
     suggestions: tuple[dict, ...] = ()  # the last auto-match's ranked candidates for the lines it held
-    review: dict | None = None  # GET .../review: the five checks with the reviewer's ticks, aging, escalations
+    review: Mapping | None = None  # GET .../review (a LazyReview from load_state): checks, ticks, aging, escalations
     chart: tuple[str, ...] = ()  # the account's chart of accounts as the server holds it (GET .../chart)
     default_rules: tuple[dict, ...] = ()  # the account's rules saved as its default (Save Rules as Default)
     items: tuple = ()  # a Manual account's reconciling items (manual/items.Item), read by common.current_state
@@ -195,7 +223,7 @@ def load_state(client: Client, rec_id: int, cash_account: str = "") -> State:
                  tuple(client.get(base + "/statements")),
                  tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), account.get("gl_account") or cash_account,
                  tuple(client.get(base + "/findings")), _last_suggestions(client.get(base + "/jobs")),
-                 client.get(base + "/review"),
+                 LazyReview(lambda: client.get(base + "/review")),
                  tuple(client.get(f"/api/accounts/{rec['account']['id']}/chart")["accounts"]),
                  tuple(client.get(f"/api/accounts/{account['id']}/settings/rules")["value"].get("rows") or ()))
 
