@@ -1,9 +1,10 @@
 """GET .../review/ticks (issue 17): the reviewer's marks alone, without running the checks, are the marks
-GET .../review shows on its checks and lines; and the add-in's state asks for the review only when read, once.
+GET .../review shows on its checks and lines; and the add-in's state asks for the review (and the matches, the
+audit trail, the suggestions) only when read, once.
 A real team server on loopback, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from tieout.addin.handlers.state import LazyReview
+from tieout.addin.handlers.state import LazyReview, LazyRows
 
 from test_review_server import _checks, _january, live  # noqa: F401 (fixture)
 from test_server_kit import db_url, home, pg_cluster  # noqa: F401 (fixtures)
@@ -36,3 +37,12 @@ def test_the_state_asks_for_the_review_only_when_read_and_once():
     assert [c["id"] for c in (review or {}).get("checks", [])] == ["a"]
     assert review["checks"][0]["status"] == "fail" and len(review) == 1 and review.fetched
     assert asked == [1]
+
+
+def test_a_listing_is_asked_for_only_when_read_and_once():
+    asked = []
+    rows = LazyRows(lambda: asked.append(1) or ({"id": 1}, {"id": 2}))
+    assert asked == [] and not rows.fetched
+    assert [r["id"] for r in rows] == [1, 2] and rows[1]["id"] == 2 and len(rows) == 2 and bool(rows)
+    assert asked == [1]
+    assert not LazyRows(tuple)  # an empty answer is falsy, as the tuple it replaces
