@@ -46,3 +46,5 @@ def test_a_listing_is_asked_for_only_when_read_and_once():
     assert [r["id"] for r in rows] == [1, 2] and rows[1]["id"] == 2 and len(rows) == 2 and bool(rows)
     assert asked == [1]
     assert not LazyRows(tuple)  # an empty answer is falsy, as the tuple it replaces
+    assert rows == ({"id": 1}, {"id": 2}) and rows == LazyRows(lambda: ({"id": 1}, {"id": 2}))
+    assert rows != LazyRows(lambda: ({"id": 1},))

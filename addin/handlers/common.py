@@ -26,7 +26,7 @@ def current_state(ctx: Context) -> State:
     key = (ctx.rec_id(), ctx.setting(CASH_ACCOUNT) or "", getattr(ctx.client, "writes", None))
     if ctx.last_state is not None and key[2] is not None and ctx.last_state[1] == key:
         return ctx.last_state[0]
-    state = load_state(ctx.client, key[0], key[1])
+    state = load_state(ctx.client, key[0], key[1], lazy=True)
     if manual_layout.is_manual(state):
         state = replace(state, items=manual_items.load(ctx.client, state.id))
     ctx.last_state = (state, key)

@@ -106,7 +106,12 @@ class LazyReview(_Deferred, Mapping):
 
 
 class LazyRows(_Deferred, Sequence):
-    """A listing (a tuple of rows) when read."""
+    """A listing (a tuple of rows) when read; equal to another listing of the same rows, as a tuple is."""
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and tuple(self) == tuple(other)
+
+    __hash__ = None
 
 
 @dataclass(frozen=True)
@@ -115,14 +120,14 @@ class State:
     account: dict
     bank: tuple[Line, ...]
     ledger: tuple[Line, ...]
-    matches: Sequence[MatchGroup]  # a LazyRows from load_state, as are audit and suggestions
+    matches: Sequence[MatchGroup]  # lazy in a press (LazyRows), as are audit and suggestions
     txns: tuple[Txn, ...]
     statements: tuple[dict, ...]
     audit: Sequence[dict]
     cash_account: str = ""  # the GL cash account: the server account's, else the workbook's CashAccount
     findings: tuple[dict, ...] = ()  # the statements' findings as the server lists them (GET .../findings)
     suggestions: Sequence[dict] = ()  # the last auto-match's ranked candidates for the lines it held
-    review: Mapping | None = None  # GET .../review (a LazyReview from load_state): checks, ticks, aging, escalations
+    review: Mapping | None = None  # GET .../review (lazy in a press: LazyReview): checks, ticks, aging, escalations
     chart: tuple[str, ...] = ()  # the account's chart of accounts as the server holds it (GET .../chart)
     default_rules: tuple[dict, ...] = ()  # the account's rules saved as its default (Save Rules as Default)
     items: tuple = ()  # a Manual account's reconciling items (manual/items.Item), read by common.current_state
@@ -212,23 +217,31 @@ def _ledger(d: dict) -> Line:
                 carried=bool(d.get("carried_forward")))
 
 
-def load_state(client: Client, rec_id: int, cash_account: str = "") -> State:
+def load_state(client: Client, rec_id: int, cash_account: str = "", lazy: bool = False) -> State:
+    """The state as the server holds it now. `lazy`: the matches, audit trail, suggestions and review are asked
+    for when first read (a button press's state, common.current_state, read again after any change it sends);
+    otherwise all now, a snapshot that later changes on the server do not alter."""
     base = f"/api/reconciliations/{rec_id}"
     rec = client.get(base)
     account = client.get(f"/api/accounts/{rec['account']['id']}")
-    matches = LazyRows(lambda: tuple(_match(m) for m in client.get(base + "/matches")))
+    rows, review = (LazyRows, LazyReview) if lazy else (_now, _now)
+    matches = rows(lambda: tuple(_match(m) for m in client.get(base + "/matches")))
     txns = tuple(Txn(t["id"], _date(t["date"]), _money(t["amount"]), t["currency"], t["gl_account"] or "",
                      t["description"] or "", t["kind"], t["bank_line_id"] or "", t["rule"] or "")
                  for t in client.get(base + "/transactions"))
     return State(rec, account, tuple(_bank(d) for d in client.get(base + "/bank-lines")),
                  tuple(_ledger(d) for d in client.get(base + "/gl-lines")), matches, txns,
                  tuple(client.get(base + "/statements")),
-                 LazyRows(lambda: tuple(client.get_all("/api/audit", reconciliation_id=rec_id))),
+                 rows(lambda: tuple(client.get_all("/api/audit", reconciliation_id=rec_id))),
                  account.get("gl_account") or cash_account, tuple(client.get(base + "/findings")),
-                 LazyRows(lambda: _last_suggestions(client.get(base + "/jobs"))),
-                 LazyReview(lambda: client.get(base + "/review")),
+                 rows(lambda: _last_suggestions(client.get(base + "/jobs"))),
+                 review(lambda: client.get(base + "/review")),
                  tuple(client.get(f"/api/accounts/{rec['account']['id']}/chart")["accounts"]),
                  tuple(client.get(f"/api/accounts/{account['id']}/settings/rules")["value"].get("rows") or ()))
+
+
+def _now(fetch: Callable[[], object]):
+    return fetch()
 
 
 def _match(m: dict) -> MatchGroup:
