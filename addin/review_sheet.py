@@ -52,7 +52,11 @@ def check_rows(state: State) -> list[tuple]:
 
 def blocks_row(state: State) -> int:
     """The first row of the blocks: below the checks table and a blank row."""
-    return len(check_rows(state)) + 3
+    return blocks_row_of(len(check_rows(state)))
+
+
+def blocks_row_of(checks: int) -> int:
+    return checks + 3
 
 
 def _aging_rows(aging: dict) -> list[tuple]:
@@ -198,14 +202,26 @@ def read_line_ticks(book, first_row: int) -> list[LineTickInput]:
     return out
 
 
+UNMARKED = (False, "")  # a check or line nobody marked, as the sheet shows it (tick blank, no comment)
+
+
+def _as_mark(tick: dict | None) -> tuple[bool, str]:
+    return bool((tick or {}).get("ticked")), (tick or {}).get("comment") or ""
+
+
+def held_marks(marks: dict) -> dict:
+    """GET .../review/ticks as {"checks": {check: (ticked, comment)}, "lines": {(check, side, ref): ...}}."""
+    return {"checks": {c["id"]: _as_mark(c["tick"]) for c in marks["checks"]},
+            "lines": {(ln["check"], ln["side"], ln["ref"]): _as_mark(ln["tick"]) for ln in marks["lines"]}}
+
+
 def line_tick_changes(state: State) -> dict[tuple[str, str, str], tuple[bool, str]]:
     """{(check, side, ref): (ticked, comment)} of every line the checks list, as the server holds them."""
-    return {(c["id"], ln["side"], ln["ref"]): (bool((ln.get("tick") or {}).get("ticked")),
-                                              (ln.get("tick") or {}).get("comment") or "")
+    return {(c["id"], ln["side"], ln["ref"]): _as_mark(ln.get("tick"))
             for c in (state.review or {}).get("checks", []) for ln in c.get("lines", [])}
 
 
 def tick_changes(state: State) -> dict[str, tuple[bool, str]]:
     """{check: (ticked, comment)} as the server holds them."""
-    return {c["id"]: (bool((c.get("tick") or {}).get("ticked")), (c.get("tick") or {}).get("comment") or "")
+    return {c["id"]: _as_mark(c.get("tick"))
             for c in (state.review or {}).get("checks", [])}

@@ -26,7 +26,7 @@ def current_state(ctx: Context) -> State:
     key = (ctx.rec_id(), ctx.setting(CASH_ACCOUNT) or "", getattr(ctx.client, "writes", None))
     if ctx.last_state is not None and key[2] is not None and ctx.last_state[1] == key:
         return ctx.last_state[0]
-    state = load_state(ctx.client, key[0], key[1])
+    state = load_state(ctx.client, key[0], key[1], lazy=True)
     if manual_layout.is_manual(state):
         state = replace(state, items=manual_items.load(ctx.client, state.id))
     ctx.last_state = (state, key)
@@ -154,10 +154,14 @@ def _sync_chart(ctx: Context, state: State) -> int:
 
 def _sync_ticks(ctx: Context, state: State) -> int:
     """The reviewer's tick and comment per check, and per line of a check, typed on Review (only those that
-    changed; a line the check no longer lists is left)."""
+    changed; a line the check no longer lists is left). The checks themselves are asked for (state.review, seconds
+    at 20,000 lines) only when a typed mark differs from the marks the server holds (GET .../review/ticks)."""
+    typed = review_sheet.read_ticks(ctx.book)
+    if _ticks_unchanged(ctx, state, typed):
+        return 0
     held = review_sheet.tick_changes(state)
     sent = 0
-    for t in review_sheet.read_ticks(ctx.book):
+    for t in typed:
         if t.check in held and held[t.check] != (t.ticked, t.comment):
             ctx.client.put(f"{base(state)}/review/{quote(t.check, safe='')}", {"ticked": t.ticked,
                                                                               "comment": t.comment})
@@ -170,6 +174,17 @@ def _sync_ticks(ctx: Context, state: State) -> int:
             ctx.client.put(f"{base(state)}/review/{path}", {"ticked": t.ticked, "comment": t.comment})
             sent += 1
     return sent
+
+
+def _ticks_unchanged(ctx: Context, state: State, typed: list) -> bool:
+    """Every mark typed on Review (per check and per line) is the one the server holds: nothing to send."""
+    marks = ctx.client.get(f"{base(state)}/review/ticks")
+    held = review_sheet.held_marks(marks)
+    if any(held["checks"].get(t.check, review_sheet.UNMARKED) != (t.ticked, t.comment) for t in typed):
+        return False
+    lines = review_sheet.read_line_ticks(ctx.book, review_sheet.blocks_row_of(len(marks["checks"])))
+    return all(held["lines"].get((t.check, t.side, t.ref), review_sheet.UNMARKED) == (t.ticked, t.comment)
+               for t in lines)
 
 
 def selected(ctx: Context, sheet: str, option: str, only_active: bool = False) -> list[str]:

@@ -3,6 +3,7 @@ real dates), so that rendering, comparing and posting never touch JSON."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -76,20 +77,57 @@ class Txn:
     rule: str
 
 
+class _Deferred:
+    """One GET asked only when something reads its answer, and only once: a press that syncs the user's input
+    reads the state without rendering it, and the parts only sheets show (the review's checks, seconds at
+    20,000 lines; every match; the audit trail; the last auto-match's suggestions) are then never asked for."""
+
+    def __init__(self, fetch: Callable[[], object]):
+        self._fetch, self._answer, self.fetched = fetch, None, False
+
+    @property
+    def _data(self):
+        if not self.fetched:
+            self._answer, self.fetched = self._fetch(), True
+        return self._answer
+
+    def __iter__(self) -> Iterator:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+
+class LazyReview(_Deferred, Mapping):
+    """GET .../review (a dict) when read."""
+
+
+class LazyRows(_Deferred, Sequence):
+    """A listing (a tuple of rows) when read; equal to another listing of the same rows, as a tuple is."""
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and tuple(self) == tuple(other)
+
+    __hash__ = None
+
+
 @dataclass(frozen=True)
 class State:
     rec: dict  # the server's description: status, balances, figures, sign-offs
     account: dict
     bank: tuple[Line, ...]
     ledger: tuple[Line, ...]
-    matches: tuple[MatchGroup, ...]
+    matches: Sequence[MatchGroup]  # lazy in a press (LazyRows), as are audit and suggestions
     txns: tuple[Txn, ...]
     statements: tuple[dict, ...]
-    audit: tuple[dict, ...]
+    audit: Sequence[dict]
     cash_account: str = ""  # the GL cash account: the server account's, else the workbook's CashAccount
     findings: tuple[dict, ...] = ()  # the statements' findings as the server lists them (GET .../findings)
-    suggestions: tuple[dict, ...] = ()  # the last auto-match's ranked candidates for the lines it held
-    review: dict | None = None  # GET .../review: the five checks with the reviewer's ticks, aging, escalations
+    suggestions: Sequence[dict] = ()  # the last auto-match's ranked candidates for the lines it held
+    review: Mapping | None = None  # GET .../review (lazy in a press: LazyReview): checks, ticks, aging, escalations
     chart: tuple[str, ...] = ()  # the account's chart of accounts as the server holds it (GET .../chart)
     default_rules: tuple[dict, ...] = ()  # the account's rules saved as its default (Save Rules as Default)
     items: tuple = ()  # a Manual account's reconciling items (manual/items.Item), read by common.current_state
@@ -179,25 +217,36 @@ def _ledger(d: dict) -> Line:
                 carried=bool(d.get("carried_forward")))
 
 
-def load_state(client: Client, rec_id: int, cash_account: str = "") -> State:
+def load_state(client: Client, rec_id: int, cash_account: str = "", lazy: bool = False) -> State:
+    """The state as the server holds it now. `lazy`: the matches, audit trail, suggestions and review are asked
+    for when first read (a button press's state, common.current_state, read again after any change it sends);
+    otherwise all now, a snapshot that later changes on the server do not alter."""
     base = f"/api/reconciliations/{rec_id}"
     rec = client.get(base)
     account = client.get(f"/api/accounts/{rec['account']['id']}")
-    matches = tuple(MatchGroup(m["key"], m["kind"], m["rule"], _money(m["confidence"]) or Decimal(0),
-                               m["reason"] or "", tuple(m["bank"]), tuple(m["ledger"]), m["state"],
-                               m.get("accepted_by"), m.get("accepted_at"))
-                    for m in client.get(base + "/matches"))
+    rows, review = (LazyRows, LazyReview) if lazy else (_now, _now)
+    matches = rows(lambda: tuple(_match(m) for m in client.get(base + "/matches")))
     txns = tuple(Txn(t["id"], _date(t["date"]), _money(t["amount"]), t["currency"], t["gl_account"] or "",
                      t["description"] or "", t["kind"], t["bank_line_id"] or "", t["rule"] or "")
                  for t in client.get(base + "/transactions"))
     return State(rec, account, tuple(_bank(d) for d in client.get(base + "/bank-lines")),
                  tuple(_ledger(d) for d in client.get(base + "/gl-lines")), matches, txns,
                  tuple(client.get(base + "/statements")),
-                 tuple(client.get_all("/api/audit", reconciliation_id=rec_id)), account.get("gl_account") or cash_account,
-                 tuple(client.get(base + "/findings")), _last_suggestions(client.get(base + "/jobs")),
-                 client.get(base + "/review"),
+                 rows(lambda: tuple(client.get_all("/api/audit", reconciliation_id=rec_id))),
+                 account.get("gl_account") or cash_account, tuple(client.get(base + "/findings")),
+                 rows(lambda: _last_suggestions(client.get(base + "/jobs"))),
+                 review(lambda: client.get(base + "/review")),
                  tuple(client.get(f"/api/accounts/{rec['account']['id']}/chart")["accounts"]),
                  tuple(client.get(f"/api/accounts/{account['id']}/settings/rules")["value"].get("rows") or ()))
+
+
+def _now(fetch: Callable[[], object]):
+    return fetch()
+
+
+def _match(m: dict) -> MatchGroup:
+    return MatchGroup(m["key"], m["kind"], m["rule"], _money(m["confidence"]) or Decimal(0), m["reason"] or "",
+                      tuple(m["bank"]), tuple(m["ledger"]), m["state"], m.get("accepted_by"), m.get("accepted_at"))
 
 
 def _last_suggestions(jobs: list[dict]) -> tuple[dict, ...]:

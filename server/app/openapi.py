@@ -92,6 +92,9 @@ OPERATIONS: dict[str, dict[str, tuple]] = {
 OPERATIONS.update({  # the reviewer's workpaper (routes_review.py)
     R + "/review": {"get": ("review", "The five review checks (pass | fail | attention, figures, lines, the "
                                       "reviewer's tick), aging, unclaimed property, escalations", None, 200)},
+    R + "/review/ticks": {"get": ("review", "The reviewer's marks only (per check and per marked line), without "
+                                            "running the checks: what a client compares typed ticks with",
+                                  None, 200)},
     R + "/review/{check_id}": {"put": ("review", "The reviewer's tick and comment on one check; Approve is refused "
                                                  "while a check fails without a comment", "json", 200)},
     R + "/review/{check_id}/lines/{side}/{ref}": {"put": ("review", "The reviewer's tick and comment on one line "

@@ -15,6 +15,12 @@ def get_review(rec_id: int):
     return jsonify(read(lambda s: review_checks.describe(s, recs.get(s, rec_id).id)))
 
 
+@bp.get("/reconciliations/<int:rec_id>/review/ticks")
+def get_ticks(rec_id: int):
+    """The reviewer's marks only, without running the checks: what a client compares its typed ticks with."""
+    return jsonify(read(lambda s: review_checks.held_ticks(s, recs.get(s, rec_id).id)))
+
+
 @bp.put("/reconciliations/<int:rec_id>/review/<check_id>")
 def tick(rec_id: int, check_id: str):
     return jsonify(write(review_checks.set_tick, rec_id, check_id, body()))
