@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from ...errors import BankFileError
+from ....errors import BankFileError
 
 PARALLEL_FROM_PAGES = 4  # a second worker is started for documents with at least this many pages
 NO_TEXT = ("the PDF has no text layer (it is a scanned image): it needs OCR first, or ask the bank for a CSV, "
