@@ -576,21 +576,6 @@ def test_statement_without_transactions(pdf_dir):
     assert st_.lines == () and st_.opening_balance == st_.closing_balance == drawn.opening
 
 
-def test_lean_word_extraction_equals_pdfplumbers_extract_words(statements):
-    """The importer feeds pdfplumber's extract_words lean char dicts; the words must be the ones Page.extract_words
-    gives, so that a pdfplumber upgrade changing either shows here."""
-    import pdfplumber
-
-    from tieout.server.importers.pdf.text import _page_words
-
-    for name in ("us_retail", "business_cr"):
-        with pdfplumber.open(statements[name][1]) as pdf:
-            for page in pdf.pages:
-                expected = [(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
-                            for w in page.extract_words(x_tolerance=2, y_tolerance=2) if w["upright"]]
-                assert len(expected) > 100 and _page_words(page) == expected
-
-
 def test_text_inside_form_xobjects_is_read(tmp_path):
     sheet = fx.Sheet((612, 792))
     sheet.c.beginForm("letterhead")

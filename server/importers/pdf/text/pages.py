@@ -1,10 +1,12 @@
-"""A PDF's text as positioned words, page by page, read with pdfplumber inside worker processes.
+"""A PDF's text as positioned words, page by page, read with PDFium inside worker processes.
 
-Why worker processes: pdfminer (under pdfplumber) is pure Python and cannot be interrupted from a thread, so a
-damaged or hostile PDF could hold an import (and the server thread running it) for ever. Workers get a page
-limit, a memory limit and a time budget, and are killed when the budget runs out. The words (text and box) are
-all the layout code needs, so only they cross the process boundary. Pages are independent, so a long statement
-is read by two workers pulling page numbers from a shared counter (pdfplumber reads ~15-25 pages/s per core).
+Why worker processes: a damaged or hostile PDF can keep any reader busy (or crash PDFium, which is C code), and
+neither can be interrupted from a thread, so it could hold an import (and the server thread running it) for ever.
+Workers get a page limit, a memory limit and a time budget, and are killed when the budget runs out. The words
+(text and box) are all the layout code needs, so only they cross the process boundary. Pages are independent, so
+a long statement is read by two workers pulling page numbers from a shared counter.
+Readers (TIEOUT_PDF_READER): `pdfium` (default; a file PDFium refuses as damaged is retried with pdfminer) or
+`pdfminer` (pdfplumber's reader: 5-10 times slower, kept as that fallback and for comparison).
 Set TIEOUT_PDF_ISOLATE=0 to read in-process (the time budget is then checked between pages only).
 """
 from __future__ import annotations
@@ -18,6 +20,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ....errors import BankFileError
+from .chars import CharDocument, Damaged, Unreadable, describe_failure, iter_pages
+from .pdfium_chars import NO_UNICODE, PdfiumDocument
+from .pdfminer_chars import PdfminerDocument
+from .words import page_words
 
 PARALLEL_FROM_PAGES = 4  # a second worker is started for documents with at least this many pages
 NO_TEXT = ("the PDF has no text layer (it is a scanned image): it needs OCR first, or ask the bank for a CSV, "
@@ -25,7 +31,7 @@ NO_TEXT = ("the PDF has no text layer (it is a scanned image): it needs OCR firs
 
 
 class Word(NamedTuple):
-    """One word as pdfplumber's extract_words found it; coordinates in points, `top` measured from the page top."""
+    """One word as pdfplumber's extract_words would find it; coordinates in points, `top` from the page's top."""
 
     text: str
     x0: float
@@ -51,6 +57,7 @@ class ReadLimits:
     memory_mb: int = 2048
     workers: int = 2
     isolate: bool = True
+    reader: str = "pdfium"  # or "pdfminer" (see the module's docstring)
 
     @classmethod
     def from_env(cls) -> ReadLimits:
@@ -59,90 +66,40 @@ class ReadLimits:
                    seconds=float(env.get("TIEOUT_PDF_SECONDS", cls.seconds)),
                    memory_mb=int(env.get("TIEOUT_PDF_MEMORY_MB", cls.memory_mb)),
                    workers=max(1, min(int(env.get("TIEOUT_PDF_WORKERS", cls.workers)), os.cpu_count() or 1)),
-                   isolate=env.get("TIEOUT_PDF_ISOLATE", "1") not in ("0", "false", "no"))
-
-
-class _Refused(Exception):
-    """A reason to stop reading, worded for the user."""
+                   isolate=env.get("TIEOUT_PDF_ISOLATE", "1") not in ("0", "false", "no"),
+                   reader="pdfminer" if env.get("TIEOUT_PDF_READER", "").lower() == "pdfminer" else "pdfium")
 
 
 # ------------------------------------------------------------------------------------------------ reading
 
-def _describe(exc: BaseException) -> str:
-    """pdfminer's exception, worded for an accountant."""
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-    if isinstance(inner, PDFPasswordIncorrect):
-        return ("the PDF is encrypted with an open password; save an unprotected copy (print to PDF) "
-                "or ask the bank for a CSV export")
-    if isinstance(inner, PDFEncryptionError):
-        return f"the PDF is encrypted in a way that cannot be read ({inner}); save an unprotected copy"
-    if isinstance(inner, MemoryError):
-        return "the PDF needs more memory to read than allowed (TIEOUT_PDF_MEMORY_MB)"
-    if isinstance(inner, RecursionError):
-        return "the PDF is damaged: its objects refer to each other without end"
-    detail = str(inner).strip() or type(inner).__name__
-    return f"the PDF is damaged and cannot be read ({type(inner).__name__}: {detail[:200]})"
-
-
-def _lean_chars(page) -> list[dict]:
-    """The page's characters as pdfplumber's char dicts, holding only the keys its word extraction reads.
-
-    pdfplumber's own conversion (Page.chars) resolves every pdfminer attribute of every character (colours,
-    matrices, fonts...) and is ~40% of the time to read a page; this loop does the same geometry (pdfplumber's
-    process_object: top-left origin, MediaBox offsets) and nothing else, including text inside Form XObjects.
-    """
-    from pdfminer.layout import LTChar, LTContainer
-
-    height = float(page.height)
-    mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
-    out = []
-    stack = [iter(page.layout)]
-    while stack:
-        for obj in stack[-1]:
-            if isinstance(obj, LTChar):
-                top = height - obj.y1 + mb_top
-                out.append({"text": obj.get_text(), "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "top": top,
-                            "bottom": height - obj.y0 + mb_top, "doctop": top, "upright": obj.upright})
-            elif isinstance(obj, LTContainer):
-                stack.append(iter(obj))
-                break
-        else:
-            stack.pop()
-    return out
-
-
-def _page_words(page) -> list[tuple]:
-    """pdfplumber's extract_words, once per page; rotated text (watermarks, margin notes) is no part of a table."""
-    from pdfplumber.utils import extract_words
-
-    words = extract_words(_lean_chars(page), x_tolerance=2, y_tolerance=2, keep_blank_chars=False,
-                          use_text_flow=False)
-    return [(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]))
-            for w in words if w["upright"]]
-
-
-def _messages(path: str, max_pages: int, claim: Callable[[], int]) -> Iterator[tuple]:
-    """Read pages claimed one at a time; yields ("count", n) first, then ("page", number, w, h, words)."""
-    import pdfplumber
-
+def open_document(path: str, reader: str = "pdfium") -> CharDocument:
+    """The PDF opened by `reader`; with PDFium, a file it refuses as damaged gets a second chance with pdfminer,
+    whose repair of broken cross-reference tables differs (when both refuse, pdfminer's reason is given)."""
+    if reader == "pdfminer":
+        return PdfminerDocument(path)
     try:
-        with pdfplumber.open(path) as pdf:
-            pages = pdf.pages
-            if len(pages) > max_pages:
-                raise _Refused(f"the PDF has {len(pages)} pages, over the limit of {max_pages} for one statement "
-                               "(set TIEOUT_PDF_MAX_PAGES to raise it)")
-            yield ("count", len(pages))
-            while (i := claim()) < len(pages):
-                page = pages[i]
-                yield ("page", page.page_number, float(page.width), float(page.height), _page_words(page))
-                page.close()
-    except _Refused:
+        return PdfiumDocument(path)
+    except Damaged:
+        return PdfminerDocument(path)
+
+
+def _messages(path: str, max_pages: int, claim: Callable[[], int], reader: str = "pdfium") -> Iterator[tuple]:
+    """Read pages claimed one at a time; yields ("count", n) first, then ("page", number, w, h, words)."""
+    try:
+        doc = open_document(path, reader)
+        try:
+            if doc.page_count > max_pages:
+                raise Unreadable(f"the PDF has {doc.page_count} pages, over the limit of {max_pages} for one "
+                               "statement (set TIEOUT_PDF_MAX_PAGES to raise it)")
+            yield ("count", doc.page_count)
+            for page in iter_pages(doc, claim):
+                yield ("page", page.number, page.width, page.height, page_words(page.chars))
+        finally:
+            doc.close()
+    except Unreadable:
         raise
-    except Exception as exc:  # noqa: BLE001 - any pdfminer failure on bad content is the file's problem
-        raise _Refused(_describe(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - any failure of a reader on bad content is the file's problem
+        raise Unreadable(describe_failure(exc)) from None
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -157,7 +114,7 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def _worker(path: str, max_pages: int, memory_mb: int, counter, conn) -> None:
+def _worker(path: str, max_pages: int, memory_mb: int, counter, conn, reader: str = "pdfium") -> None:
     """Runs in a worker process: streams messages to the parent, ends with ("done",) or ("error", text)."""
     _limit_memory(memory_mb)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its repair notes on damaged files are not the user's
@@ -169,14 +126,14 @@ def _worker(path: str, max_pages: int, memory_mb: int, counter, conn) -> None:
         return i
 
     try:
-        for msg in _messages(path, max_pages, claim):
+        for msg in _messages(path, max_pages, claim, reader):
             conn.send(msg)
         conn.send(("done",))
-    except _Refused as exc:
+    except Unreadable as exc:
         conn.send(("error", str(exc)))
     except BaseException as exc:  # noqa: BLE001 - the parent must hear why, not just see a dead pipe
         try:
-            conn.send(("error", _describe(exc)))
+            conn.send(("error", describe_failure(exc)))
         except BaseException:  # noqa: BLE001
             pass
     finally:
@@ -194,7 +151,7 @@ def _context():
 
         if "forkserver" in mp.get_all_start_methods():
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload([__name__, "pdfplumber"])
+            ctx.set_forkserver_preload([__name__])
         else:
             ctx = mp.get_context("spawn")
         _CONTEXT = ctx
@@ -216,7 +173,8 @@ def _read_isolated(path: Path, limits: ReadLimits) -> Iterator[tuple]:
 
     def start() -> None:
         recv, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_worker, args=(str(path), limits.max_pages, limits.memory_mb, counter, send),
+        proc = ctx.Process(target=_worker, args=(str(path), limits.max_pages, limits.memory_mb, counter, send,
+                                                 limits.reader),
                            name="tieout-pdf-reader", daemon=True)
         proc.start()
         send.close()
@@ -259,11 +217,11 @@ def _read_inline(path: Path, limits: ReadLimits) -> Iterator[tuple]:
     deadline = time.monotonic() + limits.seconds
     claimed = iter(range(1 << 62))
     try:
-        for msg in _messages(str(path), limits.max_pages, lambda: next(claimed)):
+        for msg in _messages(str(path), limits.max_pages, lambda: next(claimed), limits.reader):
             yield msg
             if time.monotonic() > deadline:
                 raise _over_budget(path, limits)
-    except _Refused as exc:
+    except Unreadable as exc:
         raise BankFileError(path, str(exc)) from None
 
 
@@ -295,7 +253,7 @@ def _check_text(path: Path, pages: tuple[PdfPage, ...]) -> None:
     if max(len(p.words) for p in pages) < 5:
         raise BankFileError(path, NO_TEXT)
     words = [w.text for p in pages for w in p.words]
-    unmapped = sum(1 for t in words if "(cid:" in t)
+    unmapped = sum(1 for t in words if "(cid:" in t or NO_UNICODE in t)  # pdfminer's mark, PDFium's
     if unmapped * 2 > len(words):
         raise BankFileError(path, "the PDF's fonts carry no text mapping, so its text cannot be extracted: it "
                                   "needs OCR first, or ask the bank for a CSV, OFX or camt.053 export")
