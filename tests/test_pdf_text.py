@@ -171,6 +171,24 @@ def test_text_drawn_every_way_gives_the_same_words_with_both_readers(tmp_path):
         assert a[1:] == pytest.approx(b[1:], abs=0.05)
 
 
+def test_a_turned_page_reads_as_it_is_viewed(tmp_path):
+    """A landscape statement saved as a portrait page with /Rotate 90: the words come in viewing order."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "turned.pdf"
+    c = canvas.Canvas(str(path), pagesize=fx.LETTER, invariant=1)
+    c.setPageRotation(90)
+    c.translate(612, 0)
+    c.rotate(90)  # a landscape page (792 x 612) that reads upright once the viewer turns it
+    c.setFont("Helvetica", 10)
+    c.drawString(50, 550, "Date Description Amount")
+    c.drawString(50, 530, "03/05/2025 CARD PAYMENT 1,234.56")
+    c.save()
+    (page,) = read_pages(path, ReadLimits(isolate=False))
+    assert [w.text for w in page.words] == "Date Description Amount 03/05/2025 CARD PAYMENT 1,234.56".split()
+    assert page.words[0].x0 == pytest.approx(50) and page.words[3].top - page.words[0].top == pytest.approx(20)
+
+
 def test_mediabox_offset_gives_pdfplumbers_coordinates(tmp_path, drawn):
     """A MediaBox that does not start at y = 0 (Mercury's): both readers place words alike."""
     data = drawn["card"][0].pdf

@@ -1,10 +1,13 @@
 """PDF statement import speed: pages per second for a ~30-page statement of each built-in layout and a ~20-page
 statement no template knows, read by an inferred layout (target 20 pages/s).
 
-Measures the whole import (worker start, pdfplumber word extraction, layout, checks) three ways by wall clock:
-the default (isolated, up to two worker processes), one worker, and in-process; the best of 2 runs is kept.
+Measures the whole import (worker start, PDFium character reading, words, layout, checks) three ways by wall
+clock: the default (isolated, up to two worker processes), one worker, and in-process; the best of 2 runs is kept.
 Wall clock depends on what else the machine runs, so the in-process import's CPU time is printed too (pages
 per CPU-second: one core's throughput, whatever the load), with the load average at the start.
+A second table gives every layout of the tests (the three built-in ones and the eight inferred styles, ~20 pages
+each) read by each reader, PDFium (the default) and pdfminer (the fallback, as every PDF was read before), back
+to back: 2-worker wall clock and in-process CPU pages/s.
 """
 from __future__ import annotations
 
@@ -37,11 +40,20 @@ def _statements():
     yield "inferred", fx.styled_pdf(fx.STYLES["multi_page"], seed=14, n=760)  # layout inference on top
 
 
-def _best(importer: PdfStatementImporter, path: Path, clock) -> tuple[float, int]:
+def _layouts():
+    """~20 pages of every layout the tests draw."""
+    yield "builtin us_retail", fx.us_retail_pdf(seed=21, n=700)
+    yield "builtin uk_bank", fx.uk_bank_pdf(seed=22, n=650)
+    yield "builtin business", fx.business_pdf(seed=23, n=600)
+    for k, (name, style) in enumerate(sorted(fx.STYLES.items())):
+        yield f"inferred {name}", fx.styled_pdf(style, seed=30 + k, n=600 if name == "totals_only" else 700)
+
+
+def _best(importer: PdfStatementImporter, path: Path, clock, options=ImportOptions()) -> tuple[float, int]:
     best, count = None, 0
     for _ in range(RUNS):
         t0 = clock()
-        result = importer.extract(path, ImportOptions())
+        result = importer.extract(path, options)
         elapsed = clock() - t0
         best = elapsed if best is None else min(best, elapsed)
         count = len(result.lines)
@@ -70,3 +82,23 @@ def run() -> None:
             cpu, _ = _best(PdfStatementImporter(limits=MODES["in-process"]), path, time.process_time)
             print(f"{name:<10} {drawn.pages:>5} {len(drawn.txns):>6} " + " ".join(f"{r:>15.1f}" for r in rates)
                   + f" {drawn.pages / cpu:>9.1f}", flush=True)
+
+        _per_layout(Path(folder))
+
+
+def _per_layout(folder: Path) -> None:
+    readers = ("pdfium", "pdfminer")
+    print(f"\n{'layout':<32} {'pages':>5} " + " ".join(f"{r + ' 2w p/s':>15} {r + ' p/CPU-s':>17}" for r in readers))
+    for name, drawn in _layouts():
+        path = folder / "layout.pdf"
+        path.write_bytes(drawn.pdf)
+        options = ImportOptions(currency=drawn.currency)
+        cells = []
+        for reader in readers:
+            wall, count = _best(PdfStatementImporter(limits=ReadLimits(workers=2, reader=reader)), path,
+                                time.perf_counter, options)
+            assert count == len(drawn.txns)
+            cpu, _ = _best(PdfStatementImporter(limits=ReadLimits(isolate=False, reader=reader)), path,
+                           time.process_time, options)
+            cells.append(f"{drawn.pages / wall:>15.1f} {drawn.pages / cpu:>17.1f}")
+        print(f"{name:<32} {drawn.pages:>5} " + " ".join(cells), flush=True)

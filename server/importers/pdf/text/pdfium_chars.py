@@ -147,7 +147,8 @@ def _page_chars(page, height: float) -> list[Char]:
 
 
 class PdfiumDocument:
-    """An open PDF read with PDFium."""
+    """An open PDF read with PDFium. A page turned by its /Rotate entry (a landscape statement saved as portrait
+    pages) is read by pdfminer, which places its characters as the page is viewed; PDFium gives them unturned."""
 
     def __init__(self, path: str):
         try:
@@ -157,11 +158,19 @@ class PdfiumDocument:
             if code in _ERRORS:
                 raise Unreadable(_ERRORS[code]) from None
             raise Damaged(f"the PDF is damaged and cannot be read ({exc})") from None
+        self._path = path
+        self._turned = None  # the pdfminer reading of turned pages, opened at the first one
         self.page_count = len(self._pdf)
 
     def page(self, index: int) -> PageChars:
         page = self._pdf[index]
         try:
+            if page.get_rotation():
+                if self._turned is None:
+                    from .pdfminer_chars import PdfminerDocument
+
+                    self._turned = PdfminerDocument(self._path)
+                return self._turned.page(index)
             left, bottom, right, top = page.get_mediabox()
             height = top - bottom  # pdfplumber's: `top` counts from the MediaBox's height above y = 0
             return PageChars(index + 1, right - left, height, _page_chars(page, height))
@@ -169,4 +178,6 @@ class PdfiumDocument:
             page.close()
 
     def close(self) -> None:
+        if self._turned is not None:
+            self._turned.close()
         self._pdf.close()
