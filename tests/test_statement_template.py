@@ -178,10 +178,10 @@ def test_the_template_is_detected_by_content_not_by_the_xlsx_reader(tmp_path):
 def test_the_format_registry_loads_without_the_workbook_libraries():
     """Every `tieout import` loads the registry: the template's importer finds cells by the names of
     statement_layout.py and loads its workbook reader only to read, so openpyxl (with the numpy it pulls in)
-    and python-calamine stay out of a CSV or camt.053 import; so do iso4217 and multiprocessing (server/currencies.py,
-    pdf/text.py load them on first use). A fresh process: this one has them all loaded."""
+    and python-calamine stay out of a CSV or camt.053 import; so do iso4217, multiprocessing and the PDF readers
+    (server/currencies.py, pdf/text/pages.py load them on first use). A fresh process: this one has them all loaded."""
     code = ("import sys; from tieout.server import importers; names = [i.name for i in importers.importers()]; "
-            "heavy = ('openpyxl', 'numpy', 'pandas', 'pdfplumber', 'python_calamine', 'iso4217', "
+            "heavy = ('openpyxl', 'numpy', 'pandas', 'pdfplumber', 'pypdfium2', 'pdfminer', 'python_calamine', 'iso4217', "
             "'multiprocessing'); "
             "print(names.count('template'), *[m for m in heavy if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from typing import NamedTuple, Protocol
 
 
+NO_UNICODE = "\ufffd"  # a glyph without a Unicode mapping (pdfminer writes "(cid:N)"); counted by the no-text check
+
+
 class Char(NamedTuple):
     text: str
     x0: float

@@ -5,8 +5,8 @@ neither can be interrupted from a thread, so it could hold an import (and the se
 Workers get a page limit, a memory limit and a time budget, and are killed when the budget runs out. The words
 (text and box) are all the layout code needs, so only they cross the process boundary. Pages are independent, so
 a long statement is read by two workers pulling page numbers from a shared counter.
-Readers (TIEOUT_PDF_READER): `pdfium` (default; a file PDFium refuses as damaged is retried with pdfminer) or
-`pdfminer` (pdfplumber's reader: 5-10 times slower, kept as that fallback and for comparison).
+Readers (TIEOUT_PDF_READER): `pdfium` (default; a file PDFium refuses as damaged, and a page turned by /Rotate,
+are read with pdfminer) or `pdfminer` (pdfplumber's reader, 3-5 times slower: that fallback, and for comparison).
 Set TIEOUT_PDF_ISOLATE=0 to read in-process (the time budget is then checked between pages only).
 """
 from __future__ import annotations
@@ -20,9 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ....errors import BankFileError
-from .chars import CharDocument, Damaged, Unreadable, describe_failure, iter_pages
-from .pdfium_chars import NO_UNICODE, PdfiumDocument
-from .pdfminer_chars import PdfminerDocument
+from .chars import NO_UNICODE, CharDocument, Damaged, Unreadable, describe_failure, iter_pages
 from .words import page_words
 
 PARALLEL_FROM_PAGES = 4  # a second worker is started for documents with at least this many pages
@@ -74,9 +72,14 @@ class ReadLimits:
 
 def open_document(path: str, reader: str = "pdfium") -> CharDocument:
     """The PDF opened by `reader`; with PDFium, a file it refuses as damaged gets a second chance with pdfminer,
-    whose repair of broken cross-reference tables differs (when both refuse, pdfminer's reason is given)."""
+    which looks for the %PDF header beyond the first KB and repairs files its own way (when both refuse,
+    pdfminer's reason is given)."""
+    from .pdfminer_chars import PdfminerDocument  # here: the format registry loads this module for every import
+
     if reader == "pdfminer":
         return PdfminerDocument(path)
+    from .pdfium_chars import PdfiumDocument
+
     try:
         return PdfiumDocument(path)
     except Damaged:
@@ -90,7 +93,7 @@ def _messages(path: str, max_pages: int, claim: Callable[[], int], reader: str =
         try:
             if doc.page_count > max_pages:
                 raise Unreadable(f"the PDF has {doc.page_count} pages, over the limit of {max_pages} for one "
-                               "statement (set TIEOUT_PDF_MAX_PAGES to raise it)")
+                                 "statement (set TIEOUT_PDF_MAX_PAGES to raise it)")
             yield ("count", doc.page_count)
             for page in iter_pages(doc, claim):
                 yield ("page", page.number, page.width, page.height, page_words(page.chars))
@@ -151,7 +154,7 @@ def _context():
 
         if "forkserver" in mp.get_all_start_methods():
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload([__name__])
+            ctx.set_forkserver_preload([__name__, f"{__package__}.pdfium_chars"])
         else:
             ctx = mp.get_context("spawn")
         _CONTEXT = ctx
