@@ -1,4 +1,4 @@
-"""PDF bank statements (format "pdf"): text read with pdfplumber, interpreted by a layout template (TOML data in
+"""PDF bank statements (format "pdf"): text read with PDFium (text/), interpreted by a layout template (TOML data in
 layouts/ or the user's profile folders) or, for a statement no template knows, by a layout inferred from the
 page geometry (infer); checked against the statement's own running balances and totals.
 
