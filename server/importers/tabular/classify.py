@@ -92,9 +92,14 @@ class Classifier:
         Type column texts repeat, so each distinct combination is looked up once."""
         if not type_idx:
             return [hit or "other" for hit in self.rules(descriptions)]
-        texts = [text_column(map(itemgetter(i), data)) for i in type_idx]
-        keys = list(zip(*texts))
-        known = {key: self.by_type(key) for key in set(keys)}
+        cells = [list(map(itemgetter(i), data)) for i in type_idx]
+        if all(set(map(type, column)) == {str} for column in cells):
+            # text cells are keyed as written and stripped once per distinct key, not once per row
+            keys = list(zip(*cells))
+            known = {key: self.by_type(tuple(map(str.strip, key))) for key in set(keys)}
+        else:
+            keys = list(zip(*(text_column(column) for column in cells)))
+            known = {key: self.by_type(key) for key in set(keys)}
         out = list(map(known.__getitem__, keys))
         rest = [i for i, hit in enumerate(out) if hit is None] if None in known.values() else []
         for i, hit in zip(rest, self.rules([descriptions[i] for i in rest])):

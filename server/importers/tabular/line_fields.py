@@ -105,7 +105,7 @@ def _check_numbers(kinds: list[str], checks: list[str], descriptions: list[str],
     for k in list(compress(range(len(kinds)), map(and_, is_check, map(not_, checks)))) if any(is_check) else ():
         m = pattern.search(descriptions[k])
         checks[k] = m.group(1) if m else ""
-    if any(checks):
+    if "other" in kinds and any(checks):
         for k in list(compress(range(len(kinds)), map(and_, map(eq, kinds, repeat("other")), map(bool, checks)))):
             kinds[k] = "check"
 
