@@ -365,7 +365,9 @@ class TableReader:
         cols, out = self.layout.columns, self.out
         start, width = self.data_start, self.width
         pad = [""] * width
-        data = [row if len(row) >= width else list(row) + pad[len(row):] for row in self.grid.rows[start:]]
+        data = self.grid.rows[start:]  # a new list: padded below only when some row is short (one C-level pass)
+        if data and min(map(len, data)) < width:
+            data = [row if len(row) >= width else list(row) + pad[len(row):] for row in data]
         if not data:
             return
         get = cols.get
