@@ -20,7 +20,9 @@ def unbroken_chain(amounts: Sequence[Decimal], balances: Sequence[Decimal | None
     """(opening, closing) when each printed balance follows from its neighbour in exactly one order, the same
     order the line-by-line check would choose; None when it must decide (or report) line by line."""
     n = len(amounts)
-    if n < 2 or None in balances or not all(b.__class__ is Decimal for b in (balances[0], balances[-1])):
+    # every balance a Decimal, judged by the column's classes: `None in balances` would compare each Decimal
+    # with None, and Decimal's comparison asks numbers.Rational (an ABC) about the other side every time
+    if n < 2 or set(map(type, balances)) != {Decimal}:
         return None
     amounts, balances = list(amounts), list(balances)
     pairs = min(SAMPLE, n - 1)

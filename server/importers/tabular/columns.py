@@ -44,7 +44,7 @@ def amount_column(parse_cell: Callable[[object], Decimal | None], decimal: str
                 joined = None
             if joined is not None and joined.count("\n") == len(block) - 1 and plain.fullmatch(joined):
                 pieces = joined.translate(clean).split("\n")
-                values = [Decimal(s) if s else None for s in pieces]
+                values = [Decimal(s) if s else None for s in pieces] if "" in pieces else list(map(Decimal, pieces))
                 # A piece this short cannot reach the amount bound (amount_bounds); a longer one is checked.
                 out += values if max(map(len, pieces)) <= MAX_INTEGER_DIGITS else map(_bounded, values)
             else:

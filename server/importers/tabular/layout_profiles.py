@@ -467,14 +467,18 @@ def choose_layout(source, rows: Sequence[Sequence], lines: Sequence[int], profil
     candidates = [get_profile(forced, profiles, source)] if forced else list(profiles)
     scan = min(len(rows), HEADER_SCAN_ROWS)
     keyed = [_row_keys(rows[i]) for i in range(scan)]
+    # each row's header names as a set: a row that holds none of a profile's names matches nothing of it, and
+    # is passed over without building its (empty) match; most of the rows scanned are data rows
+    names = [frozenset(n for n, _ in keys) for keys in keyed]
     complete: list[_RowMatch] = []
     partial: list[_RowMatch] = []
     for prof in candidates:
         if prof.headerless:
             continue
+        aliases = frozenset(a for group in prof.columns.values() for a in group)
         best = None
         for i in range(scan):
-            if not any(n for n, _ in keyed[i]):
+            if not any(n for n, _ in keyed[i]) or aliases.isdisjoint(names[i]):
                 continue
             m = _match_row(prof, i, keyed[i], rows[i])
             if m.complete:

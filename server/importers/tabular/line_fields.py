@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
-from operator import itemgetter, methodcaller
+from itertools import compress, repeat
+from operator import and_, eq, itemgetter, methodcaller, not_
 
 from .classify import Classifier
 from .layout_profiles import Layout, norm
@@ -71,13 +71,7 @@ def read_fields(layout: Layout, data: list, file_account: str, file_currency: st
     kinds = Classifier(prof).kinds(data, [cols[k] for k in prof.type_from if k in cols], descriptions)
     chk_i = get("check_number")
     checks = list(map(str.strip, map(_NO_HASH, texts(chk_i)))) if chk_i is not None else [""] * n
-    pattern = prof.check_pattern
-    for k, kind in enumerate(kinds):
-        if kind == "check" and not checks[k]:
-            m = pattern.search(descriptions[k])
-            checks[k] = m.group(1) if m else ""
-        elif kind == "other" and checks[k]:
-            kinds[k] = "check"
+    _check_numbers(kinds, checks, descriptions, prof.check_pattern)
     acc_i, cur_i = get("account"), get("currency")
     if acc_i is None:
         accounts = [file_account] * n
@@ -102,6 +96,18 @@ def read_fields(layout: Layout, data: list, file_account: str, file_currency: st
     id_i = get("id")
     return Fields(descriptions, kinds, checks, texts(get("reference")), accounts, currencies, frozenset(bad),
                   pending, texts(id_i) if id_i is not None else None)
+
+
+def _check_numbers(kinds: list[str], checks: list[str], descriptions: list[str], pattern) -> None:
+    """A check without a number takes it from its description; a line of no other type that has a number is a
+    check. The rows concerned are picked out by C-level passes over the columns, so only they cost Python work."""
+    is_check = list(map(eq, kinds, repeat("check")))
+    for k in list(compress(range(len(kinds)), map(and_, is_check, map(not_, checks)))) if any(is_check) else ():
+        m = pattern.search(descriptions[k])
+        checks[k] = m.group(1) if m else ""
+    if "other" in kinds and any(checks):
+        for k in list(compress(range(len(kinds)), map(and_, map(eq, kinds, repeat("other")), map(bool, checks)))):
+            kinds[k] = "check"
 
 
 def _collapsed(texts: list[str]) -> list[str]:

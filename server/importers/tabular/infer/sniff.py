@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Sequence
 
@@ -30,16 +31,28 @@ _MONEY_SHAPE = re.compile(r"[-+(]?\s*(?:[^\d\s]{0,3}\s?)?[-+]?\s*\d[\d.,' \u00a0
 _DECIMALS = re.compile(r"[.,]\d{1,2}\)?-?(?:\s?[A-Za-z]{2,3})?\Z|[.,]\d{3}\)?-?\s?[A-Za-z]{2,3}\Z")
 _CURRENCY_IN_CELL = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "zł": "PLN", "kr": "SEK", "Ft": "HUF"}
+_DECIMAL_END = re.compile(r"([.,])(\d{1,2})\)?-?(?:\s?[A-Za-z]{2,3})?\Z")
+_GROUPED = re.compile(r"\d\.\d{3},\d|\d,\d{3}\.\d")
+_LETTER = re.compile(r"[^\W\d_]")
+# Inference reads the same sampled cells several times (roles, decimal mark, row order, date format): the
+# pure readers below keep their answers for texts already seen (a statement repeats its dates).
+MEMO = 65536
 
 
 def date_text(cell: object) -> str | None:
     """The date part of a text cell ('2019-07-06 00:00:00' -> '2019-07-06'), None when it has no date shape."""
     if not isinstance(cell, str):
         return None
+    return _date_part(cell)
+
+
+@lru_cache(maxsize=MEMO)
+def _date_part(cell: str) -> str | None:
     s = _TIME.sub("", cell.strip())
     return s if s and len(s) <= 20 and _DATE_SHAPE.fullmatch(s) else None
 
 
+@lru_cache(maxsize=MEMO)
 def parse_code(text: str, code: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(text, code).date()
@@ -92,15 +105,15 @@ def decimal_mark(rows: Sequence[Sequence], columns: Sequence[int]) -> str:
             if i >= len(row) or not isinstance(row[i], str):
                 continue
             v = row[i].strip().rstrip("|")
-            if date_text(v) or len(v) > 30:
+            if len(v) > 30 or date_text(v):
                 continue
-            m = re.search(r"([.,])(\d{1,2})\)?-?(?:\s?[A-Za-z]{2,3})?\Z", v)
+            m = _DECIMAL_END.search(v)
             if m:
                 if m.group(1) == ",":
                     commas += v.rfind(",") > v.rfind(".")
                 else:
                     dots += v.rfind(".") > v.rfind(",")
-            elif re.search(r"\d\.\d{3},\d|\d,\d{3}\.\d", v):
+            elif _GROUPED.search(v):
                 dots += v.rfind(".") > v.rfind(",")
                 commas += v.rfind(",") > v.rfind(".")
     return "," if commas > dots else "."
@@ -110,6 +123,8 @@ def sniff(rows: Sequence[Sequence], width: int, decimal: str, vocab: Vocabulary)
     """Facts about each of `width` columns over `rows` (the sampled data rows)."""
     parse = amount_parser(decimal)
     facts = [ColumnFacts(i) for i in range(width)]
+    # a text without a letter cannot be a pending mark when every mark has one: norm() is spared for amounts
+    worded = all(_LETTER.search(p) for p in vocab.pending)
     for row in rows:
         for i in range(min(width, len(row))):
             cell = row[i]
@@ -120,11 +135,11 @@ def sniff(rows: Sequence[Sequence], width: int, decimal: str, vocab: Vocabulary)
             if isinstance(cell, (dt.date, dt.datetime)):
                 f.typed_dates += 1
                 continue
-            text = cell_text(cell)
+            text = cell.strip() if cell.__class__ is str else cell_text(cell)
             f.text_length += len(text)
             if len(f.values) < 200 or text.casefold() in f.values:
                 f.values[text.casefold()] += 1
-            if norm(text) in vocab.pending:
+            if (not worded or _LETTER.search(text)) and norm(text) in vocab.pending:
                 f.pending += 1
                 continue
             if isinstance(cell, (int, float)) and not isinstance(cell, bool):
@@ -156,7 +171,7 @@ def _sniff_text(f: ColumnFacts, text: str, parse, vocab: Vocabulary) -> None:
             f.date_codes[code] = f.date_codes.get(code, 0) + 1
         if len(d) != 8 or not d.isdigit():  # 20240131 may also be an amount or an id
             return
-    code = vocab.currency(text)
+    code = vocab.currency(text) if len(text) <= 3 else None  # upper() never shortens: longer is no code
     if code:
         f.codes[code] += 1
         return
@@ -169,7 +184,7 @@ def _sniff_text(f: ColumnFacts, text: str, parse, vocab: Vocabulary) -> None:
     if value is None:
         return
     f.amounts += 1
-    digits = sum(ch.isdigit() for ch in text)
+    digits = sum(map(str.isdigit, text))
     if _DECIMALS.search(text.rstrip("|").strip()):
         f.with_decimals += 1
     else:
