@@ -144,3 +144,25 @@ def test_the_addin_rereads_only_the_listings_that_changed(served, tmp_path):
         assert third.review["checks"] is second.review["checks"] and third.ledger is second.ledger
     finally:
         client.close()
+
+
+def test_a_transaction_that_already_wrote_computes_afresh_and_keeps_nothing(served, tmp_path):
+    from sqlalchemy import select
+
+    from tieout.server.review import cache
+    from tieout.server.services import recs
+    from tieout.server.store.models import GLLineRow
+
+    owner, app = served
+    store = app.extensions["tieout"].store
+    users, acc, rid, base = _january(owner, tmp_path)
+    status, tag, _ = _get(users["alice"], f"{base}/review")
+    kept = store.memo.computed
+    with store.write() as session:
+        row = session.scalar(select(GLLineRow).where(GLLineRow.reconciliation_id == rid, GLLineRow.line_id == "G9"))
+        row.owner = "dave"
+        inside = cache.review(session, recs.get(session, rid))  # sees its own uncommitted owner
+        assert store.memo.computed == kept  # computed, not kept: no committed version holds it
+    assert {e.line_id: e.owner for e in inside.escalations}["G9"] == "dave"
+    status, new_tag, answer = _get(users["alice"], f"{base}/review", tag)
+    assert status == 200 and new_tag != tag and store.memo.computed == kept + 1
