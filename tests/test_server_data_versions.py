@@ -102,10 +102,12 @@ def test_submit_computes_the_review_once_and_the_reviewers_tick_shows_at_once(se
     alice.ok("PUT", f"{base}/unmatched/ledger/G9", {"owner": "alice", "due_date": "2026-02-15"})
     before = memo.computed
     status, tag, review = _get(alice, f"{base}/review")
-    assert memo.computed == before + 1
+    assert memo.computed == before + 2  # the review, and its answer (JSON values)
     alice.ok("POST", f"{base}/workflow/submit", {})  # its guard (owned escalations) reads the same review
     status, again, after = _get(alice, f"{base}/review", tag)
-    assert memo.computed == before + 1 and status == 304 and again == tag  # the status is no part of it
+    assert memo.computed == before + 2 and status == 304 and again == tag  # the status is no part of it
+    status, again, after = _get(alice, f"{base}/review")
+    assert memo.computed == before + 2 and after == review  # without an ETag: the answer kept
 
     bob.ok("PUT", f"{base}/review/unusual_matches", {"ticked": True, "comment": "seen"})
     status, new_tag, answer = _get(bob, f"{base}/review", tag)
@@ -165,4 +167,4 @@ def test_a_transaction_that_already_wrote_computes_afresh_and_keeps_nothing(serv
         assert store.memo.computed == kept  # computed, not kept: no committed version holds it
     assert {e.line_id: e.owner for e in inside.escalations}["G9"] == "dave"
     status, new_tag, answer = _get(users["alice"], f"{base}/review", tag)
-    assert status == 200 and new_tag != tag and store.memo.computed == kept + 1
+    assert status == 200 and new_tag != tag and store.memo.computed == kept + 2  # the review and its answer

@@ -11,6 +11,8 @@ and the redraw after it share one computation. A transaction that already wrote 
 nothing (what it sees is no committed version)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..gc_pause import paused_gc
 from ..store import versions
 from . import load, runner, settings
@@ -18,10 +20,15 @@ from .records import Review
 
 
 def review(session, rec) -> Review:
+    return kept(session, rec, "review", lambda: _compute(session, rec))
+
+
+def kept(session, rec, what: str, compute: Callable[[], object]):
+    """`compute()` (a pure function of what `key` names), once per key; `what` names the result."""
     memo = session.info.get("memo")
     if memo is None or versions.changed_here(session):
-        return _compute(session, rec)
-    return memo.get(key(session, rec), lambda: _compute(session, rec))
+        return compute()
+    return memo.get((what, *key(session, rec)), compute)
 
 
 def key(session, rec) -> tuple:
@@ -31,7 +38,7 @@ def key(session, rec) -> tuple:
     before = prior(session, rec)
     prior_key = None if before is None else (before.id, versions.read(session, before.id).data, before.status,
                                              before.reconciled_balance)
-    return ("review", rec.id, versions.read(session, rec.id).data, prior_key, repr(settings.usual()),
+    return (rec.id, versions.read(session, rec.id).data, prior_key, repr(settings.usual()),
             repr(settings.dormancy()))
 
 

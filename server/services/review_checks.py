@@ -31,7 +31,13 @@ def ticks(session, rec_id: int) -> dict[str, Tick]:
 
 def describe(session, rec_id: int) -> dict:
     """GET .../review: {"checks": [{"id", "title", "status", "detail", "figures", "lines", "tick"}], "aging",
-    "escalations", "unowned", "approvable"}."""
+    "escalations", "unowned", "approvable"}. Kept per data version as the review is (the ticks are data too):
+    the answer's plain values cost a second at 20,000 lines, a redraw with nothing changed asks for it again."""
+    rec = recs.get(session, rec_id)
+    return cache.kept(session, rec, "describe", lambda: _describe(session, rec_id))
+
+
+def _describe(session, rec_id: int) -> dict:
     result = compute(session, rec_id)
     held, on_lines = ticks(session, rec_id), line_ticks(session, rec_id)
     checks = []

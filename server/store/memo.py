@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-SIZE = 6
+SIZE = 8  # a reconciliation's review and its answer: four reconciliations' worth
 
 
 class Memo:
