@@ -251,12 +251,10 @@ def _operation(path: str, method: str, spec: tuple) -> dict:
         op["responses"][str(ok)]["content"] = {"application/json": {"schema": {
             "$ref": f"#/components/schemas/{RESPONSE_SCHEMAS[(path, method)]}"}}}
     if (path, method) in CONDITIONAL:
-        op["parameters"].append({"name": "If-None-Match", "in": "header", "required": False,
-                                 "schema": {"type": "string"}, "description": "the ETag of the answer held"})
         op["responses"][str(ok)]["headers"] = {"ETag": {"schema": {"type": "string"}, "description": (
             "names the data version the answer was read at (etags.py)")}}
-        op["responses"]["304"] = {"description": "Not Modified: the answer the If-None-Match ETag names is "
-                                                 "still the server's (no body)"}
+        op["responses"]["304"] = {"description": "Not Modified: the ETag sent in the If-None-Match header "
+                                                 "names the server's answer still (no body)"}
     if path == "/api/health":
         op["security"] = []
     if req == "json":
