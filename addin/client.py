@@ -49,6 +49,26 @@ class ServerUnavailable(Exception):
     """No server answers and none could be started."""
 
 
+NOT_MODIFIED = object()  # Client.get_if_changed's answer for 304: the answer the client holds is current
+
+
+def _payload(status: int, reason: str, content: bytes):
+    """The JSON answer; a refusal raised as ServerError with the server's code."""
+    if status == 204 or not content:
+        if status >= 400:
+            raise ServerError(f"http_{status}", reason or "request failed", status)
+        return None
+    try:
+        payload = json.loads(content, parse_float=Decimal)
+    except ValueError:
+        raise ServerError("bad_answer", f"the server answered {status} with no JSON", status) from None
+    if status >= 400:
+        err = payload.get("error", {}) if isinstance(payload, dict) else {}
+        raise ServerError(str(err.get("code", f"http_{status}")), str(err.get("message", reason)), status,
+                          err.get("missing") or ())
+    return payload
+
+
 def tieout_home() -> Path:
     return Path(os.environ.get("TIEOUT_HOME") or Path.home() / ".tieout")
 
@@ -130,6 +150,12 @@ class Client:
     # requests ------------------------------------------------------------------------------------------
     def request(self, method: str, path: str, json_body=None, params: dict | None = None,
                 data: bytes | None = None, headers: dict | None = None, timeout: float | None = None):
+        status, reason, content, _ = self._exchange(method, path, json_body, params, data, headers, timeout)
+        return _payload(status, reason, content)
+
+    def _exchange(self, method: str, path: str, json_body=None, params: dict | None = None,
+                  data: bytes | None = None, headers: dict | None = None, timeout: float | None = None):
+        """One request: (status, reason, body bytes, ETag header or None)."""
         self.ensure_running()
         if method != "GET":
             self.writes += 1  # counted before sending: a request that failed may still have changed something
@@ -144,21 +170,18 @@ class Client:
         except requests.RequestException as exc:
             raise ServerUnavailable(f"the Tieout server at {self.base_url} did not answer: "
                                     f"{exc.__class__.__name__}") from None
-        status, reason, content = r.status_code, r.reason, r.content
+        status, reason, content, etag = r.status_code, r.reason, r.content, r.headers.get("ETag")
         del r  # an error's traceback must not keep the response (and its connection) alive
-        if status == 204 or not content:
-            if status >= 400:
-                raise ServerError(f"http_{status}", reason or "request failed", status)
-            return None
-        try:
-            payload = json.loads(content, parse_float=Decimal)
-        except ValueError:
-            raise ServerError("bad_answer", f"the server answered {status} with no JSON", status) from None
-        if status >= 400:
-            err = payload.get("error", {}) if isinstance(payload, dict) else {}
-            raise ServerError(str(err.get("code", f"http_{status}")), str(err.get("message", reason)), status,
-                              err.get("missing") or ())
-        return payload
+        return status, reason, content, etag
+
+    def get_if_changed(self, path: str, etag: str | None = None, **params) -> tuple[str | None, object]:
+        """A conditional GET: (ETag, answer), or (ETag, NOT_MODIFIED) when the server's answer is still the one
+        `etag` names (304: nothing sent again). Listings and the review of a reconciliation carry ETags."""
+        status, reason, content, tag = self._exchange("GET", path, params=params or None,
+                                                      headers={"If-None-Match": etag} if etag else None)
+        if status == 304:
+            return tag or etag, NOT_MODIFIED
+        return tag, _payload(status, reason, content)
 
     def get(self, path: str, **params):
         return self.request("GET", path, params=params or None)

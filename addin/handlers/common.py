@@ -22,11 +22,12 @@ def current_state(ctx: Context) -> State:
     """The server's state. Read once per button press while this client changes nothing: reading it costs as
     much as rendering it at 20,000 lines, and a press used to read it up to three times (inputs sync, the
     handler, the sheets) with nothing sent in between. Any request other than GET, or another linked
-    reconciliation, makes the next call read it again."""
+    reconciliation, makes the next call read it again, and then only the listings whose ETag changed
+    (ctx.held)."""
     key = (ctx.rec_id(), ctx.setting(CASH_ACCOUNT) or "", getattr(ctx.client, "writes", None))
     if ctx.last_state is not None and key[2] is not None and ctx.last_state[1] == key:
         return ctx.last_state[0]
-    state = load_state(ctx.client, key[0], key[1], lazy=True)
+    state = load_state(ctx.client, key[0], key[1], lazy=True, held=ctx.held)
     if manual_layout.is_manual(state):
         state = replace(state, items=manual_items.load(ctx.client, state.id))
     ctx.last_state = (state, key)

@@ -38,6 +38,8 @@ class Context:
     messages: list[str] = field(default_factory=list)
     # The server's state as last read in this button press, with what it was read for (common.current_state)
     last_state: tuple[object, tuple] | None = field(default=None, repr=False)
+    # Listings and the review as last read in this press, by path: (ETag, parsed answer) (state.Held)
+    held: dict = field(default_factory=dict, repr=False)
 
     # options and settings --------------------------------------------------------------------------------
     def arg(self, name: str, default: str | None = None) -> str | None:

@@ -109,6 +109,8 @@ INT_PARAMS = {"rec_id", "account_id", "item_id", "txn_id", "job_id", "statement_
 OPERATIONS.update(openapi_ledgers.OPERATIONS)  # ledger against ledger (issue 16)
 INT_PARAMS |= openapi_ledgers.INT_PARAMS
 ERROR = {"$ref": "#/components/responses/Error"}
+# Conditional GETs (issue 17, etags.py): an ETag on the answer; If-None-Match -> 304 while it still holds.
+CONDITIONAL = {(R + part, "get") for part in ("/bank-lines", "/gl-lines", "/matches", "/transactions", "/review")}
 
 
 def _object(required: dict, optional: dict | None = None) -> dict:
@@ -248,6 +250,11 @@ def _operation(path: str, method: str, spec: tuple) -> dict:
     if (path, method) in RESPONSE_SCHEMAS:
         op["responses"][str(ok)]["content"] = {"application/json": {"schema": {
             "$ref": f"#/components/schemas/{RESPONSE_SCHEMAS[(path, method)]}"}}}
+    if (path, method) in CONDITIONAL:
+        op["responses"][str(ok)]["headers"] = {"ETag": {"schema": {"type": "string"}, "description": (
+            "names the data version the answer was read at (etags.py)")}}
+        op["responses"]["304"] = {"description": "Not Modified: the ETag sent in the If-None-Match header "
+                                                 "names the server's answer still (no body)"}
     if path == "/api/health":
         op["security"] = []
     if req == "json":

@@ -6,6 +6,7 @@ from flask import Blueprint, g, jsonify
 from ..services import lines, posting, recs, review, summary
 from ..controls.workflow import Refusal
 from .access import visible_accounts
+from .etags import conditional, listing_tag
 from .http import body, ext, query_int, read, write
 
 bp = Blueprint("reconciliations", __name__, url_prefix="/api/reconciliations")
@@ -65,12 +66,12 @@ def set_support_balance(rec_id: int):
 
 @bp.get("/<int:rec_id>/bank-lines")
 def bank_lines(rec_id: int):
-    return jsonify(read(lambda s: lines.listing(_exists(s, rec_id), rec_id, "bank")))
+    return conditional(rec_id, listing_tag("bank"), lambda s: lines.listing(s, rec_id, "bank"))
 
 
 @bp.get("/<int:rec_id>/gl-lines")
 def gl_lines(rec_id: int):
-    return jsonify(read(lambda s: lines.listing(_exists(s, rec_id), rec_id, "ledger")))
+    return conditional(rec_id, listing_tag("ledger"), lambda s: lines.listing(s, rec_id, "ledger"))
 
 
 @bp.post("/<int:rec_id>/gl-lines")
@@ -127,7 +128,7 @@ def delete_item(rec_id: int, item_id: int):
 
 @bp.get("/<int:rec_id>/transactions")
 def transactions(rec_id: int):
-    return jsonify(read(lambda s: lines.listing(_exists(s, rec_id), rec_id, "transactions")))
+    return conditional(rec_id, listing_tag("transactions"), lambda s: lines.listing(s, rec_id, "transactions"))
 
 
 @bp.post("/<int:rec_id>/transactions")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..services import recs, review_checks, review_line_ticks
+from .etags import conditional, review_tag
 from .http import body, read, write
 
 bp = Blueprint("review", __name__, url_prefix="/api")
@@ -12,7 +13,8 @@ bp = Blueprint("review", __name__, url_prefix="/api")
 
 @bp.get("/reconciliations/<int:rec_id>/review")
 def get_review(rec_id: int):
-    return jsonify(read(lambda s: review_checks.describe(s, recs.get(s, rec_id).id)))
+    """Conditional (etags.py): its ETag names the versions its cache key names (review/cache.py)."""
+    return conditional(rec_id, review_tag, lambda s: review_checks.describe(s, rec_id))
 
 
 @bp.get("/reconciliations/<int:rec_id>/review/ticks")

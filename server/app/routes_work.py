@@ -11,6 +11,7 @@ from werkzeug.utils import secure_filename
 from ..services import balances, findings, imports, matches, recs
 from ..services.context import change
 from ..controls.workflow import Refusal
+from .etags import conditional, listing_tag
 from .http import body, ext, flag, read, write
 
 bp = Blueprint("work", __name__, url_prefix="/api")
@@ -108,8 +109,8 @@ def acknowledge_findings(rec_id: int):
 
 @bp.get("/reconciliations/<int:rec_id>/matches")
 def list_matches(rec_id: int):
-    return jsonify(read(lambda s: (recs.get(s, rec_id), matches.listing(s, rec_id, request.args.get(
-        "history", "") in ("1", "true")))[1]))
+    history = request.args.get("history", "") in ("1", "true")
+    return conditional(rec_id, listing_tag("matches"), lambda s: matches.listing(s, rec_id, history))
 
 
 @bp.post("/reconciliations/<int:rec_id>/matches")

@@ -7,8 +7,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from ..controls.workflow import Refusal
-from ..gc_pause import paused_gc
-from ..review import load, runner
+from ..review import cache
 from ..review.checks import TITLES
 from ..review.records import FAIL, Review, Tick, as_dict
 from ..store.models import ChartAccount, ReviewTick, User
@@ -20,8 +19,8 @@ CHART_MAX = 5000
 
 
 def compute(session, rec_id: int) -> Review:
-    with paused_gc():  # every line becomes a record that stays alive until the answer: no cycles to look for
-        return runner.review(load.facts(session, recs.get(session, rec_id)))
+    """Once per data version (review/cache.py)."""
+    return cache.review(session, recs.get(session, rec_id))
 
 
 def ticks(session, rec_id: int) -> dict[str, Tick]:
@@ -32,7 +31,13 @@ def ticks(session, rec_id: int) -> dict[str, Tick]:
 
 def describe(session, rec_id: int) -> dict:
     """GET .../review: {"checks": [{"id", "title", "status", "detail", "figures", "lines", "tick"}], "aging",
-    "escalations", "unowned", "approvable"}."""
+    "escalations", "unowned", "approvable"}. Kept per data version as the review is (the ticks are data too):
+    the answer's plain values cost a second at 20,000 lines, a redraw with nothing changed asks for it again."""
+    rec = recs.get(session, rec_id)
+    return cache.kept(session, rec, "describe", lambda: _describe(session, rec_id))
+
+
+def _describe(session, rec_id: int) -> dict:
     result = compute(session, rec_id)
     held, on_lines = ticks(session, rec_id), line_ticks(session, rec_id)
     checks = []

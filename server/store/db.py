@@ -14,6 +14,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from .memo import Memo
+
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -81,8 +83,13 @@ class Store:
             self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
         self._write_engine = self.engine.execution_options(tieout_write=True)
         self._write_lock = threading.Lock() if self.is_sqlite else _NoLock()
-        self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
+        self.memo = Memo()  # results computed from one data version (the review): sessions carry it in info
+        self._reader = sessionmaker(self.engine, expire_on_commit=False, info={"memo": self.memo})
+        self._writer = sessionmaker(self._write_engine, expire_on_commit=False, info={"memo": self.memo})
+        from . import versions  # the data versions every write bumps (ETags, the review cache)
+
+        versions.install(self.engine)
+        versions.watch(self._writer)
 
     @contextmanager
     def read(self):

@@ -361,3 +361,17 @@ class AccountSetting(Base):
     value: Mapped[str] = mapped_column(Text, default="{}")
     set_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReconciliationVersion(Base):
+    """A reconciliation's data versions (migration 0015, store/versions.py): counters bumped in the transaction
+    of every change, the whole data's and each listing's, read by the ETags and the review cache."""
+
+    __tablename__ = "reconciliation_versions"
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"), primary_key=True,
+                                                   autoincrement=False)
+    data: Mapped[int] = mapped_column(Integer, default=0)
+    bank: Mapped[int] = mapped_column(Integer, default=0)
+    ledger: Mapped[int] = mapped_column(Integer, default=0)
+    matches: Mapped[int] = mapped_column(Integer, default=0)
+    transactions: Mapped[int] = mapped_column(Integer, default=0)

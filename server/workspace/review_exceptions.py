@@ -10,7 +10,7 @@ reconciliation (its approval needed a comment on every failing check), which als
 checks' cost (a load of the reconciliation's facts) for every finished account. What to do is a table per check (ACTIONS), like the workspace's rules."""
 from __future__ import annotations
 
-from ..review import load, runner
+from ..review import cache
 from ..controls.workflow import APPROVED, IN_REVIEW, PENDING_APPROVAL
 from ..review.records import ATTENTION, FAIL
 from ..services.review_checks import ticks
@@ -38,7 +38,7 @@ def review_rows(session, rec) -> list[dict]:
         return []
     held = ticks(session, rec.id)
     out = []
-    for c in runner.run_checks(load.facts(session, rec)):
+    for c in cache.review(session, rec).checks:
         tick = held.get(c.id)
         comment = tick.comment.strip() if tick else ""
         if c.status == FAIL and not comment:

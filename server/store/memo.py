@@ -1,0 +1,40 @@
+"""Results computed from one version of a store's data, kept while they may be asked again (the review of a
+reconciliation at a data version: a Summary redraw and a Submit ask for the same one, seconds at 20,000 lines).
+
+A key names the data version it was computed from (store/versions.py), so an entry is never stale: a change
+makes new keys, and old entries age out. Bounded by the number of entries (each may hold a large result);
+least recently used goes first. One per Store, so two databases in one process never share an entry."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+SIZE = 8  # a reconciliation's review and its answer: four reconciliations' worth
+
+
+class Memo:
+    def __init__(self, size: int = SIZE):
+        self.size = size
+        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0  # how many times `get` computed (tests, benchmarks)
+
+    def get(self, key: Hashable, compute: Callable[[], object]):
+        """The entry under `key`, computed (outside the lock: two requests may compute the same key once each,
+        never wait on each other) when absent."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()
+        with self._lock:
+            self.computed += 1
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
