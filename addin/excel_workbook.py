@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 
 from ..excel_templates.print_setup import landscape
 from ..excel_templates.sheet_writer import DATE_FORMAT, MONEY_FORMAT, PERCENT_FORMAT, Column
+from .excel_reads import PressReads, box_of, box_of_range
 from .workbook import Choice, ColourRule
 from .xlsx_workbook import PROTECTION_PASSWORD, SETTING_PREFIX
 
@@ -24,12 +26,16 @@ XL_PORTRAIT, XL_LANDSCAPE = 1, 2  # Excel's XlPageOrientation
 _XL_CELL_TYPE_VISIBLE = 12  # COM: Range.SpecialCells(xlCellTypeVisible)
 
 
-def _rows_of(address: str) -> set[int]:
-    """The row numbers an A1 address covers, e.g. "$A$2:$H$5,$A$9:$H$9" -> {2, 3, 4, 5, 9}."""
+def _rows_of(address: str, last: int | None = None) -> set[int]:
+    """The row numbers an A1 address covers, e.g. "$A$2:$H$5,$A$9:$H$9" -> {2, 3, 4, 5, 9}; whole columns
+    ("$A:$C") cover rows 1 to `last`."""
     rows: set[int] = set()
     for part in address.replace("$", "").split(","):
-        ends = [int("".join(ch for ch in cell if ch.isdigit())) for cell in part.split(":")]
-        rows.update(range(min(ends), max(ends) + 1))
+        ends = ["".join(ch for ch in cell if ch.isdigit()) for cell in part.split(":")]
+        if not all(ends):
+            rows.update(range(1, (last or 0) + 1))
+            continue
+        rows.update(range(min(map(int, ends)), max(map(int, ends)) + 1))
     return rows
 
 
@@ -87,6 +93,11 @@ class ExcelWorkbook:
 
         self.book = book if book is not None else xw.Book.caller()
 
+    @cached_property
+    def _reads(self) -> PressReads:
+        """The blocks read in this press (an adapter lives for one press): each fetched once until written over."""
+        return PressReads()
+
     @property
     def path(self) -> Path | None:
         full = self.book.fullname
@@ -101,11 +112,11 @@ class ExcelWorkbook:
     def read_table_rows(self, sheet: str) -> list[tuple[int, dict]]:
         ws = self.book.sheets[sheet]
         table = ws.tables[0]
-        header = [str(h) for h in table.header_row_range.value]
+        header = [str(h) for h in self._values(sheet, table.header_row_range, 1)]
         body = table.data_body_range
         if body is None:
             return []
-        values = body.options(ndim=2).value  # one block, a list of rows even for a one-row table
+        values = self._values(sheet, body, 2)  # one block, a list of rows even for a one-row table
         first = body.row
         return [(first + i, dict(zip(header, r))) for i, r in enumerate(values)
                 if any(v not in (None, "") for v in r)]
@@ -119,7 +130,9 @@ class ExcelWorkbook:
         existing = next((t for t in ws.tables if t.name == table_name), None)
         last = first_row + max(len(data), 1)
         if existing is None or not self._write_changes(ws, existing, header, data, first_row):
+            self._reads.written(sheet, (first_row, 1, last, len(columns)))
             if existing is not None:
+                self._reads.written(sheet, box_of_range(existing.range))
                 existing.range.clear_contents()
             ws.range((first_row, 1)).value = [header] + (data or [[None] * len(columns)])
             target = ws.range((first_row, 1), (last, len(columns)))
@@ -150,17 +163,19 @@ class ExcelWorkbook:
     def _write_changes(self, ws, table, header: list[str], data: list[list], first_row: int) -> bool:
         """When the table already has this header, place and size, writes only the columns whose values change,
         each as one block over its changed rows (Accept Matches: the status column of Bank Statement and GL
-        Lines), after one read of the table's values; False when the table must be written whole."""
+        Lines), after one read of the table's values (none when the press read them already); False when the
+        table must be written whole."""
         rng = table.range
         if (rng.row, rng.column) != (first_row, 1) or rng.shape != (1 + max(len(data), 1), len(header)):
             return False
-        if [str(h) for h in table.header_row_range.options(ndim=1).value] != header or not data:
+        if [str(h) for h in self._values(ws.name, table.header_row_range, 1)] != header or not data:
             return False
         body = table.data_body_range
-        blocks = changed_blocks(body.options(ndim=2).value if body is not None else [], data)  # one read
+        blocks = changed_blocks(self._values(ws.name, body, 2) if body is not None else [], data)  # one read
         if blocks is None:
             return False
         for col, first, last in blocks:
+            self._reads.written(ws.name, (first_row + 1 + first, col + 1, first_row + 1 + last, col + 1))
             ws.range((first_row + 1 + first, col + 1), (first_row + 1 + last, col + 1)).value = \
                 [[r[col]] for r in data[first:last + 1]]
         return True
@@ -195,8 +210,12 @@ class ExcelWorkbook:
         table = ws.tables[0]
         first_data = table.range.row + 1
         id_col = table.range.column
-        rows = sorted({cell.row for cell in sel})
-        return [str(ws.range((r, id_col)).value) for r in rows if r >= first_data]
+        last_data = table.range.row + table.range.shape[0] - 1
+        rows = sorted(r for r in _rows_of(sel.address, last_data) if first_data <= r <= last_data)  # one call
+        if not rows:
+            return []
+        ids = ws.range((rows[0], id_col), (rows[-1], id_col)).options(ndim=2).value  # one read of the span
+        return [str(ids[r - rows[0]][0]) for r in rows]
 
     def visible_ids(self, sheet: str) -> list[str]:
         """Windows: the rows of the table body's visible cells (one COM call); Mac: the rows whose height is not
@@ -233,6 +252,8 @@ class ExcelWorkbook:
         self.book.names.add(SETTING_PREFIX + name, '="' + str(value).replace('"', '""') + '"')
 
     def set_cells(self, sheet: str, values: dict[str, object]) -> None:
+        for addr in values:
+            self._reads.written(sheet, box_of(addr))
         ws = self.book.sheets[sheet]
         for addr, value in values.items():
             ws.range(addr).value = _cell(value)
@@ -267,7 +288,12 @@ class ExcelWorkbook:
         self.book.save()
 
     def read_range(self, sheet: str, ref: str) -> list[list]:
-        return self.book.sheets[sheet].range(ref).options(ndim=2).value
+        rng = self.book.sheets[sheet].range(ref)
+        return self._reads.get(sheet, box_of(ref), 2, lambda: rng.options(ndim=2).value)
+
+    def _values(self, sheet: str, rng, ndim: int):
+        """A range's values (a list for ndim 1, rows for 2), fetched once in the press until written over."""
+        return self._reads.get(sheet, box_of_range(rng), ndim, lambda: rng.options(ndim=ndim).value)
 
     def colour_rules(self, sheet: str, rules: Sequence[ColourRule]) -> None:
         """Through xlwings' conditional formats (0.37.5+), which drive COM on Windows and AppleScript on a Mac:

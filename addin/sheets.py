@@ -266,15 +266,18 @@ def summary_cells(state: State) -> dict[str, object]:
     return cells
 
 
-def sheet_rows(state: State) -> dict[str, list[tuple]]:
+def sheet_rows(state: State, only: Sequence[str] | None = None) -> dict[str, list[tuple]]:
+    """Each sheet's rows (`only` those sheets: the others cost as much to build, the review's a server call)."""
     if manual_layout.is_manual(state):
         from .manual import render as manual
 
         return manual.sheet_rows(state)
-    return {"Summary": summary_rows(state), "Bank Statement": bank_rows(state), "GL Lines": gl_rows(state),
-            "Matched": matched_rows(state), "Unmatched": unmatched_rows(state),
-            "New Transactions": txn_rows(state), "Audit": audit_rows(state),
-            "Review": review_sheet.check_rows(state)}
+    return {sheet: rows(state) for sheet, rows in ROWS.items() if only is None or sheet in only}
+
+
+ROWS = {"Summary": summary_rows, "Bank Statement": bank_rows, "GL Lines": gl_rows, "Matched": matched_rows,
+        "Unmatched": unmatched_rows, "New Transactions": txn_rows, "Audit": audit_rows,
+        "Review": review_sheet.check_rows}
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -596,9 +599,23 @@ def _norm(v):
     return v.strip() if isinstance(v, str) else v
 
 
+def _same(shown, held) -> bool:
+    """A sheet's value (as read back) shows the server's: _norm of both agree. The usual cases are decided
+    first without it (an amount read back as the float of the server's Decimal, a date as a datetime at
+    midnight): a submitted workbook's Refresh compares every cell of four tables."""
+    if shown == held:
+        return True
+    if type(held) is Decimal and type(shown) is float and float(held) == shown:
+        return True
+    if type(held) is dt.date and type(shown) is dt.datetime:
+        return shown.date() == held
+    return _norm(shown) == _norm(held)
+
+
 def _key(row: dict, key) -> tuple:
-    names = key if isinstance(key, tuple) else (key,)
-    return tuple(text(row.get(k)) for k in names)
+    if not isinstance(key, tuple):
+        return (text(row.get(key)),)
+    return tuple(text(row.get(k)) for k in key)
 
 
 def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] | None = None,
@@ -607,7 +624,7 @@ def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] | N
     cell of each changed value (by default on the sheets the submitted hash covers)."""
     if sheets is None:
         sheets = (manual_layout.ITEMS_SHEET,) if manual_layout.is_manual(state) else locking.HASHED_SHEETS
-    rows = sheet_rows(state)
+    rows = sheet_rows(state, sheets)
     out: list[str] = []
     for sheet in sheets:
         key, fields = CHECKED_FIELDS[sheet]
@@ -631,7 +648,7 @@ def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] | N
         for k in sorted(expected.keys() & actual.keys()):
             changed = [f"{f} {text(actual[k].get(f)) or '(blank)'} on the sheet (cell {_col(sheet, f)}{where[k]}), "
                        f"{text(expected[k].get(f)) or '(blank)'} on the server"
-                       for f in fields if _norm(actual[k].get(f)) != _norm(expected[k].get(f))]
+                       for f in fields if not _same(actual[k].get(f), expected[k].get(f))]
             if changed:
                 out.append(f"{sheet}: {'/'.join(k)}: " + "; ".join(changed))
         if len(out) >= limit:

@@ -22,12 +22,12 @@ from ...server.importers.tabular.read import MAX_SHEET_CELLS
 from ...server.importers.tabular.xlsx_guard import _sheet_parts, survey_part
 
 _BIGGEST_EXACT_INT = 1e16  # openpyxl writes numbers with 16 significant digits ("%.16g")
-_CELL = re.compile(rb"<c\b")
-_NEAR_CELL = re.compile(rb'<c r="[A-Z][1-9][0-9]{0,5}"')  # 26 columns x 999,999 rows < MAX_SHEET_CELLS
+# A cell that does not name its place in columns A to Z and rows 1 to 999,999 (26 x 999,999 < MAX_SHEET_CELLS)
+_FAR_CELL = re.compile(rb'<c\b(?! r="[A-Z][1-9][0-9]{0,5}")')
 
 
 def _within_reach(sheet_data: bytes) -> bool:
-    return len(_CELL.findall(sheet_data)) == len(_NEAR_CELL.findall(sheet_data))
+    return _FAR_CELL.search(sheet_data) is None
 
 
 def _as_openpyxl(v):
@@ -60,17 +60,16 @@ def table_rows(path, data: bytes, sheet: str, sheet_data: bytes, ref: str) -> li
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
         raise InputError(path, f"sheet {sheet!r} cannot be read: {str(exc)[:300]}") from None
-    width = max_col - min_col + 1
-
-    def cells(r: int) -> list:
-        row = grid[r - 1] if r - 1 < len(grid) else []
-        got = [_as_openpyxl(v) for v in row[min_col - 1:max_col]]
-        return got + [None] * (width - len(got))
-
-    header = [str(v) for v in cells(min_row)]
+    header = [str(v) for v in _cells(grid[min_row - 1] if min_row <= len(grid) else [], min_col, max_col)]
     out = []
-    for r in range(min_row + 1, min(max_row, len(grid)) + 1):
-        values = cells(r)
-        if any(v not in (None, "") for v in values):
+    for r, row in enumerate(grid[min_row:max_row], start=min_row + 1):
+        values = _cells(row, min_col, max_col)
+        if any(v is not None for v in values):
             out.append((r, dict(zip(header, values))))
     return out
+
+
+def _cells(row: list, min_col: int, max_col: int) -> list:
+    """The row's values from min_col to max_col (1-based) as openpyxl gives them, padded with None."""
+    got = [v if t is str and v else _as_openpyxl(v) for v in row[min_col - 1:max_col] for t in (type(v),)]
+    return got + [None] * (max_col - min_col + 1 - len(got))
