@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import chance_guard, evidence, reasons
+from . import chance_guard, date_assignment, evidence, reasons
 from .filters import bank_filter, has_text_filter, ledger_filter
 from .frames import to_minor
 from .links import linked_pairs
@@ -249,15 +249,30 @@ def run(state: MatchState, rule: Rule) -> None:
         accepted, alive = np.zeros(len(bi), dtype=bool), np.ones(len(bi), dtype=bool)
     else:
         accepted, alive = resolve(bu, lu, plaus, len(ub), len(ul))
+    dated = _settle_by_dates(state, rule, bi, li, bu, lu, plaus, alive)
+    accepted &= ~dated
+    alive &= ~(np.isin(bu, bu[dated]) | np.isin(lu, lu[dated]))
     chance = _chance_guard(state, rule, bi, li, accepted, alive, bpos, lpos)
     if accepted.any():
         a = np.flatnonzero(accepted)
         _emit_matches(state, rule, bi[a], li[a], fee[a], ~contested[a], np.maximum(cb[bu[a]], cl[lu[a]]))
+    if dated.any():
+        a = np.flatnonzero(dated)
+        _emit_matches(state, rule, bi[a], li[a], fee[a], ~contested[a], np.maximum(cb[bu[a]], cl[lu[a]]),
+                      settled="of equal candidates, the only pairing of their cluster that keeps the dates closest")
     held_b = np.union1d(bi[alive], crowded)
     state.hold(held_b, np.unique(li[alive]))
     figures.held += len(held_b)
     if alive.any():
         _emit_suggestions(state, rule, bi[alive], li[alive], fee[alive], plaus[alive], chance[alive])
+
+
+def _settle_by_dates(state: MatchState, rule: Rule, bi, li, bu, lu, plaus, alive) -> np.ndarray:
+    """Pairs of a contested cluster that the dates settle (rule.tie_by_dates; date_assignment.py)."""
+    if not rule.tie_by_dates or rule.action == "suggest" or not alive.any():
+        return np.zeros(len(bi), dtype=bool)
+    lag = day_coordinate(state.bank, rule, bi) - day_coordinate(state.ledger, rule, li)
+    return date_assignment.settle(bu, lu, plaus, lag, alive)
 
 
 def _chance_guard(state: MatchState, rule: Rule, bi, li, accepted, alive, bpos, lpos) -> np.ndarray:
@@ -309,7 +324,7 @@ def _evidence_words(rule: Rule) -> str:
     return ", ".join(words)
 
 
-def _emit_matches(state: MatchState, rule: Rule, bi, li, fee, alone, n_cands) -> None:
+def _emit_matches(state: MatchState, rule: Rule, bi, li, fee, alone, n_cands, settled: str = "") -> None:
     bank, ledger, dec = state.bank, state.ledger, state.decimals
     days = bank.day[bi] - ledger.day[li]
     diff = bank.amount[bi] - ledger.amount[li]
@@ -335,7 +350,8 @@ def _emit_matches(state: MatchState, rule: Rule, bi, li, fee, alone, n_cands) ->
                 parts.append(ev)
             if sim[k] >= 0 and rule.reference == "fuzzy":
                 parts.append(f"reference similarity {sim[k]}%")
-            parts.append("the only candidate" if alone[k] else f"the most plausible of {n_cands[k]} candidates")
+            parts.append(settled or ("the only candidate" if alone[k] else
+                                     f"the most plausible of {n_cands[k]} candidates"))
             out.append(", ".join(parts))
         return out
 
