@@ -46,7 +46,8 @@ def test_equal_gaps_stay_held_for_review_with_their_reason():
     r = auto_match(_credits("2024-12-03", "2024-12-03"), _receipts("2024-12-02", "2024-12-03"), RuleSet((ACH,)))
     assert r.matched == ()
     assert pairs(r.suggested) == {((b,), (g,)) for b in ("B0", "B1") for g in ("L0", "L1")}
-    assert all("equally plausible" in g.reason or "fits other bank lines" in g.reason for g in r.suggested)
+    assert all("equally plausible" in g.reason for g in r.suggested)
+    assert all("the dates of their cluster settle no pairing" in g.reason for g in r.suggested)
 
 
 def test_a_cluster_with_a_line_more_on_one_side_is_not_settled():

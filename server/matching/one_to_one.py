@@ -388,6 +388,7 @@ def _emit_suggestions(state: MatchState, rule: Rule, bi, li, fee, plaus, chance)
     conf = np.where(is_top, conf // np.maximum(n_top[inv], 1), conf // (2 * np.maximum(n_top[inv], 1)))
     questions = state.next_questions(len(ub))[inv]
     lead = reasons.lead(rule)
+    undecided = ", and the dates of their cluster settle no pairing" if rule.tie_by_dates else ""
     texts = []
     for k in range(len(bi)):
         b, g = int(bi[k]), int(li[k])
@@ -398,7 +399,7 @@ def _emit_suggestions(state: MatchState, rule: Rule, bi, li, fee, plaus, chance)
             why = (f"only amount and date tie them, and at the density of amounts in the window the chance that "
                    f"they meet by coincidence is {chance[k]:.3f} (above {rule.max_chance}): not matched, review")
         elif is_top[k] and n_top[inv[k]] > 1:
-            why = f"one of {n_top[inv[k]]} equally plausible candidates: not matched, review"
+            why = f"one of {n_top[inv[k]]} equally plausible candidates{undecided}: not matched, review"
         elif is_top[k]:
             why = "this ledger line fits other bank lines equally well: not matched, review"
         else:
