@@ -13,7 +13,7 @@ from tieout.server.matching.rules_io import default_rules, rules_from_rows
 from tieout.server.matching.text import bank_check_serial, ledger_check_serial
 
 ACH = Rule("ach", 1, bank_types=("ach",), amount="exact", counterparty="partial", day_basis="business",
-           days_before=1, days_after=3, tie_by_dates=True)
+           days_before=3, days_after=3, tie_by_dates=True)
 
 
 def pairs(groups) -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -31,9 +31,10 @@ def _credits(*days: str) -> list:
 
 
 def test_a_cluster_of_bare_credits_is_settled_by_the_only_closest_pairing():
-    """Each credit fits each receipt by amount and window; only B0-L0, B1-L1 needs 1 business day in all (the
-    other pairing 3): the guard alone holds all four lines, the cluster's dates settle them."""
-    bank, ledger = _credits("2024-12-02", "2024-12-04"), _receipts("2024-12-02", "2024-12-03")
+    """Each credit fits each receipt by amount and window; B0-L0 and B1-L1 are on the same days, each line two
+    business days from its other candidate: the guard alone holds all four lines, the cluster's dates settle
+    them."""
+    bank, ledger = _credits("2024-12-02", "2024-12-04"), _receipts("2024-12-02", "2024-12-04")
     r = auto_match(bank, ledger, RuleSet((ACH,)))
     assert pairs(r.matched) == {(("B0",), ("L0",)), (("B1",), ("L1",))}
     assert all("keeps the dates closest" in g.reason for g in r.matched)
@@ -50,6 +51,13 @@ def test_equal_gaps_stay_held_for_review_with_their_reason():
     assert all("the dates of their cluster settle no pairing" in g.reason for g in r.suggested)
 
 
+def test_a_day_between_the_candidates_is_no_evidence():
+    """The order-keeping pairing needs 0 days, the other 2, but each line is only a day from its other candidate:
+    where banks post some payments before the ledger and some after, a day's order is a presumption."""
+    r = auto_match(_credits("2024-12-02", "2024-12-03"), _receipts("2024-12-02", "2024-12-03"), RuleSet((ACH,)))
+    assert r.matched == () and len(r.suggested) == 4
+
+
 def test_a_cluster_with_a_line_more_on_one_side_is_not_settled():
     """Three receipts for two credits: any receipt may be the one still unpaid, so nothing is matched."""
     r = auto_match(_credits("2024-12-02", "2024-12-04"), _receipts("2024-12-02", "2024-12-03", "2024-12-03"),
@@ -58,18 +66,20 @@ def test_a_cluster_with_a_line_more_on_one_side_is_not_settled():
 
 
 def test_settle_keeps_only_the_pairs_every_closest_pairing_holds():
-    """Bank 0 and 1 on day 5, bank 2 on day 8; ledger 0 on day 4, 1 and 2 on day 5... as the 250,000.00 cluster
-    of the books benchmark: bank 2 - ledger 2 is in every closest pairing, the rest tie."""
-    bday = np.array([5, 5, 8])
-    lday = np.array([4, 5, 6])
+    """Banks 0 and 1 on day 5, bank 2 on day 9; ledger 0 on day 4, 1 on day 5, 2 on day 9: bank 2 - ledger 2 is
+    in every closest pairing and 4 days from the others; banks 0 and 1 fit ledger 0 and 1 equally (1 day)."""
+    bday = np.array([5, 5, 9])
+    lday = np.array([4, 5, 9])
     bu, lu = np.repeat(np.arange(3), 3), np.tile(np.arange(3), 3)
     lag = bday[bu] - lday[lu]
     got = settle(bu, lu, np.zeros(9, dtype=np.int64), lag, np.ones(9, dtype=bool))
     assert {(int(b), int(g)) for b, g in zip(bu[got], lu[got])} == {(2, 2)}
-    # text evidence weighs before days: a stronger text tie of bank 2 with ledger 0 wins over its dates
-    plaus = np.where((bu == 2) & (lu == 0), 1, 0)
-    got = settle(bu, lu, plaus, lag, np.ones(9, dtype=bool))
-    assert (2, 0) in {(int(b), int(g)) for b, g in zip(bu[got], lu[got])}
+    # ledger 2 a day after bank 2: still 4 days or more from every other candidate, settled; on day 6 it is a
+    # day from banks 0 and 1 and 3 from bank 2, and nothing is
+    for day, want in ((10, {(2, 2)}), (6, set())):
+        lag = bday[bu] - np.array([4, 5, day])[lu]
+        got = settle(bu, lu, np.zeros(9, dtype=np.int64), lag, np.ones(9, dtype=bool))
+        assert {(int(b), int(g)) for b, g in zip(bu[got], lu[got])} == want
 
 
 def test_tie_by_dates_is_a_rules_column_and_the_built_in_amount_rules_use_it():

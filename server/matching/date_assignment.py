@@ -5,8 +5,9 @@ Why: customers pay equal round amounts (five receipts of 2,500.00 in one week) a
 its texts to tell which receipt is which, so the ambiguity guard holds it all. The cluster as a whole still
 says something: each pairing of its bank lines with its ledger lines needs a number of days between the
 two dates in all, and when one pairing needs strictly fewer than every other, a pair that is in it and in no
-other optimal pairing is what the dates say. A pair that several equally close pairings share no evidence
-for (equal dates, equal gaps) stays held, with the others, for review; nothing is guessed.
+other optimal pairing, and whose two lines are clearly nearer each other than to any other candidate
+(MARGIN_DAYS), is what the dates say. Pairs the dates do not set apart (equal dates, equal gaps, a day's
+difference) stay held, with the others, for review; nothing is guessed.
 
 Only balanced clusters are settled (as many bank lines as ledger lines, each with a candidate): when one side
 has a line more, any line may be the one without a partner, and the dates cannot tell which. Text evidence
@@ -21,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 MAX_LINES = 10  # lines a side of a cluster settled by dates (2**10 subsets); a larger one is held
+MARGIN_DAYS = 2  # a settled pair's lines are this many days nearer each other than to any other candidate
 _NONE = 1 << 60  # no pairing
 
 
@@ -46,10 +48,23 @@ def settle(bu: np.ndarray, lu: np.ndarray, plaus: np.ndarray, lag: np.ndarray, a
         best, chosen = _cheapest(len(banks), cost, None)
         if best >= _NONE:
             continue
+        gap = {(bpos[int(bu[p])], lpos[int(lu[p])]): abs(int(lag[p])) for p in pairs}
         for i, j in chosen:
+            if not _clear(gap, i, j):
+                continue
             if _cheapest(len(banks), cost, (i, j))[0] > best:  # every other pairing without it costs more
                 out[pairs[(bu[pairs] == banks[i]) & (lu[pairs] == ledgers[j])]] = True
     return out
+
+
+def _clear(gap: dict[tuple[int, int], int], i: int, j: int) -> bool:
+    """Bank line i and ledger line j are MARGIN_DAYS nearer each other than either is to another candidate.
+
+    Why: the closest pairing alone is the order-keeping one, and where the bank posts some payments before
+    the ledger books them and others after, order is a presumption, not evidence (two credits a day apart
+    may well be the other way round); a clear gap between the dates is what tells."""
+    own = gap[(i, j)]
+    return all(d >= own + MARGIN_DAYS for (a, b), d in gap.items() if (a == i) != (b == j))
 
 
 def _clusters(b: np.ndarray, g: np.ndarray) -> list[np.ndarray]:
