@@ -259,7 +259,8 @@ def run(state: MatchState, rule: Rule) -> None:
     if dated.any():
         a = np.flatnonzero(dated)
         _emit_matches(state, rule, bi[a], li[a], fee[a], ~contested[a], np.maximum(cb[bu[a]], cl[lu[a]]),
-                      settled="of equal candidates, the only pairing of their cluster that keeps the dates closest")
+                      settled=f"of equal candidates, the only pairing of their cluster that keeps the dates closest, "
+                              f"the two {date_assignment.MARGIN_DAYS}+ days nearer each other than to any other")
     held_b = np.union1d(bi[alive], crowded)
     state.hold(held_b, np.unique(li[alive]))
     figures.held += len(held_b)
