@@ -69,8 +69,10 @@ class Vocabulary:
     def __init__(self, ledger: Side):
         names = {c for c in ledger.col("counterparty") if c}
         df: dict[str, int] = {}
-        for name in names:
-            for w in tx.counterparty_words(name):
+        # counted over names without their legal words: 'Marost Foods LLC', '... Inc', '... GmbH' and '... Corp'
+        # are four companies but one word MAROST, which they do not make generic
+        for words in {tx.counterparty_words(name) for name in names}:
+            for w in words:
                 df[w] = df.get(w, 0) + 1
         self.df = df
         # Names that differ by their legal words only ("Marost Foods LLC", "Marost Foods GmbH"): two companies
