@@ -74,6 +74,7 @@ class Dials:
     name_cut: int = 16
     check_conflict: float = 0.003  # bank check text with another serial than the ledger's, same amount
     single_deposit: float = 0.005  # single-check deposits, each as large as a receipt of a nearby batch
+    cluster_bank_early: float = 0.0  # cluster credits the bank posts 1..2 days before the ledger's booking
 
 
 @dataclass
@@ -247,7 +248,10 @@ def generate_books(n: int, seed: int = 7, dials: Dials = Dials(), start: dt.date
     named = rng.random(total) < 0.7
     bld.add_ledger(total, c_day, c_amt, "USD", _spell_ledger(rng, inv), strs(f"Receipt {c}" for c in cp), "AR",
                    cp, g, "cluster")
-    bld.add_bank(total, c_day + rng.integers(0, 3, total), c_amt, "USD", "",
+    c_lag = rng.integers(0, 3, total)
+    if dl.cluster_bank_early:  # drawn only when dialled, so the default stream of lines is unchanged
+        c_lag = np.where(rng.random(total) < dl.cluster_bank_early, -rng.integers(1, 3, total), c_lag)
+    bld.add_bank(total, c_day + c_lag, c_amt, "USD", "",
                  np.where(named, strs(f"ACH CREDIT {c} {r}" for c, r in
                                       zip(_bank_name(cp, dl.name_cut), _spell_bank(rng, inv))), "ACH CREDIT"),
                  "ach", "", g, "cluster")

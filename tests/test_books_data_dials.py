@@ -42,3 +42,17 @@ def test_the_new_dials_turn_off():
     groups, line_kinds = _kinds(data)
     assert "single_deposit" not in groups and "check_conflict" not in line_kinds
     assert len(data.bank) == len(data.ledger) == 2000
+
+
+def test_cluster_credits_posted_before_the_ledger_are_on_their_dial():
+    """cluster_bank_early: some cluster credits dated before their receipt's booking; off, none is."""
+    def early(dials):
+        data = generate_books(3000, seed=3, dials=dials)
+        t = data.truth[data.truth.kind == "cluster"]
+        day = dict(zip(data.bank.line_id, data.bank.date)) | dict(zip(data.ledger.line_id, data.ledger.date))
+        b = t[t.side == "bank"].set_index("group").line_id.map(day)
+        g = t[t.side == "ledger"].set_index("group").line_id.map(day)
+        return int(((b - g.reindex(b.index)).dt.days < 0).sum()), len(b)
+    assert early(Dials())[0] == 0
+    n, total = early(replace(Dials(), cluster_bank_early=0.5))
+    assert 0.25 * total < n < 0.75 * total

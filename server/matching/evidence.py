@@ -69,8 +69,10 @@ class Vocabulary:
     def __init__(self, ledger: Side):
         names = {c for c in ledger.col("counterparty") if c}
         df: dict[str, int] = {}
-        for name in names:
-            for w in tx.counterparty_words(name):
+        # counted over names without their legal words: 'Marost Foods LLC', '... Inc', '... GmbH' and '... Corp'
+        # are four companies but one word MAROST, which they do not make generic
+        for words in {tx.counterparty_words(name) for name in names}:
+            for w in words:
                 df[w] = df.get(w, 0) + 1
         self.df = df
         # Names that differ by their legal words only ("Marost Foods LLC", "Marost Foods GmbH"): two companies
@@ -179,6 +181,17 @@ def numbers_conflict(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -
     return np.fromiter((tx.numbers_conflict(x, y) for x, y in zip(b, g)), dtype=bool, count=len(bi))
 
 
+def check_serials_conflict(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """Both lines name a check serial and the serials differ ('CHECK 60341' against the ledger's 'CHK 6341'):
+    another check, whatever the amount. Serials are compared whole (no containment: 6341 is not 60341)."""
+    checks = bank.columns.get("check_number")
+    b = bank.memo("check_serial", bi, lambda rows: [
+        tx.bank_check_serial(t, checks[r] if checks is not None else "") for r, t in zip(rows, bank.texts(rows))])
+    g = ledger.memo("check_serial", li, lambda rows: [
+        tx.ledger_check_serial(r, d) for r, d in zip(ledger.col("reference", rows), ledger.col("description", rows))])
+    return np.fromiter((bool(x) and bool(y) and x != y for x, y in zip(b, g)), dtype=bool, count=len(bi))
+
+
 def iban_agree(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
     """Both lines name the same (valid) IBAN: the payer's account is the one the ledger knows the customer by."""
     b, g = bank.derived("ibans", bi), ledger.derived("ibans", li)
@@ -212,7 +225,11 @@ def _either(first, second, bank: Side, ledger: Side, bi: np.ndarray, li: np.ndar
 
 def contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
     """Evidence against the pair: another document number or check serial, or another known counterparty."""
-    return _either(numbers_conflict, _named_elsewhere, bank, ledger, bi, li)
+    out = _either(numbers_conflict, _named_elsewhere, bank, ledger, bi, li)
+    rest = np.flatnonzero(~out)
+    if len(rest):
+        out[rest] = check_serials_conflict(bank, ledger, bi[rest], li[rest])
+    return out
 
 
 def corroborated(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import chance_guard, evidence, reasons
+from . import chance_guard, date_assignment, evidence, reasons
 from .filters import bank_filter, has_text_filter, ledger_filter
 from .frames import to_minor
 from .links import linked_pairs
@@ -249,15 +249,31 @@ def run(state: MatchState, rule: Rule) -> None:
         accepted, alive = np.zeros(len(bi), dtype=bool), np.ones(len(bi), dtype=bool)
     else:
         accepted, alive = resolve(bu, lu, plaus, len(ub), len(ul))
+    dated = _settle_by_dates(state, rule, bi, li, bu, lu, plaus, alive)
+    accepted &= ~dated
+    alive &= ~(np.isin(bu, bu[dated]) | np.isin(lu, lu[dated]))
     chance = _chance_guard(state, rule, bi, li, accepted, alive, bpos, lpos)
     if accepted.any():
         a = np.flatnonzero(accepted)
         _emit_matches(state, rule, bi[a], li[a], fee[a], ~contested[a], np.maximum(cb[bu[a]], cl[lu[a]]))
+    if dated.any():
+        a = np.flatnonzero(dated)
+        _emit_matches(state, rule, bi[a], li[a], fee[a], ~contested[a], np.maximum(cb[bu[a]], cl[lu[a]]),
+                      settled=f"of equal candidates, the only pairing of their cluster that keeps the dates closest, "
+                              f"the two {date_assignment.MARGIN_DAYS}+ days nearer each other than to any other")
     held_b = np.union1d(bi[alive], crowded)
     state.hold(held_b, np.unique(li[alive]))
     figures.held += len(held_b)
     if alive.any():
         _emit_suggestions(state, rule, bi[alive], li[alive], fee[alive], plaus[alive], chance[alive])
+
+
+def _settle_by_dates(state: MatchState, rule: Rule, bi, li, bu, lu, plaus, alive) -> np.ndarray:
+    """Pairs of a contested cluster that the dates settle (rule.tie_by_dates; date_assignment.py)."""
+    if not rule.tie_by_dates or rule.action == "suggest" or not alive.any():
+        return np.zeros(len(bi), dtype=bool)
+    lag = day_coordinate(state.bank, rule, bi) - day_coordinate(state.ledger, rule, li)
+    return date_assignment.settle(bu, lu, plaus, lag, alive)
 
 
 def _chance_guard(state: MatchState, rule: Rule, bi, li, accepted, alive, bpos, lpos) -> np.ndarray:
@@ -309,7 +325,7 @@ def _evidence_words(rule: Rule) -> str:
     return ", ".join(words)
 
 
-def _emit_matches(state: MatchState, rule: Rule, bi, li, fee, alone, n_cands) -> None:
+def _emit_matches(state: MatchState, rule: Rule, bi, li, fee, alone, n_cands, settled: str = "") -> None:
     bank, ledger, dec = state.bank, state.ledger, state.decimals
     days = bank.day[bi] - ledger.day[li]
     diff = bank.amount[bi] - ledger.amount[li]
@@ -335,7 +351,8 @@ def _emit_matches(state: MatchState, rule: Rule, bi, li, fee, alone, n_cands) ->
                 parts.append(ev)
             if sim[k] >= 0 and rule.reference == "fuzzy":
                 parts.append(f"reference similarity {sim[k]}%")
-            parts.append("the only candidate" if alone[k] else f"the most plausible of {n_cands[k]} candidates")
+            parts.append(settled or ("the only candidate" if alone[k] else
+                                     f"the most plausible of {n_cands[k]} candidates"))
             out.append(", ".join(parts))
         return out
 
@@ -372,6 +389,7 @@ def _emit_suggestions(state: MatchState, rule: Rule, bi, li, fee, plaus, chance)
     conf = np.where(is_top, conf // np.maximum(n_top[inv], 1), conf // (2 * np.maximum(n_top[inv], 1)))
     questions = state.next_questions(len(ub))[inv]
     lead = reasons.lead(rule)
+    undecided = ", and the dates of their cluster settle no pairing" if rule.tie_by_dates else ""
     texts = []
     for k in range(len(bi)):
         b, g = int(bi[k]), int(li[k])
@@ -382,7 +400,7 @@ def _emit_suggestions(state: MatchState, rule: Rule, bi, li, fee, plaus, chance)
             why = (f"only amount and date tie them, and at the density of amounts in the window the chance that "
                    f"they meet by coincidence is {chance[k]:.3f} (above {rule.max_chance}): not matched, review")
         elif is_top[k] and n_top[inv[k]] > 1:
-            why = f"one of {n_top[inv[k]]} equally plausible candidates: not matched, review"
+            why = f"one of {n_top[inv[k]]} equally plausible candidates{undecided}: not matched, review"
         elif is_top[k]:
             why = "this ledger line fits other bank lines equally well: not matched, review"
         else:

@@ -140,6 +140,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("max_chance", "rate", Decimal(0), doc="1:1 pairs with no text evidence: held for review when the "
                                                     "other side's open lines would carry the amount in the window "
                                                     "by chance more often than this (expected lines; 0: no guard)"),
+    # a cluster of equal candidates settled by its dates (date_assignment.py)
+    FieldSpec("tie_by_dates", "bool", False, doc="1:1: equal candidates nothing in the texts tells apart are "
+                                                 "matched when one pairing of their cluster keeps the dates "
+                                                 "strictly closest (else held for review)"),
 )
 RULE_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 _SPEC = {f.name: f for f in FIELDS}
@@ -198,6 +202,7 @@ class Rule:
     discount_rounding: Decimal = Decimal(0)
     discount_rate_step: Decimal = Decimal("0.005")
     max_chance: Decimal = Decimal(0)
+    tie_by_dates: bool = False
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,30 @@ def ledger_check_key(reference: str) -> str:
     return m.group(1).lstrip("0") if m else ""
 
 
+_CHECK_WORD = re.compile(r"\b(?:CHECK|CHEQUE|CHK|CHQ)\b")
+_SERIAL_IN_TEXT = re.compile(r"\b(?:CHECK|CHEQUE|CHK|CHQ|CK)\s*(?:NO\b\.?|NR\b\.?|#)?\s*0*(\d{2,12})\b")
+
+
+def bank_check_serial(text: str, check_number: str) -> str:
+    """The serial of the check a bank line paid: its check-number field, else the number after a check word in
+    its text ('CHECK 60341', 'CHQ NO. 0412'); '' when it names none ('CHECK PAID')."""
+    key = bank_check_key(check_number)
+    if key:
+        return key
+    m = _SERIAL_IN_TEXT.search(text.upper()) if text else None
+    return m.group(1) if m else ""
+
+
+def ledger_check_serial(reference: str, description: str) -> str:
+    """The check number a ledger line holds: its reference's, when the line says it is a check (a check word in
+    its reference or description: 'CHK 6341', or '6341' with 'Check to ...'); '' otherwise, so an invoice number
+    of a receipt is never read as a serial."""
+    key = ledger_check_key(reference)
+    if key and _CHECK_WORD.search(f"{reference} {description}".upper()):
+        return key
+    return ""
+
+
 def digit_signature(minor: int) -> str:
     """Sorted digits of an amount: two amounts with transposed digits share it."""
     s = str(abs(minor))

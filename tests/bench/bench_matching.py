@@ -15,6 +15,8 @@ runs, payroll, structured references, FX; no density sweep), with the settlement
 TIEOUT_BENCH_DATA=euro the European books of tests/euro_books.py (SEPA texts, invoice numbers in European spellings,
 several invoices in one payment, cash discounts, transliterated names, third-party payers; no density sweep).
 TIEOUT_BENCH_RULES=RULES.toml matches with another rule file (e.g. an older library, for a before/after).
+TIEOUT_BENCH_DIALS=name=value,... turns dials of tests/books_data.py's Dials up or down (e.g.
+returned=0.03,check_conflict=0.02,cluster=0.06): every difficulty of books made heavier, for the same table.
 """
 from __future__ import annotations
 
@@ -61,7 +63,8 @@ def _one(n: int, out, dense: bool = False) -> None:
         from euro_books import generate_euro
         data = generate_euro(n, seed=SEED)
     else:
-        data = generate(n, seed=SEED) if easy else generate_books(n, seed=SEED, dials=dense_dials() if dense else Dials())
+        dials = _dials(Dials())
+        data = generate(n, seed=SEED) if easy else generate_books(n, seed=SEED, dials=dense_dials(dials) if dense else dials)
     gen_s = time.perf_counter() - t
     t = time.perf_counter()
     joined = data.bank.merge(data.ledger, on=["currency", "amount_minor"])
@@ -83,6 +86,14 @@ def _one(n: int, out, dense: bool = False) -> None:
                  slowest=sorted(fm.timings, key=lambda x: -x[2])[:4],
                  bound_exceeded=sum(r.bound_exceeded for r in stats.by_rule),
                  suggested=stats.groups_suggested, **q))
+
+
+def _dials(dials):
+    """Dials with TIEOUT_BENCH_DIALS applied (each value of its field's type)."""
+    from dataclasses import replace
+    spec = os.environ.get("TIEOUT_BENCH_DIALS", "")
+    given = dict(item.split("=", 1) for item in spec.split(",") if item.strip())
+    return replace(dials, **{k.strip(): type(getattr(dials, k.strip()))(v) for k, v in given.items()})
 
 
 def _sizes() -> list[int]:
@@ -123,6 +134,8 @@ def _measure(ctx, n: int, dense: bool) -> dict:
 def run() -> None:
     ctx = mp.get_context("fork")
     print(f"seed {SEED}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at start")
+    if os.environ.get("TIEOUT_BENCH_DIALS"):
+        print(f"dials changed: {os.environ['TIEOUT_BENCH_DIALS']}")
     if os.environ.get("TIEOUT_BENCH_FULL") != "1" and not os.environ.get("TIEOUT_BENCH_SIZES"):
         print(f"(set TIEOUT_BENCH_FULL=1 to add the full sheet, {FULL_SHEET:,} lines a side)")
     for n in _sizes():
