@@ -340,6 +340,11 @@ def _shipped() -> tuple[Profile, ...]:
     return tuple(load_profile_file(p) for p in sorted(SHIPPED_DIR.glob("*.toml")) if not p.name.startswith("_"))
 
 
+def shipped_profiles() -> tuple[Profile, ...]:
+    """The profiles Tieout ships (profiles/*.toml), without the user's."""
+    return _shipped()
+
+
 def tieout_home() -> Path:
     return Path(os.environ.get("TIEOUT_HOME") or Path.home() / ".tieout")
 
