@@ -19,6 +19,7 @@ from ..excel_templates.reconciliation_workbook import SHEET_NAMES, SHEETS
 from ..excel_templates.sheet_writer import STATUS_COLOURS, Column
 from . import locking, review_sheet, summary_blocks
 from .manual import layout as manual_layout
+from .sheet_cells import column_letter, column_span, columns, equal_colours, headers
 from .handlers.context import ActionError, parse_date, parse_money
 from .handlers.state import Line, State, Txn
 from .workbook import Choice, ColourRule, WorkbookAdapter
@@ -42,14 +43,6 @@ SUMMARY_CELLS = {label: f"B{row}" for row, label in enumerate(SUMMARY_LABELS, st
 SUMMARY_TABLE_ROW = len(SUMMARY_LABELS) + 3
 SUMMARY_FIGURES = 10  # rows of the figures table; the last one is the difference
 SUMMARY_BLOCKS_ROW = SUMMARY_TABLE_ROW + SUMMARY_FIGURES + 2  # statement balances and findings (summary_blocks)
-
-
-def columns(sheet: str) -> tuple[Column, ...]:
-    return (SHEETS.get(sheet) or manual_layout.SHEETS[sheet])[1]
-
-
-def headers(sheet: str) -> tuple[str, ...]:
-    return tuple(c.header for c in columns(sheet))
 
 
 # ---------------------------------------------------------------------------------------------- rows
@@ -281,19 +274,6 @@ ROWS = {"Summary": summary_rows, "Bank Statement": bank_rows, "GL Lines": gl_row
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def _col(sheet: str, name: str) -> str:
-    return get_column_letter(headers(sheet).index(name) + 1)
-
-
-def _span(sheet: str, name: str, first: int, n: int) -> str:
-    letter = _col(sheet, name)
-    return f"{letter}{first + 1}:{letter}{first + max(n, 1)}"
-
-
-def _equal(ref: str, colours: dict[str, str]) -> list[ColourRule]:
-    return [ColourRule(ref, "equal", f'"{value}"', colour) for value, colour in colours.items()]
-
-
 def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout]:
     """Writes every sheet from the server's state, then applies the stage's locks; returns the layouts."""
     if manual_layout.is_manual(state):
@@ -350,45 +330,45 @@ def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
     """Status colours (conditional, so they follow the values) and drop-downs."""
     decorate_summary(book, state, f"B{SUMMARY_TABLE_ROW + SUMMARY_FIGURES}")
     for sheet in ("Bank Statement", "GL Lines"):
-        book.colour_rules(sheet, _equal(_span(sheet, "status", 1, n[sheet]), LINE_COLOURS))
+        book.colour_rules(sheet, equal_colours(column_span(sheet, "status", 1, n[sheet]), LINE_COLOURS))
     last = get_column_letter(len(headers("Unmatched")))
-    cand = _col("Unmatched", "candidates")
+    cand = column_letter("Unmatched", "candidates")
     rows = f"A2:{last}{1 + max(n['Unmatched'], 1)}"
     # a proposal or suggestion whose sides differ: dark orange (Unbalanced) before the green of proposals
     book.colour_rules("Unmatched", [ColourRule(rows, "formula", f'ISNUMBER(SEARCH("[{UNBALANCED_MARK}:",${cand}2))',
                                                UNBALANCED),
                                     ColourRule(rows, "formula", f'LEFT(${cand}2,8)="proposed"', GREEN)])
-    book.colour_rules("New Transactions", _equal(_span("New Transactions", "status", 1, n["New Transactions"]),
-                                                 TXN_COLOURS))
+    txn_status = column_span("New Transactions", "status", 1, n["New Transactions"])
+    book.colour_rules("New Transactions", equal_colours(txn_status, TXN_COLOURS))
     decorate_review(book, n["Review"])
     # Unbalanced: every row of a match group whose bank and GL sides differ (a write-off or fee not posted yet)
-    last, gap = get_column_letter(len(headers("Matched"))), _col("Matched", "amount_difference")
+    last, gap = get_column_letter(len(headers("Matched"))), column_letter("Matched", "amount_difference")
     book.colour_rules("Matched", [ColourRule(f"A2:{last}{1 + max(n['Matched'], 1)}", "formula",
                                              f'AND(${gap}2<>"",${gap}2<>0)', UNBALANCED)])
-    book.set_choices("Unmatched", [Choice(_span("Unmatched", "status", 1, n["Unmatched"]), ITEM_STATUSES,
+    book.set_choices("Unmatched", [Choice(column_span("Unmatched", "status", 1, n["Unmatched"]), ITEM_STATUSES,
                                           prompt="open, investigating or resolved")])
     k = n["New Transactions"]
     book.set_choices("New Transactions", [
-        Choice(_span("New Transactions", "gl_account", 1, k), named=CHART_NAME,
+        Choice(column_span("New Transactions", "gl_account", 1, k), named=CHART_NAME,
                prompt="An account from the chart of accounts on the Rules sheet (you can add to it there)."),
-        Choice(_span("New Transactions", "kind", 1, k), TXN_KINDS, prompt="custom, liability or cash entry")])
+        Choice(column_span("New Transactions", "kind", 1, k), TXN_KINDS, prompt="custom, liability or cash entry")])
 
 
 def decorate_summary(book: WorkbookAdapter, state: State, diff: str) -> None:
     """The status in its colour; the difference cell (`diff`) green at zero, red otherwise."""
     # A zero difference is green only when no review check fails: a balanced reconciliation can still be wrong.
     failing = any(c["status"] == "fail" for c in (state.review or {}).get("checks", []))
-    book.colour_rules("Summary", _equal(SUMMARY_CELLS["Status"], STATUS_COLOURS) + [
+    book.colour_rules("Summary", equal_colours(SUMMARY_CELLS["Status"], STATUS_COLOURS) + [
         ColourRule(diff, "equal", "0", YELLOW if failing else "C6EFCE"), ColourRule(diff, "notEqual", "0", RED)])
 
 
 def decorate_review(book: WorkbookAdapter, n: int) -> None:
     """The Review sheet's check statuses in colour and its tick drop-down (`n` checks)."""
-    review_status = _span("Review", "status", 1, n)
+    review_status = column_span("Review", "status", 1, n)
     book.colour_rules("Review", [ColourRule(review_status, "equal", '"fail"', RED),
                                  ColourRule(review_status, "equal", '"attention"', YELLOW),
                                  ColourRule(review_status, "equal", '"pass"', "C6EFCE")])
-    book.set_choices("Review", [Choice(_span("Review", "tick", 1, n), review_sheet.TICKS,
+    book.set_choices("Review", [Choice(column_span("Review", "tick", 1, n), review_sheet.TICKS,
                                        prompt="yes when you have reviewed this check")])
 
 
@@ -646,7 +626,7 @@ def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] | N
         for k in actual.keys() - expected.keys():
             out.append(f"{sheet}: {'/'.join(k)} is on the sheet but not on the server")
         for k in sorted(expected.keys() & actual.keys()):
-            changed = [f"{f} {text(actual[k].get(f)) or '(blank)'} on the sheet (cell {_col(sheet, f)}{where[k]}), "
+            changed = [f"{f} {text(actual[k].get(f)) or '(blank)'} on the sheet (cell {column_letter(sheet, f)}{where[k]}), "
                        f"{text(expected[k].get(f)) or '(blank)'} on the server"
                        for f in fields if not _same(actual[k].get(f), expected[k].get(f))]
             if changed:

@@ -228,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("--out", help="the profile to write (default: $TIEOUT_HOME/profiles/<file name>.toml)")
     pi.add_argument("--currency", help="currency to assume when the file does not state one")
     pi.set_defaults(func=_cmd_profile_infer)
+    from .cli_profiles import register as register_profiles  # list, forget (gaps13)
+
+    register_profiles(pr_sub)
 
     m = sub.add_parser("match", help="auto-match canonical bank lines against canonical ledger lines")
     m.add_argument("--bank", required=True, help="canonical bank lines CSV")

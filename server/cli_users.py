@@ -54,6 +54,9 @@ def _as_owner(fn, *args):
         store.dispose()
 
 
+as_owner = _as_owner  # other commands that change the store as its owner (cli_profiles.py)
+
+
 def _add(args) -> int:
     from .services.users import add_user
 

@@ -24,7 +24,7 @@ SERVER = Path(__file__).resolve().parents[1] / "server"
 def test_every_button_has_a_handler_and_every_handler_a_button():
     ribbon = load_ribbon()
     buttons = ribbon.handlers()
-    assert len(buttons) == 17 + 2 + 1 + 8 + 2  # + Match Filtered, Save Rules as Default (issue 15), Workspace (issue 14), the Ledger group (issue 16), the Manual group (issue 15)
+    assert len(buttons) == 17 + 2 + 1 + 8 + 2 + 1  # + Match Filtered, Save Rules as Default (issue 15), Workspace (issue 14), the Ledger group (issue 16), the Manual group (issue 15), Forget Layout (gaps13)
     assert set(buttons.values()) == set(load())
     for name, h in load().items():
         assert callable(h.fn) and h.summary, name

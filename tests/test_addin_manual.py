@@ -224,3 +224,19 @@ def test_a_bank_workbook_is_not_turned_into_a_manual_one(live, tmp_path):
         assert outcome.exit_code == 2 and "bank account" in outcome.error, outcome.error
     assert live.call("GET", f"/api/reconciliations/{made['id']}", user="alice")["figures"].get("support_balance") \
         is None
+
+
+def test_item_statuses_are_coloured_and_offered_in_the_status_column_of_the_saved_workbook(live, prepaid):
+    """The Reconciling Items decorations are placed by column name (addin/sheet_cells.py): the saved file's
+    colours cover the status cells of the items and the drop-down reaches 50 rows below them (rows 2 to 53) for new items."""
+    for amount in ("500.00", "250.00"):
+        ok(live, prepaid, "manual_item", amount=amount, description="Broker fee", owner="alice")
+    ws = load_workbook(prepaid)[ITEMS]
+    header = [c.value for c in ws[1]]
+    letter = "ABCDEFGHIJ"[header.index("status")]
+    assert [ws[f"{letter}{r}"].value for r in (2, 3)] == ["open", "open"]
+    fills = {(str(cf.sqref), rule.formula[0], rule.dxf.fill.fgColor.rgb[-6:])
+             for cf in ws.conditional_formatting for rule in cf.rules}
+    assert fills == {(f"{letter}2:{letter}3", '"open"', "F8CBAD"), (f"{letter}2:{letter}3", '"resolved"', "C6EFCE")}
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists == {f"{letter}2:{letter}53": '"open,investigating,resolved"'}

@@ -80,7 +80,7 @@ def test_the_workspace_button_writes_every_account_with_status_colours_and_excep
     assert exceptions[0]["severity"] == "high"
     unowned = next(e for e in exceptions if e["account"] == "Operating" and "without an owner" in e["issue"])
     assert unowned["what to do"] == "Give each open item an owner and a due date on the Unmatched sheet."
-    assert next(iter(wb["Exceptions"].tables.values())).ref.startswith("A6:G")
+    assert next(iter(wb["Exceptions"].tables.values())).ref.startswith("A6:J")
 
 
 def test_tieout_workspace_and_accounts_commands(live, month, tmp_path):

@@ -57,6 +57,7 @@ EXPECTED.update({  # Manual accounts (issue 15)
     "btnManualReconciliation": ("Manual Reconciliation", "Manual"),
     "btnManualItem": ("Reconciling Item", "Manual"),
 })
+EXPECTED["btnForgetLayout"] = ("Forget Layout", "Import")  # gaps13
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,8 @@ def test_a_dimension_beyond_excels_grid_is_refused_and_a_true_one_is_not(tmp_pat
     bad = xlsx_with_sheet_data(tmp_path / "dim.xlsx", rows, dimension="A1:XFE2")
     assert survey(bad)["Sheet1"].problem == "cell reference 'XFE2' is beyond Excel's last cell XFD1048576"
     good = xlsx_with_sheet_data(tmp_path / "ok.xlsx", rows, dimension="A1:B2")
-    assert survey(good)["Sheet1"] == survey(bad)["Sheet1"].__class__(2, 2, frozenset())
+    sheet = survey(good)["Sheet1"]
+    assert (sheet.rows, sheet.columns, sheet.hidden, sheet.problem) == (2, 2, frozenset(), None)
 
 
 def test_empty_styled_cells_far_away_do_not_count_but_hidden_rows_in_any_quoting_do(tmp_path):
@@ -74,4 +75,59 @@ def test_a_gl_template_with_a_far_cell_is_refused_before_calamine_reads_it(tmp_p
     wb[LAYOUT.lines_sheet]["XFD1048576"] = 1
     wb.save(path)
     with pytest.raises(TemplateError, match=r"record .*: the used range reaches row 1,048,576, column 16,384"):
+        read_gl_template(path)
+
+
+def _statement_with_stray_cell(path, stray_row: int, column: int = 1):
+    """A real five-line statement written by openpyxl, and one stray value `stray_row` rows down."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Umsaetze"
+    ws.append(["Date", "Description", "Amount"])
+    for day in range(1, 6):
+        ws.append([f"2026-10-{day:02d}", f"Payment {day}", 10.5 * day])
+    ws.cell(stray_row, column, "x")
+    wb.save(path)
+    return path
+
+
+def test_a_stray_cell_far_below_the_statement_is_refused_before_it_is_read(tmp_path, capsys):
+    """818,779 rows of a used range for six rows of values: the importer walked every empty row (24 s of CPU).
+    The sheet is refused from the XML survey, naming the file, the sheet, the row and the cell to delete."""
+    from tieout.server.cli import main
+
+    path = _statement_with_stray_cell(tmp_path / "stray.xlsx", 818_779, column=2)
+    sheet = survey(path)["Umsaetze"]
+    assert (sheet.rows, sheet.value_rows, sheet.far_cell, sheet.above) == (818_779, 7, "B818779", 6)
+    assert main(["import", str(path), "--currency", "EUR", "--out", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert f"{path} [sheet 'Umsaetze']: row 818,779 holds a value (cell B818779) 818,772 empty rows below the " \
+           "sheet's other values (which end at row 6)" in err
+    assert "delete the stray cell" in err and "Traceback" not in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_note_a_few_rows_below_the_statement_still_imports(tmp_path):
+    """Blank rows under the statement and a note further down are a real export's shape: read as before."""
+    path = _statement_with_stray_cell(tmp_path / "note.xlsx", 9_000)
+    assert survey(path)["Umsaetze"].refusal(30_000_000) is None
+    result = import_file(path, options=ImportOptions(currency="EUR"))
+    assert [str(ln.amount) for ln in result.statements[0].lines] == ["10.5", "21", "31.5", "42", "52.5"]
+
+
+def test_a_gl_template_with_a_stray_cell_far_below_its_lines_is_refused(tmp_path):
+    from openpyxl import load_workbook
+
+    from tieout.excel_templates import gl_template
+    from tieout.excel_templates.gl_layout import LAYOUT
+    from tieout.server.errors import TemplateError
+    from tieout.server.templates.gl_import import read_gl_template
+
+    path = gl_template.generate(tmp_path / "GL.xlsx")
+    wb = load_workbook(path)
+    wb[LAYOUT.lines_sheet]["C818779"] = "x"
+    wb.save(path)
+    with pytest.raises(TemplateError, match=r"row 818,779 holds a value \(cell C818779\) .* delete the stray cell"):
         read_gl_template(path)

@@ -8,6 +8,7 @@ MODULES += ("ledgers", "subledger_checks")  # ledger against ledger (issue 16)
 MODULES += ("workspace",)
 MODULES += ("rules_default",)
 MODULES += ("manual",)  # Manual accounts (issue 15)
+MODULES += ("layout_forget",)  # Forget Layout (gaps13)
 
 
 def load() -> dict:

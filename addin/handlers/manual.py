@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...server.store.types import money_str
+from ..client import ServerError
 from ..manual.layout import ITEMS_SHEET, KIND
 from .common import base, current_state, show
 from .context import REC_ID, ActionError, Context, parse_date, parse_money
@@ -74,10 +75,27 @@ def manual_reconciliation(ctx: Context) -> None:
             raise ActionError(f"period {period!r} is not yyyy-mm.", "Give the period as e.g. 2026-10"
                               + ctx.batch_hint("--period 2026-10") + ".") from None
         link(ctx, find_or_create_rec(ctx, acc["id"], period))
+    waiting = _start(ctx, ctx.rec_id())
     _set_balances(ctx, ctx.rec_id())
     state = show(ctx)
     ctx.say(f"{state.account['name']} {state.rec['period']['name']}: {_equation(state)}. Add the items that "
-            f"explain the difference on {ITEMS_SHEET} (owner and due date for each).")
+            f"explain the difference on {ITEMS_SHEET} (owner and due date for each).{waiting}")
+
+
+def _start(ctx: Context, rec_id: int) -> str:
+    """Opens a Not Started period (the server carries the prior period's open items forward), so the preparer
+    sees them before any balance is known; "" when started, else why the items are not there yet."""
+    if ctx.client.get(base(rec_id))["status"] != "Not Started":
+        return ""
+    try:
+        ctx.client.post(f"{base(rec_id)}/workflow/start", {})
+    except ServerError as exc:
+        if exc.code == "forbidden":  # not a preparer of it: shown as it is, to be started by its preparer
+            return ""
+        if exc.code != "prior_period_open":
+            raise
+        return f" The prior period's open items come forward once it is approved ({exc.message})."
+    return ""
 
 
 def _equation(state) -> str:

@@ -34,7 +34,8 @@ OPTIONS: dict[str, str] = {
     "closing": "Import Bank File: the statement's printed closing balance, for a file that states none",
     "date_order": "Import Bank File: day_first or month_first, for a file whose dates read both ways (03/04); "
                   "remembered for the account",
-    "profile": "Import Bank File: a layout profile to force (its name); remembered for the account",
+    "profile": "Import Bank File: a layout profile to force (its name); remembered for the account; "
+               "Forget Layout: the profile of yours to forget",
     "finding": "Acknowledge Findings: finding numbers, comma-separated (default: every open one)",
     "out": "Report: the file to write, .pdf or .xlsx (default: <workbook>-report.pdf next to the workbook)",
     # ledger against ledger (issue 16)

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from ...excel_templates.reconciliation_workbook import SHEETS as BANK_SHEETS
 from .. import locking, review_sheet, sheets
-from ..workbook import Choice, ColourRule, WorkbookAdapter
+from ..sheet_cells import column_span, equal_colours
+from ..workbook import Choice, WorkbookAdapter
 from . import items as item_records
 from .layout import BALANCE_INPUTS, ITEMS_SHEET, ITEMS_SHOWN, SHEET_NAMES, SHEETS
 
@@ -98,11 +99,10 @@ def render(book: WorkbookAdapter, state) -> dict[str, locking.TableLayout]:
 def _decorate(book: WorkbookAdapter, state, n: dict[str, int]) -> None:
     """The bank workbook's colours and drop-downs for Summary and Review; item statuses in colour."""
     sheets.decorate_summary(book, state, f"B{sheets.SUMMARY_TABLE_ROW + n['Summary']}")
-    status = sheets._span(ITEMS_SHEET, "status", 1, n[ITEMS_SHEET])
-    book.colour_rules(ITEMS_SHEET, [ColourRule(status, "equal", '"open"', sheets.AMBER),
-                                    ColourRule(status, "equal", '"resolved"', "C6EFCE")])
+    status = column_span(ITEMS_SHEET, "status", 1, n[ITEMS_SHEET])
+    book.colour_rules(ITEMS_SHEET, equal_colours(status, {"open": sheets.AMBER, "resolved": "C6EFCE"}))
     # the drop-down reaches below the items, for the rows the preparer adds
-    room = sheets._span(ITEMS_SHEET, "status", 1, n[ITEMS_SHEET] + 50)
+    room = column_span(ITEMS_SHEET, "status", 1, n[ITEMS_SHEET] + 50)
     book.set_choices(ITEMS_SHEET, [Choice(room, item_records.STATUSES, prompt="open, investigating or resolved")])
     sheets.decorate_review(book, n["Review"])
 

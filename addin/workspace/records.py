@@ -55,6 +55,9 @@ class ExceptionRow:
     issue: str
     action: str
     reconciliation_id: int | None
+    item: str = ""  # an item's exception (a subledger document, a ledger record's side): what it is about
+    age_days: int | None = None  # the item's age at the period end
+    owner: str = ""  # who acts on it
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def _account(d: dict) -> AccountRow:
 
 def _exception(d: dict) -> ExceptionRow:
     return ExceptionRow(d["severity"], d["legal_entity"], d["account"], d["status"], d["issue"], d["action"],
-                        d["reconciliation_id"])
+                        d["reconciliation_id"], d.get("item") or "", d.get("age_days"), d.get("owner") or "")
 
 
 def workspace_from(data: dict) -> Workspace:

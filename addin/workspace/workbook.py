@@ -26,6 +26,7 @@ ACCOUNT_COLUMNS = (Column("legal entity", width=18), Column("account", width=20)
                    Column("last updated (UTC)", "datetime", 16), Column("next run (UTC)", "datetime", 16),
                    Column("freshness", width=44), Column("reconciliation", "int", 13))
 EXCEPTION_COLUMNS = (Column("severity", width=9), Column("legal entity", width=16), Column("account", width=18),
+                     Column("item", width=18), Column("age (days)", "int", 7), Column("owner", width=10),
                      Column("status", width=15), Column("issue", width=36), Column("what to do", width=60),
                      Column("reconciliation", "int", 13))
 SEVERITY_COLOURS = {"high": "FFC7CE", "medium": "FFEB9C"}
@@ -49,8 +50,8 @@ def account_rows(ws: Workspace) -> list[tuple]:
 
 
 def exception_rows(ws: Workspace) -> list[tuple]:
-    return [(e.severity, e.legal_entity or NO_ENTITY, e.account, e.status, e.issue, e.action, e.reconciliation_id)
-            for e in ws.exceptions]
+    return [(e.severity, e.legal_entity or NO_ENTITY, e.account, e.item, e.age_days, e.owner, e.status, e.issue,
+             e.action, e.reconciliation_id) for e in ws.exceptions]
 
 
 def _title(sheet, text: str, ws: Workspace, summary: str) -> None:

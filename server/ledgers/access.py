@@ -123,6 +123,15 @@ def visible(actor: Actor):
     return or_(LedgerRec.left_account_id.in_(mine), LedgerRec.right_account_id.in_(mine))
 
 
+def readable_by(account_ids: set[int] | None):
+    """A where-clause of the records readable by someone holding roles on `account_ids` (as `visible`, from the
+    accounts the caller already knows, e.g. the workspace's); None: an administrator, every record."""
+    if account_ids is None:
+        return None
+    ids = list(account_ids)
+    return or_(LedgerRec.left_account_id.in_(ids), LedgerRec.right_account_id.in_(ids))
+
+
 def check_import(session, actor: Actor, company: str) -> None:
     """A company's ledger lines: an administrator, or a preparer of an account of that legal entity."""
     if actor.is_admin:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, func, insert, select
 
 from ..currencies import iso_currency
 from ..services.context import Change, bad_input
@@ -138,6 +138,13 @@ def retrieve_all(session, f: SideFilter, open_only: bool = False) -> list[Compan
         out += batch
         if len(batch) < PAGE:
             return out
+
+
+def open_in_period(session, f: SideFilter, period: str) -> tuple[int, dt.date | None]:
+    """How many of the side's lines of `period` no reconciled group holds, and the oldest one's date."""
+    count, oldest = session.execute(select(func.count(), func.min(CompanyLine.date)).where(
+        _where(f), CompanyLine.period == period, CompanyLine.group_id.is_(None))).one()
+    return count or 0, oldest
 
 
 def by_line_ids(session, f: SideFilter, line_ids: list[str]) -> dict[str, CompanyLine]:

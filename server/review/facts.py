@@ -28,6 +28,7 @@ class Item:
     status: str = "open"
     notes: str = ""
     pending: bool = False
+    carried_from: str = ""  # a carried reconciling item: the prior period's item's line_id
 
     @property
     def text(self) -> str:

@@ -24,7 +24,8 @@ def _ledger(r: GLLineRow, keys: dict) -> Item:
 
 def _manual(r: ManualItem, currency: str) -> Item:
     return Item("item", str(r.id), r.date, r.amount, currency, "", r.description or "", "item", owner=r.owner or "",
-                due_date=r.due_date, status=r.item_status or "open", notes=r.notes or "")
+                due_date=r.due_date, status=r.item_status or "open", notes=r.notes or "",
+                carried=r.carried_from is not None, carried_from=str(r.carried_from or ""))
 
 
 def _rows(session, model, rec_id: int):

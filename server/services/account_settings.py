@@ -62,3 +62,21 @@ def put_setting(ch: Change, account_id: int, name: str, data: dict) -> dict:
     if before != json.loads(text):
         ch.audit(f"account.setting.{name}", "account", account_id, before, json.loads(text))
     return get_setting(ch.session, account_id, name)
+
+
+def forget_profile(ch: Change, profile: str) -> list[int]:
+    """Takes the layout profile `profile` out of every account's remembered import options, once the user forgot
+    it (a remembered name of a deleted profile would stop the account's next import); each account's change is
+    audited as any change of the setting. Returns the accounts changed."""
+    changed = []
+    for row in ch.session.scalars(select(AccountSetting).where(AccountSetting.name == "import_options")
+                                  .order_by(AccountSetting.account_id)):
+        before = json.loads(row.value)
+        if before.get("profile") != profile:
+            continue
+        after = {k: v for k, v in before.items() if k != "profile"}
+        row.value, row.set_by, row.set_at = json.dumps(after, sort_keys=True), ch.actor.id, now()
+        ch.audit("account.setting.import_options", "account", row.account_id, before, after)
+        changed.append(row.account_id)
+    ch.session.flush()
+    return changed

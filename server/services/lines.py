@@ -176,7 +176,7 @@ def _annotation_values(data: dict, partial: bool) -> dict:
 
 def item_dict(i: ManualItem) -> dict:
     return {"id": i.id, "date": _iso(i.date), "amount": money_str(i.amount), "description": i.description,
-            **_annotations(i)}
+            **_annotations(i), "carried_forward": i.carried_from is not None}
 
 
 def _manual_rec(ch: Change, rec_id: int) -> Reconciliation:

@@ -157,7 +157,7 @@ def start(ch: Change, rec: Reconciliation) -> None:
                                                                 ManualItem.item_status != "resolved")):
             ch.session.add(ManualItem(reconciliation_id=rec.id, date=item.date, amount=item.amount,
                                       description=item.description, owner=item.owner, due_date=item.due_date,
-                                      item_status=item.item_status, notes=item.notes))
+                                      item_status=item.item_status, notes=item.notes, carried_from=item.id))
             carried["manual_items"] += 1
     rec.status = workflow.IN_PROGRESS
     rec.prepared_by = ch.actor.id

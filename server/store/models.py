@@ -240,6 +240,7 @@ class ManualItem(_Annotated, Base):
     date: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money)
     description: Mapped[str] = mapped_column(Text, default="")
+    carried_from: Mapped[int | None] = mapped_column(Integer)  # manual_items.id in the prior period (0016)
 
 
 class NewTransaction(Base):

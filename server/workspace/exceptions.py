@@ -18,6 +18,7 @@ class Rule:
     severity: str
     when: Callable[[dict], str | None]
     action: str
+    owner: str = "preparer"  # whose move it is: the workspace row's preparer, reviewer or approver
 
 
 def _n(row: dict, key: str) -> int:
@@ -74,17 +75,19 @@ RULES: tuple[Rule, ...] = (
          if _n(r, "overdue") else None,
          "Follow up with the item's owner; clear it or set a new due date with a note."),
     Rule("awaiting_review", LOW, lambda r: "waiting for the reviewer" if r["status"] == "In Review" else None,
-         "Reviewer: open the workbook, run the review checks, then Approve (review) or Reject."),
+         "Reviewer: open the workbook, run the review checks, then Approve (review) or Reject.", "reviewer"),
     Rule("awaiting_approval", LOW, lambda r: "waiting for the approver" if r["status"] == "Pending Approval"
-         else None, "Approver: check the review and the sign-offs, then Approve or Reject."),
+         else None, "Approver: check the review and the sign-offs, then Approve or Reject.", "approver"),
 )
 
 
-def of_account(row: dict, severity: str, code: str, issue: str, action: str) -> dict:
-    """One exception of a workspace row's account."""
+def of_account(row: dict, severity: str, code: str, issue: str, action: str, owner: str = "preparer") -> dict:
+    """One exception of a workspace row's account. `item` and `age_days` are an item's (ledger_exceptions.py);
+    an account's own exception has none; `owner` is who acts (the row's holder of that role)."""
     return {"legal_entity": row["legal_entity"], "account": row["account"], "account_id": row["account_id"],
             "reconciliation_id": row["reconciliation_id"], "status": row["status"], "severity": severity,
-            "code": code, "issue": issue, "action": action}
+            "code": code, "issue": issue, "action": action, "item": "", "age_days": None,
+            "owner": row.get(owner) or ""}
 
 
 def exceptions(rows: list[dict], more: list[dict] = ()) -> list[dict]:
@@ -95,6 +98,6 @@ def exceptions(rows: list[dict], more: list[dict] = ()) -> list[dict]:
         for rule in RULES:
             issue = rule.when(row)
             if issue:
-                out.append(of_account(row, rule.severity, rule.code, issue, rule.action))
+                out.append(of_account(row, rule.severity, rule.code, issue, rule.action, rule.owner))
     out.sort(key=lambda e: (SEVERITY_ORDER[e["severity"]], e["legal_entity"], e["account"]))
     return out

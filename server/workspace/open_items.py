@@ -50,7 +50,7 @@ def open_items(session, rec: Reconciliation) -> list[OpenItem]:
     out += [OpenItem("ledger", r.date, r.amount, r.owner, r.due_date, r.item_status, r.carried_from is not None)
             for r in session.scalars(select(GLLineRow).where(GLLineRow.reconciliation_id == rid,
                                                              GLLineRow.match_id.is_(None)))]
-    out += [OpenItem("item", r.date, r.amount, r.owner, r.due_date, r.item_status, False)
+    out += [OpenItem("item", r.date, r.amount, r.owner, r.due_date, r.item_status, r.carried_from is not None)
             for r in session.scalars(select(ManualItem).where(ManualItem.reconciliation_id == rid,
                                                               ManualItem.item_status != RESOLVED))]
     return out

@@ -15,6 +15,7 @@ from ..store.models import (Account, Job, Period, Reconciliation, Role, Schedule
 from ..store.types import money_str
 from .exceptions import exceptions, of_account
 from .freshness import freshness
+from .ledger_exceptions import ledger_rows
 from .open_items import aged, open_items
 from .review_exceptions import review_rows
 
@@ -111,6 +112,7 @@ def workspace(session, visible: set[int] | None, period: str | None = None) -> d
         found = [] if acc.id not in recs else review_rows(session, recs[acc.id])
         rows[-1]["review_checks_open"] = len(found)
         review += [of_account(rows[-1], r["severity"], r["code"], r["issue"], r["action"]) for r in found]
+    review += ledger_rows(session, visible, name, end)
     return {"period": {"name": name, "start": start.isoformat(), "end": end.isoformat()},
             "generated_at": utc_iso(now), "accounts": rows, "exceptions": exceptions(rows, review)}
 

@@ -1,8 +1,14 @@
 """A line's canonical type ("check", "fee", "ach"...) from its type columns and description, through the
-profile's type map and ordered rules (rules as data: profiles/_defaults.toml and each bank's profile)."""
+profile's type map and ordered rules (rules as data: profiles/_defaults.toml and each bank's profile).
+
+A word alone does not decide a type whose meaning has a sign: "Entgelt" is a bank's fee on a debit but a salary
+("Arbeitsentgelt", "Lohn/Gehalt ... Entgelt") on a credit, as "commission", "frais" and "provisie" are income
+when paid in. A rule with a `direction` types only lines of that sign (`line_kinds`); the other lines go on to
+the next rule. What the bank's own type column says (the profile's map) is taken as it is."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from operator import itemgetter
 
 from .layout_profiles import TOKEN, Profile
@@ -20,9 +26,9 @@ class Classifier:
     Rules are looked up by word (one dict probe per word of the text) rather than run as regexes one by one:
     a dozen keyword regexes cost tens of microseconds per line, which a 100,000-line import cannot afford."""
 
-    def __init__(self, profile: Profile):
+    def __init__(self, profile: Profile, direction: str = "any"):
         self.map = profile.type_map
-        rules = profile.type_rules
+        rules = [r for r in profile.type_rules if r.admits(direction)]
         self.types = [r.type for r in rules]
         self.word_index: dict[str, int] = {}
         for i, rule in enumerate(rules):
@@ -116,3 +122,28 @@ class Classifier:
         known = {text: self.rule(text) for text in set(descriptions)}
         return list(map(known.__getitem__, descriptions))
 
+
+
+def _direction(amount) -> str:
+    """in / out from a signed amount; any for zero or an amount not read (an error, a blank)."""
+    if amount.__class__ is not Decimal or not amount:
+        return "any"
+    return "in" if amount > 0 else "out"
+
+
+def line_kinds(profile: Profile, data: list, type_idx: list[int], descriptions: list[str],
+               amounts: list | None = None) -> list[str]:
+    """`Classifier.kinds` for every row, each row read by the rules its amount's sign admits. Rows are grouped
+    by sign, so each group is still classified a column at a time."""
+    if amounts is None or all(r.direction == "any" for r in profile.type_rules):
+        return Classifier(profile).kinds(data, type_idx, descriptions)
+    groups: dict[str, list[int]] = {}
+    for k, amount in enumerate(amounts):
+        groups.setdefault(_direction(amount), []).append(k)
+    out: list[str] = [""] * len(data)
+    for direction, rows in groups.items():
+        kinds = Classifier(profile, direction).kinds([data[k] for k in rows], type_idx,
+                                                     [descriptions[k] for k in rows])
+        for k, kind in zip(rows, kinds):
+            out[k] = kind
+    return out

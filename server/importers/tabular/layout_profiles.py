@@ -64,6 +64,7 @@ def header_key(cell: object) -> tuple[str, str | None]:
     return norm(text[:m.start()] + " " + text[m.end():]), m.group(1)
 
 
+DIRECTIONS = ("any", "in", "out")  # a type rule's money direction, as the matching rules' `direction`
 TOKEN = re.compile(r"[^\W_]+")  # words of a description: letters and digits, "_" and punctuation split
 
 
@@ -80,6 +81,11 @@ class TypeRule:
     phrases: tuple[str, ...] = ()  # several words, matched as " a b " within the text's words
     contains: tuple[str, ...] = ()
     pattern: re.Pattern | None = None
+    direction: str = "any"  # in | out: the rule types only lines of that sign (a fee is money out)
+
+    def admits(self, direction: str) -> bool:
+        """Whether a line whose money goes `direction` (in, out; any when unknown) may take this rule's type."""
+        return self.direction == "any" or direction == "any" or self.direction == direction
 
 
 @dataclass(frozen=True)
@@ -308,9 +314,12 @@ def _raw_indicator(data: dict, base: dict, kind: str) -> list[str]:
 
 def _type_rule(path: Path, where: str, rule) -> TypeRule:
     if not isinstance(rule, dict) or rule.get("type") not in BANK_TYPES or set(rule) - {
-            "type", "words", "contains", "pattern"} or not set(rule) & {"words", "contains", "pattern"}:
+            "type", "words", "contains", "pattern", "direction"} or not set(rule) & {"words", "contains", "pattern"}:
         raise ProfileError(path, Problem(f"needs type = one of {', '.join(BANK_TYPES)}, and words, contains or "
-                                         "pattern", field=where))
+                                         "pattern (and optionally direction)", field=where))
+    if rule.get("direction", "any") not in DIRECTIONS:
+        raise ProfileError(path, Problem(f"{str(rule['direction'])[:40]!r} is not a direction (in, out or any)",
+                                         field=f"{where}.direction"))
     entries = [" ".join(words_of(w)) for w in _str_list(path, f"{where}.words", rule.get("words", []))]
     return TypeRule(
         type=rule["type"],
@@ -318,6 +327,7 @@ def _type_rule(path: Path, where: str, rule) -> TypeRule:
         phrases=tuple(e for e in entries if " " in e),
         contains=tuple(c.casefold() for c in _str_list(path, f"{where}.contains", rule.get("contains", []))),
         pattern=_regex(path, f"{where}.pattern", rule["pattern"], flags=re.I) if "pattern" in rule else None,
+        direction=rule.get("direction", "any"),
     )
 
 
@@ -328,6 +338,11 @@ def load_profile_file(path: Path) -> Profile:
 @lru_cache(maxsize=1)
 def _shipped() -> tuple[Profile, ...]:
     return tuple(load_profile_file(p) for p in sorted(SHIPPED_DIR.glob("*.toml")) if not p.name.startswith("_"))
+
+
+def shipped_profiles() -> tuple[Profile, ...]:
+    """The profiles Tieout ships (profiles/*.toml), without the user's."""
+    return _shipped()
 
 
 def tieout_home() -> Path:

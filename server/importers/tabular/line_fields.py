@@ -13,7 +13,7 @@ from functools import lru_cache
 from itertools import compress, repeat
 from operator import and_, eq, itemgetter, methodcaller, not_
 
-from .classify import Classifier
+from .classify import line_kinds
 from .layout_profiles import Layout, norm
 from .values import cell_text, is_blank, text_column
 
@@ -50,8 +50,10 @@ class Fields:
     bank_ids: list[str] | None  # the bank's transaction ids, when the layout has them
 
 
-def read_fields(layout: Layout, data: list, file_account: str, file_currency: str) -> Fields:
-    """Every text field of the (padded) data rows."""
+def read_fields(layout: Layout, data: list, file_account: str, file_currency: str, amounts: list | None = None
+                ) -> Fields:
+    """Every text field of the (padded) data rows; `amounts` (the rows' signed amounts) let the type rules
+    weigh a line's sign (classify.line_kinds)."""
     prof, cols = layout.profile, layout.columns
     get = cols.get
     n = len(data)
@@ -68,7 +70,7 @@ def read_fields(layout: Layout, data: list, file_account: str, file_currency: st
         descriptions = [_description([cell_text(row[i]) for i in desc_idx]) for row in data]
     else:
         descriptions = [""] * n
-    kinds = Classifier(prof).kinds(data, [cols[k] for k in prof.type_from if k in cols], descriptions)
+    kinds = line_kinds(prof, data, [cols[k] for k in prof.type_from if k in cols], descriptions, amounts)
     chk_i = get("check_number")
     checks = list(map(str.strip, map(_NO_HASH, texts(chk_i)))) if chk_i is not None else [""] * n
     _check_numbers(kinds, checks, descriptions, prof.check_pattern)

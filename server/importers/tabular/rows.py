@@ -385,7 +385,7 @@ class TableReader:
             if vd_i is not None else [None] * len(data)
         fields = read_fields(self.layout, data, out.account or self.default_account,
                              out.currency or self.layout.header_currency or self.default_currency
-                             or self.profile.currency or "")
+                             or self.profile.currency or "", amounts)
         balances = self._balance_column(printed, amounts)
         ids = [f"L{line}" for line in self.grid.lines[start:start + len(data)]]
         plain = self._plain_rows(data, amounts, dates, printed, value_dates, fields)

@@ -17,9 +17,10 @@ def carried_id(prior_period: str, item: Item) -> str:
 
 
 def _here(facts: RecFacts, item: Item) -> Item | None:
-    if item.side == "item":
-        return next((i for i in facts.items if i.side == "item" and (i.date, i.amount, i.text)
-                     == (item.date, item.amount, item.text)), None)
+    if item.side == "item":  # the item carried from it, else (items carried before 0016) one alike
+        return next((i for i in facts.items if i.side == "item" and i.carried_from == item.line_id), None) or \
+            next((i for i in facts.items if i.side == "item" and not i.carried_from and (i.date, i.amount, i.text)
+                  == (item.date, item.amount, item.text)), None)
     wanted = carried_id(facts.prior.period, item)
     return next((i for i in facts.items if i.side == item.side and i.line_id == wanted), None)
 
