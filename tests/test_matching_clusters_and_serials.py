@@ -82,11 +82,11 @@ def test_settle_keeps_only_the_pairs_every_closest_pairing_holds():
         assert {(int(b), int(g)) for b, g in zip(bu[got], lu[got])} == want
 
 
-def test_tie_by_dates_is_a_rules_column_and_the_built_in_amount_rules_use_it():
+def test_tie_by_dates_is_a_rules_column_off_in_the_built_in_rules():
     assert rules_from_rows([{"name": "r1", "priority": 1, "tie_by_dates": "true"}]).rules[0].tie_by_dates
     assert not rules_from_rows([{"name": "r1", "priority": 1}]).rules[0].tie_by_dates
-    on = {r.name for r in default_rules().rules if r.tie_by_dates}
-    assert on == {"ach_wire_within_days", "exact_amount_date_window"}
+    # off by default: on the books benchmark it settled 1 wrong pair of 5 where some credits post early
+    assert not any(r.tie_by_dates for r in default_rules().rules)
 
 
 def test_check_serials_are_read_from_the_field_or_after_a_check_word_only():
