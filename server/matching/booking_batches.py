@@ -58,6 +58,7 @@ MAX_CHANCE = 0.005  # expected coincidental slip-anchored subsets over a window 
 MAX_COINCIDENCE = 0.03  # a subset with no slip: highest risk that it adds up by chance (see _risk)
 COINCIDENCE_BAND = 50  # the local density of subset sums is taken over +-1/50 of the deposit (at least 1.00)
 SOLUTION_LIMIT = 8
+RISK_SAMPLE = 5_000  # subsets searched per size when estimating one deposit's coincidences (an estimate)
 DEPOSIT_WORTH = 1000  # a deposit settled outweighs any number of receipts covered  # subsets listed per deposit and day; more: that deposit decides nothing on that day
 
 
@@ -233,7 +234,8 @@ def _risk(rule: Rule, pools: _Pools, day: _DayCandidates, entries, t: int, lines
     if (free, t) not in pools.free_chance:
         amount = pools.t_abs[[t]]
         table = DaySubsets(list(free), pools.p_abs, rule.max_group_size, 1)
-        pools.free_chance[(free, t)] = float(table.chance(amount, np.maximum(100, amount // COINCIDENCE_BAND))[0])
+        pools.free_chance[(free, t)] = float(table.chance(amount, np.maximum(100, amount // COINCIDENCE_BAND),
+                                                          RISK_SAMPLE)[0])
     window = rule.days_before + rule.days_after + 1
     return pools.free_chance[(free, t)] * window * (1 + crowded_days)
 
