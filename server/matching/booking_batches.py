@@ -17,11 +17,17 @@ How (a rule with shape one_bank_to_many_ledger and link = "booking_day"):
   the true, smaller ones. A subset is accepted only when every best choice of its day holds it (the
   ambiguity guard, for groups as for pairs), its deposit is chosen on no other day and has no undecided
   candidate elsewhere, and it has 2 or more lines;
+- the days are coordinated (cross_day.py): a deposit chosen on several days (its receipts on one, a subset
+  adding up to it by chance on another, where it displaced that day's own deposit) stays only on the day
+  that settles strictly more deposits with it than without it, and the other days are packed again without
+  it;
 - the coincidence guard: at real density (30 or more open receipts a day) some subset reaches almost any
-  amount by chance. A subset without a deposit slip is accepted only when the expected number of the day's
-  subsets adding up to the deposit by coincidence (day_subsets.DaySubsets.chance), times one plus the days
-  of its window past the bound (where its true receipts could lie unseen), is at most MAX_COINCIDENCE;
-  otherwise it is offered for review with that figure in its reason;
+  amount by chance. A subset without a deposit slip is accepted only when the expected number of subsets of
+  the receipts its day's other chosen deposits leave free adding up to the deposit by coincidence
+  (day_subsets.DaySubsets.chance), times the days of the window and one plus its days past the bound, is at
+  most MAX_COINCIDENCE (see _risk); otherwise it is offered for review with that figure in its reason;
+- a deposit for which a receipt of exactly its amount is held for review by an earlier rule is offered, not
+  matched: that receipt may be its own, out of this search's sight;
 - rounds: what one round matches leaves the pools, which may settle another day (and lowers the risk of
   what is left).
 
@@ -36,9 +42,11 @@ Groups have at most `max_group_size` lines.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from . import batches
+from . import batches, cross_day
 from .day_subsets import DaySubsets, subset_table
 from .filters import bank_filter, ledger_filter
 from .packing import best_packings
@@ -50,6 +58,7 @@ MAX_CHANCE = 0.005  # expected coincidental slip-anchored subsets over a window 
 MAX_COINCIDENCE = 0.03  # a subset with no slip: highest risk that it adds up by chance (see _risk)
 COINCIDENCE_BAND = 50  # the local density of subset sums is taken over +-1/50 of the deposit (at least 1.00)
 SOLUTION_LIMIT = 8
+RISK_SAMPLE = 5_000  # subsets searched per size when estimating one deposit's coincidences (an estimate)
 DEPOSIT_WORTH = 1000  # a deposit settled outweighs any number of receipts covered  # subsets listed per deposit and day; more: that deposit decides nothing on that day
 
 
@@ -95,6 +104,25 @@ class _Pools:
         self.t_day, self.p_day = bank.day[tpos], ledger.day[ppos]
         self.numbers = ledger.derived("numbers", ppos)
         self.decided: dict[tuple[int, int], tuple] = {}  # per (key, booking day): what it held, its decision
+        self.free_chance: dict[tuple, float] = {}  # per (free items of a day, deposit): expected coincidences
+        self.twin_held = self._twin_held(rule)
+
+    def _twin_held(self, rule: Rule) -> np.ndarray:
+        """Per deposit: a receipt of exactly its amount, in its window, is held for review by an earlier rule.
+        Such a deposit may be that single receipt (out of sight, not gone): no subset of other receipts is
+        matched to it, however unique, since the search cannot see the line that would compete with it."""
+        state, ledger = self.state, self.state.ledger
+        held = ledger_filter(rule, ledger, np.flatnonzero(state.l_open & state.l_held), state.currencies)
+        out = np.zeros(len(self.tpos), dtype=bool)
+        if not len(held):
+            return out
+        h_key = ledger.cur[held] * 3 + np.sign(ledger.amount[held]) + 1
+        days: dict[tuple[int, int], list[int]] = {}
+        for k, a, d in zip(h_key.tolist(), np.abs(ledger.amount[held]).tolist(), ledger.day[held].tolist()):
+            days.setdefault((k, a), []).append(d)
+        for t, (k, a, d) in enumerate(zip(self.t_key.tolist(), self.t_abs.tolist(), self.t_day.tolist())):
+            out[t] = any(d - rule.days_after <= x <= d + rule.days_before for x in days.get((k, a), ()))
+        return out
 
     def days(self, rule: Rule):
         """Per booking day with open receipts: (its receipts, the open deposits whose window holds it)."""
@@ -120,75 +148,113 @@ class _Pools:
 def _round(rule: Rule, pools: _Pools):
     """One pass over the booking days: per open deposit, its accepted subset (found), or its candidates
     (ambiguous), or the fact that a day of its window was past the bound and it was not found (unsearched).
-    A day whose receipts and deposits did not change since the last round is not searched again."""
+    A day whose receipts and deposits did not change since the last round is not searched again; the days'
+    packings are then coordinated (cross_day.py: a deposit held on several days stays on one at most)."""
     cands: dict[int, list[tuple[int, ...]]] = {}  # every subset found per deposit, over its window
-    picks: dict[int, list[tuple[int, ...]]] = {}  # subsets held by every best packing of their day
+    picks: dict[int, list[tuple[tuple[int, ...], tuple]]] = {}  # subsets every best packing of their day holds
     undecided: set[int] = set()  # deposits with a candidate some best packings of its day hold, some not
     crowded: dict[int, int] = {}  # deposits with a day past the bound in their window: how many such days
-    coincidence: dict[tuple[int, int], float] = {}  # (deposit, day): expected subsets adding up to it by chance
     searched: dict[int, int] = {}
     chance: dict[int, float] = {}  # expected coincidental subsets per deposit, over its window
+    days: dict[tuple, _DayCandidates] = {}
     for parts, targets in pools.days(rule):
         sig = (parts.tobytes(), targets.tobytes())
         key = (int(pools.p_key[parts[0]]), int(pools.p_day[parts[0]]))
         cached = pools.decided.get(key)
         if cached is None or cached[0] != sig:
-            cached = (sig, _decide_day(rule, pools, parts, targets))
+            cached = (sig, _day_candidates(rule, pools, parts, targets))
             pools.decided[key] = cached
-        is_crowded, entries, odds, density = cached[1]
-        for t in targets.tolist() if is_crowded else ():
+        day = days[key] = cached[1]
+        for t in targets.tolist() if day.crowded else ():
             crowded[t] = crowded.get(t, 0) + 1
-        for t, v in density.items():
-            coincidence[(t, key[1])] = v
-        for t, v in odds.items():
+        for t, v in day.odds.items():
             chance[t] = chance.get(t, 0.0) + v
         for t in targets.tolist():
             searched[t] = searched.get(t, 0) + len(parts)
-        for t, lines, held in entries:
+    packs: dict[tuple, tuple] = {}
+
+    def pack(key, excluded: frozenset[int]):
+        if (key, excluded) not in packs:
+            packs[(key, excluded)] = _pack_day(rule, days[key], excluded)
+        return packs[(key, excluded)][0]
+
+    excluded = cross_day.exclusions(sorted(days), pack)
+    for key in sorted(days):
+        pack(key, excluded[key])
+        day = days[key]
+        for t, lines, held in packs[(key, excluded[key])][1]:
             cands.setdefault(t, []).append(lines)
             if held == "all":
-                picks.setdefault(t, []).append(lines)
+                picks.setdefault(t, []).append((lines, key))
             elif held == "some":
                 undecided.add(t)
     undecided.update(t for t, v in chance.items() if v > MAX_CHANCE)
     found, ambiguous, risky = {}, {}, {}
     for t, subs in cands.items():
         p = picks.get(t, [])
-        risk = _risk(pools, p[0], coincidence.get((t, int(pools.p_day[p[0][0]])), 0.0), crowded.get(t, 0)) \
-            if len(p) == 1 else 0.0
-        if len(p) == 1 and len(p[0]) >= 2 and t not in undecided and risk <= MAX_COINCIDENCE:
-            found[t] = (p[0], searched[t])
+        risk = _risk(rule, pools, days[p[0][1]], packs[(p[0][1], excluded[p[0][1]])][1], t, p[0][0],
+                     crowded.get(t, 0)) if len(p) == 1 and t not in undecided else 0.0
+        if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and pools.twin_held[t]:
+            risky[t] = "a receipt of exactly this amount is held for review elsewhere: the deposit may be that one"
+        if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and risk <= MAX_COINCIDENCE \
+                and not pools.twin_held[t]:
+            found[t] = (p[0][0], searched[t])
         elif any(len(x) >= 2 for x in subs):  # a deposit only single receipts add up to is a 1:1 rule's
-            ambiguous[t] = sorted({x for x in subs if len(x) >= 2}, key=lambda x: (x not in p, x))
-            if risk > MAX_COINCIDENCE and t not in undecided:
+            chosen = [x for x, _ in p]
+            ambiguous[t] = sorted({x for x in subs if len(x) >= 2}, key=lambda x: (x not in chosen, x))
+            if risk > MAX_COINCIDENCE and t not in risky:
                 risky[t] = (f"the only combination found, but about {risk:.2f} combinations of that day's receipts"
                             f" would add up to it by chance and no deposit slip ties them")
     return found, ambiguous, set(crowded) - set(found), risky
 
 
-def _risk(pools: _Pools, lines: tuple[int, ...], expected: float, crowded_days: int) -> float:
+def _risk(rule: Rule, pools: _Pools, day: _DayCandidates, entries, t: int, lines: tuple[int, ...],
+          crowded_days: int) -> float:
     """How likely a subset holding no deposit slip is a coincidence rather than the deposit's receipts.
 
-    `expected` is the number of subsets of its day that would reach the deposit's amount by chance (the local
-    density of the day's subset sums, day_subsets.DaySubsets.chance). If the deposit's true receipts were on
-    another fully searched day, that day would have shown a candidate too (and nothing would be decided); so a
-    lone subset is wrong only when the true receipts are out of sight: on a day past the bound in the window
-    (each such day as likely as the day found) or taken by another line. Hence the risk: the expected
-    coincidences times (1 + the days past the bound). A slip among the lines is evidence: risk 0 (the
-    slip-anchored search has its own guard, MAX_CHANCE)."""
+    If the deposit's true receipts were on another fully searched day, that day would have shown a candidate
+    too (and nothing would be decided); so a lone subset is wrong only when the true receipts are out of sight
+    (taken or held by another line, or on a day past the bound) and a coincidence fills in. A coincidental
+    subset could be chosen only among the receipts the day's other chosen deposits leave free (one that took
+    their receipts would have left them unsettled, and the packing would have preferred them), so the expected
+    coincidences on the day are the density of the subset sums of those free receipts at the deposit's amount
+    (day_subsets.DaySubsets.chance): on a day its deposits explain almost entirely few receipts are free.
+    Against that stands the chance that the true receipts are on this very day of the window rather than on
+    another: one in the window's days (no day of the window is assumed likelier). Hence the risk:
+
+        expected coincidences among the free receipts x days of the window x (1 + days past the bound)
+
+    (the odds of a coincidence against the true subset, counting the receipts out of sight as likely as not,
+    and each day past the bound as another place the true receipts may hide). A slip among the lines is
+    evidence: risk 0 (the slip-anchored search has its own guard, MAX_CHANCE)."""
     if any(len(it) > 1 for it in _items(np.array(lines), pools.numbers[np.array(lines)])):
         return 0.0
-    return expected * (1 + crowded_days)
+    taken = {p for other, held_lines, held in entries if held == "all" and other != t for p in held_lines}
+    free = tuple(it for it in day.items if not taken.intersection(it))
+    if (free, t) not in pools.free_chance:
+        amount = pools.t_abs[[t]]
+        table = DaySubsets(list(free), pools.p_abs, rule.max_group_size, 1)
+        pools.free_chance[(free, t)] = float(table.chance(amount, np.maximum(100, amount // COINCIDENCE_BAND),
+                                                          RISK_SAMPLE)[0])
+    window = rule.days_before + rule.days_after + 1
+    return pools.free_chance[(free, t)] * window * (1 + crowded_days)
 
 
-def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarray):
-    """One booking day: (past the bound?, [(deposit, lines, held by all / some / none of the best packings)],
-    {deposit: expected coincidental subsets} (crowded days: slip-anchored subsets near its amount; infinite for
-    a deposit with more than SOLUTION_LIMIT subsets). A search past its step budget holds every candidate as
-    "some": nothing is concluded."""
+@dataclass(frozen=True)
+class _DayCandidates:
+    """One booking day's search: its items, whether it was past the bound, every candidate (deposit, item
+    indices), and per deposit the expected coincidental slip-anchored subsets (crowded days; infinite for a
+    deposit with more than SOLUTION_LIMIT subsets)."""
+
+    items: tuple[tuple[int, ...], ...]
+    crowded: bool
+    candidates: tuple[tuple[int, tuple[int, ...]], ...]
+    odds: dict[int, float]
+
+
+def _day_candidates(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarray) -> _DayCandidates:
     items = _items(parts, pools.numbers[parts])
     odds: dict[int, float] = {}
-    density: dict[int, float] = {}
     crowded = len(items) > rule.max_candidates
     if crowded:
         anchored, near = _anchored(items, pools.p_abs, pools.t_abs[targets], rule.max_group_size)
@@ -200,23 +266,30 @@ def _decide_day(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.ndarra
         found, full = table.solutions(pools.t_abs[targets], SOLUTION_LIMIT)
         day = [(int(t), sub) for t, subs in zip(targets.tolist(), found) for sub in subs]
         odds = {int(t): float("inf") for t in targets[full]}  # their subsets listed still compete
-        lone = np.array([len(f) > 0 for f in found], dtype=bool)  # the risk is asked only where a subset fits
-        amounts = pools.t_abs[targets[lone]]
-        density = dict(zip(targets[lone].tolist(), table.chance(amounts, np.maximum(
-            100, amounts // COINCIDENCE_BAND)).tolist()))
     day = [(t, sub) for t, sub in day
            if _allowed(pools.state, pools.tpos[t], pools.ppos[[p for k in sub for p in items[k]]])]
-    if not day:
-        return crowded, [], odds, density
+    return _DayCandidates(tuple(items), crowded, tuple(day), odds)
+
+
+def _pack_day(rule: Rule, day: _DayCandidates, excluded: frozenset[int]):
+    """The day's candidates chosen together, the deposits in `excluded` left out: (what the packing settles,
+    [(deposit, lines, held by all / some / none of the best packings)]). A search past its step budget holds
+    every candidate as "some": nothing is concluded."""
+    kept = [c for c, (t, _) in enumerate(day.candidates) if t not in excluded]
+    if not kept:
+        return cross_day.DayPack(frozenset(), 0, False), []
+    items = day.items
     # worth: deposits settled first (DEPOSIT_WORTH each), then receipts covered; an item's weight bounds
     # what any candidate holding it can be worth
-    lines = [sum(len(items[k]) for k in sub) for _, sub in day]
-    packing = best_packings(day, [DEPOSIT_WORTH + rule.max_group_size] * len(items),
+    lines = [sum(len(items[k]) for k in day.candidates[c][1]) for c in kept]
+    packing = best_packings([day.candidates[c] for c in kept], [DEPOSIT_WORTH + rule.max_group_size] * len(items),
                             worths=[DEPOSIT_WORTH + n for n in lines])
-    common = set(packing.common())
-    maybe = set(range(len(day))) if packing.exhausted else packing.somewhere() - common
-    return crowded, [(t, tuple(sorted(p for k in sub for p in items[k])), "all" if c in common else
-                      "some" if c in maybe else "none") for c, (t, sub) in enumerate(day)], odds, density
+    common = {kept[c] for c in packing.common()}
+    maybe = set(kept) if packing.exhausted else {kept[c] for c in packing.somewhere()} - common
+    entries = [(t, tuple(sorted(p for k in sub for p in items[k])), "all" if c in common else
+                "some" if c in maybe else "none") for c, (t, sub) in enumerate(day.candidates)]
+    held = frozenset(t for t, _, h in entries if h != "none")
+    return cross_day.DayPack(held, max(packing.worth, 0) // DEPOSIT_WORTH, packing.exhausted), entries
 
 
 def _items(parts: np.ndarray, numbers: np.ndarray) -> list[tuple[int, ...]]:

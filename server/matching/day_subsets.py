@@ -65,10 +65,11 @@ class DaySubsets:
                     out[t].append(self._chosen(int(l_mask[i]), int(r_mask[j])))
         return out, saturated
 
-    def chance(self, targets: np.ndarray, width: np.ndarray) -> np.ndarray:
+    def chance(self, targets: np.ndarray, width: np.ndarray, sample: int = CHANCE_SAMPLE) -> np.ndarray:
         """Per target, the expected number of subsets (2..max_size lines) adding up to it by coincidence: the
         subsets whose sum lies within +-width of it, per minor unit of that band (the local density of the
-        day's subset sums). The band excludes the target itself, so a true subset does not count."""
+        day's subset sums). The band excludes the target itself, so a true subset does not count. `sample`:
+        left subsets x targets searched at most per subset size."""
         l_sum, l_cnt, _ = self.left
         r_sum, r_cnt, _ = self.right
         total = np.zeros(len(targets))
@@ -78,7 +79,7 @@ class DaySubsets:
                 continue
             # an estimate needs no exact count: past CHANCE_SAMPLE searches, every step-th left subset stands
             # for `step` of them (the density is what is wanted, not each subset)
-            step = max(1, len(left) * len(targets) // CHANCE_SAMPLE)
+            step = max(1, len(left) * len(targets) // sample)
             left = left[::step]
             r_ok = r_sum[(r_cnt + c >= 2) & (r_cnt + c <= self.max_size)]
             if not len(r_ok):
