@@ -259,7 +259,8 @@ def _day_candidates(rule: Rule, pools: _Pools, parts: np.ndarray, targets: np.nd
     if crowded:
         anchored, near = _anchored(items, pools.p_abs, pools.t_abs[targets], rule.max_group_size)
         day = [(int(targets[t]), sub) for t, found in anchored for sub in found]
-        odds = {int(t): float(v) for t, v in zip(targets, near) if v > 0}
+        hot = np.flatnonzero(near > 0)  # a crowded day may hold thousands of deposits: no loop over them all
+        odds = dict(zip(targets[hot].tolist(), np.asarray(near, dtype=float)[hot].tolist()))
         day = [(t, tuple(items.index(it) for it in _split(sub, items))) for t, sub in day]
     else:
         table = DaySubsets(items, pools.p_abs, rule.max_group_size, len(targets))

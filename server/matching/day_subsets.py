@@ -13,19 +13,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from .join import stable_argsort
+
 CHANCE_SAMPLE = 50_000  # left subsets x targets searched at most when estimating the chance of a coincidence
 
 
 def subset_table(values: list[int], sizes: list[int], max_size: int):
     """Every subset of the items with at most max_size lines: (sums, line counts, item bit masks)."""
-    sums = np.zeros(1, dtype=np.int64)
-    count = np.zeros(1, dtype=np.int64)
-    mask = np.zeros(1, dtype=np.int64)
+    # The final size is known from the subsets per line count, so the arrays are filled in place, each
+    # item appending the subsets it extends (the order of the former concatenation, without its copies).
+    per_count = np.zeros(max_size + 1, dtype=np.int64)
+    per_count[0] = 1
+    for s in sizes:
+        if s <= max_size:
+            per_count[s:] += per_count[:max_size + 1 - s].copy()
+    total = int(per_count.sum())
+    sums = np.zeros(total, dtype=np.int64)
+    count = np.zeros(total, dtype=np.int64)
+    mask = np.zeros(total, dtype=np.int64)
+    n = 1
     for i, (v, s) in enumerate(zip(values, sizes)):
-        keep = count + s <= max_size
-        sums = np.concatenate([sums, sums[keep] + v])
-        count = np.concatenate([count, count[keep] + s])
-        mask = np.concatenate([mask, mask[keep] | (1 << i)])
+        keep = np.flatnonzero(count[:n] + s <= max_size)
+        m = len(keep)
+        sums[n:n + m] = sums[keep] + v
+        count[n:n + m] = count[keep] + s
+        mask[n:n + m] = mask[keep] | (1 << i)
+        n += m
     return sums, count, mask
 
 
@@ -40,7 +53,7 @@ class DaySubsets:
         half = max(0, min(n, (n - int(np.log2(max(n_targets, 1)))) // 2))
         self.left = subset_table(values[:half], sizes[:half], max_size)
         r_sum, r_cnt, r_mask = subset_table(values[half:], sizes[half:], max_size)
-        order = np.argsort(r_sum, kind="stable")
+        order = stable_argsort(r_sum)
         self.right = (r_sum[order], r_cnt[order], r_mask[order])
         self.half = half
         self.max_size = max_size
@@ -50,14 +63,21 @@ class DaySubsets:
         `limit`; and per target whether more than `limit` exist (saturated: the list is not all of them)."""
         l_sum, l_cnt, l_mask = self.left
         r_sum, r_cnt, r_mask = self.right
-        want = (targets[:, None] - l_sum[None, :]).ravel()
+        # Each target's queries are searched in ascending order (left sums descending: numpy's search is
+        # several times faster on sorted queries), then the sums found are visited in (target, left subset)
+        # order; the upper end is searched only where the lower one found the sum itself (most never add up).
+        by_sum = np.argsort(l_sum, kind="stable")[::-1]
+        want = (targets[:, None] - l_sum[by_sum][None, :]).ravel()
         lo = np.searchsorted(r_sum, want, side="left")
-        hi = np.searchsorted(r_sum, want, side="right")
+        hit = np.flatnonzero(r_sum[np.minimum(lo, len(r_sum) - 1)] == want)
+        hi = np.searchsorted(r_sum, want[hit], side="right")
+        lo = lo[hit]
+        row, col = np.divmod(hit, len(l_sum))
+        at = np.argsort(row * len(l_sum) + by_sum[col], kind="stable")
         out: list[list[tuple[int, ...]]] = [[] for _ in targets]
         saturated = np.zeros(len(targets), dtype=bool)
-        for k in np.flatnonzero(hi > lo):
-            t, i = divmod(int(k), len(l_sum))
-            for j in range(lo[k], hi[k]):
+        for t, i, j0, j1 in zip(row[at].tolist(), by_sum[col[at]].tolist(), lo[at].tolist(), hi[at].tolist()):
+            for j in range(j0, j1):
                 if 1 <= l_cnt[i] + r_cnt[j] <= self.max_size:
                     if len(out[t]) >= limit:
                         saturated[t] = True
@@ -73,6 +93,7 @@ class DaySubsets:
         l_sum, l_cnt, _ = self.left
         r_sum, r_cnt, _ = self.right
         total = np.zeros(len(targets))
+        fewer_sum, fewer_cnt = r_sum, r_cnt  # right subsets of at most max_size - c lines (c >= 2), narrowed
         for c in range(self.max_size + 1):
             left = l_sum[l_cnt == c]
             if not len(left):
@@ -81,14 +102,26 @@ class DaySubsets:
             # for `step` of them (the density is what is wanted, not each subset)
             step = max(1, len(left) * len(targets) // sample)
             left = left[::step]
-            r_ok = r_sum[(r_cnt + c >= 2) & (r_cnt + c <= self.max_size)]
+            if c < 2:
+                r_ok = r_sum[(r_cnt + c >= 2) & (r_cnt + c <= self.max_size)]
+            else:  # nested as c grows: each filter runs on what the last one kept
+                keep = fewer_cnt <= self.max_size - c
+                fewer_sum, fewer_cnt = fewer_sum[keep], fewer_cnt[keep]
+                r_ok = fewer_sum
             if not len(r_ok):
                 continue
-            for sign in (-1, 1):  # below and above the target, the target excluded
-                a = targets[:, None] - left[None, :] + (np.where(sign < 0, -width, 1))[:, None]
-                b = targets[:, None] - left[None, :] + (np.where(sign < 0, -1, width))[:, None]
-                n = np.searchsorted(r_ok, b.ravel(), side="right") - np.searchsorted(r_ok, a.ravel(), side="left")
-                total += n.reshape(a.shape).sum(axis=1) * step
+            # Below and above the target, the target excluded: the band [x - width, x + width] less the sums
+            # equal to x. Counts are integers, so one band gives the sum of the two halves exactly; left is
+            # searched in descending order so that each target's queries ascend (numpy's search is faster so).
+            left = np.sort(left)[::-1]
+            x = targets[:, None] - left[None, :]
+            n = (np.searchsorted(r_ok, (x + width[:, None]).ravel(), side="right")
+                 - np.searchsorted(r_ok, (x - width[:, None]).ravel(), side="left"))
+            x = x.ravel()
+            lo = np.searchsorted(r_ok, x, side="left")
+            at = np.flatnonzero(r_ok[np.minimum(lo, len(r_ok) - 1)] == x)
+            n[at] -= np.searchsorted(r_ok, x[at], side="right") - lo[at]
+            total += n.reshape(len(targets), len(left)).sum(axis=1) * step
         return total / (2 * np.maximum(width, 1))
 
     def _chosen(self, left: int, right: int) -> tuple[int, ...]:

@@ -78,7 +78,12 @@ def _strip(num: str) -> str:
 
 def read(text: str) -> frozenset[str]:
     """The document numbers of a text, each without leading zeros."""
-    if not text or not any(c.isdigit() for c in text):
+    if not text:
+        return frozenset()
+    if text.isascii():  # the usual case: one search in C instead of a test per character
+        if _DIGITS.search(text) is None:
+            return frozenset()
+    elif not any(c.isdigit() for c in text):
         return frozenset()
     up = text.upper()
     if not up.isascii():
@@ -104,7 +109,8 @@ def read(text: str) -> frozenset[str]:
         up = _LETTER_YY.sub(lambda m: mark(m, 0), up)  # first: in 'F24/1907' 24 is the year
         up = _YEAR_FIRST.sub(lambda m: mark(m, 1), up)
         up = _YEAR_LAST.sub(lambda m: mark(m, 2), up)
-    seeds = [m for m in _LABEL.finditer(up)] + [m for m in _MARKED.finditer(up)]
+    marked = _MARK in up  # most texts hold no year-number pair: no marks to look for
+    seeds = [m for m in _LABEL.finditer(up)] + ([m for m in _MARKED.finditer(up)] if marked else [])
     for seed in seeds:
         first = seed.group(1).lstrip(_MARK)
         found.add(_strip(first))
@@ -115,7 +121,7 @@ def read(text: str) -> frozenset[str]:
         while (j := _JOIN.match(up, at)) is not None:
             found.add(_strip(j.group(1).lstrip(_MARK)))
             at = j.end()
-    for run in _DIGITS.findall(_MARKED.sub(" ", up)):
+    for run in _DIGITS.findall(_MARKED.sub(" ", up) if marked else up):
         num = _strip(run)
         if len(num) >= MIN_DIGITS:
             found.add(num)

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
+from ..gc_pause import paused_gc
 from ..records import BankLine, LedgerLine, MatchGroup
 from . import bank_only, batches, fx_rules, global_assignment, one_to_one, reference_rules, settlements
 from . import invoice_lists
@@ -47,7 +48,18 @@ def match_frames(bank: pd.DataFrame, ledger: pd.DataFrame, rules=None, *, decima
                  global_assignment_step: bool = True) -> FrameMatch:
     """Match two DataFrames of canonical lines. `decimals`: places of `amount_minor` (default 2), or of
     `amount` (default: as many as the amounts use, at least 2). `global_assignment_step=False` leaves the
-    result of the rules in priority order as it is (to compare with greedy; see global_assignment.py)."""
+    result of the rules in priority order as it is (to compare with greedy; see global_assignment.py).
+
+    The cyclic garbage collector is paused meanwhile: a run builds millions of text keys that all stay alive
+    until it ends, and the collector would scan them again and again for cycles they cannot form (about a tenth
+    of the CPU time at 100,000 lines a side)."""
+    with paused_gc():
+        return _match(bank, ledger, rules, decimals, manual_bank, manual_ledger, excluded_bank, excluded_ledger,
+                      forbidden_pairs, reserved_ids, global_assignment_step)
+
+
+def _match(bank, ledger, rules, decimals, manual_bank, manual_ledger, excluded_bank, excluded_ledger,
+           forbidden_pairs, reserved_ids, global_assignment_step) -> FrameMatch:
     ruleset = resolve_rules(rules)
     timings: list[tuple[str, float, float]] = []  # (step, wall seconds, CPU seconds)
     t0, c0 = time.perf_counter(), time.process_time()

@@ -17,6 +17,7 @@ from ..errors import InputError, Problem
 from ..records import BANK_COLUMNS, LEDGER_COLUMNS, BankLine, LedgerLine
 from . import bank_types, references
 from . import text as tx
+from .two_cores import map_texts
 
 MAX_DECIMALS = 6
 _INT64_LIMIT = 2 ** 62
@@ -106,7 +107,11 @@ class Side:
         return values[pos]
 
     def texts(self, pos: np.ndarray) -> np.ndarray:
-        """Reference and description together: what a person reads on the line."""
+        """Reference and description together: what a person reads on the line (joined once per line: five
+        text keys and the document numbers start from it)."""
+        return self.memo("texts", pos, self._joined)
+
+    def _joined(self, pos: np.ndarray) -> np.ndarray:
         ref, desc = self.columns["reference"][pos], self.columns["description"][pos]
         out = np.empty(len(pos), dtype=object)
         out[:] = [f"{r} {d}" if r else d for r, d in zip(ref, desc)]
@@ -140,7 +145,7 @@ def _numbers(texts: np.ndarray) -> np.ndarray:
         return out
     hit = references.may_hold_reference(texts)
     rest = np.flatnonzero(~hit)
-    out[rest] = _map(tx.doc_numbers, texts[rest])
+    out[rest] = _map(tx.doc_numbers, texts[rest], parallel=True)
     some = np.flatnonzero(hit)
     out[some] = _map(lambda t: tx.doc_numbers(references.as_numbers(t)), texts[some])
     return out
@@ -149,16 +154,17 @@ def _numbers(texts: np.ndarray) -> np.ndarray:
 _BATCH = {"numbers": _numbers}  # derived keys computed for many lines at once (same values as _DERIVED's)
 
 
-def _map(fn, raw) -> np.ndarray:
+def _map(fn, raw, parallel: bool = False) -> np.ndarray:
     """fn of each value, computed once per distinct value (names, types and texts repeat from line to line;
-    a hash pass in C costs far less than the normalisation it saves)."""
+    a hash pass in C costs far less than the normalisation it saves). `parallel`: fn is costly enough for a
+    second core on a million texts (two_cores.py)."""
     out = np.empty(len(raw), dtype=object)
     if len(raw) < 64:
         out[:] = [fn(v) for v in raw]
         return out
     codes, uniques = pd.factorize(raw)
     done = np.empty(len(uniques), dtype=object)
-    done[:] = [fn(v) for v in uniques]
+    done[:] = map_texts(fn, uniques) if parallel else [fn(v) for v in uniques]
     out[:] = done[codes]
     return out
 

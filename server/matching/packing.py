@@ -57,27 +57,34 @@ def best_packings(candidates: Sequence[tuple[int, tuple[int, ...]]], weights: Se
     suffix = [0] * (len(items) + 1)
     for k in range(len(items) - 1, -1, -1):
         suffix[k] = suffix[k + 1] + weights[items[k]]
-    cand_items = [frozenset(its) for _, its in candidates]
+    # Why bit masks: the search visits millions of nodes on a busy booking day; items (by their place in
+    # `items`) and owners as the bits of Python ints make each node's tests and updates one operation, not
+    # set copies. The traversal, its order and its step count are those of the set-based search.
+    at = {i: k for k, i in enumerate(items)}
+    owner_bit = {o: 1 << k for k, o in enumerate(dict.fromkeys(o for o, _ in candidates))}
+    cand_mask = [sum(1 << at[i] for i in set(its)) for _, its in candidates]
+    cand_owner = [owner_bit[o] for o, _ in candidates]
     cand_weight = list(worths) if worths is not None else [sum(weights[i] for i in its) for _, its in candidates]
     rank = list(ranks) if ranks is not None else [0] * len(candidates)
+    branches = [[(c, cand_mask[c], cand_owner[c], cand_weight[c], rank[c]) for c in by_item[i]] for i in items]
+    n = len(items)
     best: list[tuple[int, int]] = [(-1, 0)]
     optima: list[tuple[int, ...]] = []
     steps = 0
     stopped = False
-    covered: set[int] = set()
-    owners: set[int] = set()
     chosen: list[int] = []
 
-    def visit(k: int, worth: int, rank_sum: int) -> None:
+    def visit(k: int, worth: int, rank_sum: int, covered: int, owners: int) -> None:
         nonlocal steps, stopped
         steps += 1
         if steps > budget:
             stopped = True
         if stopped or worth + suffix[k] < best[0][0]:
             return
-        while k < len(items) and items[k] in covered:
-            k += 1
-        if k == len(items):
+        if covered >> k & 1:  # skip the items already covered: to the next clear bit
+            free = ~covered >> k
+            k += (free & -free).bit_length() - 1
+        if k >= n:
             key = (worth, -rank_sum)
             if key > best[0]:
                 best[0] = key
@@ -88,17 +95,13 @@ def best_packings(candidates: Sequence[tuple[int, tuple[int, ...]]], weights: Se
                     return
                 optima.append(tuple(sorted(chosen)))
             return
-        for c in by_item[items[k]]:
-            if candidates[c][0] in owners or cand_items[c] & covered:
+        for c, mask, owner, w, r in branches[k]:
+            if owners & owner or mask & covered:
                 continue
-            covered.update(cand_items[c])
-            owners.add(candidates[c][0])
             chosen.append(c)
-            visit(k + 1, worth + cand_weight[c], rank_sum + rank[c])
+            visit(k + 1, worth + w, rank_sum + r, covered | mask, owners | owner)
             chosen.pop()
-            owners.discard(candidates[c][0])
-            covered.difference_update(cand_items[c])
-        visit(k + 1, worth, rank_sum)  # the item stays uncovered
+        visit(k + 1, worth, rank_sum, covered, owners)  # the item stays uncovered
 
-    visit(0, 0, 0)
+    visit(0, 0, 0, 0, 0)
     return Packing(best[0][0], tuple(optima), stopped)
