@@ -144,3 +144,28 @@ def test_all_digit_dates_read_without_strptime_give_strptimes_answer_or_its_erro
         except DateError:
             got = None
         assert got == want, text
+
+
+_SOLL_HABEN = "Buchungsdatum;Verwendungszweck;Soll;Haben;Saldo\n"
+
+
+def test_debit_credit_columns_read_in_bulk_keep_the_row_by_row_answers(tmp_path):
+    """Debit and credit columns are combined without a call per row when each row holds one side; a zero debit
+    (a reversal printed as 0,00) still reads as the row-by-row rule reads it, and a row holding both sides is
+    still refused with its line and field."""
+    from tieout.server.importers import import_file
+    from tieout.server.importers.base import ImportOptions
+
+    rows = ["02.01.2024;Miete;1.200,00;;8.800,00", "03.01.2024;Gehalt;;3.000,50;11.800,50",
+            "04.01.2024;Storno;0,00;;11.800,50", "05.01.2024;Gebühr;12,00;;11.788,50"]
+    path = tmp_path / "umsaetze.csv"
+    path.write_text(_SOLL_HABEN + "\n".join(rows) + "\n", encoding="utf-8")
+    st = import_file(path, "auto", ImportOptions(currency="EUR")).statements[0]
+    assert [(ln.line_id, str(ln.amount)) for ln in st.lines] == [
+        ("L2", "-1200.00"), ("L3", "3000.50"), ("L4", "0"), ("L5", "-12.00")]
+    assert (st.opening_balance, st.closing_balance) == (Decimal("10000.00"), Decimal("11788.50"))
+    rows[1] = "03.01.2024;Gehalt;5,00;3.000,50;11.800,50"
+    path.write_text(_SOLL_HABEN + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(BankFileError) as err:
+        import_file(path, "auto", ImportOptions(currency="EUR"))
+    assert "line 3, field 'Haben': both 'Soll' (5.00) and 'Haben' (3000.50) hold an amount" in str(err.value)
