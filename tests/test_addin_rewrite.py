@@ -169,24 +169,36 @@ def test_a_press_reads_the_state_once_until_it_changes_something(live, month, tm
     ok(live, path, "import_bank_file", file=month.bank, account_name="Operating")
     ok(live, path, "import_gl_template", file=month.gl)
     ok(live, path, "auto_match")
-    reads = []
+    reads, unchanged = [], []
     client = live.client()
-    get = client.get
+    get, get_if_changed = client.get, client.get_if_changed
 
     def counting_get(p, **params):
         if p.endswith("/bank-lines"):
             reads.append(client.writes)
         return get(p, **params)
 
-    client.get = counting_get
+    def counting_conditional(p, etag=None, **params):
+        tag, answer = get_if_changed(p, etag, **params)
+        if p.endswith("/bank-lines"):
+            reads.append(client.writes)
+            unchanged.append(answer is NOT_MODIFIED)
+        return tag, answer
+
+    client.get, client.get_if_changed = counting_get, counting_conditional
+    from tieout.addin.client import NOT_MODIFIED
     from tieout.addin.dispatch import run_handler
 
     book = XlsxWorkbook(path, echo=lambda text: None)
     outcome = run_handler("accept_matches", book, {}, client)
     assert outcome.ok, outcome.error
-    # inputs sync and the handler share one read; the accept (one POST) makes the sheets read it again
+    # inputs sync and the handler share one read; the accept (one POST) makes the sheets ask again, and the
+    # server answers 304 for the bank lines (accepting matches changes no bank line)
     assert reads == [0, 1]
+    assert unchanged == [False, True]
     book.save()
-    assert {r["status"] for r in table(path, "Bank Statement")} <= {"Matched", "Unmatched"}
+    statuses = [r["status"] for r in table(path, "Bank Statement")]
+    # the 304 did not leave the statuses stale: the accepted pairs show as Matched
+    assert set(statuses) <= {"Matched", "Unmatched"} and statuses.count("Matched") > len(statuses) // 2
     outcome = run_handler("refresh", XlsxWorkbook(path, echo=lambda text: None), {}, client)
     assert outcome.ok and reads == [0, 1, 1]

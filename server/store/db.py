@@ -85,7 +85,8 @@ class Store:
         self._write_lock = threading.Lock() if self.is_sqlite else _NoLock()
         self.memo = Memo()  # results computed from one data version (the review): sessions carry it in info
         self._reader = sessionmaker(self.engine, expire_on_commit=False, info={"memo": self.memo})
-        self._writer = sessionmaker(self._write_engine, expire_on_commit=False, info={"memo": self.memo})
+        self._writer = sessionmaker(self._write_engine, expire_on_commit=False,
+                                    info={"memo": self.memo, "schema": {}})  # schema: see versions._counted
         from . import versions  # the data versions every write bumps (ETags, the review cache)
 
         versions.install(self.engine)
