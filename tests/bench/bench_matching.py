@@ -14,6 +14,9 @@ TIEOUT_BENCH_DATA=settlements the European books of tests/settlement_books.py (c
 runs, payroll, structured references, FX; no density sweep), with the settlement groups' recall on its own line.
 TIEOUT_BENCH_DATA=euro the European books of tests/euro_books.py (SEPA texts, invoice numbers in European spellings,
 several invoices in one payment, cash discounts, transliterated names, third-party payers; no density sweep).
+TIEOUT_BENCH_DATA=usworld the US operating account of tests/us_world_books.py (QuickBooks-style cash GL, BAI2/OFX/CSV
+bank texts, lockbox and card-processor deposits, payroll, sweeps, checks clearing weeks later, NSF returns), with
+TIEOUT_BENCH_HARD=1 its dialled-up setting.
 TIEOUT_BENCH_RULES=RULES.toml matches with another rule file (e.g. an older library, for a before/after).
 TIEOUT_BENCH_DIALS=name=value,... turns dials of tests/books_data.py's Dials up or down (e.g.
 returned=0.03,check_conflict=0.02,cluster=0.06): every difficulty of books made heavier, for the same table.
@@ -62,6 +65,10 @@ def _one(n: int, out, dense: bool = False) -> None:
     elif os.environ.get("TIEOUT_BENCH_DATA") == "euro":
         from euro_books import generate_euro
         data = generate_euro(n, seed=SEED)
+    elif os.environ.get("TIEOUT_BENCH_DATA") == "usworld":
+        import us_world_books as us
+        dials = us.hard_dials() if os.environ.get("TIEOUT_BENCH_HARD") == "1" else us.USDials()
+        data = us.generate_usworld(n, seed=SEED, dials=us.dense_dials(dials) if dense else dials)
     else:
         dials = _dials(Dials())
         data = generate(n, seed=SEED) if easy else generate_books(n, seed=SEED, dials=dense_dials(dials) if dense else dials)
