@@ -444,19 +444,24 @@ def _loan(w: _World, bk: _Books):
         bk.g(day + w.gl_lag(), -(prin + intr), "", "Loan pmt", "Check", "First National Bank", g, "loan")
 
 
-def _simple(kind, texts, memo, source, name, typ, lo=5_000, hi=2_000_000, sign=-1):
+def _simple(kind, payees, memo, source, typ, lo=5_000, hi=2_000_000, sign=-1):
+    """A 1:1 payment to one of a few payees, each (bank text template, the name the GL knows it by)."""
     def make(w: _World, bk: _Books):
         day, amt, g = w.business_day(), w.amount(lo=lo, hi=hi), bk.group()
-        bk.b(day, sign * amt, "", w.pick(texts).format(d=w.digits(10), y=w.yymmdd(day)), w.btype(typ), "",
-             g, kind)
+        text, name = payees[int(w.rng.integers(0, len(payees)))]
+        bk.b(day, sign * amt, "", text.format(d=w.digits(10), y=w.yymmdd(day)), w.btype(typ), "", g, kind)
         bk.g(day + w.gl_lag(), sign * amt, "", memo, source, name, g, kind)
     return make
 
 
-_card_pay = _simple("card_pay", ("AMEX EPAYMENT ACH PMT {d}", "CHASE CREDIT CRD AUTOPAY {y}", "CAPITAL ONE ONLINE PMT"),
-                    "Credit card payment", "Credit Card Payment", "American Express", "ach")
-_tax = _simple("tax", ("IRS USATAXPYMT {d}", "CA DEPT TAX FEE CDTFA EPMT {d}", "TX COMPTROLLER TAX PYMT {y}"),
-               "Sales tax payment", "Sales Tax Payment", "Department of Revenue", "ach")
+_card_pay = _simple("card_pay", (("AMEX EPAYMENT ACH PMT {d}", "American Express"),
+                                 ("CHASE CREDIT CRD AUTOPAY {y}", "Chase Ink Card"),
+                                 ("CAPITAL ONE ONLINE PMT", "Capital One Spark")),
+                    "Credit card payment", "Credit Card Payment", "ach")
+_tax = _simple("tax", (("IRS USATAXPYMT {d}", "United States Treasury"),
+                       ("CA DEPT TAX FEE CDTFA EPMT {d}", "California Department of Tax and Fee Administration"),
+                       ("TX COMPTROLLER TAX PYMT {y}", "Texas Comptroller")),
+               "Sales tax payment", "Sales Tax Payment", "ach")
 
 
 def _transfer(w: _World, bk: _Books):

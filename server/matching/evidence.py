@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from . import name_forms
 from . import text as tx
 from .frames import Side
 from .text import MIN_REFERENCE_LENGTH
@@ -68,6 +69,7 @@ class Vocabulary:
 
     def __init__(self, ledger: Side):
         names = {c for c in ledger.col("counterparty") if c}
+        self.names = names
         df: dict[str, int] = {}
         # counted over names without their legal words: 'Marost Foods LLC', '... Inc', '... GmbH' and '... Corp'
         # are four companies but one word MAROST, which they do not make generic
@@ -123,12 +125,21 @@ def _word_in(word: str, bank_words: frozenset[str]) -> bool:
     return any(len(b) >= MIN_CUT_WORD and word.startswith(b) for b in bank_words)
 
 
+def _all_named(distinct: tuple[str, ...], bank_words: frozenset[str], name: str) -> bool:
+    """Every distinctive word is in the bank text, cut short, abbreviated or part of an acronym of the name."""
+    missing = [w for w in distinct if not _word_in(w, bank_words)]
+    if not missing:
+        return True
+    covered = name_forms.covered_words(tx.counterparty_words(name), bank_words)
+    return all(w in covered for w in missing)
+
+
 def counterparty_named(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
     """Every distinctive word of the ledger counterparty is in the bank text (a generic word alone is not
     enough; a name cut short counts)."""
     vocab = vocabulary(ledger)
     words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
-    out = np.fromiter((bool(c) and all(_word_in(w, b) for w in vocab.distinct_words(c)) if c else False
+    out = np.fromiter((bool(c) and _all_named(vocab.distinct_words(c), b, c) if c else False
                        for b, c in zip(words, cps)), dtype=bool, count=len(bi))
     if vocab.siblings and out.any():
         sub = np.flatnonzero(out)
@@ -155,8 +166,9 @@ def counterparty_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.n
                        for i, c in zip(inv, cps)), dtype=bool, count=len(rest))
     for k in np.flatnonzero(ask):
         i, c = inv[k], cps[k]
-        out[rest[k]] = bool(bank_distinct[i] - set(tx.counterparty_words(c))) or \
-            bool(c) and vocab.sibling_named(bank.derived("padded", ub[i:i + 1])[0], c)
+        other = (_names_known_other(vocab, bank.derived("words", ub[i:i + 1])[0], c) if c
+                 else bool(bank_distinct[i]))
+        out[rest[k]] = other or bool(c) and vocab.sibling_named(bank.derived("padded", ub[i:i + 1])[0], c)
     return out
 
 
@@ -166,8 +178,19 @@ def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: 
     vocab = vocabulary(ledger)
     named = counterparty_named(bank, ledger, bi, li)
     words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
-    return named | np.fromiter((not c or not vocab.names_anyone(w) for w, c in zip(words, cps)), dtype=bool,
-                               count=len(bi))
+    return named | np.fromiter((not c or not vocab.names_anyone(w) or not _names_known_other(vocab, w, c)
+                                for w, c in zip(words, cps)), dtype=bool, count=len(bi))
+
+
+def _names_known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str) -> bool:
+    """The bank text spells another name of the ledger in full (each of its distinctive words, cut short or
+    not) that is not `name`. Why not any unknown word, nor one shared word: words the ledger never uses (an ACH
+    entry description, a processor's brand, a tax agency's acronym) tell nothing about whom the ledger paid, and
+    one word shared with another name ("TAX", "EAGLE") does not name it; both held back most US pairs."""
+    index = getattr(vocab, "name_index", None)
+    if index is None:
+        index = vocab.name_index = name_forms.NameIndex(vocab.distinct_words(n) for n in vocab.names)
+    return index.other_named_in_full(bank_words, vocab.distinct_words(name), _word_in)
 
 
 def numbers_agree(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:

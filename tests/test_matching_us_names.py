@@ -1,0 +1,94 @@
+"""Counterparty evidence as US bank texts give it (blindus14): names abbreviated ("EAGLE MFG CO"), acronyms
+("CDTFA"), words the ledger never uses (ACH entry descriptions) and words shared with some other name ("TAX") do
+not contradict a pair; a bank text spelling another known name in full still does. Plus the rules for checks
+cleared without a serial and for pairs the ledger booked a week late, both behind the chance guard."""
+from __future__ import annotations
+
+import pytest
+from match_data import bank_line, ledger_line
+
+from tieout.server.matching import auto_match
+from tieout.server.matching.name_forms import abbreviates, acronym_covers
+
+
+def pairs(r) -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
+    return {(g.bank_ids, g.ledger_ids) for g in r.matched}
+
+
+def _known(*names: str) -> list:
+    """Other customers the ledger knows (their own lines far from the pair's date and amount)."""
+    return [ledger_line(f"K{k}", "2024-01-02", f"{100 + k}.13", "", name, "payment", "AR")
+            for k, name in enumerate(names)]
+
+
+@pytest.mark.parametrize("short,word", [("MFG", "MANUFACTURING"), ("INTL", "INTERNATIONAL"), ("SVCS", "SERVICES"),
+                                        ("HLDGS", "HOLDINGS"), ("ENGR", "ENGINEERING"), ("CONSLT", "CONSULTING")])
+def test_bank_abbreviations_are_recognised_by_their_shape(short, word):
+    assert abbreviates(short, word)
+
+
+@pytest.mark.parametrize("short,word", [("MF", "MANUFACTURING"), ("GFM", "MANUFACTURING"), ("MGF", "MANUFACTURING"),
+                                        ("FOODS", "FOODS"), ("MFG1", "MANUFACTURING")])
+def test_what_is_no_abbreviation(short, word):
+    assert not abbreviates(short, word)
+
+
+def test_acronyms_spell_the_starts_of_consecutive_words():
+    words = ("CALIFORNIA", "DEPARTMENT", "TAX", "FEE", "ADMINISTRATION")
+    assert acronym_covers("CDTFA", words) == frozenset(words)
+    assert acronym_covers("AMEX", ("AMERICAN", "EXPRESS")) == {"AMERICAN", "EXPRESS"}
+    assert acronym_covers("CDX", words) == frozenset()
+    assert acronym_covers("CAL", ("CALIFORNIA",)) == frozenset()  # one word: a cut, not an acronym
+
+
+def test_an_abbreviated_originator_name_matches_the_ledger_name_spelled_in_full():
+    bank = [bank_line("B1", "2024-09-09", "600.42", "other", "EAGLE MFG CO LLC PAYMENT")]
+    ledger = [ledger_line("L1", "2024-09-09", "600.42", "", "Eagle Manufacturing Company LLC", "payment", "AR"),
+              *_known("Eagle Foods LLC")]
+    assert pairs(auto_match(bank, ledger)) == {(("B1",), ("L1",))}
+
+
+def test_an_acronym_of_the_payee_names_it():
+    bank = [bank_line("B1", "2024-10-25", "-240.69", "ach", "CA DEPT TAX FEE CDTFA EPMT 5031005192")]
+    ledger = [ledger_line("L1", "2024-10-29", "-240.69", "", "California Department of Tax and Fee Administration",
+                          "Sales tax payment", "AP"), *_known("Texas Comptroller")]
+    r = auto_match(bank, ledger)
+    assert pairs(r) == {(("B1",), ("L1",))}
+
+
+def test_a_word_shared_with_another_name_does_not_contradict():
+    """'TAX' is a word of another payee's name; the text names this payee (COMPTROLLER), not the other one."""
+    bank = [bank_line("B1", "2024-04-12", "-4818.98", "ach", "TX COMPTROLLER TAX PYMT 240412")]
+    ledger = [ledger_line("L1", "2024-04-12", "-4818.98", "", "Texas Comptroller", "Sales tax payment", "AP"),
+              *_known("California Department of Tax and Fee Administration")]
+    assert pairs(auto_match(bank, ledger)) == {(("B1",), ("L1",))}
+
+
+def test_a_text_spelling_another_known_name_in_full_still_contradicts():
+    bank = [bank_line("B1", "2024-09-09", "600.42", "ach", "EAGLE FOODS LLC PAYMENT")]
+    ledger = [ledger_line("L1", "2024-09-09", "600.42", "", "Eagle Manufacturing Company LLC", "payment", "AR"),
+              *_known("Eagle Foods LLC")]
+    r = auto_match(bank, ledger)
+    assert pairs(r) == set() and r.unmatched_bank == ("B1",)
+
+
+def test_a_check_cleared_weeks_later_without_a_serial_matches_when_its_amount_is_alone():
+    bank = [bank_line("B1", "2024-03-13", "-6699.84", "check", "CHECK PAID")]
+    ledger = [ledger_line("L1", "2024-02-01", "-6699.84", "1385", "Harbor Consulting Group", "", "Check")]
+    assert pairs(auto_match(bank, ledger)) == {(("B1",), ("L1",))}
+
+
+def test_two_open_checks_of_the_amount_hold_an_unnumbered_clearing_for_review():
+    bank = [bank_line("B1", "2024-03-13", "-6699.84", "check", "CHECK PAID")]
+    ledger = [ledger_line("L1", "2024-02-01", "-6699.84", "1385", "Harbor Consulting Group", "", "Check"),
+              ledger_line("L2", "2024-02-20", "-6699.84", "1391", "Canyon Foods", "", "Check")]
+    assert pairs(auto_match(bank, ledger)) == set()
+
+
+def test_a_receipt_the_ledger_booked_a_week_late_matches_unless_the_text_names_someone_else():
+    ledger = [ledger_line("L1", "2024-07-25", "-1506.32", "", "Capital One Spark", "Credit card payment", "AP"),
+              *_known("Granite Supply LLC")]
+    bank = [bank_line("B1", "2024-07-18", "-1506.32", "ach", "CAPITAL ONE ONLINE PMT")]
+    assert pairs(auto_match(bank, ledger)) == {(("B1",), ("L1",))}
+    other = [bank_line("B1", "2024-07-18", "-1506.32", "ach", "GRANITE SUPPLY LLC WEB PMT")]
+    assert pairs(auto_match(other, ledger)) == set()
