@@ -183,14 +183,21 @@ def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: 
 
 
 def _names_known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str) -> bool:
-    """The bank text spells another name of the ledger in full (each of its distinctive words, cut short or
-    not) that is not `name`. Why not any unknown word, nor one shared word: words the ledger never uses (an ACH
-    entry description, a processor's brand, a tax agency's acronym) tell nothing about whom the ledger paid, and
-    one word shared with another name ("TAX", "EAGLE") does not name it; both held back most US pairs."""
+    """The bank text names someone other than `name` as far as the ledger's names tell: it spells another name in
+    full, or its distinctive words point elsewhere or to several names and none to `name` alone.
+
+    Why not any unknown word, nor one shared word: words the ledger never uses (an ACH entry description, a
+    processor's brand, a tax agency's acronym) tell nothing about whom the ledger paid, and a text that holds a
+    word only `name` has ("COMPTROLLER") is not turned against it by a word shared with another name ("TAX");
+    both held back most US pairs. A word several names share ("ANNA") still does not pick this one."""
     index = getattr(vocab, "name_index", None)
     if index is None:
         index = vocab.name_index = name_forms.NameIndex(vocab.distinct_words(n) for n in vocab.names)
-    return index.other_named_in_full(bank_words, vocab.distinct_words(name), _word_in)
+    own = vocab.distinct_words(name)
+    if index.other_named_in_full(bank_words, own, _word_in):
+        return True
+    known = [b for b in bank_words if vocab.is_distinct(b)]
+    return bool(known) and not any(b in own and vocab.df.get(b) == 1 for b in known)
 
 
 def numbers_agree(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
