@@ -29,7 +29,10 @@ How (a rule with shape one_bank_to_many_ledger and link = "booking_day"):
 - a deposit for which a receipt of exactly its amount is held for review by an earlier rule is offered, not
   matched: that receipt may be its own, out of this search's sight;
 - rounds: what one round matches leaves the pools, which may settle another day (and lowers the risk of
-  what is left).
+  what is left);
+- receipts held only by an amount-only 1:1 question about a deposit are in the pools too, and such a question
+  that lost a receipt to a batch is asked again afterwards (held_release.py): a single-check deposit of a batch
+  receipt's amount no longer holds the batch up, nor the batch it.
 
 The bound, stated and counted: a booking day with more than `max_candidates` items is searched only for
 subsets holding one whole deposit slip and at most ANCHOR_REST other receipts (and, where so many of those
@@ -46,7 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import batches, cross_day
+from . import batches, cross_day, held_release
 from .day_subsets import DaySubsets, subset_table
 from .filters import bank_filter, ledger_filter
 from .packing import best_packings
@@ -65,7 +68,8 @@ DEPOSIT_WORTH = 1000  # a deposit settled outweighs any number of receipts cover
 def run(state: MatchState, rule: Rule) -> None:
     bank, ledger = state.bank, state.ledger
     tpos = bank_filter(rule, bank, state.bank_available(), state.decimals, state.currencies)
-    ppos = ledger_filter(rule, ledger, state.ledger_available(), state.currencies)
+    ppos = ledger_filter(rule, ledger, np.union1d(state.ledger_available(), held_release.lendable(state, rule)),
+                         state.currencies)
     tpos, ppos = tpos[bank.amount[tpos] != 0], ppos[ledger.amount[ppos] != 0]
     if not len(tpos) or len(ppos) < 2:
         return
@@ -85,6 +89,7 @@ def run(state: MatchState, rule: Rule) -> None:
             break
     figures.bound_exceeded += len(unsearched)
     batches.emit_matches(state, rule, True, tpos, ppos, solved, [(0, 0)], 0)
+    held_release.reopen(state)
     batches.emit_suggestions(state, rule, True, tpos, ppos,
                              {t: s[:3] for t, s in ambiguous.items() if pools.t_open[t] and t not in unsearched},
                              why=risky)

@@ -12,6 +12,11 @@ lines. A new group replaces the 1:1 matches it overlaps only when every best cho
 the ordered result, so rule priority still decides between equals. Lines a replaced 1:1 match leaves
 behind are unmatched. Every match keeps its rule and reason.
 
+The re-run's pool is the ordered pass's open lines plus the released ones, so a group it finds that touches no
+released line was searched on a superset of the lines still open (its guards saw every alternative the open
+pool has): such a group is a candidate too. It is how a deposit whose booking day was too crowded to search
+when its rule ran (receipts stronger 1:1 rules took later) or whose decoy went later is still matched.
+
 Why only deposits' 1:1 matches are reconsidered: a group found on a pool of receipts that other bank lines
 already explain (ACH credits naming no one, matched by amount and date) is as often a coincidence of the
 enlarged pool as a pre-emption undone (measured on tests/books_data.py: 6 wrong batches per 100,000 lines).
@@ -63,7 +68,7 @@ def reconsider(state: MatchState, rules: Sequence[Rule]) -> None:
         batches.run(scratch, rule)
         seen = {lines for _, _, lines in new}  # a group two rules find is the first rule's (priority)
         new += [(c, g, lines) for c in scratch.chunks if c.status == "matched"
-                for g, lines in enumerate(_lines(state, c)) if mine[list(lines)].any() and lines not in seen]
+                for g, lines in enumerate(_lines(state, c)) if lines not in seen]
         released |= mine
     if not new:
         return
