@@ -250,6 +250,8 @@ class XlsxWorkbook:
             ws = self._wb[sheet]
             _lock_cells(ws, ())  # the header; the table's own cells take their locks at save
             self._plans[sheet] = replace(plan, unlocked=tuple(unlocked))
+        elif not unlocked and sheet in self._held and not self._unlocked_in(self._held[sheet]):
+            ws = self._wb[sheet]  # every cell of the file's rows is locked already: they stay as they are
         else:
             ws = self._cells(sheet)
             _lock_cells(ws, unlocked)
@@ -257,6 +259,12 @@ class XlsxWorkbook:
         ws.protection.autoFilter = False  # filtering and sorting stay possible in a protected sheet
         ws.protection.sort = False
         ws.protection.set_password(PROTECTION_PASSWORD)
+
+    def _unlocked_in(self, held: package.HeldSheet) -> bool:
+        """Whether a cell of the held rows has an unlocked style (left editable by an earlier protect)."""
+        protections = self._wb._protections
+        ids = [i for i, style in enumerate(self._wb._cell_styles) if protections[style.protectionId].locked is False]
+        return held.uses_styles(ids)
 
     def unprotect(self, sheet: str) -> None:
         self._wb[sheet].protection = SheetProtection(sheet=False)

@@ -56,6 +56,12 @@ class HeldSheet:
         m = _DIMENSION.search(self.xml, 0, self.start)
         return m.group(0) if m else None
 
+    def uses_styles(self, ids) -> bool:
+        """Whether a cell of the rows has one of the style indices `ids` (True when unsure: quotes other than
+        the double quotes openpyxl and Excel write)."""
+        rows = self.sheet_data
+        return b" s='" in rows or any(b' s="%d"' % i in rows for i in ids)
+
     def stripped(self) -> bytes:
         return self.xml[:self.start] + _EMPTY + self.xml[self.end:]
 
