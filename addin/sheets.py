@@ -481,6 +481,8 @@ def chart_of_accounts(book: WorkbookAdapter) -> list[str]:
 # ---------------------------------------------------------------------------------------------- reading back
 def text(v) -> str:
     """A cell as text: Excel hands numbers over as floats (a GL account 6100 arrives as 6100.0)."""
+    if type(v) is str:  # most cells: decided first (a submitted workbook's Refresh reads every key of four tables)
+        return v.strip()
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -622,7 +624,7 @@ def _same(shown, held) -> bool:
 def _key(row: dict, key) -> tuple:
     if not isinstance(key, tuple):
         return (text(row.get(key)),)
-    return tuple(text(row.get(k)) for k in key)
+    return tuple([text(row.get(k)) for k in key])
 
 
 def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] | None = None,
@@ -647,7 +649,8 @@ def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] | N
             out.append(f"sheet {sheet!r}: its table cannot be read ({exc})")
             continue
         for row_number, d in table:
-            actual[_key(d, key)], where[_key(d, key)] = d, row_number
+            k = _key(d, key)
+            actual[k], where[k] = d, row_number
         for k in expected.keys() - actual.keys():
             out.append(f"{sheet}: {'/'.join(k)} is on the server but not on the sheet")
         for k in actual.keys() - expected.keys():

@@ -290,7 +290,7 @@ class XlsxWorkbook:
     def save(self) -> None:
         try:
             skeleton, rows = self._write_skeleton()
-            package.save_package(skeleton, self.path, rows)
+            package.save_package(skeleton, self.path, rows, self._data)
         except OSError as exc:
             raise InputError(self.path, f"cannot save the workbook: {exc.strerror} (is it open in Excel?)") from None
 
@@ -310,7 +310,7 @@ class XlsxWorkbook:
             part = ws.path[1:]
             if ws.title in self._held:
                 held = self._held[ws.title]
-                rows[part] = package.Rows(held.dimension, (held.sheet_data,), replace=True)
+                rows[part] = package.Rows(held.dimension, (held.sheet_data,), replace=True, held=held)
             elif ws.title in self._plans:
                 rows[part] = self._generate(ws, self._plans[ws.title])
 
