@@ -280,7 +280,8 @@ def render(book: WorkbookAdapter, state: State, only: Collection[str] | None = N
 
     `only`: the sheets whose content may have changed (None: all). The others are left as they are, but their
     locks (a press that changes the stage locks every sheet); Summary, a missing sheet and a sheet the stage
-    leaves input cells open on are always written (their open cells follow from their rows)."""
+    leaves input cells open on are always written (their open cells follow from their rows). A Manual account's
+    workbook is written whole."""
     if manual_layout.is_manual(state):
         from .manual import render as manual
 
@@ -292,7 +293,7 @@ def render(book: WorkbookAdapter, state: State, only: Collection[str] | None = N
     summary_inputs: tuple[str, ...] = ()
     review_lines: list[str] = []
     for sheet in SHEET_NAMES:
-        if sheet not in chosen:
+        if sheet not in chosen and sheet != "Rules":  # Rules: written only when missing, whatever changed
             continue
         if sheet == "Rules":
             if "Rules" not in book.sheet_names():

@@ -74,14 +74,15 @@ def sheet_data_span(xml: bytes) -> tuple[int, int] | None:
         return None
     if m.group(1):
         return m.start(), m.end()
-    end = xml.find(_SHEET_DATA_END, m.end())
+    end = xml.rfind(_SHEET_DATA_END, m.end())  # from the end: the element closes near it, after every row
     return None if end < 0 else (m.start(), end + len(_SHEET_DATA_END))
 
 
 def hold(xml: bytes) -> HeldSheet | None:
     """The sheet held without its rows, or None when openpyxl must read its rows itself (see the module)."""
     span = sheet_data_span(xml)
-    if span is None or any(tag in xml for tag in _TIED_TO_CELLS):
+    # those elements come after the rows (the schema's order): only the part's tail is searched
+    if span is None or any(tag in xml[span[1]:] for tag in _TIED_TO_CELLS):
         return None
     rows = xml[span[0]:span[1]]
     if (_may_hold(rows, b"s") and _SHARED_STRING.search(rows)) or _UNPLAIN_ROW.search(rows):
