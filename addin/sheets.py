@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -274,18 +274,27 @@ ROWS = {"Summary": summary_rows, "Bank Statement": bank_rows, "GL Lines": gl_row
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout]:
-    """Writes every sheet from the server's state, then applies the stage's locks; returns the layouts."""
+def render(book: WorkbookAdapter, state: State, only: Collection[str] | None = None) -> dict[str, locking.TableLayout]:
+    """Writes the sheets from the server's state, then applies the stage's locks to every sheet; returns the
+    layouts of the sheets written.
+
+    `only`: the sheets whose content may have changed (None: all). The others are left as they are, but their
+    locks (a press that changes the stage locks every sheet); Summary, a missing sheet and a sheet the stage
+    leaves input cells open on are always written (their open cells follow from their rows). A Manual account's
+    workbook is written whole."""
     if manual_layout.is_manual(state):
         from .manual import render as manual
 
         return manual.render(book, state)
+    chosen = rendered_sheets(book, state, only)
     locking.release(book, SHEET_NAMES)
-    rows = sheet_rows(state)
+    rows = sheet_rows(state, chosen)
     layouts: dict[str, locking.TableLayout] = {}
     summary_inputs: tuple[str, ...] = ()
     review_lines: list[str] = []
     for sheet in SHEET_NAMES:
+        if sheet not in chosen and sheet != "Rules":  # Rules: written only when missing, whatever changed
+            continue
         if sheet == "Rules":
             if "Rules" not in book.sheet_names():
                 write_rules(book, state)
@@ -316,42 +325,61 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
             # which unposted transactions the sheet shows: a row the user deletes is then deleted on the server
             book.set_setting(TXNS_SHOWN, ",".join(str(t.id) for t in state.txns if not state.posted(t)))
         layouts[sheet] = locking.TableLayout(first, headers(sheet), len(rows[sheet]), editable)
-    _decorate(book, state, {s: len(r) for s, r in rows.items()})
+    _decorate(book, state, {s: len(r) for s, r in rows.items() if s in chosen})
     locking.apply(book, state.status, layouts, {"Summary": {locking.COMMENT_CELL: SUMMARY_CELLS["Review comment"],
                                                             locking.SUMMARY_INPUTS: summary_inputs},
                                                 "Review": {locking.REVIEW_LINE_INPUTS: review_lines}})
     return layouts
 
 
+def rendered_sheets(book: WorkbookAdapter, state: State, only: Collection[str] | None) -> frozenset[str]:
+    """The sheets `render` writes: `only` (None: all), Summary (its figures follow every change), the sheets the
+    workbook lacks and those whose lock at this stage leaves input cells open (the open cells follow the rows)."""
+    if only is None:
+        return frozenset(SHEET_NAMES)
+    present = set(book.sheet_names())
+    open_cells = {s for s, lock in locking.policy(state.status).items() if lock.inputs or lock.cells}
+    return frozenset(s for s in SHEET_NAMES if s in only or s == "Summary" or s not in present or s in open_cells)
+
+
 UNBALANCED = "F4B084"  # dark orange: a match group whose sides differ (Unbalanced)
 
 
 def _decorate(book: WorkbookAdapter, state: State, n: dict[str, int]) -> None:
-    """Status colours (conditional, so they follow the values) and drop-downs."""
+    """Status colours (conditional, so they follow the values) and drop-downs of the sheets written (`n`: their
+    rows)."""
     decorate_summary(book, state, f"B{SUMMARY_TABLE_ROW + SUMMARY_FIGURES}")
     for sheet in ("Bank Statement", "GL Lines"):
-        book.colour_rules(sheet, equal_colours(column_span(sheet, "status", 1, n[sheet]), LINE_COLOURS))
-    last = get_column_letter(len(headers("Unmatched")))
-    cand = column_letter("Unmatched", "candidates")
-    rows = f"A2:{last}{1 + max(n['Unmatched'], 1)}"
-    # a proposal or suggestion whose sides differ: dark orange (Unbalanced) before the green of proposals
-    book.colour_rules("Unmatched", [ColourRule(rows, "formula", f'ISNUMBER(SEARCH("[{UNBALANCED_MARK}:",${cand}2))',
-                                               UNBALANCED),
-                                    ColourRule(rows, "formula", f'LEFT(${cand}2,8)="proposed"', GREEN)])
-    txn_status = column_span("New Transactions", "status", 1, n["New Transactions"])
-    book.colour_rules("New Transactions", equal_colours(txn_status, TXN_COLOURS))
-    decorate_review(book, n["Review"])
-    # Unbalanced: every row of a match group whose bank and GL sides differ (a write-off or fee not posted yet)
-    last, gap = get_column_letter(len(headers("Matched"))), column_letter("Matched", "amount_difference")
-    book.colour_rules("Matched", [ColourRule(f"A2:{last}{1 + max(n['Matched'], 1)}", "formula",
-                                             f'AND(${gap}2<>"",${gap}2<>0)', UNBALANCED)])
-    book.set_choices("Unmatched", [Choice(column_span("Unmatched", "status", 1, n["Unmatched"]), ITEM_STATUSES,
-                                          prompt="open, investigating or resolved")])
-    k = n["New Transactions"]
-    book.set_choices("New Transactions", [
-        Choice(column_span("New Transactions", "gl_account", 1, k), named=CHART_NAME,
-               prompt="An account from the chart of accounts on the Rules sheet (you can add to it there)."),
-        Choice(column_span("New Transactions", "kind", 1, k), TXN_KINDS, prompt="custom, liability or cash entry")])
+        if sheet in n:
+            book.colour_rules(sheet, equal_colours(column_span(sheet, "status", 1, n[sheet]), LINE_COLOURS))
+    if "Unmatched" in n:
+        last = get_column_letter(len(headers("Unmatched")))
+        cand = column_letter("Unmatched", "candidates")
+        rows = f"A2:{last}{1 + max(n['Unmatched'], 1)}"
+        # a proposal or suggestion whose sides differ: dark orange (Unbalanced) before the green of proposals
+        book.colour_rules("Unmatched", [
+            ColourRule(rows, "formula", f'ISNUMBER(SEARCH("[{UNBALANCED_MARK}:",${cand}2))', UNBALANCED),
+            ColourRule(rows, "formula", f'LEFT(${cand}2,8)="proposed"', GREEN)])
+    if "New Transactions" in n:
+        txn_status = column_span("New Transactions", "status", 1, n["New Transactions"])
+        book.colour_rules("New Transactions", equal_colours(txn_status, TXN_COLOURS))
+    if "Review" in n:
+        decorate_review(book, n["Review"])
+    if "Matched" in n:
+        # Unbalanced: every row of a match group whose bank and GL sides differ (a write-off or fee not posted yet)
+        last, gap = get_column_letter(len(headers("Matched"))), column_letter("Matched", "amount_difference")
+        book.colour_rules("Matched", [ColourRule(f"A2:{last}{1 + max(n['Matched'], 1)}", "formula",
+                                                 f'AND(${gap}2<>"",${gap}2<>0)', UNBALANCED)])
+    if "Unmatched" in n:
+        book.set_choices("Unmatched", [Choice(column_span("Unmatched", "status", 1, n["Unmatched"]),
+                                              ITEM_STATUSES, prompt="open, investigating or resolved")])
+    if "New Transactions" in n:
+        k = n["New Transactions"]
+        book.set_choices("New Transactions", [
+            Choice(column_span("New Transactions", "gl_account", 1, k), named=CHART_NAME,
+                   prompt="An account from the chart of accounts on the Rules sheet (you can add to it there)."),
+            Choice(column_span("New Transactions", "kind", 1, k), TXN_KINDS,
+                   prompt="custom, liability or cash entry")])
 
 
 def decorate_summary(book: WorkbookAdapter, state: State, diff: str) -> None:
@@ -454,6 +482,8 @@ def chart_of_accounts(book: WorkbookAdapter) -> list[str]:
 # ---------------------------------------------------------------------------------------------- reading back
 def text(v) -> str:
     """A cell as text: Excel hands numbers over as floats (a GL account 6100 arrives as 6100.0)."""
+    if type(v) is str:  # most cells: decided first (a submitted workbook's Refresh reads every key of four tables)
+        return v.strip()
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -595,7 +625,7 @@ def _same(shown, held) -> bool:
 def _key(row: dict, key) -> tuple:
     if not isinstance(key, tuple):
         return (text(row.get(key)),)
-    return tuple(text(row.get(k)) for k in key)
+    return tuple([text(row.get(k)) for k in key])
 
 
 def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] | None = None,
@@ -620,7 +650,8 @@ def disagreements(book: WorkbookAdapter, state: State, sheets: Sequence[str] | N
             out.append(f"sheet {sheet!r}: its table cannot be read ({exc})")
             continue
         for row_number, d in table:
-            actual[_key(d, key)], where[_key(d, key)] = d, row_number
+            k = _key(d, key)
+            actual[k], where[k] = d, row_number
         for k in expected.keys() - actual.keys():
             out.append(f"{sheet}: {'/'.join(k)} is on the server but not on the sheet")
         for k in actual.keys() - expected.keys():

@@ -250,6 +250,8 @@ class XlsxWorkbook:
             ws = self._wb[sheet]
             _lock_cells(ws, ())  # the header; the table's own cells take their locks at save
             self._plans[sheet] = replace(plan, unlocked=tuple(unlocked))
+        elif not unlocked and sheet in self._held and not self._unlocked_in(self._held[sheet]):
+            ws = self._wb[sheet]  # every cell of the file's rows is locked already: they stay as they are
         else:
             ws = self._cells(sheet)
             _lock_cells(ws, unlocked)
@@ -257,6 +259,12 @@ class XlsxWorkbook:
         ws.protection.autoFilter = False  # filtering and sorting stay possible in a protected sheet
         ws.protection.sort = False
         ws.protection.set_password(PROTECTION_PASSWORD)
+
+    def _unlocked_in(self, held: package.HeldSheet) -> bool:
+        """Whether a cell of the held rows has an unlocked style (left editable by an earlier protect)."""
+        protections = self._wb._protections
+        ids = [i for i, style in enumerate(self._wb._cell_styles) if protections[style.protectionId].locked is False]
+        return held.uses_styles(ids)
 
     def unprotect(self, sheet: str) -> None:
         self._wb[sheet].protection = SheetProtection(sheet=False)
@@ -282,7 +290,7 @@ class XlsxWorkbook:
     def save(self) -> None:
         try:
             skeleton, rows = self._write_skeleton()
-            package.save_package(skeleton, self.path, rows)
+            package.save_package(skeleton, self.path, rows, self._data)
         except OSError as exc:
             raise InputError(self.path, f"cannot save the workbook: {exc.strerror} (is it open in Excel?)") from None
 
@@ -302,7 +310,7 @@ class XlsxWorkbook:
             part = ws.path[1:]
             if ws.title in self._held:
                 held = self._held[ws.title]
-                rows[part] = package.Rows(held.dimension, (held.sheet_data,), replace=True)
+                rows[part] = package.Rows(held.dimension, (held.sheet_data,), replace=True, held=held)
             elif ws.title in self._plans:
                 rows[part] = self._generate(ws, self._plans[ws.title])
 

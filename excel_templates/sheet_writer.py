@@ -85,7 +85,9 @@ def write_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: Itera
         cell = ws.cell(row=first_row, column=c, value=col.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=False)
+        # wrap_text left unset (not False): the file holds the same, and the style read back from it then equals
+        # this one, so a rewrite reuses its style instead of adding a copy of it at every save
+        cell.alignment = Alignment(vertical="center")
         ws.column_dimensions[get_column_letter(c)].width = col.width
     n = 0
     for n, values in enumerate(rows, start=1):

@@ -13,6 +13,7 @@ import io
 import os
 import re
 import stat
+import struct
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -56,6 +57,12 @@ class HeldSheet:
         m = _DIMENSION.search(self.xml, 0, self.start)
         return m.group(0) if m else None
 
+    def uses_styles(self, ids) -> bool:
+        """Whether a cell of the rows has one of the style indices `ids` (True when unsure: quotes other than
+        the double quotes openpyxl and Excel write)."""
+        rows = self.sheet_data
+        return b" s='" in rows or any(b' s="%d"' % i in rows for i in ids)
+
     def stripped(self) -> bytes:
         return self.xml[:self.start] + _EMPTY + self.xml[self.end:]
 
@@ -67,14 +74,15 @@ def sheet_data_span(xml: bytes) -> tuple[int, int] | None:
         return None
     if m.group(1):
         return m.start(), m.end()
-    end = xml.find(_SHEET_DATA_END, m.end())
+    end = xml.rfind(_SHEET_DATA_END, m.end())  # from the end: the element closes near it, after every row
     return None if end < 0 else (m.start(), end + len(_SHEET_DATA_END))
 
 
 def hold(xml: bytes) -> HeldSheet | None:
     """The sheet held without its rows, or None when openpyxl must read its rows itself (see the module)."""
     span = sheet_data_span(xml)
-    if span is None or any(tag in xml for tag in _TIED_TO_CELLS):
+    # those elements come after the rows (the schema's order): only the part's tail is searched
+    if span is None or any(tag in xml[span[1]:] for tag in _TIED_TO_CELLS):
         return None
     rows = xml[span[0]:span[1]]
     if (_may_hold(rows, b"s") and _SHARED_STRING.search(rows)) or _UNPLAIN_ROW.search(rows):
@@ -122,21 +130,27 @@ class Rows:
     dimension: bytes | None
     chunks: Iterable[bytes]
     replace: bool
+    held: HeldSheet | None = None  # the part as the file held it, when these are its rows put back
 
 
-def save_package(skeleton: bytes, path: Path, rows: dict[str, Rows]) -> None:
+def save_package(skeleton: bytes, path: Path, rows: dict[str, Rows], opened: bytes | None = None) -> None:
     """Writes the package openpyxl made (`skeleton`) to `path` with the rows of each part named in `rows`
-    put in, through a file beside `path` that replaces it at the end (a failed save leaves the old file)."""
+    put in, through a file beside `path` that replaces it at the end (a failed save leaves the old file).
+    A held sheet that comes out as the file `opened` had it is copied from it still compressed."""
     fd, tmp = tempfile.mkstemp(prefix=".~tieout-", suffix=".xlsx", dir=path.parent)
     try:
         os.chmod(tmp, _mode_of(path))
         with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(io.BytesIO(skeleton)) as zin, \
+                zipfile.ZipFile(io.BytesIO(opened or b"PK\x05\x06" + bytes(18))) as zold, \
                 zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as zout:
             for info in zin.infolist():
                 content = zin.read(info)
                 put = rows.get(info.filename)
                 if put is None:
                     zout.writestr(info.filename, content)
+                    continue
+                if put.held is not None and _unchanged(content, put) and info.filename in zold.NameToInfo:
+                    copy_compressed(zold, info.filename, zout)
                     continue
                 with zout.open(info.filename, "w", force_zip64=True) as part:
                     for chunk in _spliced(content, put):
@@ -158,16 +172,55 @@ def _mode_of(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _spliced(xml: bytes, put: Rows) -> Iterable[bytes]:
+def _head_tail(xml: bytes, put: Rows) -> tuple[bytes, bytes]:
+    """What goes before and after the rows: the part openpyxl wrote, with the rows' <dimension>."""
     start, end = sheet_data_span(xml)
     head, tail = xml[:start], xml[end:]
     dim = _DIMENSION.search(head)
     if dim is not None:
         head = head[:dim.start()] + (put.dimension or b"") + head[dim.end():]
+    return head, tail
+
+
+def _unchanged(xml: bytes, put: Rows) -> bool:
+    """Whether the part comes out byte for byte as the file held it (its own rows put back in it)."""
+    held = put.held
+    head, tail = _head_tail(xml, put)
+    return head == held.xml[:held.start] and tail == held.xml[held.end:]
+
+
+def copy_compressed(source: zipfile.ZipFile, name: str, target: zipfile.ZipFile) -> None:
+    """Copies the member `name` still compressed. Why our own: zipfile has no call that copies a member
+    without inflating and deflating it again (a large worksheet costs a tenth of a second each way); this
+    writes the member's local header and its compressed bytes as ZipFile.writestr does once it compressed."""
+    info = source.getinfo(name)
+    source.fp.seek(info.header_offset)
+    header = struct.unpack(zipfile.structFileHeader, source.fp.read(zipfile.sizeFileHeader))
+    source.fp.seek(header[zipfile._FH_FILENAME_LENGTH] + header[zipfile._FH_EXTRA_FIELD_LENGTH], os.SEEK_CUR)
+    raw = source.fp.read(info.compress_size)
+    copy = zipfile.ZipInfo(name, info.date_time)
+    copy.compress_type, copy.CRC = info.compress_type, info.CRC
+    copy.compress_size, copy.file_size = info.compress_size, info.file_size
+    copy.external_attr, copy.create_system = info.external_attr, info.create_system
+    copy.flag_bits = info.flag_bits & ~0x08  # sizes in the local header: no data descriptor follows
+    with target._lock:
+        target._writecheck(copy)
+        target._didModify = True
+        copy.header_offset = target.fp.tell()
+        target.fp.write(copy.FileHeader())
+        target.fp.write(raw)
+        target.filelist.append(copy)
+        target.NameToInfo[name] = copy
+        target.start_dir = target.fp.tell()
+
+
+def _spliced(xml: bytes, put: Rows) -> Iterable[bytes]:
+    head, tail = _head_tail(xml, put)
     yield head
     if put.replace:
         yield from put.chunks
     else:
+        start, end = sheet_data_span(xml)
         written = xml[start:end]
         yield written[:-len(_SHEET_DATA_END)] if written.endswith(_SHEET_DATA_END) else b"<sheetData>"
         yield from put.chunks

@@ -74,14 +74,16 @@ def table_rows(kinds: Sequence[str], rows: Sequence[Sequence], first_row: int, u
     numbers = range(first_row + 1, first_row + 1 + len(rows))
     no_cells: frozenset[int] = frozenset()
     opens = [unlocked.get(r, no_cells) for r in numbers] if unlocked else None
-    classes = writer.classes(rows)
+    columns = writer.columns(rows)
+    classes = None if columns is None else writer.classes(columns)
     for start in range(0, len(rows), ROWS_PER_BLOCK):
         part = slice(start, start + ROWS_PER_BLOCK)
         if classes is None:
             out = [writer.cells(r, values, opens[i] if opens else no_cells, r == first_row + 1)
                    for i, r, values in zip(range(start, len(rows)), numbers[part], rows[part])]
         else:
-            out = writer.block(numbers[part], rows[part], [c[part] for c in classes], opens and opens[part])
+            out = writer.block(numbers[part], [c[part] for c in columns], [c[part] for c in classes],
+                               opens and opens[part])
         yield "".join(out).encode("ascii", "xmlcharrefreplace")
     s = writer.attr(None, True) if unlocked else ""
     tail = [f'<row r="{r}">' + "".join(f'<c r="{writer.letters[k - 1]}{r}"{s} t="n"></c>'
@@ -114,32 +116,31 @@ class _Writer:
             s = self._ids[key] = "" if sid is None else f' s="{sid}"'
         return s
 
-    def classes(self, rows: Sequence[Sequence]) -> list[list[int]] | None:
-        """Each column's values classed; None when the table must be written cell by cell."""
+    def columns(self, rows: Sequence[Sequence]) -> list[tuple] | None:
+        """The rows as columns; None when a row has another number of values than the table has columns."""
         n = len(self.kinds)
         if not n or any(len(values) != n for values in rows):
             return None
+        return list(zip(*rows))
+
+    def classes(self, columns: list[tuple]) -> list[list[int]] | None:
+        """Each column's values classed; None when the table must be written cell by cell."""
         out = []
-        for i in range(n):
-            classed = [TEXT if t is str and v and len(v) <= MAX_TEXT and v not in _ERRORS
-                       else BLANK if v is None or t is str and not v
-                       else NUMBER if t is int or t is Decimal and v.is_finite()
-                       else DATE if t is dt.date
-                       else OTHER
-                       for values in rows for v in (values[i],) for t in (type(v),)]
-            if OTHER in classed:
+        for column in columns:
+            classed = _classed(column)
+            if classed is None:
                 return None
             out.append(classed)
         return out
 
-    def block(self, numbers: range, rows: Sequence[Sequence], classes: list[list[int]],
+    def block(self, numbers: range, columns: list[tuple], classes: list[list[int]],
               opens: list[frozenset[int]] | None) -> list[str]:
         """The rows' XML pieces, in order: each row's head, its cells column by column, its tail."""
         styles = self._styles(classes, opens)
-        columns = [self._column(i, numbers, [values[i] for values in rows], classes[i], opens, styles[i])
-                   for i in range(len(classes))]
-        heads = [f'<row r="{r}">' for r in numbers]
-        pieces = [heads, *columns]
+        refs = [str(r) for r in numbers]  # each row's number as text, shared by its cells
+        cells = [self._column(i, refs, columns[i], classes[i], opens, styles[i]) for i in range(len(classes))]
+        heads = [f'<row r="{r}">' for r in refs]
+        pieces = [heads, *cells]
         if opens is not None:
             pieces.append(self._beyond(numbers, opens, len(classes)))
         pieces.append(["</row>"] * len(numbers))
@@ -161,21 +162,32 @@ class _Writer:
                 self.attr(None, True)
         return styles
 
-    def _column(self, i: int, numbers: range, values: list, classes: list[int], opens, styles) -> list[str]:
-        """Column i's cells of the block."""
-        letter, serials = self.letters[i], self._serials
+    def _column(self, i: int, refs: list[str], values: Sequence, classes: list[int], opens, styles) -> list[str]:
+        """Column i's cells of the block (`refs`: the rows' numbers as text)."""
+        head, serials = f'<c r="{self.letters[i]}', self._serials
+        if opens is None and len(styles) == 1:  # one class and style in the whole column (most columns)
+            (cls, _), s = next(iter(styles.items()))
+            if cls == TEXT:
+                texts = _escaped(values)
+                return [f'{head}{r}"{s} t="inlineStr"><is><t{_PRESERVE if v != v.strip() else ""}>{x}</t></is></c>'
+                        for r, v, x in zip(refs, values, texts)]
+            if cls == NUMBER:
+                return [f'{head}{r}"{s} t="n"><v>{"%.16g" % v}</v></c>' for r, v in zip(refs, values)]
+            if cls == DATE:
+                return [f'{head}{r}"{s} t="n"><v>{serials.get(v) or self._serial(v)}</v></c>'
+                        for r, v in zip(refs, values)]
         texts = _escaped([v if c == TEXT else "" for c, v in zip(classes, values)])
         if opens is None:
             marks = [styles.get((c, False), "") for c in classes]
         else:
             marks = [styles[c, i + 1 in o] for c, o in zip(classes, opens)]
-        return [f'<c r="{letter}{r}"{s} t="inlineStr"><is><t{_PRESERVE if v != v.strip() else ""}>{x}</t></is></c>'
+        return [f'{head}{r}"{s} t="inlineStr"><is><t{_PRESERVE if v != v.strip() else ""}>{x}</t></is></c>'
                 if c == TEXT
-                else f'<c r="{letter}{r}"{s} t="n"><v>{"%.16g" % v}</v></c>' if c == NUMBER
-                else f'<c r="{letter}{r}"{s} t="n"><v>{serials.get(v) or self._serial(v)}</v></c>' if c == DATE
-                else f'<c r="{letter}{r}"{s} t="n"></c>' if s
+                else f'{head}{r}"{s} t="n"><v>{"%.16g" % v}</v></c>' if c == NUMBER
+                else f'{head}{r}"{s} t="n"><v>{serials.get(v) or self._serial(v)}</v></c>' if c == DATE
+                else f'{head}{r}"{s} t="n"></c>' if s
                 else ""
-                for r, c, v, x, s in zip(numbers, classes, values, texts, marks)]
+                for r, c, v, x, s in zip(refs, classes, values, texts, marks)]
 
     def _beyond(self, numbers: range, opens: list[frozenset[int]], n: int) -> list[str]:
         """The editable cells right of the table's columns (a lock range wider than the table)."""
@@ -219,6 +231,29 @@ class _Writer:
 
 
 _ERRORS = frozenset(ERROR_CODES)
+_NONE = type(None)
+
+
+def _classed(column: Sequence) -> list[int] | None:
+    """The column's values classed (None: a value the column-wise writer does not take). A column of one or two
+    of the usual types (text and blanks, amounts and blanks, dates) is classed with whole-column checks, any
+    other value by value."""
+    types = set(map(type, column))
+    if types <= {str, _NONE}:
+        if _ERRORS.isdisjoint(column) and max(map(len, filter(None, column)), default=0) <= MAX_TEXT:
+            return [TEXT if v else BLANK for v in column]
+        return None
+    if types <= {Decimal, int, _NONE} and all(v.is_finite() for v in column if type(v) is Decimal):
+        return [BLANK if v is None else NUMBER for v in column]
+    if types <= {dt.date, _NONE}:
+        return [BLANK if v is None else DATE for v in column]
+    classed = [TEXT if t is str and v and len(v) <= MAX_TEXT and v not in _ERRORS
+               else BLANK if v is None or t is str and not v
+               else NUMBER if t is int or t is Decimal and v.is_finite()
+               else DATE if t is dt.date
+               else OTHER
+               for v in column for t in (type(v),)]
+    return None if OTHER in classed else classed
 _PRESERVE = ' xml:space="preserve"'
 _SEPARATOR = "\x00"  # never in a cell's text (openpyxl refuses it; `_streamable` checks before)
 
