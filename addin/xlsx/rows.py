@@ -85,10 +85,11 @@ def table_rows(kinds: Sequence[str], rows: Sequence[Sequence], first_row: int, u
             out = writer.block(numbers[part], [c[part] for c in columns], [c[part] for c in classes],
                                opens and opens[part])
         yield "".join(out).encode("ascii", "xmlcharrefreplace")
-    s = writer.attr(None, True) if unlocked else ""
+    below = sorted(k for k in unlocked if k > first_row + len(rows))
+    s = writer.attr(None, True) if below else ""  # asked only when a cell needs it, as openpyxl meets cells
     tail = [f'<row r="{r}">' + "".join(f'<c r="{writer.letters[k - 1]}{r}"{s} t="n"></c>'
                                        for k in sorted(unlocked[r])) + "</row>"
-            for r in sorted(k for k in unlocked if k > first_row + len(rows))]
+            for r in below]
     yield "".join(tail).encode("ascii", "xmlcharrefreplace")
 
 
