@@ -61,3 +61,30 @@ def test_memo_is_emptied_when_full(monkeypatch):
     assert len(packing._memo) == 3
     packing.best_packings(CANDS, [1, 1, 1, 1])
     assert len(packing._memo) == 1
+
+
+def test_a_matching_run_forgets_its_searches(monkeypatch):
+    """The memo lives for one run of match_frames: a server matching account after account holds no searches."""
+    import pandas as pd
+
+    from tieout.server.matching import match_frames
+
+    monkeypatch.setattr(packing, "_memo", {})
+    seen = []
+    search = packing._search
+
+    def spy(*args):
+        seen.append(len(packing._memo))
+        return search(*args)
+
+    monkeypatch.setattr(packing, "_search", spy)
+    day = "2024-03-04"
+    bank = pd.DataFrame({"line_id": ["B1"], "date": [day], "amount": ["60.00"], "currency": ["USD"],
+                         "reference": [""], "description": ["DEPOSIT"], "type": ["deposit"], "check_number": [""]})
+    ledger = pd.DataFrame({"line_id": ["L1", "L2", "L3"], "date": [day] * 3, "amount": ["20.00", "40.00", "15.00"],
+                           "currency": ["USD"] * 3, "reference": [""] * 3,
+                           "description": ["RECEIPT ACME", "RECEIPT BOLT", "RECEIPT CORE"],
+                           "source": ["AR"] * 3, "counterparty": ["Acme", "Bolt", "Core"]})
+    match_frames(bank, ledger)
+    assert seen, "the booking-day batch rule searched no packing: the test no longer exercises the memo"
+    assert packing._memo == {}

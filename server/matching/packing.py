@@ -15,7 +15,8 @@ gives one optimum.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 STEP_BUDGET = 100_000
@@ -63,6 +64,16 @@ def best_packings(candidates: Sequence[tuple[int, tuple[int, ...]]], weights: Se
         _memo.clear()
     _memo[memo_key] = found = _search(candidates, weights, limit, budget, ranks, worths)
     return found
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """One matching run: the searches it remembers are forgotten when it ends (a server matches account after
+    account; their days' searches are not asked again, and a full sheet's would hold memory for nothing)."""
+    try:
+        yield
+    finally:
+        _memo.clear()
 
 
 def _search(candidates, weights, limit, budget, ranks, worths) -> Packing:
