@@ -15,10 +15,13 @@ gives one optimum.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 STEP_BUDGET = 100_000
+MEMO_SIZE = 4096  # searches remembered (see best_packings)
+_memo: dict[tuple, "Packing"] = {}
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,33 @@ def best_packings(candidates: Sequence[tuple[int, tuple[int, ...]]], weights: Se
     """Candidates (owner, item indices) over items of the given weights. With `ranks`, a packing's worth is
     compared first by weight covered, then by the sum of its candidates' ranks (lower is better). With
     `worths`, a candidate is worth its own figure instead of its items' weights (each at most its items'
-    weight, which stays the search's bound)."""
+    weight, which stays the search's bound).
+
+    The same search is asked for again and again (a booking day unchanged from one round to the next, the
+    cross-day passes, the global assignment re-running the group rules), and a search past its budget costs its
+    whole budget each time: a search is a pure function of its arguments, so its answer is remembered (the
+    memo is emptied when full)."""
+    memo_key = (tuple((o, tuple(its)) for o, its in candidates), tuple(weights), limit, budget,
+                None if ranks is None else tuple(ranks), None if worths is None else tuple(worths))
+    if memo_key in _memo:
+        return _memo[memo_key]
+    if len(_memo) >= MEMO_SIZE:
+        _memo.clear()
+    _memo[memo_key] = found = _search(candidates, weights, limit, budget, ranks, worths)
+    return found
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """One matching run: the searches it remembers are forgotten when it ends (a server matches account after
+    account; their days' searches are not asked again, and a full sheet's would hold memory for nothing)."""
+    try:
+        yield
+    finally:
+        _memo.clear()
+
+
+def _search(candidates, weights, limit, budget, ranks, worths) -> Packing:
     items = sorted({i for _, its in candidates for i in its})
     if not items:
         return Packing(0, ((),), False)
