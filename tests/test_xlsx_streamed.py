@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_addin_rewrite import COLS, snapshot, table_rows
 from test_addin_sheets import line, make_state
@@ -103,6 +103,8 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(before=table_rows, after=table_rows, unlocked=st.lists(st.sampled_from(["B2:B9", "G3", "H2:I4", "A12:C14"]),
                                                               max_size=3), protect=st.booleans())
+@example(before=[("",)], after=[(None,), (None, "", None, None, None, None, dt.date(2000, 1, 1), None)],
+         unlocked=["G3", "G3"], protect=True)  # rows of other lengths, an editable cell in the table, none below
 def test_a_streamed_table_is_the_table_openpyxl_writes(tmp_path_factory, before, after, unlocked, protect):
     folder = tmp_path_factory.mktemp("w")
     base = new_workbook(folder / "base.xlsx") or folder / "base.xlsx"
