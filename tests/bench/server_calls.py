@@ -163,30 +163,41 @@ def report(recorder: Recorder) -> None:
           f"{sum(c['cpu'] for c in recorder.calls):7.2f}")
 
 
-MOMENT = re.compile(rb'"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^"]*|[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} [\d:]+ GMT)"')
+# What differs between two runs of the same presses: the moments, the hashes that seal them (the audit key is
+# per $TIEOUT_HOME) and the job worker's name (host, process id).
+MOMENT = re.compile(rb'"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^"]*|[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} [\d:]+ GMT'
+                    rb'|[0-9a-f]{64}|[^":]+:\d+:[0-9a-f]{8})"')
+DURATIONS = re.compile(rb'"seconds":\{[^}]*\}')  # a job's timings
+
+
+def _masked(path: Path) -> bytes:
+    return DURATIONS.sub(b'"seconds":{}', MOMENT.sub(b'"T"', path.read_bytes()))
+
+
+def _answers(folder: Path) -> list[Path]:
+    """The kept answers in call order, without the job polls (how many a job takes depends on the machine)."""
+    return [p for p in sorted(folder.iterdir()) if "-GET-api_jobs_" not in p.name]
 
 
 def compare(a: Path, b: Path) -> int:
-    """Answer by answer, with the moments (timestamps) masked; returns the number of answers that differ."""
-    left, right = sorted(a.iterdir()), sorted(b.iterdir())
-    if [p.name for p in left] != [p.name for p in right]:
-        print(f"the calls differ: {len(left)} and {len(right)} answers")
-        names = {p.name for p in left} ^ {p.name for p in right}
-        print("  only in one:", sorted(names)[:20])
+    """Call by call, with the moments (timestamps) masked; returns the number of answers that differ."""
+    left, right = _answers(a), _answers(b)
+    calls = [(x.name.split("-", 1)[1], y.name.split("-", 1)[1]) for x, y in zip(left, right)]
+    if len(left) != len(right) or any(x != y for x, y in calls):
+        print(f"the calls differ: {len(left)} and {len(right)} answers; first: "
+              f"{next(((x, y) for x, y in calls if x != y), None)}")
+        return 1
     differ = 0
-    for x in left:
-        y = b / x.name
-        if not y.exists():
-            continue
-        bx, by = MOMENT.sub(b'"T"', x.read_bytes()), MOMENT.sub(b'"T"', y.read_bytes())
+    for x, y in zip(left, right):
+        bx, by = _masked(x), _masked(y)
         if bx != by:
             differ += 1
             try:
-                jx, jy = json.loads(bx), json.loads(by)
-                same = jx == jy
+                same = json.loads(bx) == json.loads(by)
             except ValueError:
                 same = False
-            print(f"  {x.name}: {'same JSON, other bytes' if same else 'DIFFERENT'} ({len(bx)} / {len(by)} bytes)")
+            print(f"  {x.name} / {y.name}: {'same JSON, other bytes' if same else 'DIFFERENT'} "
+                  f"({len(bx)} / {len(by)} bytes)")
     print(f"{len(left)} answers compared, {differ} differ")
     return differ
 
