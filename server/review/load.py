@@ -29,15 +29,16 @@ def _manual(r: ManualItem, currency: str) -> Item:
 
 
 def _rows(session, model, rec_id: int):
-    """A table's rows of one reconciliation as plain rows (columns by name): reading them as ORM objects costs
-    several times more, and the review only reads."""
-    return session.execute(select(*model.__table__.c).where(model.reconciliation_id == rec_id).order_by(model.id))
+    """A table's rows of one reconciliation as plain rows (columns by name) on the session's connection: reading
+    them as ORM objects, or through the ORM's row loading, costs several times more, and the review only reads."""
+    return session.connection().execute(select(*model.__table__.c).where(model.reconciliation_id == rec_id)
+                                        .order_by(model.id))
 
 
 def _items(session, rec_id: int, currency: str) -> tuple[tuple[Item, ...], dict, dict]:
     """Every item, and the bank/GL items by row id (for match members)."""
-    keys = dict(session.execute(select(Match.id, Match.key).where(Match.reconciliation_id == rec_id,
-                                                                  Match.undone_at.is_(None))).all())
+    keys = dict(session.connection().execute(select(Match.id, Match.key).where(Match.reconciliation_id == rec_id,
+                                                                               Match.undone_at.is_(None))).all())
     bank = {r.id: _bank(r, keys) for r in _rows(session, BankLineRow, rec_id)}
     gl = {r.id: _ledger(r, keys) for r in _rows(session, GLLineRow, rec_id)}
     manual = [_manual(r, currency) for r in _rows(session, ManualItem, rec_id)]
@@ -45,13 +46,14 @@ def _items(session, rec_id: int, currency: str) -> tuple[tuple[Item, ...], dict,
 
 
 def _matches(session, rec_id: int, bank: dict, gl: dict, names: dict) -> tuple[MatchFacts, ...]:
-    found = list(session.execute(select(*Match.__table__.c).where(Match.reconciliation_id == rec_id,
-                                                                  Match.undone_at.is_(None)).order_by(Match.id)))
+    conn = session.connection()
+    found = list(conn.execute(select(*Match.__table__.c).where(Match.reconciliation_id == rec_id,
+                                                               Match.undone_at.is_(None)).order_by(Match.id)))
     members: dict[int, tuple[list, list]] = {m.id: ([], []) for m in found}
     if found:
-        for mid, b, g in session.execute(select(MatchItem.match_id, MatchItem.bank_line_id, MatchItem.gl_line_id)
-                                         .join(Match, Match.id == MatchItem.match_id)
-                                         .where(Match.reconciliation_id == rec_id, Match.undone_at.is_(None))):
+        for mid, b, g in conn.execute(select(MatchItem.match_id, MatchItem.bank_line_id, MatchItem.gl_line_id)
+                                      .join(Match, Match.id == MatchItem.match_id)
+                                      .where(Match.reconciliation_id == rec_id, Match.undone_at.is_(None))):
             if b is not None and b in bank:
                 members[mid][0].append(bank[b])
             if g is not None and g in gl:

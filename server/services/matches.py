@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import BigInteger, bindparam, func, insert, select, type_coerce, update
 
 from ..records import BankLine, LedgerLine, ProposedTransaction
 from ..store.models import BankLineRow, GLLineRow, Match, MatchItem, NewTransaction, Reconciliation, User
-from ..store.types import money_str
+from ..store.types import money_str, units_str
 from ..controls.workflow import Refusal
 from . import recs, values
 from .context import Change, bad_input, not_found, now, utc_iso
@@ -149,29 +149,44 @@ def proposed_keys(session, rec_id: int) -> list[str]:
 
 
 def listing(session, rec_id: int, history: bool = False) -> list[dict]:
-    # plain rows (columns by name), not ORM objects: a listing only reads, and 20,000 objects cost seconds
-    stmt = select(*Match.__table__.c).where(Match.reconciliation_id == rec_id).order_by(Match.id)
+    """Rows built from the cursor's tuples on the session's connection (not ORM objects or rows: a listing only
+    reads, and 20,000 groups cost seconds that way); confidence from its stored units (types.units_str)."""
+    conn = session.connection()
+    stmt = select(Match.id, Match.key, Match.kind, Match.rule, type_coerce(Match.confidence, BigInteger),
+                  Match.reason, Match.undone_at.is_not(None), Match.undo_reason, Match.accepted_by,
+                  Match.accepted_at).where(Match.reconciliation_id == rec_id).order_by(Match.id)
     if not history:
         stmt = stmt.where(Match.undone_at.is_(None))
-    found = list(session.execute(stmt))
-    names = dict(session.execute(select(User.id, User.name).where(
-        User.id.in_({m.accepted_by for m in found if m.accepted_by is not None}))).all()) if found else {}
-    members: dict[int, dict] = {m.id: {"bank": [], "ledger": []} for m in found}
-    if found:
-        rows = session.execute(select(MatchItem.match_id, MatchItem.side, BankLineRow.line_id, GLLineRow.line_id)
-                               .join(Match, Match.id == MatchItem.match_id)
-                               .outerjoin(BankLineRow, BankLineRow.id == MatchItem.bank_line_id)
-                               .outerjoin(GLLineRow, GLLineRow.id == MatchItem.gl_line_id)
-                               .where(Match.reconciliation_id == rec_id))
-        for mid, side, bid, gid in rows:
-            if mid in members:
-                members[mid][side].append(bid if side == "bank" else gid)
-    return [{"key": m.key, "kind": m.kind, "rule": m.rule, "confidence": money_str(m.confidence),
-             "reason": m.reason, "bank": sorted(members[m.id]["bank"]), "ledger": sorted(members[m.id]["ledger"]),
-             "status": "undone" if m.undone_at else "matched", "undo_reason": m.undo_reason,
-             "state": "proposed" if m.accepted_at is None else "accepted",
-             "accepted_by": names.get(m.accepted_by), "accepted_at": utc_iso(m.accepted_at)}
-            for m in found]
+    found = conn.execute(stmt).all()
+    if not found:
+        return []
+    names = dict(conn.execute(select(User.id, User.name).where(
+        User.id.in_({m[8] for m in found if m[8] is not None}))).all())
+    members: dict[int, tuple[list, list]] = {m[0]: ([], []) for m in found}
+    rows = conn.execute(select(MatchItem.match_id, MatchItem.side, BankLineRow.line_id, GLLineRow.line_id)
+                        .join(Match, Match.id == MatchItem.match_id)
+                        .outerjoin(BankLineRow, BankLineRow.id == MatchItem.bank_line_id)
+                        .outerjoin(GLLineRow, GLLineRow.id == MatchItem.gl_line_id)
+                        .where(Match.reconciliation_id == rec_id))
+    for mid, side, bid, gid in rows:
+        held = members.get(mid)
+        if held is not None:
+            if side == "bank":
+                held[0].append(bid)
+            else:
+                held[1].append(gid)
+    stamps: dict = {}  # one accept stamps thousands of matches alike
+    out = []
+    for mid, key, kind, rule, confidence, reason, undone, undo_reason, accepted_by, accepted_at in found:
+        bank, ledger = members[mid]
+        stamp = stamps.get(accepted_at)
+        if stamp is None and accepted_at is not None:
+            stamp = stamps[accepted_at] = utc_iso(accepted_at)
+        out.append({"key": key, "kind": kind, "rule": rule, "confidence": units_str(confidence), "reason": reason,
+                    "bank": sorted(bank), "ledger": sorted(ledger), "status": "undone" if undone else "matched",
+                    "undo_reason": undo_reason, "state": "proposed" if accepted_at is None else "accepted",
+                    "accepted_by": names.get(accepted_by), "accepted_at": stamp})
+    return out
 
 
 def load_unmatched(session, rec: Reconciliation) -> tuple[list[BankLine], list[LedgerLine]]:

@@ -48,7 +48,7 @@ def act(ch: Change, rec_id: int, action: str, comment: str = "") -> None:
         _check_explained(ch, rec)
         snap = tamper.snapshot(ch.session, rec)
         rec.submitted_snapshot = canonical_json(snap)
-        rec.submitted_hash = tamper.digest(snap)
+        rec.submitted_hash = tamper.digest_of(rec.submitted_snapshot)
         rec.submitted_at = now()
         rec.prepared_by = ch.actor.id
         rec.reviewed_by = rec.approved_by = rec.approved_at = None

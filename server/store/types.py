@@ -11,6 +11,8 @@ from sqlalchemy.types import TypeDecorator
 
 SCALE = 4
 _UNIT = Decimal(10) ** SCALE
+_UNITS = 10 ** SCALE
+_CENT = Decimal("0.01")
 
 
 class MoneyScaleError(ValueError):
@@ -44,6 +46,19 @@ def money_str(value: Decimal | None) -> str | None:
     if value is None:
         return None
     value = Decimal(value)
-    if value == value.quantize(Decimal("0.01")):
-        return format(value.quantize(Decimal("0.01")), "f")
+    cents = value.quantize(_CENT)
+    if value == cents:
+        return format(cents, "f")
     return format(value.normalize(), "f")
+
+
+def units_str(units: int | None) -> str | None:
+    """`money_str` of an amount read as its stored integer units (`type_coerce(column, BigInteger)`): the same
+    text without a Decimal per value, for listings of 20,000 lines."""
+    if units is None:
+        return None
+    sign = "-" if units < 0 else ""
+    whole, frac = divmod(abs(units), _UNITS)
+    if frac % 100 == 0:
+        return f"{sign}{whole}.{frac // 100:02d}"
+    return f"{sign}{whole}.{frac:04d}".rstrip("0")
