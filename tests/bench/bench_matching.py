@@ -14,6 +14,9 @@ TIEOUT_BENCH_DATA=settlements the European books of tests/settlement_books.py (c
 runs, payroll, structured references, FX; no density sweep), with the settlement groups' recall on its own line.
 TIEOUT_BENCH_DATA=euro the European books of tests/euro_books.py (SEPA texts, invoice numbers in European spellings,
 several invoices in one payment, cash discounts, transliterated names, third-party payers; no density sweep).
+TIEOUT_BENCH_DATA=euroworld the blind European books of tests/euro_world_books.py (DATEV-style GL, payment runs,
+collections, payouts, Skonto, credit notes, third-party payers, references as payers type them; euroworld-hard: every
+dial turned up; no density sweep).
 TIEOUT_BENCH_RULES=RULES.toml matches with another rule file (e.g. an older library, for a before/after).
 TIEOUT_BENCH_DIALS=name=value,... turns dials of tests/books_data.py's Dials up or down (e.g.
 returned=0.03,check_conflict=0.02,cluster=0.06): every difficulty of books made heavier, for the same table.
@@ -62,6 +65,10 @@ def _one(n: int, out, dense: bool = False) -> None:
     elif os.environ.get("TIEOUT_BENCH_DATA") == "euro":
         from euro_books import generate_euro
         data = generate_euro(n, seed=SEED)
+    elif os.environ.get("TIEOUT_BENCH_DATA", "").startswith("euroworld"):
+        from euro_world_books import Dials as WorldDials, generate_euro_world, hard_dials
+        world = hard_dials() if os.environ["TIEOUT_BENCH_DATA"] == "euroworld-hard" else WorldDials()
+        data = generate_euro_world(n, seed=SEED, dials=_dials(world))
     else:
         dials = _dials(Dials())
         data = generate(n, seed=SEED) if easy else generate_books(n, seed=SEED, dials=dense_dials(dials) if dense else dials)
@@ -154,7 +161,7 @@ def run() -> None:
         _settlement_line(r["by_kind"])
         print("  slowest  " + ", ".join(f"{name} {c:.2f} s CPU" for name, _, c in r["slowest"]))
         print(f"  (generating the lines took {r['gen_s']:.1f} s)", flush=True)
-    if os.environ.get("TIEOUT_BENCH_DATA") in ("easy", "settlements", "euro"):
+    if os.environ.get("TIEOUT_BENCH_DATA") in ("easy", "settlements", "euro", "euroworld", "euroworld-hard"):
         return
     for n in [int(s) for s in os.environ.get("TIEOUT_BENCH_DENSE_SIZES", "10000").split(",") if s]:
         r = _measure(ctx, n, True)
