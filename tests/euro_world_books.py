@@ -402,7 +402,7 @@ def _amount(rng: random.Random, lo: float = 50, hi: float = 20000) -> int:
     """Cents, log-uniform, with gross invoice amounts ending as VAT arithmetic makes them (net x 1.19 etc.)."""
     net = int(round(np.exp(rng.uniform(np.log(lo), np.log(hi))))) * 100
     if rng.random() < 0.3:
-        net = round(net, -4)  # a round net price
+        net = max(10000, round(net, -4))  # a round net price
     vat = rng.choice((1.19, 1.21, 1.20, 1.22, 1.21, 1.24, 1.25, 1.07, 1.0))
     return int(round(net * vat))
 

@@ -91,5 +91,5 @@ def _named_keys(state, bpos: np.ndarray, names: list[str]) -> list[np.ndarray]:
     out = []
     for words in state.bank.derived("words", bpos):
         cand = {k for w in words for k in by_word.get(w, ())}
-        out.append(np.array(sorted(k for k in cand if wanted[k] <= words), dtype=np.int64))
+        out.append(np.array(sorted(k for k in cand if wanted[k] and wanted[k] <= words), dtype=np.int64))
     return out
