@@ -33,6 +33,9 @@ _MARK = "\x01"  # a number already read, kept in the text so that a label or a l
 _MARKED = re.compile(_MARK + r"(\d+)")
 _IBAN = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d\d(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?(?![A-Z0-9])")
 _DIGITS = re.compile(r"\d+")
+# a whole date (12.03.2024, 12/03/24, 2024-03-12): its digit runs are no document number (the year in it would
+# agree with every line of that year: a payout 'of 09.04.2024' against 'card sales 03.04.2024')
+_DATE = re.compile(r"(?<![\d.])(?:\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)(?![\d])")
 _CUT = re.compile(r" {1,2}(\d{1,6})(?![\d%])(?![.,]\d)")
 _PADDED_YEAR_RUN = re.compile(rf"^{_YEAR}(0+\d+)$")
 
@@ -106,6 +109,7 @@ def read(text: str) -> frozenset[str]:
         return f" {_MARK}{_strip(num)} "
 
     if "-" in up or "/" in up or "." in up:
+        up = _DATE.sub(" ", up)
         up = _LETTER_YY.sub(lambda m: mark(m, 0), up)  # first: in 'F24/1907' 24 is the year
         up = _YEAR_FIRST.sub(lambda m: mark(m, 1), up)
         up = _YEAR_LAST.sub(lambda m: mark(m, 2), up)

@@ -111,6 +111,20 @@ class Vocabulary:
                    and w not in self.generic and w not in self.generic_prefixes for w in words)
 
 
+def _described_named(vocab: Vocabulary, described: frozenset[str], bank_words: frozenset[str]) -> bool:
+    """The counterparty words of a ledger line's texts (words of known names; the distinctive ones when there
+    are any) are all in the bank text."""
+    names = [w for w in described if vocab.df.get(w)]
+    names = [w for w in names if w not in vocab.generic] or names
+    return bool(names) and all(_word_in(w, bank_words) for w in names)
+
+
+def account_only(counterparty: str) -> bool:
+    """A ledger counterparty with no letter is an account number (a DATEV export's Gegenkonto, a debtor number):
+    it names no one the bank could print, so a bank text naming someone neither ties nor contradicts it."""
+    return bool(counterparty) and not any(ch.isalpha() for ch in counterparty)
+
+
 def vocabulary(ledger: Side) -> Vocabulary:
     vocab = getattr(ledger, "vocabulary", None)
     if vocab is None:
@@ -141,6 +155,10 @@ def counterparty_named(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray)
     words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
     out = np.fromiter((bool(c) and _all_named(vocab.distinct_words(c), b, c) if c else False
                        for b, c in zip(words, cps)), dtype=bool, count=len(bi))
+    acct = np.flatnonzero(np.fromiter((account_only(c) for c in cps), dtype=bool, count=len(bi)))
+    if len(acct):  # the counterparty is an account number: the name the booking text carries stands for it
+        described = ledger.derived("words", li[acct])
+        out[acct] = [_described_named(vocab, d, b) for d, b in zip(described, words[acct])]
     if vocab.siblings and out.any():
         sub = np.flatnonzero(out)
         padded = bank.derived("padded", bi[sub])
@@ -162,7 +180,8 @@ def counterparty_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.n
     bank_distinct = np.empty(len(ub), dtype=object)
     bank_distinct[:] = [frozenset(w for w in ws if vocab.is_distinct(w)) for ws in bank.derived("words", ub)]
     cps = ledger.col("counterparty", li[rest])
-    ask = np.fromiter((bool(bank_distinct[i]) or bool(c) and tx.counterparty_words(c) in vocab.siblings
+    ask = np.fromiter((not account_only(c) and (bool(bank_distinct[i]) or bool(c) and tx.counterparty_words(c)
+                                                in vocab.siblings)
                        for i, c in zip(inv, cps)), dtype=bool, count=len(rest))
     for k in np.flatnonzero(ask):
         i, c = inv[k], cps[k]
@@ -178,7 +197,8 @@ def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: 
     vocab = vocabulary(ledger)
     named = counterparty_named(bank, ledger, bi, li)
     words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
-    return named | np.fromiter((not c or not vocab.names_anyone(w) or not _names_known_other(vocab, w, c)
+    return named | np.fromiter((not c or account_only(c) or not vocab.names_anyone(w)
+                                or not _names_known_other(vocab, w, c)
                                 for w, c in zip(words, cps)), dtype=bool, count=len(bi))
 
 

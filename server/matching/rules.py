@@ -144,6 +144,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("tie_by_dates", "bool", False, doc="1:1: equal candidates nothing in the texts tells apart are "
                                                  "matched when one pairing of their cluster keeps the dates "
                                                  "strictly closest (else held for review)"),
+    # a settlement of any journal (euro world books: GL exports whose sources name no journal the rules know)
+    FieldSpec("settle_min_items", "int", 1, doc="settlement: fewest ledger lines one settlement holds (2 or more: "
+                                                "the rule may leave ledger_sources empty, any journal's booking "
+                                                "day adding up exactly being the evidence)"),
 )
 RULE_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 _SPEC = {f.name: f for f in FIELDS}
@@ -203,6 +207,7 @@ class Rule:
     discount_rate_step: Decimal = Decimal("0.005")
     max_chance: Decimal = Decimal(0)
     tie_by_dates: bool = False
+    settle_min_items: int = 1
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,10 @@ def shape_checks(r) -> list[tuple[str, str]]:
             out.append(("fee_rate_max", "fee_rate_max is below fee_rate_min"))
         if (r.fee_rate_max > 0 or r.fee_per_item > 0) and not r.fee_gl_account:
             out.append(("fee_gl_account", "a settlement with a fee model needs the GL account of the fee"))
-        if not r.ledger_sources:
-            out.append(("ledger_sources", "a settlement names the ledger sources (journals) it settles"))
-    elif r.settle_days != 1 or r.max_rejects or r.fee_rate_max or r.fee_per_item:
+        if not r.ledger_sources and r.settle_min_items < 2:
+            out.append(("ledger_sources", "a settlement names the ledger sources (journals) it settles, or "
+                                          "settles at least two lines (settle_min_items)"))
+    elif r.settle_days != 1 or r.max_rejects or r.fee_rate_max or r.fee_per_item or r.settle_min_items != 1:
         out.append(("shape", "settle_days, max_rejects, fee_rate_min/max and fee_per_item need shape settlement"))
     if r.shape == "structured_reference" and r.amount not in ("exact", "fee_deducted"):
         out.append(("amount", "shape structured_reference needs amount exact or fee_deducted"))

@@ -17,6 +17,9 @@ several invoices in one payment, cash discounts, transliterated names, third-par
 TIEOUT_BENCH_DATA=usworld the US operating account of tests/us_world_books.py (QuickBooks-style cash GL, BAI2/OFX/CSV
 bank texts, lockbox and card-processor deposits, payroll, sweeps, checks clearing weeks later, NSF returns), with
 TIEOUT_BENCH_HARD=1 its dialled-up setting.
+TIEOUT_BENCH_DATA=euroworld the blind European books of tests/euro_world_books.py (DATEV-style GL, payment runs,
+collections, payouts, Skonto, credit notes, third-party payers, references as payers type them; euroworld-hard: every
+dial turned up; no density sweep).
 TIEOUT_BENCH_RULES=RULES.toml matches with another rule file (e.g. an older library, for a before/after).
 TIEOUT_BENCH_DIALS=name=value,... turns dials of tests/books_data.py's Dials up or down (e.g.
 returned=0.03,check_conflict=0.02,cluster=0.06): every difficulty of books made heavier, for the same table.
@@ -69,6 +72,10 @@ def _one(n: int, out, dense: bool = False) -> None:
         import us_world_books as us
         dials = us.hard_dials() if os.environ.get("TIEOUT_BENCH_HARD") == "1" else us.USDials()
         data = us.generate_usworld(n, seed=SEED, dials=us.dense_dials(dials) if dense else dials)
+    elif os.environ.get("TIEOUT_BENCH_DATA", "").startswith("euroworld"):
+        from euro_world_books import Dials as WorldDials, generate_euro_world, hard_dials
+        world = hard_dials() if os.environ["TIEOUT_BENCH_DATA"] == "euroworld-hard" else WorldDials()
+        data = generate_euro_world(n, seed=SEED, dials=_dials(world))
     else:
         dials = _dials(Dials())
         data = generate(n, seed=SEED) if easy else generate_books(n, seed=SEED, dials=dense_dials(dials) if dense else dials)
@@ -161,7 +168,7 @@ def run() -> None:
         _settlement_line(r["by_kind"])
         print("  slowest  " + ", ".join(f"{name} {c:.2f} s CPU" for name, _, c in r["slowest"]))
         print(f"  (generating the lines took {r['gen_s']:.1f} s)", flush=True)
-    if os.environ.get("TIEOUT_BENCH_DATA") in ("easy", "settlements", "euro"):
+    if os.environ.get("TIEOUT_BENCH_DATA") in ("easy", "settlements", "euro", "euroworld", "euroworld-hard"):
         return
     for n in [int(s) for s in os.environ.get("TIEOUT_BENCH_DENSE_SIZES", "10000").split(",") if s]:
         r = _measure(ctx, n, True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..evidence import vocabulary
+from .described import described_keys
 from ..filters import bank_filter, ledger_filter
 from ..one_to_one import day_coordinate
 from . import learned
@@ -45,7 +46,7 @@ def run(state, rule) -> None:
     cut = np.flatnonzero(np.r_[True, (group_key[1:] != group_key[:-1]).any(axis=1)])
     for s, e in zip(cut, np.r_[cut[1:], len(days.day)]):
         runs[(int(days.cur[s]), int(days.key[s]), int(days.sign[s]))] = np.arange(s, e)
-    keys_of = _named_keys(state, bpos, days.names) if rule.settle_by == "counterparty" else None
+    keys_of = _named_keys(state, bpos, days) if rule.settle_by == "counterparty" else None
     all_keys = np.arange(len(days.names))
     model = FeeModel.of(rule, state.decimals)
     bday = day_coordinate(bank, rule, bpos)
@@ -80,10 +81,12 @@ def _allowed(state, b: int, pos: np.ndarray) -> bool:
     return bool(state.allowed(np.full(len(pos), b, dtype=np.int64), pos).all())
 
 
-def _named_keys(state, bpos: np.ndarray, names: list[str]) -> list[np.ndarray]:
+def _named_keys(state, bpos: np.ndarray, days) -> list[np.ndarray]:
     """Per bank line, the counterparties (key codes) whose every distinctive word its text holds."""
     vocab = vocabulary(state.ledger)
-    wanted = [frozenset(vocab.distinct_words(n)) for n in names]
+    wanted = [frozenset(vocab.distinct_words(n)) for n in days.names]
+    for k, words in described_keys(state.ledger, vocab, days).items():
+        wanted[k] = words
     by_word: dict[str, list[int]] = {}
     for k, ws in enumerate(wanted):
         for w in ws:
@@ -91,5 +94,5 @@ def _named_keys(state, bpos: np.ndarray, names: list[str]) -> list[np.ndarray]:
     out = []
     for words in state.bank.derived("words", bpos):
         cand = {k for w in words for k in by_word.get(w, ())}
-        out.append(np.array(sorted(k for k in cand if wanted[k] <= words), dtype=np.int64))
+        out.append(np.array(sorted(k for k in cand if wanted[k] and wanted[k] <= words), dtype=np.int64))
     return out

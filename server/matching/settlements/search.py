@@ -53,7 +53,7 @@ def _fit_run(run, want, sign, days, model, rule, ledger_amount, rejected) -> lis
     total = int(days.total[list(run)].sum()) * sign
     gross = int(days.gross[list(run)].sum()) * sign
     items = int(days.items[list(run)].sum())
-    if total <= 0:
+    if total <= 0 or _lines(days, run) < rule.settle_min_items:
         return []
     lo, hi = model.bounds(gross, items)
     fee = total - want
@@ -69,6 +69,11 @@ def _fit_run(run, want, sign, days, model, rule, ledger_amount, rejected) -> lis
     found = subsets_summing_to([int(v) for v in values[keep]], fee, rule.max_rejects, MAX_SOLUTIONS + 1)
     cand = pos[keep]
     return [Fit(run, tuple(int(cand[i]) for i in s), 0, gross, items) for s in found]
+
+
+def _lines(days, run) -> int:
+    """Ledger lines a run of days holds (sales, fees and credits alike)."""
+    return int(sum(days.start[d + 1] - days.start[d] for d in run))
 
 
 def subsets_summing_to(values: list[int], target: int, max_size: int, limit: int) -> list[tuple[int, ...]]:
