@@ -21,6 +21,7 @@ from . import locking, review_sheet, summary_blocks
 from .manual import layout as manual_layout
 from .sheet_cells import column_letter, column_span, columns, equal_colours, headers
 from .handlers.context import ActionError, parse_date, parse_money
+from .handlers import shown_inputs
 from .handlers.state import Line, State, Txn
 from .workbook import Choice, ColourRule, WorkbookAdapter
 
@@ -282,6 +283,7 @@ def render(book: WorkbookAdapter, state: State) -> dict[str, locking.TableLayout
         return manual.render(book, state)
     locking.release(book, SHEET_NAMES)
     rows = sheet_rows(state)
+    shown_inputs.record(book, rows)  # the next press's inputs sync compares with it (handlers/shown_inputs.py)
     layouts: dict[str, locking.TableLayout] = {}
     summary_inputs: tuple[str, ...] = ()
     review_lines: list[str] = []
