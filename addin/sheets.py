@@ -266,7 +266,9 @@ def sheet_rows(state: State, only: Sequence[str] | None = None) -> dict[str, lis
         from .manual import render as manual
 
         return manual.sheet_rows(state)
-    return {sheet: rows(state) for sheet, rows in ROWS.items() if only is None or sheet in only}
+    built = state.__dict__.setdefault("_sheet_rows", {})  # once per state: Refresh compares them, then writes them
+    return {sheet: built[sheet] if sheet in built else built.setdefault(sheet, rows(state))
+            for sheet, rows in ROWS.items() if only is None or sheet in only}
 
 
 ROWS = {"Summary": summary_rows, "Bank Statement": bank_rows, "GL Lines": gl_rows, "Matched": matched_rows,
