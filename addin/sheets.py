@@ -21,6 +21,7 @@ from . import locking, review_sheet, summary_blocks
 from .manual import layout as manual_layout
 from .sheet_cells import column_letter, column_span, columns, equal_colours, headers
 from .handlers.context import ActionError, parse_date, parse_money
+from .handlers import shown_inputs
 from .handlers.state import Line, State, Txn
 from .workbook import Choice, ColourRule, WorkbookAdapter
 
@@ -265,7 +266,9 @@ def sheet_rows(state: State, only: Sequence[str] | None = None) -> dict[str, lis
         from .manual import render as manual
 
         return manual.sheet_rows(state)
-    return {sheet: rows(state) for sheet, rows in ROWS.items() if only is None or sheet in only}
+    built = state.__dict__.setdefault("_sheet_rows", {})  # once per state: Refresh compares them, then writes them
+    return {sheet: built[sheet] if sheet in built else built.setdefault(sheet, rows(state))
+            for sheet, rows in ROWS.items() if only is None or sheet in only}
 
 
 ROWS = {"Summary": summary_rows, "Bank Statement": bank_rows, "GL Lines": gl_rows, "Matched": matched_rows,
@@ -289,6 +292,7 @@ def render(book: WorkbookAdapter, state: State, only: Collection[str] | None = N
     chosen = rendered_sheets(book, state, only)
     locking.release(book, SHEET_NAMES)
     rows = sheet_rows(state, chosen)
+    shown_inputs.record(book, rows)  # the next press's inputs sync compares with it (handlers/shown_inputs.py)
     layouts: dict[str, locking.TableLayout] = {}
     summary_inputs: tuple[str, ...] = ()
     review_lines: list[str] = []

@@ -10,7 +10,8 @@ from ...server.controls.workflow import APPROVED, EDITABLE
 from .. import review_sheet, sheets, summary_blocks
 from ..manual import items as manual_items, layout as manual_layout, sync as manual_sync
 from .context import CASH_ACCOUNT, Context
-from .state import State, load_state
+from . import shown_inputs
+from .state import LazyRows, State, load_state
 
 
 def base(state_or_id) -> str:
@@ -18,18 +19,22 @@ def base(state_or_id) -> str:
     return f"/api/reconciliations/{rid}"
 
 
-def current_state(ctx: Context) -> State:
+def current_state(ctx: Context, lines: bool = True) -> State:
     """The server's state. Read once per button press while this client changes nothing: reading it costs as
     much as rendering it at 20,000 lines, and a press used to read it up to three times (inputs sync, the
     handler, the sheets) with nothing sent in between. Any request other than GET, or another linked
     reconciliation, makes the next call read it again, and then only the listings whose ETag changed
-    (ctx.held)."""
+    (ctx.held). `lines=False` (the inputs' sync): the bank and GL lines are asked for only if read; the next
+    call with lines asks for them then (a press that sends nothing reads them once, as before)."""
     key = (ctx.rec_id(), ctx.setting(CASH_ACCOUNT) or "", getattr(ctx.client, "writes", None))
     if ctx.last_state is not None and key[2] is not None and ctx.last_state[1] == key:
-        return ctx.last_state[0]
-    state = load_state(ctx.client, key[0], key[1], lazy=True, held=ctx.held)
-    if manual_layout.is_manual(state):
-        state = replace(state, items=manual_items.load(ctx.client, state.id))
+        state = ctx.last_state[0]
+    else:
+        state = load_state(ctx.client, key[0], key[1], lazy=True, held=ctx.held, lazy_lines=True)
+        if manual_layout.is_manual(state):
+            state = replace(state, items=manual_items.load(ctx.client, state.id))
+    if lines and (isinstance(state.bank, LazyRows) or isinstance(state.ledger, LazyRows)):
+        state = replace(state, bank=tuple(state.bank), ledger=tuple(state.ledger))
     ctx.last_state = (state, key)
     return state
 
@@ -52,33 +57,17 @@ def sync_inputs(ctx: Context) -> int:
         return _sync_manual(ctx, names)
     if not names & {"Unmatched", "New Transactions"}:
         return 0
-    state = current_state(ctx)
+    state = current_state(ctx, lines=False)  # the lines are read only if the user typed on Unmatched or New Transactions
     sent = 0
-    if state.status != APPROVED and "Unmatched" in names:
+    if state.status != APPROVED and "Unmatched" in names and not _as_rendered(ctx, "Unmatched"):
         for row in sheets.read_unmatched_inputs(ctx.book):
             ln = state.line(row.side, row.line_id)
             changes = sheets.annotation_changes(ln, row) if ln is not None else {}
             if changes:
                 ctx.client.put(f"{base(state)}/unmatched/{row.side}/{quote(row.line_id, safe='')}", changes)
                 sent += 1
-    if state.status in EDITABLE and "New Transactions" in names:
-        txns = {t.id: t for t in state.txns}
-        typed = sheets.read_txn_inputs(ctx.book)
-        sent += _delete_removed_txns(ctx, state, {row.txn_id for row in typed})
-        for row in typed:
-            if row.txn_id is None:
-                ctx.client.post(f"{base(state)}/transactions", {
-                    "date": row.date, "amount": row.amount, "gl_account": row.gl_account,
-                    "description": row.description, "kind": row.kind, "bank_line_id": row.bank_line_id})
-                sent += 1
-                continue
-            t = txns.get(row.txn_id)
-            if t is None or state.posted(t):
-                continue  # gone on the server, or posted (a posted entry is not edited from the sheet)
-            changes = sheets.txn_changes(t, row)
-            if changes:
-                ctx.client.put(f"{base(state)}/transactions/{t.id}", changes)
-                sent += 1
+    if state.status in EDITABLE and "New Transactions" in names and not _as_rendered(ctx, "New Transactions"):
+        sent += _sync_txns(ctx, state)
     if state.status in EDITABLE and "Summary" in names:
         sent += _sync_summary(ctx, state)
     if state.status in EDITABLE and "Rules" in names:
@@ -87,6 +76,33 @@ def sync_inputs(ctx: Context) -> int:
         sent += _sync_ticks(ctx, state)
     if sent:
         ctx.progress(f"Saved {sent} change(s) from the sheets to the server")
+    return sent
+
+
+def _as_rendered(ctx: Context, sheet: str) -> bool:
+    """The sheet's input columns hold what the last render wrote (shown_inputs): nothing typed to send."""
+    return shown_inputs.unchanged(ctx.book, sheet, ctx.book.read_table(sheet))
+
+
+def _sync_txns(ctx: Context, state: State) -> int:
+    """New Transactions typed, changed or deleted on the sheet (only those that differ from the server's)."""
+    txns = {t.id: t for t in state.txns}
+    typed = sheets.read_txn_inputs(ctx.book)
+    sent = _delete_removed_txns(ctx, state, {row.txn_id for row in typed})
+    for row in typed:
+        if row.txn_id is None:
+            ctx.client.post(f"{base(state)}/transactions", {
+                "date": row.date, "amount": row.amount, "gl_account": row.gl_account,
+                "description": row.description, "kind": row.kind, "bank_line_id": row.bank_line_id})
+            sent += 1
+            continue
+        t = txns.get(row.txn_id)
+        if t is None or state.posted(t):
+            continue  # gone on the server, or posted (a posted entry is not edited from the sheet)
+        changes = sheets.txn_changes(t, row)
+        if changes:
+            ctx.client.put(f"{base(state)}/transactions/{t.id}", changes)
+            sent += 1
     return sent
 
 

@@ -38,7 +38,7 @@ def _check(ctx: Context, state: State, todo: list[Txn]) -> None:
 def post_new_transactions(ctx: Context) -> None:
     """Post the new transactions to GL Lines and write the journal import file (CSV and xlsx) next to the
     workbook."""
-    state = current_state(ctx)
+    state = current_state(ctx, lines=False)  # GL lines read (which are posted), bank lines not: posting changes them
     if state.status not in EDITABLE:
         raise ActionError(f"The reconciliation is {state.status}: nothing can be posted.",
                           "Ask the reviewer to Reject it (or Revert it) first.")

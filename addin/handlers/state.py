@@ -118,8 +118,8 @@ class LazyRows(_Deferred, Sequence):
 class State:
     rec: dict  # the server's description: status, balances, figures, sign-offs
     account: dict
-    bank: tuple[Line, ...]
-    ledger: tuple[Line, ...]
+    bank: Sequence[Line]  # a tuple, but lazy (LazyRows) in the inputs' sync state (common.current_state)
+    ledger: Sequence[Line]
     matches: Sequence[MatchGroup]  # lazy in a press (LazyRows), as are audit and suggestions
     txns: tuple[Txn, ...]
     statements: tuple[dict, ...]
@@ -238,22 +238,25 @@ class Held:
 
 
 def load_state(client: Client, rec_id: int, cash_account: str = "", lazy: bool = False,
-               held: dict | None = None) -> State:
+               held: dict | None = None, lazy_lines: bool = False) -> State:
     """The state as the server holds it now. `lazy`: the matches, audit trail, suggestions and review are asked
     for when first read (a button press's state, common.current_state, read again after any change it sends);
     otherwise all now, a snapshot that later changes on the server do not alter. `held`: what the press
-    already read (Held's answers), re-read only where the server's ETag changed."""
+    already read (Held's answers), re-read only where the server's ETag changed. `lazy_lines`: the bank and GL
+    lines too are asked for when first read (the inputs' sync, which needs them only when the user typed)."""
     base = f"/api/reconciliations/{rec_id}"
     rec = client.get(base)
     account = client.get(f"/api/accounts/{rec['account']['id']}")
     rows, review = (LazyRows, LazyReview) if lazy else (_now, _now)
+    lines = LazyRows if lazy and lazy_lines else _now
     get = Held(client, held).get
     matches = rows(lambda: get(base + "/matches", lambda answer: tuple(_match(m) for m in answer)))
     txns = get(base + "/transactions", lambda answer: tuple(
         Txn(t["id"], _date(t["date"]), _money(t["amount"]), t["currency"], t["gl_account"] or "",
             t["description"] or "", t["kind"], t["bank_line_id"] or "", t["rule"] or "") for t in answer))
-    return State(rec, account, get(base + "/bank-lines", lambda answer: tuple(_bank(d) for d in answer)),
-                 get(base + "/gl-lines", lambda answer: tuple(_ledger(d) for d in answer)), matches, txns,
+    bank = lines(lambda: get(base + "/bank-lines", lambda answer: tuple(_bank(d) for d in answer)))
+    ledger = lines(lambda: get(base + "/gl-lines", lambda answer: tuple(_ledger(d) for d in answer)))
+    return State(rec, account, bank, ledger, matches, txns,
                  tuple(client.get(base + "/statements")),
                  rows(lambda: tuple(client.get_all("/api/audit", reconciliation_id=rec_id))),
                  account.get("gl_account") or cash_account, tuple(client.get(base + "/findings")),
