@@ -96,32 +96,62 @@ class Classifier:
     def kinds(self, data: list, type_idx: list[int], descriptions: list[str]) -> list[str]:
         """The type of every row: its type columns through the map, then the rules on them and the description.
         Type column texts repeat, so each distinct combination is looked up once."""
-        if not type_idx:
-            return [hit or "other" for hit in self.rules(descriptions)]
-        cells = [list(map(itemgetter(i), data)) for i in type_idx]
-        if all(set(map(type, column)) == {str} for column in cells):
-            # text cells are keyed as written and stripped once per distinct key, not once per row
-            keys = list(zip(*cells))
-            known = {key: self.by_type(tuple(map(str.strip, key))) for key in set(keys)}
-        else:
-            keys = list(zip(*(text_column(column) for column in cells)))
-            known = {key: self.by_type(key) for key in set(keys)}
-        out = list(map(known.__getitem__, keys))
-        rest = [i for i, hit in enumerate(out) if hit is None] if None in known.values() else []
-        for i, hit in zip(rest, self.rules([descriptions[i] for i in rest])):
-            out[i] = hit or "other"
-        return out
+        return _kinds(lambda _: self, None, data, type_idx, descriptions)
 
     def rules(self, descriptions: list[str]) -> list[str | None]:
-        """`rule` for a whole column of descriptions. When no rule word holds a digit, every digit in the column
-        becomes 0 in one pass over the joined text, so the rules run once per distinct text rather than once per
-        line (a 100,000-line statement has a few hundred)."""
-        joined = "\n".join(descriptions)
-        if self.digit_free and joined.count("\n") == len(descriptions) - 1:
-            descriptions = joined.translate(_ZEROS).split("\n")
-        known = {text: self.rule(text) for text in set(descriptions)}
-        return list(map(known.__getitem__, descriptions))
+        """`rule` for a whole column of descriptions (see `_rules`)."""
+        return _rules(lambda _: self, None, descriptions)
 
+
+def _kinds(pick, directions: list[str] | None, data: list, type_idx: list[int], descriptions: list[str]
+           ) -> list[str]:
+    """`Classifier.kinds` with each row read by the classifier `pick(direction)` of its direction (None: one
+    classifier for every row). Each distinct (type cells, direction) is looked up once."""
+    if not type_idx:
+        return [hit or "other" for hit in _rules(pick, directions, descriptions)]
+    cells = [list(map(itemgetter(i), data)) for i in type_idx]
+    if all(set(map(type, column)) == {str} for column in cells):
+        # text cells are keyed as written and stripped once per distinct key, not once per row
+        keys = _keyed(list(zip(*cells)), directions)
+        strip = (lambda key: tuple(map(str.strip, key)))
+    else:
+        keys = _keyed(list(zip(*(text_column(column) for column in cells))), directions)
+        strip = tuple
+    if directions is None:
+        known = {key: pick(None).by_type(strip(key)) for key in set(keys)}
+    else:
+        known = {key: pick(key[1]).by_type(strip(key[0])) for key in set(keys)}
+    out = list(map(known.__getitem__, keys))
+    rest = [i for i, hit in enumerate(out) if hit is None] if None in known.values() else []
+    if rest:
+        rest_directions = None if directions is None else [directions[i] for i in rest]
+        for i, hit in zip(rest, _rules(pick, rest_directions, [descriptions[i] for i in rest])):
+            out[i] = hit or "other"
+    return out
+
+
+def _keyed(keys: list, directions: list[str] | None) -> list:
+    return keys if directions is None else list(zip(keys, directions))
+
+
+def _rules(pick, directions: list[str] | None, descriptions: list[str]) -> list[str | None]:
+    """`Classifier.rule` for a whole column of descriptions, each by the classifier of its row's direction. For
+    a classifier whose rule words hold no digit, every digit in the column becomes 0 in one pass over the joined
+    text, so the rules run once per distinct text rather than once per line (a 100,000-line statement has a few
+    hundred); `rule` reads a text with its digits made 0 alike, so the result is the same."""
+    joined = "\n".join(descriptions)
+    zeroed = joined.translate(_ZEROS).split("\n") if joined.count("\n") == len(descriptions) - 1 else None
+    if directions is None:
+        texts = zeroed if zeroed is not None and pick(None).digit_free else descriptions
+        known = {text: pick(None).rule(text) for text in set(texts)}
+        return list(map(known.__getitem__, texts))
+    free = {d: zeroed is not None and pick(d).digit_free for d in set(directions)}
+    if all(free.values()) or not any(free.values()):
+        keys = list(zip(zeroed if all(free.values()) else descriptions, directions))
+    else:  # rare: classifiers of the two directions differ in whether a rule word holds a digit
+        keys = [(zeroed[k] if free[d] else text, d) for k, (text, d) in enumerate(zip(descriptions, directions))]
+    known = {key: pick(key[1]).rule(key[0]) for key in set(keys)}
+    return list(map(known.__getitem__, keys))
 
 
 def _direction(amount) -> str:
@@ -133,17 +163,19 @@ def _direction(amount) -> str:
 
 def line_kinds(profile: Profile, data: list, type_idx: list[int], descriptions: list[str],
                amounts: list | None = None) -> list[str]:
-    """`Classifier.kinds` for every row, each row read by the rules its amount's sign admits. Rows are grouped
-    by sign, so each group is still classified a column at a time."""
+    """`Classifier.kinds` for every row, each row read by the rules its amount's sign admits: one classifier
+    per direction, and each distinct (text, direction) looked up once, so rows are never regrouped by sign."""
     if amounts is None or all(r.direction == "any" for r in profile.type_rules):
         return Classifier(profile).kinds(data, type_idx, descriptions)
-    groups: dict[str, list[int]] = {}
-    for k, amount in enumerate(amounts):
-        groups.setdefault(_direction(amount), []).append(k)
-    out: list[str] = [""] * len(data)
-    for direction, rows in groups.items():
-        kinds = Classifier(profile, direction).kinds([data[k] for k in rows], type_idx,
-                                                     [descriptions[k] for k in rows])
-        for k, kind in zip(rows, kinds):
-            out[k] = kind
-    return out
+    if set(map(type, amounts)) <= {Decimal}:  # every amount read: the sign test inline, no call per row
+        directions = [("in" if a > 0 else "out") if a else "any" for a in amounts]
+    else:
+        directions = list(map(_direction, amounts))
+    classifiers: dict[str, Classifier] = {}
+
+    def pick(direction: str) -> Classifier:
+        found = classifiers.get(direction)
+        if found is None:
+            found = classifiers[direction] = Classifier(profile, direction)
+        return found
+    return _kinds(pick, directions, data, type_idx, descriptions)
