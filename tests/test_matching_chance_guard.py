@@ -74,9 +74,13 @@ def test_the_guard_is_order_independent():
         assert got.matched == want.matched and got.suggested == want.suggested
 
 
-def test_the_built_in_rules_leave_the_guard_off():
-    # off by default: a month of distinct amounts, each pair on its own date, must match whole (test_server_http)
-    assert all(r.max_chance == 0 for r in default_rules().rules)
+def test_the_built_in_rules_use_the_guard_only_where_nothing_but_the_amount_links():
+    # off in every rule that has a date, a reference or a name to go by (a month of distinct amounts, each pair on
+    # its own date, must match whole: test_server_http); on in the two rules that take an exact amount weeks away
+    # or a week late with no other evidence
+    guarded = {r.name: r.max_chance for r in default_rules().rules if r.max_chance}
+    assert set(guarded) == {"check_cleared_without_serial", "exact_amount_booked_late"}
+    assert all(0 < chance <= Decimal("0.05") for chance in guarded.values())
 
 
 def test_max_chance_above_one_is_refused_naming_the_field():
