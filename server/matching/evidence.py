@@ -153,7 +153,10 @@ def counterparty_named(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray)
     enough; a name cut short counts)."""
     vocab = vocabulary(ledger)
     words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
-    out = np.fromiter((bool(c) and _all_named(vocab.distinct_words(c), b, c) if c else False
+    # Why a memo: a rule with a wide date window asks the same (bank text, name) thousands of times, and the
+    # abbreviation and acronym forms are costly; the answer depends on the two only.
+    memo = _memo(vocab, "named_memo")
+    out = np.fromiter((_cached(memo, (b, c), _all_named, vocab.distinct_words(c), b, c) if c else False
                        for b, c in zip(words, cps)), dtype=bool, count=len(bi))
     acct = np.flatnonzero(np.fromiter((account_only(c) for c in cps), dtype=bool, count=len(bi)))
     if len(acct):  # the counterparty is an account number: the name the booking text carries stands for it
@@ -197,9 +200,26 @@ def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: 
     vocab = vocabulary(ledger)
     named = counterparty_named(bank, ledger, bi, li)
     words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
-    return named | np.fromiter((not c or account_only(c) or not vocab.names_anyone(w)
+    anyone = _memo(vocab, "names_anyone_memo")
+    return named | np.fromiter((not c or account_only(c) or not _cached(anyone, w, vocab.names_anyone, w)
                                 or not _names_known_other(vocab, w, c)
                                 for w, c in zip(words, cps)), dtype=bool, count=len(bi))
+
+
+def _memo(vocab: Vocabulary, name: str) -> dict:
+    """A per-ledger memo kept on its vocabulary (made once per match run, dropped with the ledger)."""
+    memo = getattr(vocab, name, None)
+    if memo is None:
+        memo = {}
+        setattr(vocab, name, memo)
+    return memo
+
+
+def _cached(memo: dict, key, fn, *args) -> bool:
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = bool(fn(*args))
+    return got
 
 
 def _names_known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str) -> bool:
@@ -209,7 +229,13 @@ def _names_known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str)
     Why not any unknown word, nor one shared word: words the ledger never uses (an ACH entry description, a
     processor's brand, a tax agency's acronym) tell nothing about whom the ledger paid, and a text that holds a
     word only `name` has ("COMPTROLLER") is not turned against it by a word shared with another name ("TAX");
-    both held back most US pairs. A word several names share ("ANNA") still does not pick this one."""
+    both held back most US pairs. A word several names share ("ANNA") still does not pick this one.
+
+    Memoized per (bank text words, name): it is asked per candidate pair, and pairs repeat both."""
+    return _cached(_memo(vocab, "known_other_memo"), (bank_words, name), _known_other, vocab, bank_words, name)
+
+
+def _known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str) -> bool:
     index = getattr(vocab, "name_index", None)
     if index is None:
         index = vocab.name_index = name_forms.NameIndex(vocab.distinct_words(n) for n in vocab.names)

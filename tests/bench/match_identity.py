@@ -21,11 +21,15 @@ TESTS = Path(__file__).resolve().parents[1]
 SEED = 20240301
 CASES = {"books10k": ("books", 10_000), "books100k": ("books", 100_000),
          "settle10k": ("settlements", 10_000), "settle100k": ("settlements", 100_000),
-         "euro10k": ("euro", 10_000), "euro100k": ("euro", 100_000)}
+         "euro10k": ("euro", 10_000), "euro100k": ("euro", 100_000),
+         "usworld10k": ("usworld", 10_000), "usworld30k": ("usworld", 30_000)}
 
 
 def _data(kind: str, n: int):
     sys.path.insert(0, str(TESTS))
+    if kind == "usworld":
+        from us_world_books import generate_usworld
+        return generate_usworld(n, seed=SEED)
     if kind == "euro":
         from euro_books import generate_euro
         return generate_euro(n, seed=SEED)
