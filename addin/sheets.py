@@ -137,17 +137,40 @@ def txn_rows(state: State) -> list[tuple]:
 AUDIT_DETAIL_CHARS = 400
 
 
-def readable(value) -> str:
+def readable(value, limit: int | None = None) -> str:
     """An audit row's JSON as a reviewer reads it: "status: In Review; comment: ok; lines: B1, B2"
-    (nested objects as "carried_forward: bank_lines 3, gl_lines 0"; empty values left out)."""
+    (nested objects as "carried_forward: bank_lines 3, gl_lines 0"; empty values left out).
+
+    `limit`: the text is cut anyway past that many characters, so it stops once longer: the result is then a prefix
+    of the whole text, longer than `limit` (an Accept's row lists 20,000 line ids; formatting them all cost more
+    than the rest of the Audit sheet)."""
     if isinstance(value, dict):
-        parts = [f"{k}: {readable(v)}" if not isinstance(v, dict) else f"{k}: " + ", ".join(
-            f"{k2} {readable(v2)}" for k2, v2 in v.items() if v2 not in (None, "", [], {}))
-            for k, v in value.items() if v not in (None, "", [], {})]
-        return "; ".join(parts)
+        return _joined("; ", (_entry(k, v, limit) for k, v in value.items() if v not in _EMPTY), limit)
     if isinstance(value, list):
-        return ", ".join(readable(v) for v in value)
+        return _joined(", ", (readable(v, limit) for v in value), limit)
     return json.dumps(value, default=str) if isinstance(value, bool) else str(value)
+
+
+_EMPTY = (None, "", [], {})
+
+
+def _entry(key, value, limit: int | None) -> str:
+    if not isinstance(value, dict):
+        return f"{key}: {readable(value, limit)}"
+    return f"{key}: " + _joined(", ", (f"{k} {readable(v, limit)}" for k, v in value.items() if v not in _EMPTY),
+                                limit)
+
+
+def _joined(sep: str, pieces, limit: int | None) -> str:
+    """sep.join(pieces), stopping after the piece that makes it longer than `limit` (None: no limit)."""
+    out: list[str] = []
+    size = -len(sep)
+    for piece in pieces:
+        out.append(piece)
+        size += len(sep) + len(piece)
+        if limit is not None and size > limit:
+            break
+    return sep.join(out)
 
 
 def audit_rows(state: State) -> list[tuple]:
@@ -156,7 +179,7 @@ def audit_rows(state: State) -> list[tuple]:
         after = a.get("after")
         detail = f"{a['entity']} {a['entity_id']}"
         if after:
-            detail += ": " + readable(after)
+            detail += ": " + readable(after, AUDIT_DETAIL_CHARS)
         if len(detail) > AUDIT_DETAIL_CHARS:
             detail = detail[:AUDIT_DETAIL_CHARS - 4] + " ..."
         out.append((a["at"], a["actor"], a["action"], detail))

@@ -3,6 +3,7 @@ locked sheet with the server's data: pure functions on hand-made states, written
 adapter where the workbook matters (no server needed)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -201,3 +202,15 @@ def test_the_live_excel_edge_writes_text_as_text():
     assert [_cell(v) for v in ("=1+2", "-PAYMENT", "00123", "1/2", "plain")] == [
         "'=1+2", "'-PAYMENT", "'00123", "'1/2", "'plain"]
     assert _cell("") == "" and _cell(None) is None and _cell(D("-12.50")) == -12.5
+
+
+def test_a_long_audit_detail_is_cut_to_its_limit_and_keeps_its_first_ids():
+    ids = [f"B{i}" for i in range(20_000)]
+    event = {"at": "2026-11-02T10:00:00", "actor": "alice", "action": "accept", "entity": "reconciliation",
+             "entity_id": 7, "after": {"status": "accepted", "bank_lines": ids, "note": "", "totals": {"n": 20_000}}}
+    short = {**event, "after": {"status": "accepted", "bank_lines": ids[:2], "totals": {"n": 2}}}
+    (_, _, _, long_detail), (_, _, _, short_detail) = sheets.audit_rows(
+        dataclasses.replace(make_state(), audit=(event, short)))
+    whole = "reconciliation 7: status: accepted; bank_lines: " + ", ".join(ids) + "; totals: n 20000"
+    assert long_detail == whole[:sheets.AUDIT_DETAIL_CHARS - 4] + " ..."
+    assert short_detail == "reconciliation 7: status: accepted; bank_lines: B0, B1; totals: n 2"
