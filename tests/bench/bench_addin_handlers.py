@@ -137,12 +137,26 @@ def run() -> None:
         print(f"  {n:>6} bank lines, {lines:>6} matched lines: {wall:6.2f} s (CPU {cpu:.2f} s)", flush=True)
 
 
+def month_files(month, folder: Path) -> tuple[Path, dict]:
+    """The month's bank file (Chase CSV) and filled GL template written in `folder`, a new reconciliation workbook
+    beside them, and the arguments of the two import buttons: (workbook, {button: its arguments})."""
+    from tieout.addin.dispatch import new_workbook
+    from tieout.excel_templates.gl_template import fill_gl_template
+    from tieout.server.sample_data import write_chase_csv
+
+    bank = write_chase_csv(month, folder / "bank.csv")
+    gl = fill_gl_template(None, folder / "gl.xlsx", month.gl_balance(), month.ledger_lines())
+    path = folder / "Rec.xlsx"
+    new_workbook(path)
+    return path, {"import_bank_file": {"file": str(bank), "account_name": "Bench"},
+                  "import_gl_template": {"file": str(gl)}}
+
+
 def _month(n: int, steps: int) -> tuple:
     """The first `steps` buttons on a month of n bank lines, each timed; returns Accept Matches' figures."""
     from tieout.addin.client import Client
-    from tieout.addin.dispatch import new_workbook, run_batch
+    from tieout.addin.dispatch import run_batch
     from tieout.addin.xlsx_workbook import XlsxWorkbook
-    from tieout.excel_templates.gl_template import fill_gl_template
     from tieout.server.app.serve import running
     from tieout.server.sample_data import write_chase_csv
 
@@ -152,12 +166,7 @@ def _month(n: int, steps: int) -> tuple:
         with running({"LOCAL_USER": "bench"}) as (base, app):
             client = Client(base, token=app.extensions["tieout"].token, autostart=False)
             month = synthetic_month(n)
-            bank = write_chase_csv(month, tmp / "bank.csv")
-            gl = fill_gl_template(None, tmp / "gl.xlsx", month.gl_balance(), month.ledger_lines())
-            path = tmp / "Rec.xlsx"
-            new_workbook(path)
-            files = {"import_bank_file": {"file": str(bank), "account_name": "Bench"},
-                     "import_gl_template": {"file": str(gl)}}
+            path, files = month_files(month, tmp)
             print(f"N = {n} bank lines, {len(month.ledger_lines())} GL lines (seed {SEED})")
             figures = None
             os.environ.update(TIEOUT_URL=base, TIEOUT_TOKEN=app.extensions["tieout"].token)

@@ -38,9 +38,8 @@ def _timed(fn) -> tuple[float, float]:
 
 def _one(n: int) -> None:
     from tieout.addin.client import Client
-    from tieout.addin.dispatch import new_workbook, run_batch
+    from tieout.addin.dispatch import run_batch
     from tieout.addin.xlsx_workbook import XlsxWorkbook
-    from tieout.excel_templates.gl_template import fill_gl_template
     from tieout.server.app.serve import running
     from tieout.server.sample_data import write_chase_csv
 
@@ -51,14 +50,9 @@ def _one(n: int) -> None:
         with running({"LOCAL_USER": "bench"}) as (base, app):
             token = app.extensions["tieout"].token
             client = Client(base, token=token, autostart=False)
-            month = bench.synthetic_month(n)
-            bank = write_chase_csv(month, tmp / "bank.csv")
-            gl = fill_gl_template(None, tmp / "gl.xlsx", month.gl_balance(), month.ledger_lines())
-            path = tmp / "Rec.xlsx"
-            new_workbook(path)
+            path, files = bench.month_files(bench.synthetic_month(n), tmp)
             os.environ.update(TIEOUT_URL=base, TIEOUT_TOKEN=token)
-            steps = (("import_bank_file", {"file": str(bank), "account_name": "Bench"}),
-                     ("import_gl_template", {"file": str(gl)}), ("auto_match", {}), ("accept_matches", {}))
+            steps = (*files.items(), ("auto_match", {}), ("accept_matches", {}))
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                 for name, args in steps:
                     if run_batch(path, name, args) != 0:

@@ -106,8 +106,7 @@ def _route(path: str) -> str:
 
 def month(n: int, recorder: Recorder, keep: Path | None = None) -> None:
     bench = _bench()
-    from tieout.addin.dispatch import new_workbook, run_batch
-    from tieout.excel_templates.gl_template import fill_gl_template
+    from tieout.addin.dispatch import run_batch
     from tieout.server.app.serve import running
     from tieout.server.sample_data import write_chase_csv
 
@@ -117,13 +116,7 @@ def month(n: int, recorder: Recorder, keep: Path | None = None) -> None:
         os.environ["TIEOUT_HOME"] = str(tmp / "home")
         with running({"LOCAL_USER": "bench"}) as (base, app):
             recorder.install(app)
-            data = bench.synthetic_month(n)
-            bank = write_chase_csv(data, tmp / "bank.csv")
-            gl = fill_gl_template(None, tmp / "gl.xlsx", data.gl_balance(), data.ledger_lines())
-            path = tmp / "Rec.xlsx"
-            new_workbook(path)
-            files = {"import_bank_file": {"file": str(bank), "account_name": "Bench"},
-                     "import_gl_template": {"file": str(gl)}}
+            path, files = bench.month_files(bench.synthetic_month(n), tmp)
             os.environ.update(TIEOUT_URL=base, TIEOUT_TOKEN=app.extensions["tieout"].token)
             for i, (name, args) in enumerate(bench.STEPS):
                 recorder.button = f"{i + 1} {name}"
