@@ -28,12 +28,6 @@ def _d(v):
     return v.isoformat() if v is not None else None
 
 
-def _rows(session, model, *where):
-    """A table's rows as plain column rows (same names as the ORM's attributes) on the session's connection:
-    20,000 ORM objects, or the ORM's row loading, cost Submit seconds, and the snapshot only reads."""
-    return session.connection().execute(select(*model.__table__.c).where(*where))
-
-
 def _iso(value) -> str | None:
     """A date read as its stored text (SQLite's ISO form) or as a date (PostgreSQL's driver): `_d` of it."""
     if value is None or value.__class__ is str:
@@ -53,8 +47,11 @@ def _lines(session, model, extra: tuple, rid: int):
 def snapshot(session, rec: Reconciliation) -> dict:
     """The reconciliation's data as plain JSON values, each section keyed by a stable id."""
     rid = rec.id
-    active = list(_rows(session, Match, Match.reconciliation_id == rid, Match.undone_at.is_(None)))
-    match_keys = {m.id: m.key for m in active}
+    active = list(session.connection().execute(select(
+        Match.id, Match.key, Match.rule, Match.kind, Match.reason, type_coerce(Match.confidence, BigInteger),
+        Match.created_by, Match.created_at, Match.accepted_by, Match.accepted_at).where(
+        Match.reconciliation_id == rid, Match.undone_at.is_(None))))
+    match_keys = {m[0]: m[1] for m in active}
     bank, bank_ids = {}, {}
     for (row_id, line_id, date, amount, currency, reference, description, kind, check, value_date, pending,
          match) in _lines(session, BankLineRow, (BankLineRow.type, BankLineRow.check_number,
@@ -82,12 +79,16 @@ def snapshot(session, rec: Reconciliation) -> dict:
                 members[mid]["ledger"].append(gl_ids.get(g))
     matches = {}
     users = dict(session.execute(select(User.id, User.name)).all())
-    for m in active:
-        matches[m.key] = {"rule": m.rule, "kind": m.kind, "bank": sorted(members[m.id]["bank"]),
-                          "ledger": sorted(members[m.id]["ledger"]), "reason": m.reason,
-                          "confidence": money_str(m.confidence), "created_by": users.get(m.created_by),
-                          "created_at": _d(m.created_at), "accepted_by": users.get(m.accepted_by),
-                          "accepted_at": _d(m.accepted_at)}
+    stamps: dict = {None: None}  # one auto-match or accept stamps thousands of matches alike
+    for mid, key, rule, kind, reason, confidence, created_by, created_at, accepted_by, accepted_at in active:
+        for stamp in (created_at, accepted_at):
+            if stamp not in stamps:
+                stamps[stamp] = stamp.isoformat()
+        matches[key] = {"rule": rule, "kind": kind, "bank": sorted(members[mid]["bank"]),
+                        "ledger": sorted(members[mid]["ledger"]), "reason": reason,
+                        "confidence": units_str(confidence), "created_by": users.get(created_by),
+                        "created_at": stamps[created_at], "accepted_by": users.get(accepted_by),
+                        "accepted_at": stamps[accepted_at]}
     statements = {str(s.id): {"fingerprint": s.fingerprint, "opening_balance": money_str(s.opening_balance),
                               "closing_balance": money_str(s.closing_balance), "currency": s.currency,
                               "opening_source": s.opening_source, "closing_source": s.closing_source,
