@@ -20,7 +20,7 @@ BUSY_TIMEOUT_MS = 30_000
 # The listings and review a button's redraw asks for, as sent (5-40 MB each at 20,000-100,000 lines): a redraw
 # after a press that changed nothing sends the same bytes again without building them.
 ANSWERS_KEPT = 12
-ANSWER_BYTES_KEPT = 192 * 2**20
+ANSWER_BYTES_KEPT = 128 * 2**20  # a month of 100,000 lines: its three listings (~95 MB) fit
 
 
 class StoreBusy(Exception):
