@@ -10,28 +10,37 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 
 from ..review import cache
 from ..services import recs
 from ..store import versions
-from .http import read
+from .http import ext, read
 
 
 def conditional(rec_id: int, tag_of: Callable[[object, object], str], build: Callable[[object], object]) -> Response:
-    """`tag_of(session, rec)` names the version; `build(session)` makes the answer when the client's is old."""
+    """`tag_of(session, rec)` names the version; `build(session)` makes the answer when the client's is old.
+    The encoded answer is kept by its tag (Store.answers): the tag names the data it shows, so a client that
+    sends no tag (a new add-in process each press) gets the same bytes without the answer being built again."""
     def answer(session):
         rec = recs.get(session, rec_id)
         tag = f"r{rec_id}-{tag_of(session, rec)}{_query()}"
-        return tag, (None if request.if_none_match.contains(tag) else build(session))
+        if request.if_none_match.contains(tag):
+            return tag, None
+        return tag, ext().store.answers.get(tag, lambda: _encoded(build(session)))
 
-    tag, data = read(answer)
-    if data is None:
+    tag, body = read(answer)
+    if body is None:
         response = Response(status=304)
     else:
-        response = jsonify(data)
+        response = current_app.response_class(body, mimetype=current_app.json.mimetype)
     response.set_etag(tag)
     return response
+
+
+def _encoded(data) -> bytes:
+    """The bytes `jsonify(data)` sends."""
+    return jsonify(data).get_data()
 
 
 def listing_tag(part: str) -> Callable[[object, object], str]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, String, select, type_coerce
 
 from . import audit_key
 from .audit import canonical_json
 from ..store.models import (Account, BankLineRow, GLLineRow, ManualItem, Match, MatchItem, NewTransaction, Period,
                            Reconciliation, StatementFinding, StatementRow, User)
-from ..store.types import money_str
+from ..store.types import money_str, units_str
 
 SECTIONS = ("balances", "statements", "findings", "bank_lines", "gl_lines", "matches", "transactions",
             "manual_items")
@@ -28,46 +28,67 @@ def _d(v):
     return v.isoformat() if v is not None else None
 
 
-def _rows(session, model, *where):
-    """A table's rows as plain column rows (same names as the ORM's attributes) on the session's connection:
-    20,000 ORM objects, or the ORM's row loading, cost Submit seconds, and the snapshot only reads."""
-    return session.connection().execute(select(*model.__table__.c).where(*where))
+def _iso(value) -> str | None:
+    """A date read as its stored text (SQLite's ISO form) or as a date (PostgreSQL's driver): `_d` of it."""
+    if value is None or value.__class__ is str:
+        return value
+    return value.isoformat()
+
+
+def _lines(session, model, extra: tuple, rid: int):
+    """(row id, line_id, date, amount units, currency, reference, description, *extra, match_id) as the cursor's
+    tuples: amounts as their integer units (`units_str` gives `money_str`'s text), no Decimal or ORM row per line."""
+    return session.connection().execute(select(
+        model.id, model.line_id, type_coerce(model.date, String), type_coerce(model.amount, BigInteger),
+        model.currency, model.reference, model.description, *extra, model.match_id).where(
+        model.reconciliation_id == rid))
 
 
 def snapshot(session, rec: Reconciliation) -> dict:
     """The reconciliation's data as plain JSON values, each section keyed by a stable id."""
     rid = rec.id
-    active = list(_rows(session, Match, Match.reconciliation_id == rid, Match.undone_at.is_(None)))
-    match_keys = {m.id: m.key for m in active}
-    bank = {r.line_id: {"date": _d(r.date), "amount": money_str(r.amount), "currency": r.currency,
-                        "reference": r.reference, "description": r.description, "type": r.type,
-                        "check_number": r.check_number, "value_date": _d(r.value_date), "pending": r.pending,
-                        "match": match_keys.get(r.match_id)}
-            for r in _rows(session, BankLineRow, BankLineRow.reconciliation_id == rid)}
-    gl = {r.line_id: {"date": _d(r.date), "amount": money_str(r.amount), "currency": r.currency,
-                      "reference": r.reference, "description": r.description, "source": r.source,
-                      "counterparty": r.counterparty, "match": match_keys.get(r.match_id)}
-          for r in _rows(session, GLLineRow, GLLineRow.reconciliation_id == rid)}
+    active = list(session.connection().execute(select(
+        Match.id, Match.key, Match.rule, Match.kind, Match.reason, type_coerce(Match.confidence, BigInteger),
+        Match.created_by, Match.created_at, Match.accepted_by, Match.accepted_at).where(
+        Match.reconciliation_id == rid, Match.undone_at.is_(None))))
+    match_keys = {m[0]: m[1] for m in active}
+    bank, bank_ids = {}, {}
+    for (row_id, line_id, date, amount, currency, reference, description, kind, check, value_date, pending,
+         match) in _lines(session, BankLineRow, (BankLineRow.type, BankLineRow.check_number,
+                                                 type_coerce(BankLineRow.value_date, String), BankLineRow.pending),
+                          rid):
+        bank_ids[row_id] = line_id
+        bank[line_id] = {"date": _iso(date), "amount": units_str(amount), "currency": currency,
+                         "reference": reference, "description": description, "type": kind, "check_number": check,
+                         "value_date": _iso(value_date), "pending": pending, "match": match_keys.get(match)}
+    gl, gl_ids = {}, {}
+    for (row_id, line_id, date, amount, currency, reference, description, source, party,
+         match) in _lines(session, GLLineRow, (GLLineRow.source, GLLineRow.counterparty), rid):
+        gl_ids[row_id] = line_id
+        gl[line_id] = {"date": _iso(date), "amount": units_str(amount), "currency": currency,
+                       "reference": reference, "description": description, "source": source,
+                       "counterparty": party, "match": match_keys.get(match)}
     members: dict[int, dict] = {mid: {"bank": [], "ledger": []} for mid in match_keys}
-    bank_ids = {r.id: r.line_id for r in session.execute(
-        select(BankLineRow.id, BankLineRow.line_id).where(BankLineRow.reconciliation_id == rid))}
-    gl_ids = {r.id: r.line_id for r in session.execute(
-        select(GLLineRow.id, GLLineRow.line_id).where(GLLineRow.reconciliation_id == rid))}
     if match_keys:
-        for it in session.execute(select(*MatchItem.__table__.c).join(Match).where(
-                Match.reconciliation_id == rid, Match.undone_at.is_(None))):
-            if it.side == "bank":
-                members[it.match_id]["bank"].append(bank_ids.get(it.bank_line_id))
+        for mid, side, b, g in session.connection().execute(
+                select(MatchItem.match_id, MatchItem.side, MatchItem.bank_line_id, MatchItem.gl_line_id)
+                .join(Match).where(Match.reconciliation_id == rid, Match.undone_at.is_(None))):
+            if side == "bank":
+                members[mid]["bank"].append(bank_ids.get(b))
             else:
-                members[it.match_id]["ledger"].append(gl_ids.get(it.gl_line_id))
+                members[mid]["ledger"].append(gl_ids.get(g))
     matches = {}
     users = dict(session.execute(select(User.id, User.name)).all())
-    for m in active:
-        matches[m.key] = {"rule": m.rule, "kind": m.kind, "bank": sorted(members[m.id]["bank"]),
-                          "ledger": sorted(members[m.id]["ledger"]), "reason": m.reason,
-                          "confidence": money_str(m.confidence), "created_by": users.get(m.created_by),
-                          "created_at": _d(m.created_at), "accepted_by": users.get(m.accepted_by),
-                          "accepted_at": _d(m.accepted_at)}
+    stamps: dict = {None: None}  # one auto-match or accept stamps thousands of matches alike
+    for mid, key, rule, kind, reason, confidence, created_by, created_at, accepted_by, accepted_at in active:
+        for stamp in (created_at, accepted_at):
+            if stamp not in stamps:
+                stamps[stamp] = stamp.isoformat()
+        matches[key] = {"rule": rule, "kind": kind, "bank": sorted(members[mid]["bank"]),
+                        "ledger": sorted(members[mid]["ledger"]), "reason": reason,
+                        "confidence": units_str(confidence), "created_by": users.get(created_by),
+                        "created_at": stamps[created_at], "accepted_by": users.get(accepted_by),
+                        "accepted_at": stamps[accepted_at]}
     statements = {str(s.id): {"fingerprint": s.fingerprint, "opening_balance": money_str(s.opening_balance),
                               "closing_balance": money_str(s.closing_balance), "currency": s.currency,
                               "opening_source": s.opening_source, "closing_source": s.closing_source,

@@ -91,7 +91,10 @@ def undo(ch: Change, rec_id: int, key: str, data: dict) -> dict:
     return {"key": key, "undone": True, "bank_lines": nb, "ledger_lines": ng}
 
 
-def _chunks(items: list, n: int = 500):
+IN_CHUNK = 500  # ids in one IN (...): past it, one statement over the reconciliation's rows costs less
+
+
+def _chunks(items: list, n: int = IN_CHUNK):
     for i in range(0, len(items), n):
         yield items[i:i + n]
 
@@ -110,11 +113,7 @@ def accept(ch: Change, rec_id: int, data: dict) -> dict:
             raise bad_input("field 'keys': must be a list of match keys (or leave it out to accept every proposed "
                             "auto-match)")
         keys = list(dict.fromkeys(keys))
-        found = {}
-        for part in _chunks(keys):
-            found.update((k, (mid, undone, acc)) for k, mid, undone, acc in ch.session.execute(
-                select(Match.key, Match.id, Match.undone_at, Match.accepted_at).where(
-                    Match.reconciliation_id == rec.id, Match.key.in_(part))))
+        found = _states(ch, rec.id, keys)
         missing = [k for k in keys if k not in found]
         if missing:
             raise not_found(f"match(es) {', '.join(missing[:20])}")
@@ -126,9 +125,12 @@ def accept(ch: Change, rec_id: int, data: dict) -> dict:
         todo = {k: found[k][0] for k in keys if found[k][2] is None}
     stamp = now()
     ids = list(todo.values())
-    for part in _chunks(ids):
-        ch.session.execute(update(Match).where(Match.id.in_(part)).values(accepted_by=ch.actor.id,
-                                                                          accepted_at=stamp))
+    accepting = update(Match).values(accepted_by=ch.actor.id, accepted_at=stamp)
+    if len(ids) > IN_CHUNK and len(ids) == ch.session.scalar(select(func.count()).where(*_proposed(rec.id))):
+        ch.session.execute(accepting.where(*_proposed(rec.id)))  # every proposed one: one statement
+    else:
+        for part in _chunks(ids):
+            ch.session.execute(accepting.where(Match.id.in_(part)))
     accepted = sorted(todo)
     out = {"accepted": accepted, "count": len(accepted), "already_accepted": already,
            "accepted_by": ch.actor.name, "accepted_at": utc_iso(stamp) if accepted else None}
@@ -136,6 +138,16 @@ def accept(ch: Change, rec_id: int, data: dict) -> dict:
         ch.audit("match.accept", "reconciliation", rec.id, {"state": "proposed", "matches": accepted},
                  {"state": "accepted", "matches": accepted, "accepted_by": ch.actor.name}, rec.id)
     return out
+
+
+def _states(ch: Change, rec_id: int, keys: list[str]) -> dict[str, tuple]:
+    """{key: (row id, undone_at, accepted_at)} of those of `keys` the reconciliation has: by key for a few, else
+    from one pass over its matches (thousands of keys in chunks of IN (...) cost a statement per 500)."""
+    stmt = select(Match.key, Match.id, Match.undone_at, Match.accepted_at).where(Match.reconciliation_id == rec_id)
+    if len(keys) <= IN_CHUNK:
+        stmt = stmt.where(Match.key.in_(keys))
+    wanted = set(keys)
+    return {k: (mid, undone, acc) for k, mid, undone, acc in ch.session.execute(stmt) if k in wanted}
 
 
 def _proposed(rec_id: int) -> tuple:
@@ -386,9 +398,10 @@ def rec_currency(ch: Change, rec: Reconciliation) -> str:
 
 
 def _free(ch: Change, model, rec_id: int, ids: set[str]) -> dict[str, int]:
-    """{line_id: row id} of those of `ids` that are still unmatched."""
-    out, ids = {}, sorted(ids)
-    for i in range(0, len(ids), 500):
-        out.update(ch.session.execute(select(model.line_id, model.id).where(
-            model.reconciliation_id == rec_id, model.match_id.is_(None), model.line_id.in_(ids[i:i + 500]))).all())
-    return out
+    """{line_id: row id} of those of `ids` that are still unmatched: one pass over the unmatched lines (the
+    engine's groups hold most of them; IN (...) chunks of 500 ids cost a statement each)."""
+    if not ids:
+        return {}
+    rows = ch.session.connection().execute(select(model.line_id, model.id).where(
+        model.reconciliation_id == rec_id, model.match_id.is_(None)))
+    return {line_id: row_id for line_id, row_id in rows if line_id in ids}

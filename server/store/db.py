@@ -17,6 +17,10 @@ from sqlalchemy.orm import sessionmaker
 from .memo import Memo
 
 BUSY_TIMEOUT_MS = 30_000
+# The listings and review a button's redraw asks for, as sent (5-40 MB each at 20,000-100,000 lines): a redraw
+# after a press that changed nothing sends the same bytes again without building them.
+ANSWERS_KEPT = 12
+ANSWER_BYTES_KEPT = 128 * 2**20  # a month of 100,000 lines: its three listings (~95 MB) fit
 
 
 class StoreBusy(Exception):
@@ -84,6 +88,7 @@ class Store:
         self._write_engine = self.engine.execution_options(tieout_write=True)
         self._write_lock = threading.Lock() if self.is_sqlite else _NoLock()
         self.memo = Memo()  # results computed from one data version (the review): sessions carry it in info
+        self.answers = Memo(ANSWERS_KEPT, len, ANSWER_BYTES_KEPT)  # encoded GET answers by ETag (app/etags.py)
         self._reader = sessionmaker(self.engine, expire_on_commit=False, info={"memo": self.memo})
         self._writer = sessionmaker(self._write_engine, expire_on_commit=False,
                                     info={"memo": self.memo, "schema": {}})  # schema: see versions._counted

@@ -14,11 +14,14 @@ SIZE = 8  # a reconciliation's review and its answer: four reconciliations' wort
 
 
 class Memo:
-    def __init__(self, size: int = SIZE):
+    """`weigh` and `budget` (optional) bound the entries' total weight too (e.g. bytes of encoded answers)."""
+
+    def __init__(self, size: int = SIZE, weigh: Callable[[object], int] | None = None, budget: int = 0):
         self.size = size
         self._entries: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
         self.computed = 0  # how many times `get` computed (tests, benchmarks)
+        self._weigh, self._budget, self._weights = weigh, budget, {}
 
     def get(self, key: Hashable, compute: Callable[[], object]):
         """The entry under `key`, computed (outside the lock: two requests may compute the same key once each,
@@ -30,10 +33,17 @@ class Memo:
         value = compute()
         with self._lock:
             self.computed += 1
+            if self._weigh is not None:
+                weight = self._weigh(value)
+                if weight > self._budget:
+                    return value  # would evict everything else for one answer: not kept
+                self._weights[key] = weight
             self._entries[key] = value
             self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            while len(self._entries) > self.size or (self._weigh is not None
+                                                     and sum(self._weights.values()) > self._budget):
+                old, _ = self._entries.popitem(last=False)
+                self._weights.pop(old, None)
         return value
 
     def __len__(self) -> int:

@@ -3,13 +3,16 @@ evidence functions (matching/evidence.py) over this reconciliation's lines, so t
 never disagree about what "similar" or "names someone else" means."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
 from ...matching import evidence
 from ...matching.frames import prepare, records_to_frame
 from ...records import BankLine, LedgerLine
+from ...store.memo import Memo
 from ..facts import Item, MatchFacts
 
 
@@ -32,11 +35,30 @@ def _side(items: list[Item], kind: str, currencies: dict):
     return side, position
 
 
-def pair_evidence(matches: tuple[MatchFacts, ...], bank: list[Item], ledger: list[Item]) -> dict[str, PairEvidence]:
+# The evidence of the last few inputs, by the inputs themselves (what `_compute` reads of every line, and each
+# group's members): accepting matches, a tick or a note makes a new review but leaves every pair's evidence as it
+# was, and measuring it costs seconds at 20,000 lines. The key holds the values, not a digest, so equal keys
+# mean equal inputs.
+_KEPT = Memo(size=2)
+
+
+def _inputs(groups: list[MatchFacts], bank: list[Item], ledger: list[Item]) -> tuple:
+    return (tuple((i.line_id, i.date, i.amount, i.currency, i.reference, i.description, i.check_number)
+                  for i in bank),
+            tuple((i.line_id, i.date, i.amount, i.currency, i.reference, i.description, i.kind, i.counterparty)
+                  for i in ledger),
+            tuple((m.key, tuple(x.line_id for x in m.bank), tuple(y.line_id for y in m.ledger)) for m in groups))
+
+
+def pair_evidence(matches: tuple[MatchFacts, ...], bank: list[Item], ledger: list[Item]) -> Mapping[str, PairEvidence]:
     """Evidence per match key, for groups with lines on both sides (the ledger vocabulary is every GL line)."""
     groups = [m for m in matches if m.bank and m.ledger]
     if not groups:
         return {}
+    return _KEPT.get(_inputs(groups, bank, ledger), lambda: MappingProxyType(_compute(groups, bank, ledger)))
+
+
+def _compute(groups: list[MatchFacts], bank: list[Item], ledger: list[Item]) -> dict[str, PairEvidence]:
     currencies: dict[str, int] = {}
     b, bpos = _side(bank, "bank", currencies)
     g, gpos = _side(ledger, "ledger", currencies)
