@@ -38,6 +38,9 @@ _DIGITS = re.compile(r"\d+")
 _DATE = re.compile(r"(?<![\d.])(?:\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)(?![\d])")
 _CUT = re.compile(r" {1,2}(\d{1,6})(?![\d%])(?![.,]\d)")
 _PADDED_YEAR_RUN = re.compile(rf"^{_YEAR}(0+\d+)$")
+# What every pattern of the date and year-number pass needs: a digit, a separator and a digit. A text without it
+# (most: 'INV-704235 Receipt ...') skips the four searches; with no match none of them would change the text.
+_SEPARATED_DIGITS = re.compile(r"\d\s?[-/.]\s?\d")
 
 
 def _label_pattern() -> re.Pattern:
@@ -108,7 +111,7 @@ def read(text: str) -> frozenset[str]:
             num = min(num, m.group(1))
         return f" {_MARK}{_strip(num)} "
 
-    if "-" in up or "/" in up or "." in up:
+    if ("-" in up or "/" in up or "." in up) and _SEPARATED_DIGITS.search(up) is not None:
         up = _DATE.sub(" ", up)
         up = _LETTER_YY.sub(lambda m: mark(m, 0), up)  # first: in 'F24/1907' 24 is the year
         up = _YEAR_FIRST.sub(lambda m: mark(m, 1), up)

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from . import name_forms
 from . import text as tx
+from .distinct_pairs import column_codes, derived_codes, test_distinct
 from .frames import Side
 from .text import MIN_REFERENCE_LENGTH
 
@@ -22,9 +23,11 @@ def reference_equal(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) ->
 
 def reference_contained(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
     """The ledger reference (letters and digits) appears in the bank reference or description."""
-    t, g = bank.derived("text_sq", bi), ledger.derived("ref_sq", li)
-    return np.fromiter((len(y) >= MIN_REFERENCE_LENGTH and y in x for x, y in zip(t, g)), dtype=bool,
-                       count=len(bi))
+    out = np.zeros(len(bi), dtype=bool)
+    sub = np.flatnonzero(ledger.sizes("ref_sq", li) >= MIN_REFERENCE_LENGTH)
+    t, g = bank.derived("text_sq", bi[sub]), ledger.derived("ref_sq", li[sub])
+    out[sub] = np.fromiter((y in x for x, y in zip(t, g)), dtype=bool, count=len(sub))
+    return out
 
 
 def check_equal(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
@@ -156,9 +159,10 @@ def counterparty_named(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray)
     # Why a memo: a rule with a wide date window asks the same (bank text, name) thousands of times, and the
     # abbreviation and acronym forms are costly; the answer depends on the two only.
     memo = _memo(vocab, "named_memo")
-    out = np.fromiter((_cached(memo, (b, c), _all_named, vocab.distinct_words(c), b, c) if c else False
-                       for b, c in zip(words, cps)), dtype=bool, count=len(bi))
-    acct = np.flatnonzero(np.fromiter((account_only(c) for c in cps), dtype=bool, count=len(bi)))
+    cp_codes = column_codes(ledger, "counterparty", li)  # once per distinct (bank words, name): names repeat
+    out = test_distinct(derived_codes(bank, "words", bi), cp_codes,
+                        lambda b, c: _cached(memo, (b, c), _all_named, vocab.distinct_words(c), b, c) if c else False)
+    acct = np.flatnonzero(_per_name(cp_codes, account_only))
     if len(acct):  # the counterparty is an account number: the name the booking text carries stands for it
         described = ledger.derived("words", li[acct])
         out[acct] = [_described_named(vocab, d, b) for d, b in zip(described, words[acct])]
@@ -199,11 +203,17 @@ def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: 
     none, or the bank text names no one (banking, legal and generic words only)."""
     vocab = vocabulary(ledger)
     named = counterparty_named(bank, ledger, bi, li)
-    words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
     anyone = _memo(vocab, "names_anyone_memo")
-    return named | np.fromiter((not c or account_only(c) or not _cached(anyone, w, vocab.names_anyone, w)
-                                or not _names_known_other(vocab, w, c)
-                                for w, c in zip(words, cps)), dtype=bool, count=len(bi))
+    return named | test_distinct(derived_codes(bank, "words", bi), column_codes(ledger, "counterparty", li),
+                                 lambda w, c: not c or account_only(c) or not _cached(anyone, w, vocab.names_anyone, w)
+                                 or not _names_known_other(vocab, w, c))
+
+
+def _per_name(codes: tuple[np.ndarray, np.ndarray], test) -> np.ndarray:
+    """test(name) per pair, asked once per distinct name (column_codes)."""
+    at, names = codes
+    once = np.fromiter((bool(test(c)) for c in names), dtype=bool, count=len(names))
+    return once[at] if len(names) else np.zeros(len(at), dtype=bool)
 
 
 def _memo(vocab: Vocabulary, name: str) -> dict:
@@ -248,13 +258,21 @@ def _known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str) -> bo
 
 def numbers_agree(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
     """A document number agrees (reference and description of both sides, the bank's check number)."""
-    b, g = bank.derived("numbers", bi), ledger.derived("numbers", li)
-    return np.fromiter((tx.numbers_agree(x, y) for x, y in zip(b, g)), dtype=bool, count=len(bi))
+    return _both_numbered(tx.numbers_agree, bank, ledger, bi, li)
 
 
 def numbers_conflict(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
-    b, g = bank.derived("numbers", bi), ledger.derived("numbers", li)
-    return np.fromiter((tx.numbers_conflict(x, y) for x, y in zip(b, g)), dtype=bool, count=len(bi))
+    return _both_numbered(tx.numbers_conflict, bank, ledger, bi, li)
+
+
+def _both_numbered(test, bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """test(bank numbers, ledger numbers) on the pairs where both lines name a number (false elsewhere, as
+    numbers_agree and numbers_conflict are), so pairs with a bare text cost no Python step."""
+    out = np.zeros(len(bi), dtype=bool)
+    sub = np.flatnonzero((bank.sizes("numbers", bi) > 0) & (ledger.sizes("numbers", li) > 0))
+    b, g = bank.derived("numbers", bi[sub]), ledger.derived("numbers", li[sub])
+    out[sub] = np.fromiter((test(x, y) for x, y in zip(b, g)), dtype=bool, count=len(sub))
+    return out
 
 
 def check_serials_conflict(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:

@@ -106,6 +106,22 @@ class Side:
             done[todo] = True
         return values[pos]
 
+    def sizes(self, name: str, pos: np.ndarray) -> np.ndarray:
+        """len() of a derived key per position, as integers kept per row: the pairs whose key is empty (or too
+        short to tie anything) are left out with one comparison of arrays, before any test of their texts."""
+        key = "size:" + name
+        if key not in self._cache:
+            self._cache[key] = (np.zeros(self.n, dtype=bool), np.zeros(self.n, dtype=np.int64))
+        done, values = self._cache[key]
+        todo = pos[~done[pos]]
+        if len(todo):
+            mark = np.zeros(self.n, dtype=bool)
+            mark[todo] = True
+            todo = np.flatnonzero(mark)
+            values[todo] = np.fromiter((len(v) for v in self.derived(name, todo)), dtype=np.int64, count=len(todo))
+            done[todo] = True
+        return values[pos]
+
     def texts(self, pos: np.ndarray) -> np.ndarray:
         """Reference and description together: what a person reads on the line (joined once per line: five
         text keys and the document numbers start from it)."""

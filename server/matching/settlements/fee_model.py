@@ -27,6 +27,11 @@ class FeeModel:
     def is_zero(self) -> bool:
         return not self.rate_max and not self.per_item
 
+    @property
+    def is_nil(self) -> bool:
+        """No fee at all: bounds() is (0, 0) for every day."""
+        return not self.rate_min and self.is_zero
+
     def bounds(self, gross: int, items: int) -> tuple[int, int]:
         """Lowest and highest fee on `gross` (minor units, sales only) of `items` sales; each rate's fee may be
         rounded either way by the acquirer, so the band is widened to whole minor units outward."""

@@ -33,6 +33,8 @@ def fits_for(bank_amount: int, bank_bday: int, cur: int, keys: np.ndarray, days,
     """Every fitting run of days for one bank line (up to MAX_SOLUTIONS + 1 to tell unique from not)."""
     sign = int(np.sign(bank_amount))
     want = abs(bank_amount)
+    if rule.settle_days == 1 and not rule.max_rejects and model.is_nil:
+        return _whole_day_fits(want, sign, bank_bday, cur, keys, days, rule, runs)
     out: list[Fit] = []
     for key in keys:
         idx = runs.get((cur, int(key), 0 if rule.settle_by == "counterparty" else sign))
@@ -46,6 +48,34 @@ def fits_for(bank_amount: int, bank_bday: int, cur: int, keys: np.ndarray, days,
                 out += _fit_run(run, want, sign, days, model, rule, ledger_amount, rejected)
                 if len(out) > MAX_SOLUTIONS:
                     return out
+    return out
+
+
+def _whole_day_fits(want, sign, bank_bday, cur, keys, days, rule, runs) -> list[Fit]:
+    """fits_for when each run is one booked day (settle_days 1: a key's days are distinct and ascending), no fee
+    is kept and no item left out: a day fits when its total is the amount exactly. The same fits in the same
+    order, found with array operations over the window's days instead of a search per day.
+
+    Why: the journal and counterparty rules ask this for every open bank line and every key; per day, the
+    general search's array sums and fee bounds cost more than the comparison they lead to (at a full sheet a
+    side most of the matching time)."""
+    out: list[Fit] = []
+    for key in keys:
+        idx = runs.get((cur, int(key), 0 if rule.settle_by == "counterparty" else sign))
+        if idx is None:
+            continue
+        first = int(idx[0])  # a key's days are consecutive (np.arange), their business days ascending
+        bday = days.bday[first:first + len(idx)]
+        lo = int(np.searchsorted(bday, bank_bday - rule.days_after, side="left"))
+        hi = int(np.searchsorted(bday, bank_bday + rule.days_before, side="right"))
+        if lo >= hi:
+            continue
+        ends = np.arange(first + lo, first + hi)
+        fit = (days.total[ends] * sign == want) & (days.start[ends + 1] - days.start[ends] >= rule.settle_min_items)
+        for e in ends[fit].tolist():
+            out.append(Fit((e,), (), 0, int(days.gross[e]) * sign, int(days.items[e])))
+            if len(out) > MAX_SOLUTIONS:
+                return out
     return out
 
 
