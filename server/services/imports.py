@@ -275,7 +275,7 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
     stored_findings, stamp = [], now()
     for sp in plan.stored:
         st = clips[sp.index].statement  # the period's part; the statement is known by the whole file's
-        whole = fingerprint(sp.statement)  # (the history recognises a repeated download by it)
+        whole = sp.fingerprint or fingerprint(sp.statement)  # (the history recognises a repeated download by it)
         sp = replace(sp, add=tuple(ln for ln in sp.add if period.start <= ln.date <= period.end))
         row = StatementRow(reconciliation_id=rec.id, account_id=acc.id, fingerprint=whole,
                            bank_account=st.account or "", currency=(st.currency or acc.currency).upper(),
