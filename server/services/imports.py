@@ -147,9 +147,10 @@ def _too_precise(st, where: str) -> list[str]:
     out = []
     places = [("opening balance", "opening_balance", st.opening_balance),
               ("closing balance", "closing_balance", st.closing_balance)]
-    places += [(f"line {limits.shown(ln.line_id)}", "amount", ln.amount) for ln in st.lines]
+    places += [(ln, "amount", ln.amount) for ln in st.lines]  # a line is named only if it is refused
     for what, field, value in places:
         if value is not None and value != value.quantize(MONEY_QUANTUM) and value.is_finite():
+            what = what if isinstance(what, str) else f"line {limits.shown(what.line_id)}"
             out.append(f"{where}: {what}, field '{field}': {value} has more than the {MONEY_SCALE} decimals Tieout "
                        "stores for money (it is never rounded)")
             if len(out) >= 20:

@@ -259,6 +259,8 @@ class _Pool:
                 self.by_content[content_key(ln)].append(entry)
 
     def plan(self, index: int, st: Statement, fmt: str, fingerprint: str = "") -> StatementPlan:
+        if not self.by_content:  # the account holds no line this file could repeat: every line is new
+            return StatementPlan(index, st, tuple(st.lines), (), fingerprint=fingerprint)
         ids = [bank_id(ln, fmt, st.account, st.statement_id) for ln in st.lines]
         skipped: dict[int, SkippedLine] = {}
         for n, (ln, bid) in enumerate(zip(st.lines, ids)):

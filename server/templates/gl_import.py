@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tieout.excel_templates import gl_layout as layout
-from tieout.excel_templates.gl_template import fill_gl_template  # the writer side, re-exported
 
 from ..errors import TemplateError
 from ..gc_pause import paused_gc
@@ -30,6 +29,16 @@ from .gl_columns import plain_lines
 from .template_read import read_template
 
 __all__ = ["GLTemplateData", "read_gl_template", "fill_gl_template"]
+
+
+def __getattr__(name: str):
+    """fill_gl_template, the writer side, re-exported when asked for: it loads openpyxl, which reading does not
+    need (template_read.SUPPORTED_FORMATS)."""
+    if name == "fill_gl_template":
+        from tieout.excel_templates.gl_template import fill_gl_template
+
+        return fill_gl_template
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 SPEC = TemplateSpec(layout.LAYOUT, "GL import template", TemplateError, inflow="debit", outflow="credit",
                     negative_mark="CR",
