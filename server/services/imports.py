@@ -22,9 +22,10 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, or_, select
 
 from ..statements import statement_history as history
 from ..errors import InputError
@@ -32,6 +33,7 @@ from ..importers.base import ImportOptions
 from ..importers.line_ids import MARK
 from ..records import BankLine, ImportResult, Statement
 from ..statements.period_clip import clip, describe
+from ..store.bulk_insert import insert_columns
 from ..store.models import BANK_LINE_ID_LEN, Account, BankLineRow, Period, StatementRow, User
 from ..store.types import SCALE as MONEY_SCALE
 from ..store.types import money_str
@@ -145,9 +147,10 @@ def _too_precise(st, where: str) -> list[str]:
     out = []
     places = [("opening balance", "opening_balance", st.opening_balance),
               ("closing balance", "closing_balance", st.closing_balance)]
-    places += [(f"line {limits.shown(ln.line_id)}", "amount", ln.amount) for ln in st.lines]
+    places += [(ln, "amount", ln.amount) for ln in st.lines]  # a line is named only if it is refused
     for what, field, value in places:
         if value is not None and value != value.quantize(MONEY_QUANTUM) and value.is_finite():
+            what = what if isinstance(what, str) else f"line {limits.shown(what.line_id)}"
             out.append(f"{where}: {what}, field '{field}': {value} has more than the {MONEY_SCALE} decimals Tieout "
                        "stores for money (it is never rounded)")
             if len(out) >= 20:
@@ -273,7 +276,7 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
     stored_findings, stamp = [], now()
     for sp in plan.stored:
         st = clips[sp.index].statement  # the period's part; the statement is known by the whole file's
-        whole = fingerprint(sp.statement)  # (the history recognises a repeated download by it)
+        whole = sp.fingerprint or fingerprint(sp.statement)  # (the history recognises a repeated download by it)
         sp = replace(sp, add=tuple(ln for ln in sp.add if period.start <= ln.date <= period.end))
         row = StatementRow(reconciliation_id=rec.id, account_id=acc.id, fingerprint=whole,
                            bank_account=st.account or "", currency=(st.currency or acc.currency).upper(),
@@ -291,13 +294,9 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
         renamed += [{"statement": row.id, "line_id": ln.line_id, "stored_as": new}
                     for ln, new in zip(sp.add, ids) if new != ln.line_id]
         skipped += [_skipped(s, row.id) for s in sp.skipped]
-        lines = [{"reconciliation_id": rec.id, "statement_id": row.id, "line_id": line_id, "date": ln.date,
-                  "amount": ln.amount, "currency": (ln.currency or acc.currency).upper(), "reference": ln.reference,
-                  "description": ln.description, "type": ln.type, "check_number": ln.check_number,
-                  "value_date": ln.value_date, "pending": ln.pending} for ln, line_id in zip(sp.add, ids)]
-        for i in range(0, len(lines), CHUNK):
-            ch.session.execute(insert(BankLineRow), lines[i:i + CHUNK])
-            done += len(lines[i:i + CHUNK])
+        for i in range(0, len(ids), CHUNK):
+            done += insert_columns(ch.session, BankLineRow.__table__,
+                                   _line_columns(rec.id, row.id, acc.currency, sp.add[i:i + CHUNK], ids[i:i + CHUNK]))
             if progress and total_lines:
                 progress(40 + 55 * done // total_lines, f"stored {done} of {total_lines} lines")
         summary.append({"statement": row.id, "account": st.account, "currency": row.currency,
@@ -327,6 +326,17 @@ def store_result(ch: Change, rec_id: int, result: ImportResult, source: str, fil
     after = {"format": result.format, "source": source, "sha256": file_sha256, "statements": summary, **extra}
     ch.audit("statement.import", "reconciliation", rec.id, None, after, rec.id)
     return {"format": result.format, "statements": summary, "warnings": warnings, **extra}
+
+
+def _line_columns(rec_id: int, statement_id: int, currency: str, lines, ids: list[str]) -> dict[str, list]:
+    """The bank_lines columns of `lines` (stored as `ids`), for one executemany (store/bulk_insert.py)."""
+    n = len(lines)
+    column = lambda name: list(map(attrgetter(name), lines))  # noqa: E731
+    return {"reconciliation_id": [rec_id] * n, "statement_id": [statement_id] * n, "line_id": ids,
+            "date": column("date"), "amount": column("amount"),
+            "currency": [(c or currency).upper() for c in column("currency")], "reference": column("reference"),
+            "description": column("description"), "type": column("type"), "check_number": column("check_number"),
+            "value_date": column("value_date"), "pending": column("pending")}
 
 
 def _clip_to_period(plan: history.ImportPlan, period: Period, source: str) -> dict:

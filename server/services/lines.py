@@ -2,12 +2,13 @@
 and the notes kept on unmatched items. Each change passes `recs.for_change` (prior period, role, lock)."""
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from ..store.bulk_insert import insert_columns
 from ..store.models import GL_LINE_ID_LEN, Account, BankLineRow, GLLineRow, ManualItem, NewTransaction, Reconciliation
 from ..store.types import money_str
 from ..controls.workflow import APPROVED, Refusal
-from . import limits, line_listing, recs, values
+from . import gl_line_columns, limits, line_listing, recs, values
 from .accounts import roles_on
 from .context import Change, bad_input, not_found, now
 
@@ -86,6 +87,24 @@ def add_gl_lines(ch: Change, rec_id: int, data: dict) -> dict:
         raise bad_input("field 'lines': a non-empty list of GL lines is required")
     currency = _account(ch, rec).currency
     existing = _existing_ids(ch.session, rec.id, [ln.get("line_id") for ln in lines if isinstance(ln, dict)])
+    cols = gl_line_columns.columns(lines, rec.id, currency, _gl_lengths(), existing)
+    if cols is None:  # some value needs a closer look: line by line, each problem named
+        cols = _checked_columns(lines, rec.id, currency, existing)
+    insert_columns(ch.session, GLLineRow.__table__, cols)
+    total = sum(cols["amount"])
+    ch.audit("gl_lines.add", "reconciliation", rec.id, None,
+             {"count": len(lines), "total": total,
+              "lines": [list(t) for t in zip(cols["line_id"], cols["date"], cols["amount"])]}, rec.id)
+    return {"added": len(lines), "total": money_str(total)}
+
+
+def _gl_lengths() -> dict[str, int]:
+    return {"line_id": GL_LINE_ID_LEN, **{name: limits.length(GLLineRow, name) or TEXT_LEN
+                                          for name in gl_line_columns.TEXTS}}
+
+
+def _checked_columns(lines: list, rec_id: int, currency: str, existing: set[str]) -> dict[str, list]:
+    """The lines checked one by one (all or none): every bad line is reported, naming the line and field."""
     rows, problems, seen = [], [], set()
     for i, raw in enumerate(lines, start=1):
         try:
@@ -94,19 +113,14 @@ def add_gl_lines(ch: Change, rec_id: int, data: dict) -> dict:
             if line_id in existing or line_id in seen:
                 raise bad_input(f"line {i}, field 'line_id': {line_id!r} already exists in this reconciliation")
             seen.add(line_id)
-            rows.append({"reconciliation_id": rec.id, "line_id": line_id, **_gl_values(raw, i, currency)})
+            rows.append({"reconciliation_id": rec_id, "line_id": line_id, **_gl_values(raw, i, currency)})
         except Refusal as exc:
             problems.append(exc.message)
             if len(problems) >= MAX_PROBLEMS:
                 break
     if problems:
         raise bad_input(f"{len(problems)} bad GL line(s), nothing was added: " + "; ".join(problems))
-    ch.session.connection().execute(insert(GLLineRow.__table__), rows)  # Core executemany: no ORM bulk path
-    total = sum(r["amount"] for r in rows)
-    ch.audit("gl_lines.add", "reconciliation", rec.id, None,
-             {"count": len(rows), "total": total,
-              "lines": [[r["line_id"], r["date"], r["amount"]] for r in rows]}, rec.id)
-    return {"added": len(rows), "total": money_str(total)}
+    return {key: [r[key] for r in rows] for key in rows[0]}
 
 
 def _existing_ids(session, rec_id: int, ids: list) -> set[str]:

@@ -116,6 +116,7 @@ class StatementPlan:
     skipped: tuple[SkippedLine, ...] = ()
     duplicate_of: str = ""  # who already holds this very statement (then nothing is added); "" otherwise
     duplicate_ref: Hashable | None = None  # the held statement's ref (None when it repeats one of this file)
+    fingerprint: str = ""  # statement_fingerprint(statement), worked out once (it hashes every line)
 
     @property
     def is_duplicate(self) -> bool:
@@ -218,16 +219,17 @@ def _plan(held: list[HeldStatement], result: ImportResult, file_name: str) -> Im
         fp = statement_fingerprint(st)
         dup = by_print.get(fp)
         if dup is not None:
-            plans.append(StatementPlan(i, st, duplicate_of=_held_origin(dup), duplicate_ref=dup.ref))
+            plans.append(StatementPlan(i, st, duplicate_of=_held_origin(dup), duplicate_ref=dup.ref, fingerprint=fp))
             continue
         if fp in seen_prints:
-            plans.append(StatementPlan(i, st, duplicate_of=_new_label(result, seen_prints[fp], file_name)))
+            plans.append(StatementPlan(i, st, duplicate_of=_new_label(result, seen_prints[fp], file_name),
+                                       fingerprint=fp))
             continue
         seen_prints[fp] = i
         key = account_key(st.account, st.currency)
         if key not in pools:
             pools[key] = _Pool([h for h in held if account_key(h.account, h.currency) == key])
-        plans.append(pools[key].plan(i, st, result.format))
+        plans.append(pools[key].plan(i, st, result.format, fp))
     findings = [f for sp in plans for f in _id_conflicts(sp)]
     findings += _continuity(held, result, plans, file_name)
     return ImportPlan(tuple(plans), tuple(findings))
@@ -256,7 +258,9 @@ class _Pool:
                     self.by_id[(h.format, bid)].append(entry)
                 self.by_content[content_key(ln)].append(entry)
 
-    def plan(self, index: int, st: Statement, fmt: str) -> StatementPlan:
+    def plan(self, index: int, st: Statement, fmt: str, fingerprint: str = "") -> StatementPlan:
+        if not self.by_content:  # the account holds no line this file could repeat: every line is new
+            return StatementPlan(index, st, tuple(st.lines), (), fingerprint=fingerprint)
         ids = [bank_id(ln, fmt, st.account, st.statement_id) for ln in st.lines]
         skipped: dict[int, SkippedLine] = {}
         for n, (ln, bid) in enumerate(zip(st.lines, ids)):
@@ -290,7 +294,7 @@ class _Pool:
                     f"a line of {ln.date.isoformat()} for {_m(ln.amount)} with the same description is already held "
                     f"({entry.held.label}, line {entry.line.line_id})"))
         add = tuple(ln for n, ln in enumerate(st.lines) if n not in skipped)
-        return StatementPlan(index, st, add, tuple(skipped[n] for n in sorted(skipped)))
+        return StatementPlan(index, st, add, tuple(skipped[n] for n in sorted(skipped)), fingerprint=fingerprint)
 
 
 def _held_order(h: HeldStatement) -> tuple:

@@ -96,18 +96,7 @@ def install(engine) -> None:
         name = getattr(table, "name", "")
         if name in UNVERSIONED or name == "reconciliations":  # its own row: told by the ORM's flush
             return
-        t = _touched(conn)
-        params = context.compiled_parameters or ()
-        if name == "audit_log":
-            t.audit_only.update(p["reconciliation_id"] for p in params if p.get("reconciliation_id"))
-            return
-        if name in ACCOUNT_TABLES:
-            column = ACCOUNT_TABLES[name]
-            t.accounts.update(p[column] for p in params if p.get(column))
-        if name in LISTINGS:
-            t.parts.add(LISTINGS[name])
-        t.parts.add("data")
-        t.recs.update(p["reconciliation_id"] for p in params if p.get("reconciliation_id"))
+        note(conn, name, context.compiled_parameters or ())
 
     @event.listens_for(engine, "begin")
     def _fresh(conn):
@@ -116,6 +105,22 @@ def install(engine) -> None:
     @event.listens_for(engine, "rollback")
     def _forget(conn):
         conn.info.pop(KEY, None)
+
+
+def note(conn, name: str, params) -> None:
+    """What an INSERT, UPDATE or DELETE of `params` (dicts naming their columns) on table `name` touched; called
+    by the listener above, and by a writer that bypasses SQLAlchemy's compiled statements (bulk_insert.py)."""
+    t = _touched(conn)
+    if name == "audit_log":
+        t.audit_only.update(p["reconciliation_id"] for p in params if p.get("reconciliation_id"))
+        return
+    if name in ACCOUNT_TABLES:
+        column = ACCOUNT_TABLES[name]
+        t.accounts.update(p[column] for p in params if p.get(column))
+    if name in LISTINGS:
+        t.parts.add(LISTINGS[name])
+    t.parts.add("data")
+    t.recs.update(p["reconciliation_id"] for p in params if p.get("reconciliation_id"))
 
 
 def watch(session_factory) -> None:

@@ -20,15 +20,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tieout.excel_templates import gl_layout as layout
-from tieout.excel_templates.gl_template import fill_gl_template  # the writer side, re-exported
 
 from ..errors import TemplateError
 from ..gc_pause import paused_gc
 from ..records import GLBalance, LedgerLine
 from .template_cells import CellChecker, TemplateSpec, TwoWayDate, minor_units, to_text
+from .gl_columns import plain_lines
 from .template_read import read_template
 
 __all__ = ["GLTemplateData", "read_gl_template", "fill_gl_template"]
+
+
+def __getattr__(name: str):
+    """fill_gl_template, the writer side, re-exported when asked for: it loads openpyxl, which reading does not
+    need (template_read.SUPPORTED_FORMATS)."""
+    if name == "fill_gl_template":
+        from tieout.excel_templates.gl_template import fill_gl_template
+
+        return fill_gl_template
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 SPEC = TemplateSpec(layout.LAYOUT, "GL import template", TemplateError, inflow="debit", outflow="credit",
                     negative_mark="CR",
@@ -72,17 +82,10 @@ class _GLReader(CellChecker):
         currency = head.get("currency") or ""
         units = minor_units(currency)
         heads = self.headers
-        lines, date_cells = [], []
-        for cells in rows:
-            get = {key: cells[i] for key, i in header.items()}
-            date = self.value(get["date"], heads["date"], self.date, required=True)
-            texts = {key: self.value(get[key], heads[key], to_text) if key in get else ""
-                     for key in ("reference", "description", "source", "counterparty")}
-            amount = self.amount(get, units, currency)
-            ok = date is not None and amount is not None and None not in texts.values()
-            lines.append(dict(line_id=f"GL-{get['date'].row}", date=date, amount=amount, currency=currency, **texts)
-                         if ok else None)
-            date_cells.append(get["date"])
+        date_cells = [cells[header["date"]] for cells in rows]
+        lines = plain_lines(header, rows, units, currency, self.spec.inflow, self.spec.outflow)
+        if lines is None:
+            lines = self._cell_by_cell(header, rows, units, currency)
         # Text dates that read two ways are settled once every date of the file has been seen.
         self.settle_block(head, head_cells)
         for cell, ln in zip(date_cells, lines):
@@ -97,6 +100,20 @@ class _GLReader(CellChecker):
                             currency=currency)
         return GLTemplateData(balance, tuple(LedgerLine(**ln) for ln in lines), head.get("account_name") or "",
                               tuple(self.warnings))
+
+    def _cell_by_cell(self, header, rows, units: int, currency: str) -> list[dict | None]:
+        """Each line's values, or None for a line with a problem (reported, naming row, column and problem)."""
+        heads, lines = self.headers, []
+        for cells in rows:
+            get = {key: cells[i] for key, i in header.items()}
+            date = self.value(get["date"], heads["date"], self.date, required=True)
+            texts = {key: self.value(get[key], heads[key], to_text) if key in get else ""
+                     for key in ("reference", "description", "source", "counterparty")}
+            amount = self.amount(get, units, currency)
+            ok = date is not None and amount is not None and None not in texts.values()
+            lines.append(dict(line_id=f"GL-{get['date'].row}", date=date, amount=amount, currency=currency, **texts)
+                         if ok else None)
+        return lines
 
     def _after_period_end(self, period_end, date_cells, lines, field: str) -> None:
         if not isinstance(period_end, dt.date):

@@ -19,19 +19,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
-from openpyxl import load_workbook
-from openpyxl.reader.excel import SUPPORTED_FORMATS
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 from python_calamine import CalamineWorkbook
 
 from ..errors import Problem
 from ..importers.tabular.read import MAX_SHEET_CELLS
+from ..importers.tabular.xlsx_guard import _column_letters as get_column_letter
 from ..importers.tabular.xlsx_guard import survey_part
 from .template_cells import Cell, TemplateSpec
 from .template_read_marks import local_name, sheet_marks
 
 _HEADER_ROWS = 20  # how far down the header row of the lines sheet is looked for
+# openpyxl's names and values (openpyxl.reader.excel, openpyxl.utils.datetime), written here: importing openpyxl
+# costs more than reading a 20,000-line template's values, in every sandboxed worker that reads one (issue 17)
+SUPPORTED_FORMATS = (".xlsx", ".xlsm", ".xltx", ".xltm")
+CALENDAR_WINDOWS_1900, CALENDAR_MAC_1904 = dt.datetime(1899, 12, 30), dt.datetime(1904, 1, 1)
 
 
 def read_template(path: Path, spec: TemplateSpec, *, by_content: bool = True):
@@ -50,6 +51,8 @@ def read_template(path: Path, spec: TemplateSpec, *, by_content: bool = True):
         raise error(path, "file not found")
     try:
         if not by_content and path.suffix.lower() not in SUPPORTED_FORMATS:
+            from openpyxl import load_workbook
+
             load_workbook(path, read_only=True)  # raises openpyxl's InvalidFileException, naming the format
         data = path.read_bytes()
         with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -8,7 +8,9 @@ import re
 from xml.sax.saxutils import unescape as xml_unescape
 
 from lxml import etree
-from openpyxl.utils import column_index_from_string
+
+from ..importers.tabular.xlsx_guard import _column_number as column_index_from_string  # not openpyxl's (see
+# template_read.SUPPORTED_FORMATS)
 
 # A sheet's XML is searched, not parsed: the cells holding <f> or t="e" are found by plain substring searches
 # within <sheetData> (C speed; parsing every cell of a 100,000-line sheet with lxml took 5 s) and only those
