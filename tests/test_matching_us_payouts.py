@@ -1,0 +1,55 @@
+"""Card-processor payouts in US books (usworld15): the processor the bank text names settles its "Sales Receipt"
+lines of one to a few consecutive sales days, less its fee (booked by the ledger as a journal entry: exact; or
+not yet booked: within the fee band), and only when one run of whole days fits (the uniqueness guard)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from match_data import bank_line, ledger_line
+
+from tieout.server.matching import auto_match
+
+
+def groups(r) -> dict[tuple[str, ...], tuple[tuple[str, ...], str]]:
+    return {g.bank_ids: (tuple(sorted(g.ledger_ids)), g.rule) for g in r.matched}
+
+
+def _sales(prefix: str, name: str, days_amounts) -> list:
+    return [ledger_line(f"{prefix}{k}", day, amount, "", name, "Daily sales", "Sales Receipt")
+            for k, (day, amount) in enumerate(days_amounts)]
+
+
+SALES = _sales("S", "Square", [("2024-02-14", "1200.00"), ("2024-02-15", "845.10"), ("2024-02-15", "310.40"),
+                               ("2024-02-16", "2230.00")])
+OTHER = _sales("T", "Stripe", [("2024-02-15", "4456.19")])  # another processor's sales of the same days
+
+
+def test_a_payout_net_of_its_fee_settles_the_named_processors_sales_days():
+    gross = 1200 + 845.10 + 310.40 + 2230.00
+    bank = [bank_line("B1", "2024-02-19", f"{gross - 151.83:.2f}", "deposit", "SQUARE INC 240219P2 L421573")]
+    r = auto_match(bank, SALES + OTHER)
+    assert groups(r) == {("B1",): (("S0", "S1", "S2", "S3"), "card_processor_payout")}
+    assert [abs(p.amount) for p in r.proposed] == [Decimal("151.83")]  # the fee, proposed
+
+
+def test_a_payout_whose_fee_the_ledger_booked_takes_the_fee_line_too():
+    fee = ledger_line("F1", "2024-02-19", "-151.83", "", "Square", "Merchant fees", "Journal Entry")
+    gross = 1200 + 845.10 + 310.40 + 2230.00
+    bank = [bank_line("B1", "2024-02-19", f"{gross - 151.83:.2f}", "deposit", "SQUARE INC 240219P2 L421573")]
+    r = auto_match(bank, SALES + OTHER + [fee])
+    assert groups(r) == {("B1",): (("F1", "S0", "S1", "S2", "S3"), "card_processor_payout_fee_booked")}
+
+
+def test_a_fee_outside_the_band_or_no_processor_named_settles_nothing():
+    gross = 1200 + 845.10 + 310.40 + 2230.00
+    greedy = [bank_line("B1", "2024-02-19", f"{gross * 0.85:.2f}", "deposit", "SQUARE INC 240219P2 L421573")]
+    assert groups(auto_match(greedy, SALES + OTHER)) == {}
+    unnamed = [bank_line("B1", "2024-02-19", f"{gross - 151.83:.2f}", "deposit", "DEPOSIT")]
+    assert groups(auto_match(unnamed, SALES + OTHER)) == {}
+
+
+def test_two_runs_of_days_fitting_settle_nothing():
+    """Days of equal sales: the payout fits the first two days and the last two alike; neither is taken."""
+    sales = _sales("S", "Square", [("2024-02-13", "1000.00"), ("2024-02-14", "1000.00"), ("2024-02-15", "1000.00")])
+    bank = [bank_line("B1", "2024-02-16", "1940.00", "deposit", "SQUARE INC 240216P2 L421573")]
+    assert groups(auto_match(bank, sales)) == {}
