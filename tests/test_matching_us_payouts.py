@@ -53,3 +53,29 @@ def test_two_runs_of_days_fitting_settle_nothing():
     sales = _sales("S", "Square", [("2024-02-13", "1000.00"), ("2024-02-14", "1000.00"), ("2024-02-15", "1000.00")])
     bank = [bank_line("B1", "2024-02-16", "1940.00", "deposit", "SQUARE INC 240216P2 L421573")]
     assert groups(auto_match(bank, sales)) == {}
+
+
+def test_a_payout_naming_its_processor_is_not_taken_as_a_slip_of_other_customers_receipts():
+    """Two of the receipts of one booking day add up to the payout by chance; the text names Square, whom the ledger
+    knows, so the line is Square's payment, not a deposit of those customers' checks. A bare DEPOSIT of the same
+    amount is such a slip."""
+    receipts = [ledger_line("R1", "2024-05-22", "823.19", "2891", "Heritage Foods Corp.", "", "Payment"),
+                ledger_line("R2", "2024-05-22", "3906.62", "", "Cedar Electric LLC", "Deposit", "Payment"),
+                ledger_line("R3", "2024-05-22", "1517.45", "", "Alpine Supply", "", "Payment")]  # a receipt of no slip
+    known = _sales("S", "Square", [("2024-03-04", "512.00")])
+    payout = [bank_line("B1", "2024-05-23", "4729.81", "deposit", "SQUARE INC 240523P2 L670312")]
+    assert groups(auto_match(payout, receipts + known)) == {}
+    slip = [bank_line("B1", "2024-05-23", "4729.81", "deposit", "DEPOSIT")]
+    assert [ids for ids, _ in groups(auto_match(slip, receipts + known)).values()] == [("R1", "R2")]
+
+
+def test_a_fee_the_ledger_booked_on_a_day_of_later_sales_joins_the_payout():
+    """The payout day also holds the next payout's sales, so no run of whole days holds the fee line; it is the
+    only open line of exactly the fee under the processor's name, so it joins the group and nothing is proposed."""
+    fee = ledger_line("F1", "2024-02-19", "-151.83", "", "Square", "Merchant fees", "Journal Entry")
+    later = _sales("N", "Square", [("2024-02-19", "2600.00")])
+    gross = 1200 + 845.10 + 310.40 + 2230.00
+    bank = [bank_line("B1", "2024-02-19", f"{gross - 151.83:.2f}", "deposit", "SQUARE INC 240219P2 L421573")]
+    r = auto_match(bank, SALES + OTHER + later + [fee])
+    assert groups(r) == {("B1",): (("F1", "S0", "S1", "S2", "S3"), "card_processor_payout")}
+    assert r.proposed == () and "booked already" in r.matched[0].reason

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import batches, cross_day, held_release
+from . import batches, cross_day, held_release, named_payers
 from .day_subsets import DaySubsets, subset_table
 from .filters import bank_filter, ledger_filter
 from .packing import best_packings
@@ -71,6 +71,7 @@ def run(state: MatchState, rule: Rule) -> None:
     ppos = ledger_filter(rule, ledger, np.union1d(state.ledger_available(), held_release.lendable(state, rule)),
                          state.currencies)
     tpos, ppos = tpos[bank.amount[tpos] != 0], ppos[ledger.amount[ppos] != 0]
+    tpos = tpos[~named_payers.naming_someone(bank, ledger, tpos)]  # a named payer's own payment is no slip
     if not len(tpos) or len(ppos) < 2:
         return
     figures = state.figures_for(rule)

@@ -206,7 +206,11 @@ def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: 
     named = counterparty_named(bank, ledger, bi, li)
     words, cps = bank.derived("words", bi), ledger.col("counterparty", li)
     anyone = _memo(vocab, "names_anyone_memo")
-    return named | np.fromiter((not c or account_only(c) or not _cached(anyone, w, vocab.names_anyone, w)
+    starts = name_starts(vocab)
+
+    def names_anyone(w):  # a word that may be a name, or common words that start a known name
+        return vocab.names_anyone(w) or starts.starts_any(w)
+    return named | np.fromiter((not c or account_only(c) or not _cached(anyone, w, names_anyone, w)
                                 or not _names_known_other(vocab, w, c)
                                 for w, c in zip(words, cps)), dtype=bool, count=len(bi))
 
@@ -240,6 +244,13 @@ def _names_known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str)
     return _cached(_memo(vocab, "known_other_memo"), (bank_words, name), _known_other, vocab, bank_words, name)
 
 
+def name_index(vocab: Vocabulary) -> name_forms.NameIndex:
+    index = getattr(vocab, "name_index", None)
+    if index is None:
+        index = vocab.name_index = name_forms.NameIndex(vocab.distinct_words(n) for n in vocab.names)
+    return index
+
+
 def name_starts(vocab: Vocabulary) -> name_forms.NameStarts:
     starts = getattr(vocab, "name_starts", None)
     if starts is None:
@@ -248,9 +259,7 @@ def name_starts(vocab: Vocabulary) -> name_forms.NameStarts:
 
 
 def _known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str) -> bool:
-    index = getattr(vocab, "name_index", None)
-    if index is None:
-        index = vocab.name_index = name_forms.NameIndex(vocab.distinct_words(n) for n in vocab.names)
+    index = name_index(vocab)
     own, spelled = vocab.distinct_words(name), tx.counterparty_words(name)
     if index.other_named_in_full(bank_words, own, _word_in, " ".join(spelled)):
         return True
