@@ -4,6 +4,8 @@ not contradict a pair; a bank text spelling another known name in full still doe
 cleared without a serial and for pairs the ledger booked a week late, both behind the chance guard."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from match_data import bank_line, ledger_line
 
@@ -125,3 +127,18 @@ def test_a_misspelt_ledger_name_is_not_another_company():
     ledger = [ledger_line("L1", "2024-04-08", "-5000.00", "", "Alpine Logisitcs LLC", "Subscription", "Expense"),
               *_known(*COMMON)]
     assert pairs(auto_match(bank, ledger)) == {(("B1",), ("L1",))}
+
+
+def test_a_wire_net_of_a_fee_is_linked_by_the_start_of_a_name_of_common_words():
+    """No word of 'Canyon Systems LLC' is its own (each is in four names or more), so only the name's start links
+    the wire to its receipt; the fee (12.25, not on the rule's schedule) is proposed."""
+    common = COMMON + ("Canyon Foods", "Canyon Supply", "Canyon Logistics", "Canyon Holdings", "Alpine Systems",
+                       "Harbor Systems", "Summit Systems", "Crescent Systems")
+    bank = [bank_line("B1", "2024-12-10", "1425.79", "wire", "WIRE IN CANYON SYSTEMS LLC")]
+    ledger = [ledger_line("L1", "2024-12-10", "1438.04", "", "Canyon Systems LLC", "Wire received", "Payment"),
+              *_known(*common)]
+    r = auto_match(bank, ledger)
+    assert pairs(r) == {(("B1",), ("L1",))}
+    assert [abs(p.amount) for p in r.proposed] == [Decimal("12.25")]
+    other = [bank_line("B1", "2024-12-10", "1425.79", "wire", "WIRE IN CANYON FOODS LLC")]
+    assert pairs(auto_match(other, ledger)) == set()

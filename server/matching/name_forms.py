@@ -124,15 +124,25 @@ class NameStarts:
     def other_started(self, bank_words: frozenset[str], own: tuple[str, ...]) -> bool:
         if spells_start(bank_words, own):
             return False
-        own_start = " ".join(own[:2])
+        own_start = start_key(own)
         for b in bank_words:
             for words in self.by_first.get(b, ()):
-                if spells_start(bank_words, words) and not _same_start(own_start, " ".join(words[:2])):
+                if spells_start(bank_words, words) and not _same_start(own_start, start_key(words)):
                     return True
         return False
 
     def starts_any(self, bank_words: frozenset[str]) -> bool:
         return any(spells_start(bank_words, words) for b in bank_words for words in self.by_first.get(b, ()))
+
+    def started(self, bank_words: frozenset[str]) -> set[str]:
+        """The starts (first two words) of the known names the text starts: link keys for names of common words."""
+        return {start_key(words) for b in bank_words for words in self.by_first.get(b, ())
+                if spells_start(bank_words, words)}
+
+
+def start_key(name_words: tuple[str, ...]) -> str:
+    """A name's first two words, the key its start is looked up by."""
+    return " ".join(name_words[:2])
 
 
 def _same_start(a: str, b: str) -> bool:
