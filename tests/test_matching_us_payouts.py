@@ -91,3 +91,15 @@ def test_a_bill_pay_run_is_the_only_subset_of_its_booking_day():
     bank = [bank_line("B1", "2024-07-02", "-4453.60", "ach", "ACH ORIG BATCH 240701 VENDOR PMTS")]
     r = auto_match(bank, run + [apart])
     assert groups(r) == {("B1",): (("P0", "P1", "P2"), "bill_pay_run_booking_day")}
+
+
+def test_a_deposit_booked_as_one_line_is_not_held_by_its_batch_look_alikes():
+    """The ledger booked the lockbox deposit as one line; two pairs of other receipts of the day add up to it too.
+    The batch rule cannot tell those apart, but it leaves the deposit to the 1:1 rules, which match its twin."""
+    receipts = [ledger_line(f"R{k}", "2024-03-05", amount, "", name, "", "Payment")
+                for k, (amount, name) in enumerate([("400.00", "Harbor Foods"), ("600.00", "Cedar Supply"),
+                                                    ("300.00", "Atlas Electric"), ("700.00", "Eagle Foods LLC")])]
+    single = ledger_line("L9", "2024-03-06", "1000.00", "", "", "Deposit", "Deposit")
+    bank = [bank_line("B1", "2024-03-05", "1000.00", "deposit", "LOCKBOX DEPOSIT")]
+    r = auto_match(bank, receipts + [single])
+    assert {(g.bank_ids, g.ledger_ids) for g in r.matched} == {(("B1",), ("L9",))}
