@@ -81,18 +81,6 @@ def test_a_fee_the_ledger_booked_on_a_day_of_later_sales_joins_the_payout():
     assert r.proposed == () and "booked already" in r.matched[0].reason
 
 
-def test_a_bill_pay_run_is_the_only_subset_of_its_booking_day():
-    """Three bill payments of July 1 drawn as one ACH batch the next day; a fourth bill payment of the same day
-    (another vendor, paid apart) keeps the whole day from adding up, so the run is the day's only subset that does."""
-    run = [ledger_line(f"P{k}", "2024-07-01", amount, "", name, "", "Bill Payment")
-           for k, (amount, name) in enumerate([("-2560.95", "Beacon Building Products L.P."),
-                                               ("-688.55", "Eagle Foods LLC"), ("-1204.10", "Atlas Supply Co.")])]
-    apart = ledger_line("P9", "2024-07-01", "-950.00", "", "Cedar Holdings LLC", "", "Bill Payment")
-    bank = [bank_line("B1", "2024-07-02", "-4453.60", "ach", "ACH ORIG BATCH 240701 VENDOR PMTS")]
-    r = auto_match(bank, run + [apart])
-    assert groups(r) == {("B1",): (("P0", "P1", "P2"), "bill_pay_run_booking_day")}
-
-
 def test_a_deposit_booked_as_one_line_is_not_held_by_its_batch_look_alikes():
     """The ledger booked the lockbox deposit as one line; two pairs of other receipts of the day add up to it too.
     The batch rule cannot tell those apart, but it leaves the deposit to the 1:1 rules, which match its twin."""

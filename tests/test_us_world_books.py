@@ -51,8 +51,7 @@ def test_dense_books_put_the_same_lines_in_five_weeks():
 
 
 def test_a_processor_pays_each_sales_day_once():
-    """Two payouts of one merchant account never cover the same sales day (books this size have one account per
-    processor), so a payout's sales days are its own."""
+    """Two payouts of one processor never cover the same sales day, so a payout's sales days are its own."""
     d = generate_usworld(4000, seed=8)
     sales = d.ledger[d.ledger.source == "Sales Receipt"]
     group = sales.line_id.map(dict(zip(d.truth.line_id, d.truth.group)))

@@ -138,8 +138,7 @@ class _World:
         self.check = int(rng.integers(1001, 9000))
         self.deposit_id = int(rng.integers(100000, 900000))
         self.round_amounts = [int(a) for a in rng.choice([4900, 9900, 19900, 50000, 100000, 250000, 500000], 12)]
-        self.stores = max(1, n // 10_000)  # merchant accounts per processor (a location each, paid apart)
-        self.settled: dict[tuple, set[int]] = {}  # a merchant account's sales days already paid (each once)
+        self.settled: dict[str, set[int]] = {}  # a processor's sales days already paid (each once)
 
     def _names(self, k):
         rng = self.rng
@@ -324,11 +323,12 @@ def _deposit_batch(w: _World, bk: _Books):
 def _merchant(w: _World, bk: _Books):
     """A card processor's payout: one to three sales days (Monday: the weekend), net of the processor's fees.
 
-    A processor settles each sales day of a merchant account once: a payout whose days another payout of the same
-    account already covered is drawn again (a real processor never pays one day's sales twice). Larger books have
-    more locations, each a merchant account of its own."""
+    A processor settles each sales day once: a payout whose days another payout of the same processor already
+    covered is drawn again (a real processor never pays one day's sales twice). The company has one merchant account
+    per processor, so larger books hold no more payouts than a year has sales days (several locations booked under
+    one processor's name in the GL are not generated: the fee-band rule cannot tell their days apart)."""
     proc = w.pick(["STRIPE", "SQUARE", "BANKCARD", "AMEX"])
-    paid = w.settled.setdefault((proc, int(w.rng.integers(0, w.stores))), set())
+    paid = w.settled.setdefault(proc, set())
     for _ in range(20):
         day = w.business_day()
         days = 3 if dt.date.fromordinal(day + 719163).weekday() == 0 else int(w.rng.choice([1, 1, 2]))
