@@ -4,11 +4,13 @@ not contradict a pair; a bank text spelling another known name in full still doe
 cleared without a serial and for pairs the ledger booked a week late, both behind the chance guard."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from match_data import bank_line, ledger_line
 
 from tieout.server.matching import auto_match
-from tieout.server.matching.name_forms import abbreviates, acronym_covers
+from tieout.server.matching.name_forms import abbreviates, acronym_covers, spells_start
 
 
 def pairs(r) -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -91,4 +93,52 @@ def test_a_receipt_the_ledger_booked_a_week_late_matches_unless_the_text_names_s
     bank = [bank_line("B1", "2024-07-18", "-1506.32", "ach", "CAPITAL ONE ONLINE PMT")]
     assert pairs(auto_match(bank, ledger)) == {(("B1",), ("L1",))}
     other = [bank_line("B1", "2024-07-18", "-1506.32", "ach", "GRANITE SUPPLY LLC WEB PMT")]
+    assert pairs(auto_match(other, ledger)) == set()
+
+
+# A world where every word of a name is shared by several names (no single word tells a company), as in books of
+# hundreds of customers named from a few dozen words: only a name's start tells it.
+COMMON = ("Crescent Building Products", "Crescent Logistics", "Crescent Supply", "Crescent Foods",
+          "Alpine Building Products", "Alpine Logistics LLC", "Alpine Supply", "Alpine Foods",
+          "Harbor Building Products", "Harbor Logistics", "Harbor Supply", "Harbor Foods",
+          "Summit Building Products", "Summit Logistics", "Summit Supply", "Summit Foods")
+
+
+def test_spells_start_reads_a_name_cut_or_abbreviated():
+    assert spells_start(frozenset({"CRESCENT", "BUILDIN", "SUBSCRIPT"}), ("CRESCENT", "BUILDING", "PRODUCTS"))
+    assert spells_start(frozenset({"EAGLE", "MFG", "CO"}), ("EAGLE", "MANUFACTURING"))
+    assert not spells_start(frozenset({"CRESCENT", "BU"}), ("CRESCENT", "BUILDING"))  # too short a cut
+    assert not spells_start(frozenset({"CRESCENT", "SUPPLY"}), ("CRESCENT", "BUILDING"))
+    assert not spells_start(frozenset({"BUILDING", "CRESCENT"}), ("CRESCENT",))  # one word is no start
+
+
+def test_a_text_starting_another_name_of_common_words_contradicts():
+    bank = [bank_line("B1", "2024-04-11", "-5000.00", "other", "CRESCENT BUILDIN SUBSCRIPT")]
+    ledger = [ledger_line("L1", "2024-04-08", "-5000.00", "", "Alpine Logistics LLC", "Subscription", "Expense"),
+              *_known(*COMMON)]
+    r = auto_match(bank, ledger)
+    assert pairs(r) == set() and r.unmatched_bank == ("B1",)
+    own = [bank_line("B1", "2024-04-11", "-5000.00", "other", "ALPINE LOGISTICS SUBSCRIPT")]
+    assert pairs(auto_match(own, ledger)) == {(("B1",), ("L1",))}
+
+
+def test_a_misspelt_ledger_name_is_not_another_company():
+    bank = [bank_line("B1", "2024-04-11", "-5000.00", "other", "ALPINE LOGISTICS SUBSCRIPT")]
+    ledger = [ledger_line("L1", "2024-04-08", "-5000.00", "", "Alpine Logisitcs LLC", "Subscription", "Expense"),
+              *_known(*COMMON)]
+    assert pairs(auto_match(bank, ledger)) == {(("B1",), ("L1",))}
+
+
+def test_a_wire_net_of_a_fee_is_linked_by_the_start_of_a_name_of_common_words():
+    """No word of 'Canyon Systems LLC' is its own (each is in four names or more), so only the name's start links
+    the wire to its receipt; the fee (12.25, not on the rule's schedule) is proposed."""
+    common = COMMON + ("Canyon Foods", "Canyon Supply", "Canyon Logistics", "Canyon Holdings", "Alpine Systems",
+                       "Harbor Systems", "Summit Systems", "Crescent Systems")
+    bank = [bank_line("B1", "2024-12-10", "1425.79", "wire", "WIRE IN CANYON SYSTEMS LLC")]
+    ledger = [ledger_line("L1", "2024-12-10", "1438.04", "", "Canyon Systems LLC", "Wire received", "Payment"),
+              *_known(*common)]
+    r = auto_match(bank, ledger)
+    assert pairs(r) == {(("B1",), ("L1",))}
+    assert [abs(p.amount) for p in r.proposed] == [Decimal("12.25")]
+    other = [bank_line("B1", "2024-12-10", "1425.79", "wire", "WIRE IN CANYON FOODS LLC")]
     assert pairs(auto_match(other, ledger)) == set()

@@ -48,3 +48,13 @@ def test_dense_books_put_the_same_lines_in_five_weeks():
     d = generate_usworld(N, seed=7, dials=replace(USDials(), span_days=35))
     assert (d.bank.date.max() - d.bank.date.min()).days < 35
     assert len(d.bank) > 0.8 * N
+
+
+def test_a_processor_pays_each_sales_day_once():
+    """Two payouts of one processor never cover the same sales day, so a payout's sales days are its own."""
+    d = generate_usworld(4000, seed=8)
+    sales = d.ledger[d.ledger.source == "Sales Receipt"]
+    group = sales.line_id.map(dict(zip(d.truth.line_id, d.truth.group)))
+    paid = sales.assign(group=group).dropna(subset=["group"]).groupby(["counterparty", "date"]).group.nunique()
+    assert len(paid) > 50
+    assert paid.max() == 1

@@ -138,6 +138,7 @@ class _World:
         self.check = int(rng.integers(1001, 9000))
         self.deposit_id = int(rng.integers(100000, 900000))
         self.round_amounts = [int(a) for a in rng.choice([4900, 9900, 19900, 50000, 100000, 250000, 500000], 12)]
+        self.settled: dict[str, set[int]] = {}  # a processor's sales days already paid (each once)
 
     def _names(self, k):
         rng = self.rng
@@ -320,13 +321,29 @@ def _deposit_batch(w: _World, bk: _Books):
 
 
 def _merchant(w: _World, bk: _Books):
-    """A card processor's payout: one to three sales days (Monday: the weekend), net of the processor's fees."""
-    day, g = w.business_day(), bk.group()
+    """A card processor's payout: one to three sales days (Monday: the weekend), net of the processor's fees.
+
+    A processor settles each sales day once: a payout whose days another payout of the same processor already
+    covered is drawn again (a real processor never pays one day's sales twice). The company has one merchant account
+    per processor, so larger books hold no more payouts than a year has sales days (several locations booked under
+    one processor's name in the GL are not generated: the fee-band rule cannot tell their days apart)."""
     proc = w.pick(["STRIPE", "SQUARE", "BANKCARD", "AMEX"])
-    days = 3 if dt.date.fromordinal(day + 719163).weekday() == 0 else int(w.rng.choice([1, 1, 2]))
+    paid = w.settled.setdefault(proc, set())
+    for _ in range(20):
+        day = w.business_day()
+        days = 3 if dt.date.fromordinal(day + 719163).weekday() == 0 else int(w.rng.choice([1, 1, 2]))
+        sales_days = {w.after(day, -(days - i)) for i in range(days)}
+        if not sales_days & paid:
+            break
+    else:
+        return  # every sales day of this processor near the draws is paid: the year is full
+    paid |= sales_days
+    g = bk.group()
     gross = [[w.amount(lo=5_000, hi=1_500_000) for _ in range(int(w.rng.integers(1, 3)))] for _ in range(days)]
     total = sum(sum(x) for x in gross)
-    fee = int(round(total * 0.029)) + 30 * int(w.rng.integers(5, 60))
+    # 2.9% plus 30 cents per card charge, the charges being the day's sales over an average ticket of 40-200.00
+    charges = sum(max(1, a // int(w.rng.integers(4_000, 20_001))) for amts in gross for a in amts)
+    fee = int(round(total * 0.029)) + 30 * charges
     text = {"STRIPE": f"STRIPE TRANSFER ST-{w.digits(4)}X{w.digits(6)}", "SQUARE": f"SQUARE INC {w.yymmdd(day)}P2 L{w.digits(6)}",
             "BANKCARD": f"BANKCARD DEPOSIT {w.digits(9)}", "AMEX": f"AMERICAN EXPRESS SETTLEMENT {w.digits(10)}"}[proc]
     kind = "merchant" if w.rng.random() < w.d.merchant_fee_booked else "merchant_net"

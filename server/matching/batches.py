@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import booking_batches, evidence, reasons
+from . import booking_batches, evidence, named_payers, reasons
 from .filters import bank_filter, ledger_filter
 from .frames import to_minor
 from .join import shared_codes, window_pairs
@@ -80,6 +80,10 @@ def run(state: MatchState, rule: Rule) -> None:
             for s, e in zip(cut, np.r_[cut[1:], len(qi)]):
                 window[int(qi[s])] = pj[s:e]
 
+    # a bank line naming a known payer is that payer's payment: its parts are the ones linked to it, never a
+    # window's receipts of others (named_payers.py)
+    named = named_payers.naming_someone(bank, ledger, tpos) if bank_target and rule.link != "require" \
+        else np.zeros(len(tpos), dtype=bool)
     figures = state.figures_for(rule)
     solved: dict[int, tuple[tuple[int, ...], int, str]] = {}  # target -> (part indices, searched, how)
     ambiguous: dict[int, list[tuple[int, ...]]] = {}
@@ -88,7 +92,7 @@ def run(state: MatchState, rule: Rule) -> None:
         stages = []
         if len(linked.get(t, ())) >= 2:
             stages.append(("linked", linked[t]))
-        if rule.link != "require":
+        if rule.link != "require" and not named[t]:
             stages.append(("window", None if crowded_t[t] else window.get(t, np.zeros(0, dtype=np.int64))))
         for how, cands in stages:
             if cands is None or len(cands) > rule.max_candidates:

@@ -186,6 +186,11 @@ def counterparty_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.n
     ub, inv = np.unique(bi[rest], return_inverse=True)
     bank_distinct = np.empty(len(ub), dtype=object)
     bank_distinct[:] = [frozenset(w for w in ws if vocab.is_distinct(w)) for ws in bank.derived("words", ub)]
+    starts = name_starts(vocab)  # a text whose words are all common may still start a known name
+    for i in np.flatnonzero([not d for d in bank_distinct]):
+        words = bank.derived("words", ub[i:i + 1])[0]
+        if starts.starts_any(words):
+            bank_distinct[i] = words
     cps = ledger.col("counterparty", li[rest])
     ask = np.fromiter((not account_only(c) and (bool(bank_distinct[i]) or bool(c) and tx.counterparty_words(c)
                                                 in vocab.siblings)
@@ -204,8 +209,12 @@ def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: 
     vocab = vocabulary(ledger)
     named = counterparty_named(bank, ledger, bi, li)
     anyone = _memo(vocab, "names_anyone_memo")
+    starts = name_starts(vocab)
+
+    def names_anyone(w):  # a word that may be a name, or common words that start a known name
+        return vocab.names_anyone(w) or starts.starts_any(w)
     return named | test_distinct(derived_codes(bank, "words", bi), column_codes(ledger, "counterparty", li),
-                                 lambda w, c: not c or account_only(c) or not _cached(anyone, w, vocab.names_anyone, w)
+                                 lambda w, c: not c or account_only(c) or not _cached(anyone, w, names_anyone, w)
                                  or not _names_known_other(vocab, w, c))
 
 
@@ -245,12 +254,26 @@ def _names_known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str)
     return _cached(_memo(vocab, "known_other_memo"), (bank_words, name), _known_other, vocab, bank_words, name)
 
 
-def _known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str) -> bool:
+def name_index(vocab: Vocabulary) -> name_forms.NameIndex:
     index = getattr(vocab, "name_index", None)
     if index is None:
         index = vocab.name_index = name_forms.NameIndex(vocab.distinct_words(n) for n in vocab.names)
-    own = vocab.distinct_words(name)
-    if index.other_named_in_full(bank_words, own, _word_in):
+    return index
+
+
+def name_starts(vocab: Vocabulary) -> name_forms.NameStarts:
+    starts = getattr(vocab, "name_starts", None)
+    if starts is None:
+        starts = vocab.name_starts = name_forms.NameStarts(tx.counterparty_words(n) for n in vocab.names)
+    return starts
+
+
+def _known_other(vocab: Vocabulary, bank_words: frozenset[str], name: str) -> bool:
+    index = name_index(vocab)
+    own, spelled = vocab.distinct_words(name), tx.counterparty_words(name)
+    if index.other_named_in_full(bank_words, own, _word_in, " ".join(spelled)):
+        return True
+    if name_starts(vocab).other_started(bank_words, spelled):
         return True
     known = [b for b in bank_words if vocab.is_distinct(b)]
     return bool(known) and not any(b in own and vocab.df.get(b) == 1 for b in known)

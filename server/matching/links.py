@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .evidence import vocabulary
+from . import text as tx
+from .evidence import name_starts, vocabulary
+from .name_forms import start_key
 from .join import shared_codes, window_pairs
 
 MAX_LINKS = 64  # a token shared by more lines than this inside one window ties nothing (a generic word)
@@ -25,13 +27,16 @@ def linked_pairs(state, bpos: np.ndarray, lpos: np.ndarray, b_lo: np.ndarray, b_
     if not len(bpos) or not len(lpos):
         return empty, empty
     vocab = vocabulary(ledger)
+    starts = name_starts(vocab)  # names made of common words only are linked by their start (first two words)
 
     def bank_tokens(rows):
         return [[f"N{x}" for x in n] + [f"W{w}" for w in ws if vocab.is_distinct(w)]
+                + [f"S{k}" for k in sorted(starts.started(ws))]
                 for n, ws in zip(bank.derived("numbers", rows), bank.derived("words", rows))]
 
     def ledger_tokens(rows):
         return [[f"N{x}" for x in n] + [f"W{w}" for w in (vocab.distinct_words(c) if c else ())]
+                + ([f"S{start_key(tx.counterparty_words(c))}"] if c and len(tx.counterparty_words(c)) >= 2 else [])
                 for n, c in zip(ledger.derived("numbers", rows), ledger.col("counterparty", rows))]
 
     b_tokens = bank.memo("link_tokens", bpos, bank_tokens)  # the same lines are linked by several rules

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 MIN_ABBREVIATION = 3  # "MFG", "SVC"; two letters ("CO", "MD") match too much by chance
 
 
@@ -78,10 +80,70 @@ class NameIndex:
             for w in words:
                 self.by_word.setdefault(w, []).append(words)
 
-    def other_named_in_full(self, bank_words: frozenset[str], own: tuple[str, ...], word_in) -> bool:
+    def other_named_in_full(self, bank_words: frozenset[str], own: tuple[str, ...], word_in,
+                            own_spelled: str = "") -> bool:
+        """`own_spelled`: the own name's words as the ledger line spells them; a name they misspell is not other."""
         own_set = set(own)
         for b in bank_words:
             for words in self.by_word.get(b, ()):
-                if not set(words) <= own_set and all(word_in(w, bank_words) for w in words):
+                if not set(words) <= own_set and all(word_in(w, bank_words) for w in words) \
+                        and not (own_spelled and _same_start(own_spelled, " ".join(words))):
                     return True
         return False
+
+
+MIN_CUT = 4  # a second word cut shorter than this ("BU") could start too many words
+
+
+def spells_start(bank_words: frozenset[str], name_words: tuple[str, ...]) -> bool:
+    """The text holds the name's first word whole and its second whole, cut short or abbreviated: a name cut to a
+    bank's 16 characters keeps its start ("CRESCENT BUILDIN" of Crescent Building Products, "HARBOR MFG")."""
+    if len(name_words) < 2 or name_words[0] not in bank_words:
+        return False
+    second = name_words[1]
+    return any(b != name_words[0] and (b == second or len(b) >= MIN_CUT and second.startswith(b)
+                                       or abbreviates(b, second)) for b in bank_words)
+
+
+class NameStarts:
+    """The ledger's names by their first word, to ask whether a bank text starts *another* name.
+
+    Why: where every word of a name is common (a world of "Crescent Building Products", "Crescent Logistics",
+    "Alpine Building Products"), no single word tells a name, but its start does; a bank text that starts one
+    known name and not the ledger line's names someone else. Names whose starts differ by a typo (SAME_START) are
+    one name, so a bookkeeper's misspelling is not read as another company."""
+
+    SAME_START = 85  # rapidfuzz ratio of two names' first two words above which they are one name mistyped
+
+    def __init__(self, names_words):
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for words in set(names_words):
+            if len(words) >= 2:
+                self.by_first.setdefault(words[0], []).append(words)
+
+    def other_started(self, bank_words: frozenset[str], own: tuple[str, ...]) -> bool:
+        if spells_start(bank_words, own):
+            return False
+        own_start = start_key(own)
+        for b in bank_words:
+            for words in self.by_first.get(b, ()):
+                if spells_start(bank_words, words) and not _same_start(own_start, start_key(words)):
+                    return True
+        return False
+
+    def starts_any(self, bank_words: frozenset[str]) -> bool:
+        return any(spells_start(bank_words, words) for b in bank_words for words in self.by_first.get(b, ()))
+
+    def started(self, bank_words: frozenset[str]) -> set[str]:
+        """The starts (first two words) of the known names the text starts: link keys for names of common words."""
+        return {start_key(words) for b in bank_words for words in self.by_first.get(b, ())
+                if spells_start(bank_words, words)}
+
+
+def start_key(name_words: tuple[str, ...]) -> str:
+    """A name's first two words, the key its start is looked up by."""
+    return " ".join(name_words[:2])
+
+
+def _same_start(a: str, b: str) -> bool:
+    return a == b or fuzz.ratio(a, b) >= NameStarts.SAME_START

@@ -7,6 +7,7 @@ import numpy as np
 from .. import reasons
 from ..frames import day_to_date
 from ..state import NO_SIMILARITY, Chunk, Proposal
+from . import booked_fee
 from .blocks import members
 
 MAX_SUGGESTED = 3
@@ -37,6 +38,7 @@ def emit_matches(state, rule, days, accepted, rejected, model) -> None:
         return
     order = sorted(accepted)
     items = [(b, members(days, accepted[b], rejected)) for b in order]
+    items = booked_fee.adopt(state, rule, items, [days.names[int(days.key[accepted[b].days[0]])] for b in order])
     bg, bp, lg, lp, diff, lag = _chunk_arrays(state, items)
     sim = np.full(len(items), NO_SIMILARITY, dtype=np.int64)
     conf = reasons.confidence_bp(rule, np.zeros(len(items), dtype=np.int64), np.zeros(len(items), dtype=np.int64),
@@ -54,6 +56,8 @@ def emit_matches(state, rule, days, accepted, rejected, model) -> None:
         known = sum(int(rejected[days.positions(d)].sum()) for d in fit.days)
         s = (f"{lead}: bank line {money(bank.amount[b])} {cur} = {len(pos)} ledger lines of {key} booked "
              f"{_span(days, fit)} ({money(bank.amount[b] - diff[g])})")
+        if len(pos) > len(members(days, fit, rejected)):
+            s += f", the last the fee {money(state.ledger.amount[pos[-1]])} the ledger booked already"
         if diff[g]:
             fee = abs(int(diff[g]))
             s += f" less {model.explain(fee, abs(fit.gross), fit.items, money)}; fee line proposed"
