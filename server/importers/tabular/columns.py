@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import compress
+from operator import add, and_
 from typing import Callable, Sequence
 
 from ...parsing import AmountError, DateError
@@ -63,6 +65,38 @@ def amount_column(parse_cell: Callable[[object], Decimal | None], decimal: str
         return out
 
     return parse
+
+
+def one_side_each(debit_cells: Sequence[object], credit_cells: Sequence[object], decimal: str
+                  ) -> tuple[list, list[bool]] | None:
+    """A debit/credit file's two columns read as one: (each row's amount as written, or None for a row with
+    neither; whether the row's amount is its debit), or None when the columns are not that simple (a row with
+    both sides, a zero debit, a cell other than a plain spelling or too long to skip the bound): the two columns
+    are then read apart, as before, and judged row by row.
+
+    Why: with one side of every row empty, each column is half empty cells, which the block parser cannot read
+    in one C-level map; the two texts of a row joined are the one that is filled."""
+    try:
+        has_debit = list(map(bool, debit_cells))
+        if any(map(and_, has_debit, map(bool, credit_cells))):
+            return None
+        joined = "\n".join(map(add, debit_cells, credit_cells))  # TypeError: a cell that is not text
+    except TypeError:
+        return None
+    if joined.count("\n") != len(has_debit) - 1:
+        return None
+    if _SHORT_BLOCK[decimal].fullmatch(joined):
+        pieces = (joined.replace(",", ".") if decimal == "," else joined).split("\n")
+    elif _PLAIN_BLOCK[decimal].fullmatch(joined):
+        pieces = joined.translate(_CLEAN[decimal]).split("\n")
+        if max(map(len, pieces)) > MAX_INTEGER_DIGITS:
+            return None
+    else:
+        return None
+    values = [Decimal(s) if s else None for s in pieces] if "" in pieces else list(map(Decimal, pieces))
+    if not all(compress(values, has_debit)):
+        return None  # a zero debit: judged row by row
+    return values, has_debit
 
 
 def _caught(parse_cell: Callable[[object], object], error: type[Exception]) -> Callable[[object], object]:

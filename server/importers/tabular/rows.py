@@ -17,7 +17,7 @@ from .layout_profiles import Layout, Profile, norm
 from ...parsing import AmountError, DateError
 from ...records import BankLine
 from ..line_batch import bank_lines
-from .columns import amount_column, date_column
+from .columns import amount_column, date_column, one_side_each
 from .data_columns import DataColumns
 from .line_fields import CURRENCY, account_number, read_fields
 from .read import Grid
@@ -261,6 +261,12 @@ class TableReader:
                 else:
                     value = credit if credit is not None else Decimal(0)
                 return value * sign
+            sides = one_side_each(data.column(cols["debit"]), data.column(cols["credit"]), self.decimal)
+            if sides is not None:  # the same values as _one_side_each's below, from one column
+                values, has_debit = sides
+                if debit_negative:
+                    return [v * sign if v is not None else None for v in values]
+                return [(-v if d else v) * sign if v is not None else None for v, d in zip(values, has_debit)]
             debits, credits = column("debit"), column("credit")
             fast = _one_side_each(debits, credits, sign, debit_negative)
             return fast if fast is not None else list(map(debit_credit, debits, credits))
