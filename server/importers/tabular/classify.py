@@ -143,9 +143,11 @@ def _rules(pick, directions: list[str] | None, descriptions: list[str]) -> list[
         return list(map(known.__getitem__, texts))
     free = {d: zeroed is not None and pick(d).digit_free for d in set(directions)}
     if all(free.values()) or not any(free.values()):
-        keys = list(zip(zeroed if all(free.values()) else descriptions, directions))
-    else:  # rare: classifiers of the two directions differ in whether a rule word holds a digit
-        keys = [(zeroed[k] if free[d] else text, d) for k, (text, d) in enumerate(zip(descriptions, directions))]
+        texts = zeroed if all(free.values()) else descriptions
+        known = {key: pick(key[1]).rule(key[0]) for key in set(zip(texts, directions))}
+        return list(map(known.__getitem__, zip(texts, directions)))  # zip reuses its tuple: no key list kept
+    # rare: classifiers of the two directions differ in whether a rule word holds a digit
+    keys = [(zeroed[k] if free[d] else text, d) for k, (text, d) in enumerate(zip(descriptions, directions))]
     known = {key: pick(key[1]).rule(key[0]) for key in set(keys)}
     return list(map(known.__getitem__, keys))
 

@@ -39,8 +39,6 @@ def amount_column(parse_cell: Callable[[object], Decimal | None], decimal: str
                   ) -> Callable[[Sequence[object]], list]:
     """cells -> [Decimal | None | AmountError], one per cell; `parse_cell` (values.amount_parser) reads the cells
     of a block that is not all plain text."""
-    short, plain, clean = _SHORT_BLOCK[decimal], _PLAIN_BLOCK[decimal], _CLEAN[decimal]
-    comma = decimal == ","
     one = _caught(parse_cell, AmountError)
     def parse(cells: Sequence[object]) -> list:
         out: list = []
@@ -50,21 +48,31 @@ def amount_column(parse_cell: Callable[[object], Decimal | None], decimal: str
                 joined = "\n".join(block)  # TypeError: a spreadsheet number or date among the cells
             except TypeError:
                 joined = None
-            if joined is None or joined.count("\n") != len(block) - 1:
+            found = _plain_values(joined, len(block), decimal) if joined is not None else None
+            if found is None:
                 out += map(one, block)
-            elif short.fullmatch(joined):
-                pieces = (joined.replace(",", ".") if comma else joined).split("\n")
-                out += [Decimal(s) if s else None for s in pieces] if "" in pieces else map(Decimal, pieces)
-            elif plain.fullmatch(joined):
-                pieces = joined.translate(clean).split("\n")
-                values = [Decimal(s) if s else None for s in pieces] if "" in pieces else list(map(Decimal, pieces))
-                # A piece this short cannot reach the amount bound (amount_bounds); a longer one is checked.
-                out += values if max(map(len, pieces)) <= MAX_INTEGER_DIGITS else map(_bounded, values)
             else:
-                out += map(one, block)
+                values, within = found
+                out += values if within else map(_bounded, values)
         return out
 
     return parse
+
+
+def _plain_values(joined: str, count: int, decimal: str) -> tuple[list, bool] | None:
+    """The values of `count` cells joined by line breaks, when every one is a plain spelling (None for an empty
+    one), and whether all are surely within the amount bound; None when any cell is not plain."""
+    if joined.count("\n") != count - 1:
+        return None  # a cell holding a line break
+    if _SHORT_BLOCK[decimal].fullmatch(joined):
+        pieces, within = (joined.replace(",", ".") if decimal == "," else joined).split("\n"), True
+    elif _PLAIN_BLOCK[decimal].fullmatch(joined):
+        pieces = joined.translate(_CLEAN[decimal]).split("\n")
+        # A piece this short cannot reach the amount bound (amount_bounds); a longer one is checked.
+        within = max(map(len, pieces)) <= MAX_INTEGER_DIGITS
+    else:
+        return None
+    return ([Decimal(s) if s else None for s in pieces] if "" in pieces else list(map(Decimal, pieces))), within
 
 
 def one_side_each(debit_cells: Sequence[object], credit_cells: Sequence[object], decimal: str
@@ -83,17 +91,10 @@ def one_side_each(debit_cells: Sequence[object], credit_cells: Sequence[object],
         joined = "\n".join(map(add, debit_cells, credit_cells))  # TypeError: a cell that is not text
     except TypeError:
         return None
-    if joined.count("\n") != len(has_debit) - 1:
+    found = _plain_values(joined, len(has_debit), decimal)
+    if found is None or not found[1]:
         return None
-    if _SHORT_BLOCK[decimal].fullmatch(joined):
-        pieces = (joined.replace(",", ".") if decimal == "," else joined).split("\n")
-    elif _PLAIN_BLOCK[decimal].fullmatch(joined):
-        pieces = joined.translate(_CLEAN[decimal]).split("\n")
-        if max(map(len, pieces)) > MAX_INTEGER_DIGITS:
-            return None
-    else:
-        return None
-    values = [Decimal(s) if s else None for s in pieces] if "" in pieces else list(map(Decimal, pieces))
+    values = found[0]
     if not all(compress(values, has_debit)):
         return None  # a zero debit: judged row by row
     return values, has_debit
