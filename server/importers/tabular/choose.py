@@ -107,13 +107,13 @@ def text_table(path: Path, data: bytes, profiles, forced: str | None, hints: Imp
     text = decode_text(path, data)
     preferred = get_profile(forced, profiles, path).delimiter if forced else None
     ranked = rank_delimiters(text, preferred)
-    errors = []
     for delimiter in ranked:
         head = csv_grid(path, text, delimiter, max_rows=HEADER_SCAN_ROWS + 20)
         try:
             layout = choose_layout(path, head.rows, head.lines, profiles, forced)
-        except BankFileError as exc:
-            errors.append(exc)
+        except BankFileError:
+            # not kept: a kept error's traceback holds this frame, whose text and grid would then live (with
+            # every row) until the cycle collector, which the import pauses, finds them
             continue
         if (not layout.profile.fallback and _contradicts_currency(layout, head) is None) or forced:
             return Choice(csv_grid(path, text, delimiter), layout, path)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from operator import itemgetter
+from itertools import repeat
+from operator import gt, lt, sub
 
 from .layout_profiles import TOKEN, Profile
 from .values import text_column
@@ -18,6 +19,8 @@ _DIGITS = re.compile(r"\d+")
 # Every ASCII digit made 0 in one C pass over a whole column (a regular expression substituting each run of
 # digits costs thirty times as much); `rule` then folds the runs of zeros as it folds any digits.
 _ZEROS = str.maketrans("123456789", "000000000")
+_ZERO = Decimal(0)
+_DIRECTIONS = ("any", "in", "out")  # indexed by a sign: 0, 1, -1
 
 
 class Classifier:
@@ -93,45 +96,38 @@ class Classifier:
                     return hit
         return None
 
-    def kinds(self, data: list, type_idx: list[int], descriptions: list[str]) -> list[str]:
+    def kinds(self, type_columns: list[list], descriptions: list[str]) -> list[str]:
         """The type of every row: its type columns through the map, then the rules on them and the description.
         Type column texts repeat, so each distinct combination is looked up once."""
-        return _kinds(lambda _: self, None, data, type_idx, descriptions)
+        return _kinds(lambda _: self, None, type_columns, descriptions)
 
     def rules(self, descriptions: list[str]) -> list[str | None]:
         """`rule` for a whole column of descriptions (see `_rules`)."""
         return _rules(lambda _: self, None, descriptions)
 
 
-def _kinds(pick, directions: list[str] | None, data: list, type_idx: list[int], descriptions: list[str]
-           ) -> list[str]:
+def _kinds(pick, directions: list[str] | None, type_columns: list[list], descriptions: list[str]) -> list[str]:
     """`Classifier.kinds` with each row read by the classifier `pick(direction)` of its direction (None: one
-    classifier for every row). Each distinct (type cells, direction) is looked up once."""
-    if not type_idx:
+    classifier for every row). Each distinct (type cells, direction) is looked up once; the keys are zipped
+    from the columns twice rather than kept (zip reuses its tuple when the lookup drops it at once)."""
+    if not type_columns:
         return [hit or "other" for hit in _rules(pick, directions, descriptions)]
-    cells = [list(map(itemgetter(i), data)) for i in type_idx]
-    if all(set(map(type, column)) == {str} for column in cells):
-        # text cells are keyed as written and stripped once per distinct key, not once per row
-        keys = _keyed(list(zip(*cells)), directions)
-        strip = (lambda key: tuple(map(str.strip, key)))
+    if all(set(map(type, column)) == {str} for column in type_columns):
+        strip = (lambda cells: tuple(map(str.strip, cells)))  # text keyed as written, stripped once per key
     else:
-        keys = _keyed(list(zip(*(text_column(column) for column in cells))), directions)
-        strip = tuple
+        type_columns, strip = [text_column(column) for column in type_columns], tuple
     if directions is None:
-        known = {key: pick(None).by_type(strip(key)) for key in set(keys)}
+        known = {key: pick(None).by_type(strip(key)) for key in set(zip(*type_columns))}
+        out = list(map(known.__getitem__, zip(*type_columns)))
     else:
-        known = {key: pick(key[1]).by_type(strip(key[0])) for key in set(keys)}
-    out = list(map(known.__getitem__, keys))
+        known = {key: pick(key[-1]).by_type(strip(key[:-1])) for key in set(zip(*type_columns, directions))}
+        out = list(map(known.__getitem__, zip(*type_columns, directions)))
     rest = [i for i, hit in enumerate(out) if hit is None] if None in known.values() else []
     if rest:
         rest_directions = None if directions is None else [directions[i] for i in rest]
         for i, hit in zip(rest, _rules(pick, rest_directions, [descriptions[i] for i in rest])):
             out[i] = hit or "other"
     return out
-
-
-def _keyed(keys: list, directions: list[str] | None) -> list:
-    return keys if directions is None else list(zip(keys, directions))
 
 
 def _rules(pick, directions: list[str] | None, descriptions: list[str]) -> list[str | None]:
@@ -147,9 +143,11 @@ def _rules(pick, directions: list[str] | None, descriptions: list[str]) -> list[
         return list(map(known.__getitem__, texts))
     free = {d: zeroed is not None and pick(d).digit_free for d in set(directions)}
     if all(free.values()) or not any(free.values()):
-        keys = list(zip(zeroed if all(free.values()) else descriptions, directions))
-    else:  # rare: classifiers of the two directions differ in whether a rule word holds a digit
-        keys = [(zeroed[k] if free[d] else text, d) for k, (text, d) in enumerate(zip(descriptions, directions))]
+        texts = zeroed if all(free.values()) else descriptions
+        known = {key: pick(key[1]).rule(key[0]) for key in set(zip(texts, directions))}
+        return list(map(known.__getitem__, zip(texts, directions)))  # zip reuses its tuple: no key list kept
+    # rare: classifiers of the two directions differ in whether a rule word holds a digit
+    keys = [(zeroed[k] if free[d] else text, d) for k, (text, d) in enumerate(zip(descriptions, directions))]
     known = {key: pick(key[1]).rule(key[0]) for key in set(keys)}
     return list(map(known.__getitem__, keys))
 
@@ -161,14 +159,16 @@ def _direction(amount) -> str:
     return "in" if amount > 0 else "out"
 
 
-def line_kinds(profile: Profile, data: list, type_idx: list[int], descriptions: list[str],
+def line_kinds(profile: Profile, type_columns: list[list], descriptions: list[str],
                amounts: list | None = None) -> list[str]:
     """`Classifier.kinds` for every row, each row read by the rules its amount's sign admits: one classifier
     per direction, and each distinct (text, direction) looked up once, so rows are never regrouped by sign."""
     if amounts is None or all(r.direction == "any" for r in profile.type_rules):
-        return Classifier(profile).kinds(data, type_idx, descriptions)
-    if set(map(type, amounts)) <= {Decimal}:  # every amount read: the sign test inline, no call per row
-        directions = [("in" if a > 0 else "out") if a else "any" for a in amounts]
+        return Classifier(profile).kinds(type_columns, descriptions)
+    if set(map(type, amounts)) <= {Decimal}:
+        # every amount read: (a > 0) - (a < 0) is 1, 0 or -1, which indexes the names, in C-level passes
+        directions = list(map(_DIRECTIONS.__getitem__, map(sub, map(gt, amounts, repeat(_ZERO)),
+                                                           map(lt, amounts, repeat(_ZERO)))))
     else:
         directions = list(map(_direction, amounts))
     classifiers: dict[str, Classifier] = {}
@@ -178,4 +178,4 @@ def line_kinds(profile: Profile, data: list, type_idx: list[int], descriptions: 
         if found is None:
             found = classifiers[direction] = Classifier(profile, direction)
         return found
-    return _kinds(pick, directions, data, type_idx, descriptions)
+    return _kinds(pick, directions, type_columns, descriptions)

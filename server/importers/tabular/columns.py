@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import compress
+from operator import add, and_
 from typing import Callable, Sequence
 
 from ...parsing import AmountError, DateError
@@ -25,6 +27,11 @@ BLOCK = 1024  # cells per joined check: a block with one odd cell is read cell b
 # block six times faster than the same language written with backtracking.
 _PLAIN = {".": r"-?+(?:\d{1,3}+(?:,\d{3})++|\d++)(?:\.\d++)?+", ",": r"-?+(?:\d{1,3}+(?:\.\d{3})++|\d++)(?:,\d++)?+"}
 _PLAIN_BLOCK = {mark: re.compile(rf"(?:{cell})?+(?:\n(?:{cell})?+)*+") for mark, cell in _PLAIN.items()}
+# The commonest of them: no thousands mark, at most 14 digits before the decimal mark and 13 after. No such value
+# can reach the amount bound (under 10^14, at most 28 digits: amount_bounds), so none is checked, and the text
+# needs no cleaning but a decimal comma made a point. Tried first; a block it refuses goes on to _PLAIN_BLOCK.
+_SHORT = {mark: rf"-?+\d{{1,14}}+(?:\{mark}\d{{1,13}}+)?+" for mark in (".", ",")}
+_SHORT_BLOCK = {mark: re.compile(rf"(?:{cell})?+(?:\n(?:{cell})?+)*+") for mark, cell in _SHORT.items()}
 _CLEAN = {".": str.maketrans("", "", ","), ",": str.maketrans({".": None, ",": "."})}
 
 
@@ -32,7 +39,6 @@ def amount_column(parse_cell: Callable[[object], Decimal | None], decimal: str
                   ) -> Callable[[Sequence[object]], list]:
     """cells -> [Decimal | None | AmountError], one per cell; `parse_cell` (values.amount_parser) reads the cells
     of a block that is not all plain text."""
-    plain, clean = _PLAIN_BLOCK[decimal], _CLEAN[decimal]
     one = _caught(parse_cell, AmountError)
     def parse(cells: Sequence[object]) -> list:
         out: list = []
@@ -42,16 +48,56 @@ def amount_column(parse_cell: Callable[[object], Decimal | None], decimal: str
                 joined = "\n".join(block)  # TypeError: a spreadsheet number or date among the cells
             except TypeError:
                 joined = None
-            if joined is not None and joined.count("\n") == len(block) - 1 and plain.fullmatch(joined):
-                pieces = joined.translate(clean).split("\n")
-                values = [Decimal(s) if s else None for s in pieces] if "" in pieces else list(map(Decimal, pieces))
-                # A piece this short cannot reach the amount bound (amount_bounds); a longer one is checked.
-                out += values if max(map(len, pieces)) <= MAX_INTEGER_DIGITS else map(_bounded, values)
-            else:
+            found = _plain_values(joined, len(block), decimal) if joined is not None else None
+            if found is None:
                 out += map(one, block)
+            else:
+                values, within = found
+                out += values if within else map(_bounded, values)
         return out
 
     return parse
+
+
+def _plain_values(joined: str, count: int, decimal: str) -> tuple[list, bool] | None:
+    """The values of `count` cells joined by line breaks, when every one is a plain spelling (None for an empty
+    one), and whether all are surely within the amount bound; None when any cell is not plain."""
+    if joined.count("\n") != count - 1:
+        return None  # a cell holding a line break
+    if _SHORT_BLOCK[decimal].fullmatch(joined):
+        pieces, within = (joined.replace(",", ".") if decimal == "," else joined).split("\n"), True
+    elif _PLAIN_BLOCK[decimal].fullmatch(joined):
+        pieces = joined.translate(_CLEAN[decimal]).split("\n")
+        # A piece this short cannot reach the amount bound (amount_bounds); a longer one is checked.
+        within = max(map(len, pieces)) <= MAX_INTEGER_DIGITS
+    else:
+        return None
+    return ([Decimal(s) if s else None for s in pieces] if "" in pieces else list(map(Decimal, pieces))), within
+
+
+def one_side_each(debit_cells: Sequence[object], credit_cells: Sequence[object], decimal: str
+                  ) -> tuple[list, list[bool]] | None:
+    """A debit/credit file's two columns read as one: (each row's amount as written, or None for a row with
+    neither; whether the row's amount is its debit), or None when the columns are not that simple (a row with
+    both sides, a zero debit, a cell other than a plain spelling or too long to skip the bound): the two columns
+    are then read apart, as before, and judged row by row.
+
+    Why: with one side of every row empty, each column is half empty cells, which the block parser cannot read
+    in one C-level map; the two texts of a row joined are the one that is filled."""
+    try:
+        has_debit = list(map(bool, debit_cells))
+        if any(map(and_, has_debit, map(bool, credit_cells))):
+            return None
+        joined = "\n".join(map(add, debit_cells, credit_cells))  # TypeError: a cell that is not text
+    except TypeError:
+        return None
+    found = _plain_values(joined, len(has_debit), decimal)
+    if found is None or not found[1]:
+        return None
+    values = found[0]
+    if not all(compress(values, has_debit)):
+        return None  # a zero debit: judged row by row
+    return values, has_debit
 
 
 def _caught(parse_cell: Callable[[object], object], error: type[Exception]) -> Callable[[object], object]:

@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import and_, eq, itemgetter, methodcaller, not_
+from operator import and_, eq, methodcaller, not_
+from typing import Sequence
 
 from .classify import line_kinds
+from .data_columns import DataColumns
 from .layout_profiles import Layout, norm
-from .values import cell_text, is_blank, text_column
+from .values import text_column
 
 CURRENCY = re.compile(r"[A-Z]{3}")
 IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
@@ -50,10 +52,10 @@ class Fields:
     bank_ids: list[str] | None  # the bank's transaction ids, when the layout has them
 
 
-def read_fields(layout: Layout, data: list, file_account: str, file_currency: str, amounts: list | None = None
-                ) -> Fields:
-    """Every text field of the (padded) data rows; `amounts` (the rows' signed amounts) let the type rules
-    weigh a line's sign (classify.line_kinds)."""
+def read_fields(layout: Layout, data: DataColumns, file_account: str, file_currency: str,
+                amounts: list | None = None) -> Fields:
+    """Every text field of the data rows; `amounts` (the rows' signed amounts) let the type rules weigh a line's
+    sign (classify.line_kinds)."""
     prof, cols = layout.profile, layout.columns
     get = cols.get
     n = len(data)
@@ -61,16 +63,16 @@ def read_fields(layout: Layout, data: list, file_account: str, file_currency: st
     def texts(i: int | None) -> list[str]:
         if i is None:
             return [""] * n
-        return text_column(map(itemgetter(i), data))
+        return text_column(data.column(i))
 
     desc_idx = [cols[k] for k in prof.description_from if k in cols]
     if len(desc_idx) == 1:
         descriptions = _collapsed(texts(desc_idx[0]))
     elif desc_idx:
-        descriptions = [_description([cell_text(row[i]) for i in desc_idx]) for row in data]
+        descriptions = list(map(_description, zip(*map(texts, desc_idx))))
     else:
         descriptions = [""] * n
-    kinds = line_kinds(prof, data, [cols[k] for k in prof.type_from if k in cols], descriptions, amounts)
+    kinds = line_kinds(prof, [data.column(cols[k]) for k in prof.type_from if k in cols], descriptions, amounts)
     chk_i = get("check_number")
     checks = list(map(str.strip, map(_NO_HASH, texts(chk_i)))) if chk_i is not None else [""] * n
     _check_numbers(kinds, checks, descriptions, prof.check_pattern)
@@ -93,7 +95,7 @@ def read_fields(layout: Layout, data: list, file_account: str, file_currency: st
     else:
         currencies = [_fallback_currency(file_currency, a, prof.iban_currency) for a in accounts]
     st_i, pending_values = get("status"), prof.pending_values
-    pending = [norm(v) in pending_values for v in map(itemgetter(st_i), data)] if st_i is not None else \
+    pending = [norm(v) in pending_values for v in data.column(st_i)] if st_i is not None else \
         list(repeat(False, n))
     id_i = get("id")
     return Fields(descriptions, kinds, checks, texts(get("reference")), accounts, currencies, frozenset(bad),
@@ -128,7 +130,7 @@ def _fallback_currency(file_currency: str, account: str, iban_currency) -> str:
     return iban_currency.get(account[:2], "")
 
 
-def _description(parts: list[str]) -> str:
+def _description(parts: Sequence[str]) -> str:
     """The description columns joined, runs of spaces collapsed (banks pad fixed-width text with them)."""
     text = parts[0] if len(parts) == 1 else " / ".join(_distinct(parts))
     return " ".join(text.split()) if "  " in text or "\n" in text or "\t" in text else text

@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass
 from operator import methodcaller
 from pathlib import Path
@@ -187,24 +188,71 @@ def csv_grid(source, text: str, delimiter: str, max_rows: int | None = None) -> 
     return Grid("csv", "", rows, lines)
 
 
-def unquoted_rows(text: str, delimiter: str) -> list[list[str]] | None:
+def unquoted_rows(text: str, delimiter: str) -> SplitRows | None:
     """The rows csv.reader gives for a text without a quote character (most bank exports), split in C-level
     passes: without quotes a record is one line and a field what lies between delimiters, and csv.reader's own
     loop over every character costs a 100,000-line file a third more. None when the text has a quote or a line
     longer than csv's field limit (csv.reader then reads it, and reports what it refuses)."""
     if '"' in text:
         return None
-    if "\r" in text:  # the newline translation csv.reader's StringIO(newline=None) makes
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    if "\r" not in text:
+        lines = text.split("\n")
+    elif text.count("\r") == text.count("\r\n") == text.count("\n"):  # Windows line ends only: no copy made
+        lines = text.split("\r\n")
+    else:  # the newline translation csv.reader's StringIO(newline=None) makes
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines[-1] == "":
         lines.pop()  # the last line's break ends it, it starts no row
     if lines and max(map(len, lines)) > csv.field_size_limit():
         return None
-    rows = list(map(methodcaller("split", delimiter), lines))
-    if "" in lines:  # an empty line is an empty row, as csv.reader gives it
-        rows = [row if line else [] for row, line in zip(rows, lines)]
-    return rows
+    return SplitRows(lines, delimiter)
+
+
+class SplitRows(SequenceABC):
+    """The rows of a text without quotes, each line split at the delimiter when it is asked for (an empty line
+    is an empty row, as csv.reader gives it), or whole columns cut from the lines at once (`columns`): the row
+    reader takes a table's data by column, so the rows of a 100,000-line file need never exist as lists."""
+
+    __slots__ = ("lines", "delimiter")
+
+    def __init__(self, lines: list[str], delimiter: str):
+        self.lines = lines
+        self.delimiter = delimiter
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(map(self._row, self.lines[index]))
+        return self._row(self.lines[index])
+
+    def __iter__(self):
+        return map(self._row, self.lines)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (list, SplitRows)) and list(self) == list(other)
+
+    __hash__ = None
+
+    def _row(self, line: str) -> list[str]:
+        return line.split(self.delimiter) if line else []
+
+    def columns(self, start: int, width: int) -> list[list[str]] | None:
+        """The rows from `start` on as columns (at least `width`, short ones filled with ""), when every one of
+        those lines has the same number of fields: then the fields of the joined lines, in order, are the cells
+        row after row, and column i is every n-th of them. None for ragged or empty lines (read as rows)."""
+        lines, d = self.lines[start:], self.delimiter
+        if not lines or "" in lines:
+            return None
+        counts = set(map(methodcaller("count", d), lines))
+        if len(counts) != 1:
+            return None
+        fields = counts.pop() + 1
+        cells = d.join(lines).split(d)
+        columns = [cells[i::fields] for i in range(fields)]
+        columns += [[""] * len(lines) for _ in range(width - fields)]
+        return columns
 
 
 def _head_grid(source, text: str, delimiter: str, max_rows: int) -> Grid | None:

@@ -10,14 +10,15 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import chain, compress, repeat
-from operator import and_, is_not, itemgetter
+from operator import and_, is_not, not_
 
 from ...errors import Problem
 from .layout_profiles import Layout, Profile, norm
 from ...parsing import AmountError, DateError
 from ...records import BankLine
 from ..line_batch import bank_lines
-from .columns import amount_column, date_column
+from .columns import amount_column, date_column, one_side_each
+from .data_columns import DataColumns
 from .line_fields import CURRENCY, account_number, read_fields
 from .read import Grid
 from .values import (amount_parser, cell_text, choose_date_format, date_parser, guess_decimal_mark,
@@ -44,6 +45,10 @@ class TableContent:
     printed with it, so that balances can be checked without keeping a second record per line."""
 
     lines: list[BankLine] = field(default_factory=list)
+    # the lines' amounts, currencies and pending flags as columns, for the statement checks (statements.py)
+    amounts: list[Decimal] = field(default_factory=list)
+    currencies: list[str] = field(default_factory=list)
+    pending: list[bool] = field(default_factory=list)
     line_numbers: list[int] = field(default_factory=list)
     balances: list[Decimal | None] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
@@ -92,9 +97,8 @@ class TableReader:
         self.labels = frozenset(phrase for phrase, _ in self.profile.labels)
         self.label_firsts = frozenset(phrase.split()[0] for phrase in self.labels)
         edge = "[" + re.escape(_EDGE.replace(" ", "")) + "]*"
-        self.label_start = re.compile(
-            "\n" + edge + "(?:" + "|".join(map(re.escape, sorted(self.label_firsts, key=len, reverse=True))) + ")"
-            + edge + "(?=[ \n])")
+        self.label_start = re.compile("\n" + edge + _by_first_letter(self.label_firsts) + edge + "(?=[ \n])")
+        self.data = DataColumns(grid.rows, self.data_start, self.width)
         self._decide_per_file()
 
     # -------------------------------------------------------------------------------- per-file decisions
@@ -103,12 +107,8 @@ class TableReader:
         idx = self.layout.columns.get(key)
         if idx is None:
             return
-        rows = self.grid.rows
-        stop = len(rows) if limit is None else min(len(rows), self.data_start + limit)
-        for r in range(self.data_start, stop):
-            row = rows[r]
-            if idx < len(row):
-                yield row[idx]
+        column = self.data.column(idx)
+        yield from column if limit is None else column[:limit]
 
     def _decide_per_file(self) -> None:
         prof = self.profile
@@ -222,7 +222,7 @@ class TableReader:
 
     # -------------------------------------------------------------------------------- data rows
 
-    def _money_column(self, data: list) -> list:
+    def _money_column(self, data: DataColumns) -> list:
         """The data rows' signed amounts from the account holder's view, one per row: a Decimal, None when the
         row has none, or the _CellError naming the field. Read by column (columns.py), since it runs for every
         line; built for the file's convention."""
@@ -230,7 +230,7 @@ class TableReader:
         parse, sign, title = amount_column(self.amount, self.decimal), self.profile.sign, self.title
 
         def column(key: str) -> list:
-            values = parse(list(map(itemgetter(cols[key]), data)))
+            values = parse(data.column(cols[key]))
             for k in _error_rows(values, AmountError):
                 values[k] = _CellError(key, str(values[k]))
             return values
@@ -259,6 +259,12 @@ class TableReader:
                 else:
                     value = credit if credit is not None else Decimal(0)
                 return value * sign
+            sides = one_side_each(data.column(cols["debit"]), data.column(cols["credit"]), self.decimal)
+            if sides is not None:  # the same values as _one_side_each's below, from one column
+                values, has_debit = sides
+                if debit_negative:
+                    return [v * sign if v is not None else None for v in values]
+                return [(-v if d else v) * sign if v is not None else None for v, d in zip(values, has_debit)]
             debits, credits = column("debit"), column("credit")
             fast = _one_side_each(debits, credits, sign, debit_negative)
             return fast if fast is not None else list(map(debit_credit, debits, credits))
@@ -278,7 +284,7 @@ class TableReader:
                 return abs(value) * sign
             return _CellError(key, f"debit/credit indicator {raw!r} is neither debit "
                                    f"({'/'.join(sorted(debit_words))}) nor credit ({'/'.join(sorted(credit_words))})")
-        return list(map(indicator, column("amount"), map(itemgetter(ii), data)))
+        return list(map(indicator, column("amount"), data.column(ii)))
 
     def _summary(self, row, line: int) -> bool:
         """Record a summary row (balance, totals) and say so; False when the row is no summary."""
@@ -363,12 +369,8 @@ class TableReader:
         line_fields.py); runs of rows that are plainly transactions become lines in one go, and every other row
         (summaries, notes, continuations, pending lines, bad cells) is read on its own by `_read_row`."""
         cols, out = self.layout.columns, self.out
-        start, width = self.data_start, self.width
-        pad = [""] * width
-        data = self.grid.rows[start:]  # a new list: padded below only when some row is short (one C-level pass)
-        if data and min(map(len, data)) < width:
-            data = [row if len(row) >= width else list(row) + pad[len(row):] for row in data]
-        if not data:
+        start, data = self.data_start, self.data
+        if not len(data):
             return
         get = cols.get
         bal_i = get("balance")
@@ -377,34 +379,37 @@ class TableReader:
             bal_i = get("balance_before")
         vd_i = get("value_date")
         amounts = self._money_column(data)
-        dates = date_column(self.date)(list(map(itemgetter(cols["date"]), data)))
-        printed = amount_column(self.amount, self.decimal)(list(map(itemgetter(bal_i), data))) \
+        dates = date_column(self.date)(data.column(cols["date"]))
+        printed = amount_column(self.amount, self.decimal)(data.column(bal_i)) \
             if bal_i is not None else [None] * len(data)
         value_dates = [None if is_blank(c) else d for c, d in zip(
-            map(itemgetter(vd_i), data), date_column(self.date)(list(map(itemgetter(vd_i), data))))] \
+            data.column(vd_i), date_column(self.date)(data.column(vd_i)))] \
             if vd_i is not None else [None] * len(data)
         fields = read_fields(self.layout, data, out.account or self.default_account,
                              out.currency or self.layout.header_currency or self.default_currency
                              or self.profile.currency or "", amounts)
         balances = self._balance_column(printed, amounts)
-        ids = [f"L{line}" for line in self.grid.lines[start:start + len(data)]]
+        ids = list(map("L%d".__mod__, self.grid.lines[start:start + len(data)]))  # f"L{line}", in C
         plain = self._plain_rows(data, amounts, dates, printed, value_dates, fields)
         self._continued: list[str] = []  # continuation rows' text for the last line, added once it is complete
         k = 0
-        for end in [j for j, p in enumerate(plain) if not p] + [len(data)]:
+        for end in list(compress(range(len(data)), map(not_, plain))) + [len(data)]:
             if end > k:  # a run of plain transactions
                 self._flush_continued()
                 run = slice(k, end)
                 out.lines += bank_lines(ids[run], dates[run], amounts[run], fields.currencies[run],
                                         fields.references[run], fields.descriptions[run], fields.kinds[run],
                                         fields.checks[run], value_dates[run], fields.pending[run])
+                out.amounts += amounts[run]
+                out.currencies += fields.currencies[run]
+                out.pending += fields.pending[run]
                 out.line_numbers += self.grid.lines[start + k:start + end]
                 out.balances += balances[run]
                 out.accounts += fields.accounts[run]
                 if fields.bank_ids is not None:
                     out.bank_ids += fields.bank_ids[run]
             if end < len(data):
-                self._read_row(end, data[end], self.grid.lines[start + end], amounts[end], dates[end],
+                self._read_row(end, data.row(end), self.grid.lines[start + end], amounts[end], dates[end],
                                printed[end], value_dates[end], fields)
             k = end + 1
         self._flush_continued()
@@ -428,7 +433,7 @@ class TableReader:
                        _error_rows(value_dates, DateError), fields.bad_currency):
             plain[k] = False
         for i in self._description_columns() if self.labels else ():
-            for k in self._label_candidates(list(map(itemgetter(i), data))):
+            for k in self._label_candidates(data.column(i)):
                 plain[k] = False
         return plain
 
@@ -530,9 +535,13 @@ class TableReader:
         if fields.bank_ids is not None:
             out.bank_ids.append(fields.bank_ids[k])
         self._flush_continued()
+        pending = pending_row or fields.pending[k]
         out.lines.append(BankLine(
             f"L{line}", date, amount, currency, fields.references[k], fields.descriptions[k], fields.kinds[k],
-            fields.checks[k], value_date, pending_row or fields.pending[k]))
+            fields.checks[k], value_date, pending))
+        out.amounts.append(amount)
+        out.currencies.append(currency)
+        out.pending.append(pending)
         out.line_numbers.append(line)
         out.balances.append(balance)
         out.accounts.append(fields.accounts[k])
@@ -548,6 +557,16 @@ class TableReader:
             self.out.warnings.append(f"skipped {len(self.out.skipped)} row(s) with neither a date nor an amount "
                                      f"(line {shown}{more})")
         return self.out
+
+
+def _by_first_letter(words) -> str:
+    """The words as one regular expression group, factored by first letter: the engine tries a group's
+    alternatives one by one at every line of a column, so sixty label words cost sixty tries a line; grouped by
+    their first letter, a line meets about twenty. The same lines match (longer words first within a letter)."""
+    rests: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        rests.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "(?:" + "|".join(re.escape(first) + "(?:" + "|".join(group) + ")" for first, group in rests.items()) + ")"
 
 
 def _continue_description(lines: list[BankLine], pieces: list[str]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from operator import attrgetter
 from typing import Sequence
 
 from ...errors import Problem
@@ -133,7 +132,7 @@ def build_statements(content: TableContent, balance_title: str
                 " (only summary rows)" if content.stated else "")))
         return [], problems, warnings
     lines = _bank_ids(content, warnings)
-    currencies = list(map(attrgetter("currency"), lines))
+    currencies = content.currencies
     no_currency = next((n for c, n in zip(currencies, content.line_numbers) if not c), None) \
         if "" in currencies else None
     if no_currency is not None:
@@ -158,8 +157,8 @@ def build_statements(content: TableContent, balance_title: str
     numbers, balances = content.line_numbers, content.balances
     for (acct, cur), members in groups.items():
         findings: list[Finding] = []
-        chain = unbroken_chain(list(map(attrgetter("amount"), lines)), balances) \
-            if len(groups) == 1 and not any(map(attrgetter("pending"), lines)) else None
+        chain = unbroken_chain(content.amounts, balances) if len(groups) == 1 and True not in content.pending \
+            else None
         if chain is not None:  # proved by column (balance_chain); the entries are built only if a total needs them
             opening, closing = chain
             entries = [(n, ln.date, ln.amount, b) for n, ln, b in zip(numbers, lines, balances)] \

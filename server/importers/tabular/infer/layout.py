@@ -5,6 +5,7 @@ When two readings fit the table equally and give different lines, inference refu
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -89,6 +90,7 @@ class _Builder:
         self.decimal = decimal_mark(self.sample, range(self.width))
         self.facts = sniff(self.sample, self.width, self.decimal, vocab)
         self.parse = amount_parser(self.decimal)
+        self._parsed: dict[int, dict] = {}  # column -> {id(sample row): its amount, or _Failed}
 
     def title(self, i: int) -> str:
         if self.header.index >= 0 and i < len(self.header.cells) and self.header.cells[i]:
@@ -96,14 +98,29 @@ class _Builder:
         return f"column {i + 1}"
 
     def reader(self, i: int, sign: int = 1):
+        """Row -> column i's amount (times `sign`), None when blank; raises what the amount parser raises. The
+        readings (and what the referee tries) go over the same sample rows many times: each sample row's cell is
+        parsed once per column, kept by the identity of the row (sample rows live as long as this builder; any
+        other row is parsed as it comes)."""
         parse = self.parse
 
-        def read(row):
+        def value(row):
             if i >= len(row):
                 return None
             v = row[i]
-            value = parse(v.rstrip("|").strip() if isinstance(v, str) else v)
-            return value * sign if value is not None else None
+            return parse(v.rstrip("|").strip() if isinstance(v, str) else v)
+
+        known = self._parsed.get(i)
+        if known is None:
+            known = self._parsed[i] = {id(row): _outcome(value, row) for row in self.sample}
+
+        def read(row):
+            found = known.get(id(row), _UNREAD)
+            if found is _UNREAD:
+                found = value(row)
+            elif found.__class__ is _Failed:
+                raise copy(found.error)  # a copy: the kept error never holds this frame (no reference cycle)
+            return found * sign if found is not None else None
         return read
 
     def orders(self, roles: Roles) -> tuple[str, ...]:
@@ -421,6 +438,23 @@ class _Builder:
         sample = tuple(tuple(cell_text(c) for c in r) for r in self.sample[:5])
         return Inference(data, header_row, columns, titles, convention, confidence, proof, tuple(self.notes),
                          cur_code, sample)  # a code the file states outranks --currency, as a column's does
+
+
+_UNREAD = object()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """What reading a sample row's cell raised, kept to be raised again whenever the cell is read."""
+
+    error: Exception
+
+
+def _outcome(read, row):
+    try:
+        return read(row)
+    except Exception as exc:  # noqa: BLE001 - raised again, unchanged, to whoever reads this cell
+        return _Failed(exc)
 
 
 def _times(value, sign):
