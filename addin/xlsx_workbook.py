@@ -167,6 +167,12 @@ class XlsxWorkbook:
         self._plans[ws.title] = _TablePlan(tuple(c.kind for c in columns), rows)
         return len(rows)
 
+    def as_written(self, sheet: str) -> bool:
+        """The sheet's part is byte for byte what the add-in's last save wrote (its CRC in the package's record,
+        xlsx/package.py): nobody edited it since, so a render whose data did not change may leave it."""
+        held = self._held.get(sheet)
+        return held is not None and held.as_written and sheet not in self._plans
+
     def selected_ids(self, sheet: str) -> list[str]:
         return list(self.selection.get(sheet, ()))
 

@@ -10,7 +10,7 @@ from ...server.controls.workflow import APPROVED, EDITABLE
 from .. import review_sheet, sheets, summary_blocks
 from ..manual import items as manual_items, layout as manual_layout, sync as manual_sync
 from .context import CASH_ACCOUNT, Context
-from . import shown_inputs
+from . import shown_inputs, shown_sheets
 from .state import LazyRows, State, load_state
 
 
@@ -43,7 +43,9 @@ def show(ctx: Context, state: State | None = None) -> State:
     """Re-reads the server's state (unless given) and writes every sheet from it, with the stage's locks."""
     state = state or current_state(ctx)
     ctx.progress("Writing the sheets...")
-    sheets.render(ctx.book, state)
+    plan = shown_sheets.plan(ctx, state)  # only the sheets whose data changed since the workbook showed them
+    sheets.render(ctx.book, state, only=plan.only, untouched=plan.untouched)
+    shown_sheets.record(ctx, state, plan)
     return state
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import stat
@@ -33,6 +34,12 @@ _TIED_TO_CELLS = (b"<mergeCells", b"<hyperlinks", b"<legacyDrawing")
 _EMPTY = b"<sheetData/>"
 # The fastest deflate level: about three times level 6 on worksheet XML, for a file about a fifth larger.
 COMPRESSION = 1
+# The archive comment our save leaves: the CRC of every worksheet part as written. Why the comment and not a
+# workbook setting: the settings (workbook.xml) are written before the worksheets' rows are put in, so their
+# final bytes are not known then; the comment is written last. Any other program's save drops or keeps it,
+# but changes the parts' CRCs (Excel rewrites every part), and so marks every sheet as not ours any more.
+_WRITTEN = b"tieout-parts "
+_WORKSHEETS = "xl/worksheets/"
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class HeldSheet:
     xml: bytes
     start: int  # of the <sheetData> element
     end: int
+    as_written: bool = False  # the part is byte for byte what the add-in's last save wrote (its CRC recorded)
 
     @property
     def sheet_data(self) -> bytes:
@@ -110,11 +118,14 @@ def open_package(path: Path) -> OpenedPackage:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as skeleton:
         parts = {part: name for name, part in _sheet_parts(zf).items()}
+        written = written_crcs(zf.comment)
         for info in zf.infolist():
             content = zf.read(info)
             name = parts.get(info.filename)
             sheet = hold(content) if name is not None else None
             if sheet is not None:
+                if written.get(info.filename) == info.CRC:
+                    sheet = HeldSheet(sheet.xml, sheet.start, sheet.end, as_written=True)
                 held[name] = sheet
                 content = sheet.stripped()
             skeleton.writestr(info.filename, content)
@@ -155,11 +166,24 @@ def save_package(skeleton: bytes, path: Path, rows: dict[str, Rows], opened: byt
                 with zout.open(info.filename, "w", force_zip64=True) as part:
                     for chunk in _spliced(content, put):
                         part.write(chunk)
+            zout.comment = _WRITTEN + json.dumps({i.filename: i.CRC for i in zout.infolist()
+                                                  if i.filename.startswith(_WORKSHEETS)}).encode()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def written_crcs(comment: bytes) -> dict[str, int]:
+    """The worksheet parts' CRCs our last save recorded in the archive comment ({} when another program saved)."""
+    if not comment.startswith(_WRITTEN):
+        return {}
+    try:
+        found = json.loads(comment[len(_WRITTEN):])
+    except ValueError:
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, int)} if isinstance(found, dict) else {}
 
 
 def _mode_of(path: Path) -> int:
