@@ -82,7 +82,14 @@ def sync_inputs(ctx: Context) -> int:
 
 
 def _as_rendered(ctx: Context, sheet: str) -> bool:
-    """The sheet's input columns hold what the last render wrote (shown_inputs): nothing typed to send."""
+    """The sheet's input columns hold what the last render wrote (shown_inputs): nothing typed to send. A saved
+    workbook whose part is byte for byte what the add-in last saved is not even read (Excel's sheets always are:
+    their open input cells may have been typed in)."""
+    if not ctx.book.get_setting(shown_inputs.SETTINGS[sheet]):
+        return False
+    unchanged_part = getattr(ctx.book, "part_unchanged", None)
+    if unchanged_part is not None and unchanged_part(sheet):
+        return True
     return shown_inputs.unchanged(ctx.book, sheet, ctx.book.read_table(sheet))
 
 
