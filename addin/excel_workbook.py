@@ -272,6 +272,12 @@ class ExcelWorkbook:
     def is_protected(self, sheet: str) -> bool:
         return bool(self.book.sheets[sheet].api.ProtectContents)
 
+    def as_written(self, sheet: str) -> bool:
+        """Whether the sheet still holds what the add-in wrote, as far as a live workbook tells without reading
+        it: a protected sheet's locked cells cannot have been typed over (its open input cells are the user's,
+        sent to the server by the inputs sync); an unprotected one may have been, so it is written again."""
+        return sheet in self.sheet_names() and self.is_protected(sheet)
+
     def protect_structure(self, on: bool) -> None:
         if on:
             self.book.api.Protect(Password=PROTECTION_PASSWORD, Structure=True)

@@ -17,7 +17,7 @@ add-in compares the locked sheets with the server's data on Refresh and says so 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
@@ -126,12 +126,13 @@ def release(book: WorkbookAdapter, sheets: Sequence[str]) -> None:
             book.unprotect(s)
 
 
-def apply(book: WorkbookAdapter, status: str, layouts: dict[str, TableLayout], cells: dict[str, str]) -> None:
+def apply(book: WorkbookAdapter, status: str, layouts: dict[str, TableLayout], cells: dict[str, str],
+          leave: Collection[str] = ()) -> None:
     """Protect the sheets as the stage says, leaving only its input cells open; lock the structure once
-    submitted."""
+    submitted. `leave`: sheets whose rows and lock are already the stage's (left untouched by the render)."""
     present = set(book.sheet_names())
     for sheet, lock in policy(status).items():
-        if sheet not in present:
+        if sheet not in present or sheet in leave:
             continue
         if lock.protected:
             book.protect(sheet, unlocked_ranges(lock, layouts.get(sheet), cells.get(sheet, {})))

@@ -300,20 +300,23 @@ ROWS = {"Summary": summary_rows, "Bank Statement": bank_rows, "GL Lines": gl_row
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def render(book: WorkbookAdapter, state: State, only: Collection[str] | None = None) -> dict[str, locking.TableLayout]:
+def render(book: WorkbookAdapter, state: State, only: Collection[str] | None = None,
+           untouched: Collection[str] = ()) -> dict[str, locking.TableLayout]:
     """Writes the sheets from the server's state, then applies the stage's locks to every sheet; returns the
     layouts of the sheets written.
 
     `only`: the sheets whose content may have changed (None: all). The others are left as they are, but their
     locks (a press that changes the stage locks every sheet); Summary, a missing sheet and a sheet the stage
-    leaves input cells open on are always written (their open cells follow from their rows). A Manual account's
-    workbook is written whole."""
+    leaves input cells open on are always written (their open cells follow from their rows). `untouched`: sheets
+    known to show this state with this stage's lock already (handlers/shown_sheets.py): neither written nor
+    locked again, open cells or not. A Manual account's workbook is written whole."""
     if manual_layout.is_manual(state):
         from .manual import render as manual
 
         return manual.render(book, state)
-    chosen = rendered_sheets(book, state, only)
-    locking.release(book, SHEET_NAMES)
+    untouched = frozenset(untouched) - {"Summary", "Rules"}
+    chosen = rendered_sheets(book, state, only) - untouched
+    locking.release(book, [s for s in SHEET_NAMES if s not in untouched])
     rows = sheet_rows(state, chosen)
     shown_inputs.record(book, rows)  # the next press's inputs sync compares with it (handlers/shown_inputs.py)
     layouts: dict[str, locking.TableLayout] = {}
@@ -355,7 +358,8 @@ def render(book: WorkbookAdapter, state: State, only: Collection[str] | None = N
     _decorate(book, state, {s: len(r) for s, r in rows.items() if s in chosen})
     locking.apply(book, state.status, layouts, {"Summary": {locking.COMMENT_CELL: SUMMARY_CELLS["Review comment"],
                                                             locking.SUMMARY_INPUTS: summary_inputs},
-                                                "Review": {locking.REVIEW_LINE_INPUTS: review_lines}})
+                                                "Review": {locking.REVIEW_LINE_INPUTS: review_lines}},
+                  leave=untouched)
     return layouts
 
 

@@ -75,6 +75,10 @@ class WorkbookAdapter(Protocol):
 
     def unprotect(self, sheet: str) -> None: ...
 
+    def as_written(self, sheet: str) -> bool:
+        """The sheet holds what the add-in last wrote there (no one typed over it since): a render whose data did
+        not change may leave it as it is. False when unsure."""
+
     def is_protected(self, sheet: str) -> bool: ...
 
     def protect_structure(self, on: bool) -> None:

@@ -74,6 +74,9 @@ class XlsxWorkbook:
         self._data = opened.data
         self._held = dict(opened.held)  # sheets whose rows are still the file's bytes (not in openpyxl)
         self._plans: dict[str, _TablePlan] = {}  # sheets whose rows are generated from a table at save
+        # sheets whose content the add-in vouches for at save (package's CRC record): kept as its last save
+        # wrote them, or written by it now; a sheet someone else changed is not, until the add-in writes it
+        self._ours = {name for name, held in self._held.items() if held.as_written}
         self.selection = {k: list(v) for k, v in (selection or {}).items()}
         self.messages: list[str] = []
         self._echo = echo or (lambda text: print(text, file=sys.stderr))
@@ -137,6 +140,8 @@ class XlsxWorkbook:
                     first_row: int = 1) -> int:
         new = sheet not in self._wb.sheetnames
         ws = self._wb.create_sheet(sheet) if new else self._wb[sheet]
+        if first_row == 1:
+            self._ours.add(sheet)  # the whole sheet is this table (one below row 1 leaves cells above it as they are)
         if first_row == 1 and (new or sheet in self._held or sheet in self._plans):
             rows = [tuple(r) for r in rows]
             if _streamable(rows):
@@ -166,6 +171,17 @@ class XlsxWorkbook:
             col.name = column.header
         self._plans[ws.title] = _TablePlan(tuple(c.kind for c in columns), rows)
         return len(rows)
+
+    def as_written(self, sheet: str) -> bool:
+        """The sheet's part is byte for byte what the add-in's last save wrote (its CRC in the package's record,
+        xlsx/package.py): nobody edited it since, so a render whose data did not change may leave it."""
+        return self.part_unchanged(sheet)
+
+    def part_unchanged(self, sheet: str) -> bool:
+        """Not one byte of the sheet's part changed since the add-in's last save (input cells included), so what
+        its cells hold is what that save wrote: a sync need not read them (handlers/shown_inputs.py)."""
+        held = self._held.get(sheet)
+        return held is not None and held.as_written and sheet not in self._plans
 
     def selected_ids(self, sheet: str) -> list[str]:
         return list(self.selection.get(sheet, ()))
@@ -290,7 +306,8 @@ class XlsxWorkbook:
     def save(self) -> None:
         try:
             skeleton, rows = self._write_skeleton()
-            package.save_package(skeleton, self.path, rows, self._data)
+            vouched = frozenset(self._wb[s].path[1:] for s in self._ours if s in self._wb.sheetnames)
+            package.save_package(skeleton, self.path, rows, self._data, vouched)
         except OSError as exc:
             raise InputError(self.path, f"cannot save the workbook: {exc.strerror} (is it open in Excel?)") from None
 

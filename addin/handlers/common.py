@@ -10,7 +10,7 @@ from ...server.controls.workflow import APPROVED, EDITABLE
 from .. import review_sheet, sheets, summary_blocks
 from ..manual import items as manual_items, layout as manual_layout, sync as manual_sync
 from .context import CASH_ACCOUNT, Context
-from . import shown_inputs
+from . import shown_inputs, shown_sheets
 from .state import LazyRows, State, load_state
 
 
@@ -43,7 +43,9 @@ def show(ctx: Context, state: State | None = None) -> State:
     """Re-reads the server's state (unless given) and writes every sheet from it, with the stage's locks."""
     state = state or current_state(ctx)
     ctx.progress("Writing the sheets...")
-    sheets.render(ctx.book, state)
+    plan = shown_sheets.plan(ctx, state)  # only the sheets whose data changed since the workbook showed them
+    sheets.render(ctx.book, state, only=plan.only, untouched=plan.untouched)
+    shown_sheets.record(ctx, state, plan)
     return state
 
 
@@ -80,7 +82,14 @@ def sync_inputs(ctx: Context) -> int:
 
 
 def _as_rendered(ctx: Context, sheet: str) -> bool:
-    """The sheet's input columns hold what the last render wrote (shown_inputs): nothing typed to send."""
+    """The sheet's input columns hold what the last render wrote (shown_inputs): nothing typed to send. A saved
+    workbook whose part is byte for byte what the add-in last saved is not even read (Excel's sheets always are:
+    their open input cells may have been typed in)."""
+    if not ctx.book.get_setting(shown_inputs.SETTINGS[sheet]):
+        return False
+    unchanged_part = getattr(ctx.book, "part_unchanged", None)
+    if unchanged_part is not None and unchanged_part(sheet):
+        return True
     return shown_inputs.unchanged(ctx.book, sheet, ctx.book.read_table(sheet))
 
 

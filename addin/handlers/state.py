@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
@@ -131,6 +131,9 @@ class State:
     chart: tuple[str, ...] = ()  # the account's chart of accounts as the server holds it (GET .../chart)
     default_rules: tuple[dict, ...] = ()  # the account's rules saved as its default (Save Rules as Default)
     items: tuple = ()  # a Manual account's reconciling items (manual/items.Item), read by common.current_state
+    # path -> the ETag of the answer this state holds for it (filled as its listings are read): what the sheets
+    # drawn from this state show, named by the server (handlers/shown_sheets.py)
+    tags: dict = field(default_factory=dict, compare=False, repr=False)
 
     def suggested_for(self, side: str, line_id: str) -> list[dict]:
         """Suggestions naming a line, whose lines are all still unmatched (a suggestion is never a match)."""
@@ -222,16 +225,19 @@ class Held:
     new transactions, the review), parsed: read again, each is asked with If-None-Match and kept when the server
     answers 304. A press that changes a few matches then redraws reads the 20,000 bank lines once, not twice."""
 
-    def __init__(self, client: Client, answers: dict | None = None):
+    def __init__(self, client: Client, answers: dict | None = None, tags: dict | None = None):
         self.client = client
         self.answers = {} if answers is None else answers  # path -> (ETag, parsed)
+        self.tags = {} if tags is None else tags  # path -> the ETag of the answer returned (State.tags)
 
     def get(self, path: str, parse: Callable[[object], object]):
         etag, parsed = self.answers.get(path, (None, None))
         tag, answer = self.client.get_if_changed(path, etag)
         if answer is NOT_MODIFIED:
+            self.tags[path] = etag
             return parsed
         parsed = parse(answer)
+        self.tags[path] = tag
         if tag:
             self.answers[path] = (tag, parsed)
         return parsed
@@ -249,7 +255,8 @@ def load_state(client: Client, rec_id: int, cash_account: str = "", lazy: bool =
     account = client.get(f"/api/accounts/{rec['account']['id']}")
     rows, review = (LazyRows, LazyReview) if lazy else (_now, _now)
     lines = LazyRows if lazy and lazy_lines else _now
-    get = Held(client, held).get
+    tags: dict = {}
+    get = Held(client, held, tags).get
     matches = rows(lambda: get(base + "/matches", lambda answer: tuple(_match(m) for m in answer)))
     txns = get(base + "/transactions", lambda answer: tuple(
         Txn(t["id"], _date(t["date"]), _money(t["amount"]), t["currency"], t["gl_account"] or "",
@@ -263,7 +270,8 @@ def load_state(client: Client, rec_id: int, cash_account: str = "", lazy: bool =
                  rows(lambda: _last_suggestions(client.get(base + "/jobs"))),
                  review(lambda: get(base + "/review", lambda answer: answer)),
                  tuple(client.get(f"/api/accounts/{rec['account']['id']}/chart")["accounts"]),
-                 tuple(client.get(f"/api/accounts/{account['id']}/settings/rules")["value"].get("rows") or ()))
+                 tuple(client.get(f"/api/accounts/{account['id']}/settings/rules")["value"].get("rows") or ()),
+                 tags=tags)
 
 
 def _now(fetch: Callable[[], object]):

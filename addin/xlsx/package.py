@@ -33,6 +33,14 @@ _TIED_TO_CELLS = (b"<mergeCells", b"<hyperlinks", b"<legacyDrawing")
 _EMPTY = b"<sheetData/>"
 # The fastest deflate level: about three times level 6 on worksheet XML, for a file about a fifth larger.
 COMPRESSION = 1
+# The archive comment our save leaves: the CRC of each worksheet part the add-in vouches for (written by it, or
+# kept as its last save wrote it), as "tieout-parts N:crc ..." for xl/worksheets/sheetN.xml. Why the comment and
+# not a workbook setting: the settings (workbook.xml) are written before the worksheets' rows are put in, so
+# their final bytes are not known then; the comment is written last. Any other program's save drops or keeps
+# it, but changes the parts' CRCs (Excel rewrites every part), and so marks every sheet as not ours any more.
+# Kept short and plain: LibreOffice refuses to open a package whose comment is a long JSON text.
+_WRITTEN = b"tieout-parts "
+_WORKSHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class HeldSheet:
     xml: bytes
     start: int  # of the <sheetData> element
     end: int
+    as_written: bool = False  # the part is byte for byte what the add-in's last save wrote (its CRC recorded)
 
     @property
     def sheet_data(self) -> bytes:
@@ -110,11 +119,14 @@ def open_package(path: Path) -> OpenedPackage:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as skeleton:
         parts = {part: name for name, part in _sheet_parts(zf).items()}
+        written = written_crcs(zf.comment)
         for info in zf.infolist():
             content = zf.read(info)
             name = parts.get(info.filename)
             sheet = hold(content) if name is not None else None
             if sheet is not None:
+                if written.get(info.filename) == info.CRC:
+                    sheet = HeldSheet(sheet.xml, sheet.start, sheet.end, as_written=True)
                 held[name] = sheet
                 content = sheet.stripped()
             skeleton.writestr(info.filename, content)
@@ -133,7 +145,8 @@ class Rows:
     held: HeldSheet | None = None  # the part as the file held it, when these are its rows put back
 
 
-def save_package(skeleton: bytes, path: Path, rows: dict[str, Rows], opened: bytes | None = None) -> None:
+def save_package(skeleton: bytes, path: Path, rows: dict[str, Rows], opened: bytes | None = None,
+                 vouched: frozenset[str] = frozenset()) -> None:
     """Writes the package openpyxl made (`skeleton`) to `path` with the rows of each part named in `rows`
     put in, through a file beside `path` that replaces it at the end (a failed save leaves the old file).
     A held sheet that comes out as the file `opened` had it is copied from it still compressed."""
@@ -155,11 +168,28 @@ def save_package(skeleton: bytes, path: Path, rows: dict[str, Rows], opened: byt
                 with zout.open(info.filename, "w", force_zip64=True) as part:
                     for chunk in _spliced(content, put):
                         part.write(chunk)
+            zout.comment = _WRITTEN + " ".join(
+                f"{m.group(1)}:{i.CRC:08x}" for i in zout.infolist() if i.filename in vouched
+                and (m := _WORKSHEET.fullmatch(i.filename))).encode()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def written_crcs(comment: bytes) -> dict[str, int]:
+    """The worksheet parts' CRCs our last save recorded in the archive comment ({} when another program saved)."""
+    if not comment.startswith(_WRITTEN):
+        return {}
+    out = {}
+    for item in comment[len(_WRITTEN):].split():
+        number, _, crc = item.partition(b":")
+        try:
+            out[f"xl/worksheets/sheet{int(number)}.xml"] = int(crc, 16)
+        except ValueError:
+            return {}
+    return out
 
 
 def _mode_of(path: Path) -> int:
