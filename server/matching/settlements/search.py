@@ -67,8 +67,6 @@ def _fit_run(run, want, sign, days, model, rule, ledger_amount, rejected) -> lis
     values = ledger_amount[pos] * sign
     keep = (values > 0) & (values <= fee)
     found = subsets_summing_to([int(v) for v in values[keep]], fee, rule.max_rejects, MAX_SOLUTIONS + 1)
-    # settle_min_items counts the lines that stay: a day of three lines less two is a bare 1:1, not a settlement
-    found = [f for f in found if _lines(days, run) - len(f) >= rule.settle_min_items]
     cand = pos[keep]
     return [Fit(run, tuple(int(cand[i]) for i in s), 0, gross, items) for s in found]
 
