@@ -22,7 +22,10 @@ credit notes netted, third-party payers (factoring, parent), incoming payments n
 payment runs (one debit, many supplier invoices), SEPA collections (one credit, many customers), card acquirer
 payouts net of fees, payroll, loan instalments (principal and interest booked apart), returned direct debits with
 a return charge, bank charges and interest booked from the statement. Negatives: bank-only lines (proposals),
-ledger-only open items, decoys (same customer and amount, another invoice, unpaid).
+ledger-only open items, decoys (same customer and amount, another invoice, unpaid). Expected proposals
+(`MatchData.proposals`): the bank-only lines, and the bank lines of groups whose GL lines leave a difference it has
+not booked (Skonto booked gross only, charges deducted, FX): a difference proposed where the GL holds its line is
+a double posting and counts wrong.
 """
 from __future__ import annotations
 
@@ -439,7 +442,9 @@ def _receipt(bk, rng, d, customers, suppliers, kind="receipt"):
 
 
 def _one_in(bk, p, docs, bank_cents, gl_cents, day, kind, extra="", payer=None, gl_texts=None):
-    """An incoming transfer paying `docs`; the GL books one line per amount in `gl_cents`."""
+    """An incoming transfer paying `docs`; the GL books one line per amount in `gl_cents`. When those lines do not
+    add up to the bank amount (a discount or the bank's charges the GL has not booked), the difference is a right
+    proposal on the bank line; when the GL booked it as a line of its own, proposing it again is wrong."""
     rng, d = bk.rng, bk.d
     g = bk.group()
     purpose, struct = _purpose(docs, d, rng, extra)
@@ -447,7 +452,7 @@ def _one_in(bk, p, docs, bank_cents, gl_cents, day, kind, extra="", payer=None, 
     bday = bk.bank_day(day)
     bk.add_bank(bday, bank_cents, _bank_text(_bank_name(payer, d, rng), purpose, "SEPA-GUTSCHRIFT", d, rng,
                                              eref=_eref(rng), iban=payer.iban), rng.choice(TYPES["in"]), g, kind,
-                ref=struct)
+                ref=struct, proposal=sum(gl_cents) != bank_cents)
     gday = bk.gl_day(bday)
     cp = bk.cp(p)
     for i, c in enumerate(gl_cents):
@@ -468,7 +473,8 @@ def _one_out(bk, p, docs, bank_cents, gl_cents, day, kind, booking="SEPA-UEBERWE
         gday = bk.gl_day(bday)
     cred = f"DE{rng.randrange(10, 99)}ZZZ{rng.randrange(10**10, 10**11)}" if typ == "dd" else ""
     bk.add_bank(bday, bank_cents, _bank_text(_bank_name(p, d, rng), purpose, booking, d, rng, eref=_eref(rng),
-                                             mref=mref, cred=cred, iban=p.iban), rng.choice(TYPES[typ]), g, kind)
+                                             mref=mref, cred=cred, iban=p.iban), rng.choice(TYPES[typ]), g, kind,
+                proposal=sum(gl_cents) != bank_cents)  # an FX difference the GL has not booked
     cp = bk.cp(p)
     for i, c in enumerate(gl_cents):
         doc = docs[min(i, len(docs) - 1)]

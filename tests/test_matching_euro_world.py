@@ -113,3 +113,84 @@ def test_the_blind_generator_keeps_its_contract():
     assert (a.bank.amount_minor != 0).all() and (a.ledger.amount_minor != 0).all()
     hard = generate_euro_world(600, seed=5, dials=hard_dials())
     assert not hard.bank.equals(a.bank)
+
+
+# ---- skonto15: a difference the ledger booked as a line of its own is taken into the group, never proposed again
+def _skonto(gl_discount: bool):
+    bank = [bank_line("B1", "2024-04-08", "980.00", "other", "VOGEL VERPACKUNG BV Rechnung RE-2024-0145 abzgl. 2% "
+                      "Skonto", currency="EUR")]
+    ledger = KNOWN + [ledger_line("L1", "2024-04-08", "1000.00", reference="RE-2024-0145", counterparty="10102",
+                                  description="Zahlungseingang RE-2024-0145 Vogel Verpackung B.V.", currency="EUR")]
+    if gl_discount:
+        ledger.append(ledger_line("L2", "2024-04-08", "-20.00", reference="RE-2024-0145", counterparty="10102",
+                                  description="Skonto 2% RE-2024-0145 Vogel Verpackung B.V.", currency="EUR"))
+    return auto_match(bank, ledger)
+
+
+def test_a_cash_discount_the_ledger_booked_joins_the_group_and_is_not_proposed():
+    result = _skonto(gl_discount=True)
+    assert _groups(result)[("B1",)] == (("L1", "L2"), "invoices_named_exact_sum")
+    assert not result.proposed
+
+
+def test_a_cash_discount_the_ledger_did_not_book_is_proposed():
+    result = _skonto(gl_discount=False)
+    assert _groups(result)[("B1",)] == (("L1",), "invoices_named_less_cash_discount")
+    assert [(p.bank_line_id, str(p.amount)) for p in result.proposed] == [("B1", "-20.00")]
+
+
+def test_a_discount_line_alone_does_not_settle_a_bank_line():
+    """Lines of the bank line's sign must be in the group: a credit under the number is no payment."""
+    bank = [bank_line("B1", "2024-04-08", "-20.00", "other", "RUECKZAHLUNG RE-2024-0145", currency="EUR")]
+    ledger = KNOWN + [ledger_line("L2", "2024-04-08", "-20.00", reference="RE-2024-0145", currency="EUR",
+                                  description="Skonto 2% RE-2024-0145"),
+                      ledger_line("L3", "2024-04-08", "-5.00", reference="RE-2024-0145", currency="EUR",
+                                  description="Skonto RE-2024-0145")]
+    assert _groups(auto_match(bank, ledger)).get(("B1",), ((), ""))[1] != "invoices_named_exact_sum"
+
+
+# ---- skonto15: a year is context, not a document number
+def test_a_bare_year_cut_from_an_id_is_no_number_and_a_year_head_is_no_link():
+    from tieout.server.matching.text import doc_numbers, numbers_agree
+    assert "2024" not in doc_numbers("Lastschrifteinzug RE-2024-04978 Dupont & Visser S.A. LS-2024")
+    assert "2024" in doc_numbers("Rechnung Nr. 2024")  # a label says it is a number
+    # a collection id cut to 'LS-202404' against a reference built from invoice 2024-041234
+    assert not numbers_agree(frozenset({"202404"}), frozenset({"2024041234"}))
+    assert numbers_agree(frozenset({"143572"}), frozenset({"10143572"}))  # containment still links numbers
+    assert numbers_agree(frozenset({"202404123"}), frozenset({"2024041234"}))  # five digits past the year
+
+
+def test_a_receipt_is_not_tied_to_a_collection_item_by_the_year_of_a_cut_id():
+    bank = [bank_line("B1", "2024-05-02", "394.80", "other", "DUPONT METALLBAU S.A.SEPA-GUTSCHRIFT SVWZ+ Rechnung RE "
+                      "2024 0845 1 EREF+ NOTPROVIDED", currency="EUR")]
+    ledger = KNOWN + [ledger_line("L1", "2024-01-26", "394.80", reference="RE-2024-08532", counterparty="10407",
+                                  description="Lastschrifteinzug RE-2024-08532 Vogel & Oezdemir B.V. LS-2024",
+                                  currency="EUR", source="LS")]
+    assert ("B1",) not in _groups(auto_match(bank, ledger))
+
+
+def test_the_generator_expects_a_proposal_only_where_the_ledger_left_the_difference_unbooked():
+    """Skonto booked gross only, charges deducted and FX leave a difference to propose; a discount the ledger
+    booked as its own line does not."""
+    from euro_world_books import generate_euro_world
+    data = generate_euro_world(3000, seed=7)
+    kinds = data.line_kinds
+    groups = data.truth.groupby("group")
+    for _, g in groups:
+        bank_ids = list(g.line_id[g.side == "bank"])
+        if len(bank_ids) != 1 or g.kind.iloc[0] not in ("skonto", "fee_deducted", "fx", "receipt"):
+            continue
+        b = data.bank.set_index("line_id").amount_minor[bank_ids[0]]
+        gl = data.ledger.set_index("line_id").amount_minor[list(g.line_id[g.side == "ledger"])].sum()
+        assert (bank_ids[0] in data.proposals) == (b != gl), (kinds[bank_ids[0]], b, gl)
+    assert any(kinds[b] == "skonto" for b in data.proposals) and any(kinds[b] == "fee_deducted" for b in data.proposals)
+
+
+@pytest.mark.parametrize("ledger_day, proposed", [("2024-03-11", []), ("2024-04-20", ["B1", "B2"])])
+def test_a_bank_fee_the_ledger_may_hold_already_is_not_proposed(ledger_day, proposed):
+    """Two equal charges and one open ledger line of that amount (which of the two it is, nobody can tell): inside
+    the rule's window neither is proposed (one would be posted twice); a line far outside it holds neither."""
+    bank = [bank_line("B1", "2024-03-01", "-12.50", "fee", "SERVICE CHARGE 02/2024", currency="EUR"),
+            bank_line("B2", "2024-03-01", "-12.50", "fee", "SERVICE CHARGE 02/2024 B", currency="EUR")]
+    ledger = [ledger_line("L1", ledger_day, "-12.50", description="Nebenkosten des Geldverkehrs", currency="EUR")]
+    assert sorted(p.bank_line_id for p in auto_match(bank, ledger).proposed) == proposed

@@ -6,7 +6,8 @@ items (fees, interest, returned items) turned into proposed new transactions.
   The ambiguity guard applies: a return with two possible originals is held for review.
 - shape bank_pair, action propose: a returned line whose original deposit exists on the statement (matched
   or not) gets a proposed transaction on gl_account (e.g. reopen the receivable of an NSF check).
-- shape bank_only, action propose: each bank line the filter selects gets a proposed transaction.
+- shape bank_only, action propose: each bank line the filter selects gets a proposed transaction, unless an open
+  ledger line of its amount lies in the rule's day window (the ledger may hold it already: left for review).
 """
 from __future__ import annotations
 
@@ -107,8 +108,23 @@ def _propose_returns(state: MatchState, rule: Rule, r: np.ndarray, o: np.ndarray
 
 def run_alone(state: MatchState, rule: Rule) -> None:
     pos = bank_filter(rule, state.bank, state.bank_available(), state.decimals, state.currencies)
+    pos = _not_in_ledger(state, rule, pos)
     if len(pos):
         _emit_proposals(state, rule, pos, [""] * len(pos))
+
+
+def _not_in_ledger(state: MatchState, rule: Rule, pos: np.ndarray) -> np.ndarray:
+    """The lines no open ledger line of the same currency and amount may already hold (booked within the rule's
+    days_before/days_after): proposing such a fee would post it twice, worse than leaving the line for review."""
+    if not len(pos):
+        return pos
+    bank, ledger = state.bank, state.ledger
+    lpos = np.flatnonzero(state.l_open)  # held lines too: one of them may be it
+    l_key, q_key = shared_codes((ledger.cur[lpos], ledger.amount[lpos]), (bank.cur[pos], bank.amount[pos]))
+    bday = day_coordinate(bank, rule, pos)
+    _, _, count = window_pairs(l_key, day_coordinate(ledger, rule, lpos), q_key, bday - rule.days_after,
+                               bday + rule.days_before, cap=0)
+    return pos[count == 0]
 
 
 def _emit_proposals(state: MatchState, rule: Rule, pos: np.ndarray, notes: list[str]) -> None:

@@ -8,7 +8,8 @@
 - a number after a label (Nr., n°, RE, Facture...; text_data.toml), however short;
 - the numbers of a list following either (joined by , ; / & + U. UND ET EN...);
 - a long digit run that is a year and a zero-padded number ('2024000145'): the run and the number;
-- any other digit run of at least MIN_DIGITS digits, as before (leading zeros dropped);
+- any other digit run of at least MIN_DIGITS digits, as before (leading zeros dropped), but a bare year (an id cut
+  to 'LS-2024' by a 60-character export) only after a label: unlabelled it agrees with every text of that year;
 - an IBAN is taken out first: it names an account (counterparty evidence, ibans()), not a document.
 Why our own reader: no maintained library reads invoice-number spellings out of free remittance text; the
 patterns are few and each is a line below. Dates (2024-03-12, 12.03.2024) are not year-number pairs.
@@ -130,7 +131,7 @@ def read(text: str) -> frozenset[str]:
             at = j.end()
     for run in _DIGITS.findall(_MARKED.sub(" ", up) if marked else up):
         num = _strip(run)
-        if len(num) >= MIN_DIGITS:
+        if len(num) >= MIN_DIGITS and not _IS_YEAR.fullmatch(run):  # a bare year ('LS-2024' cut) is context
             found.add(num)
             padded = _PADDED_YEAR_RUN.match(run) if 8 <= len(run) <= 12 else None
             if padded:

@@ -30,7 +30,8 @@ MAX_SHARED = 16  # a number more open ledger lines hold inside the window than t
 
 
 def _number_pairs(state, rule, bpos: np.ndarray, lpos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (bank, ledger) positions sharing a document number, same currency and sign, inside the window."""
+    """Distinct (bank, ledger) positions sharing a document number and currency inside the window, of either sign:
+    a ledger line of the other sign under the number is the discount or credit the ledger booked apart."""
     bank, ledger = state.bank, state.ledger
     b_nums, l_nums = bank.derived("numbers", bpos), ledger.derived("numbers", lpos)
     b_at = np.fromiter((i for i, ns in enumerate(b_nums) for _ in ns), dtype=np.int64)
@@ -41,7 +42,7 @@ def _number_pairs(state, rule, bpos: np.ndarray, lpos: np.ndarray) -> tuple[np.n
     bt = np.array([x for ns in b_nums for x in sorted(ns)], dtype=object)
     lt = np.array([x for ns in l_nums for x in sorted(ns)], dtype=object)
     bp, lp = bpos[b_at], lpos[l_at]
-    kl, kb = shared_codes((ledger.cur[lp], np.sign(ledger.amount[lp]), lt), (bank.cur[bp], np.sign(bank.amount[bp]), bt))
+    kl, kb = shared_codes((ledger.cur[lp], lt), (bank.cur[bp], bt))
     bday, lday = day_coordinate(bank, rule, bp), day_coordinate(ledger, rule, lp)
     qi, lj, _ = window_pairs(kl, lday, kb, bday - rule.days_after, bday + rule.days_before, cap=MAX_SHARED)
     if not len(qi):
@@ -78,16 +79,25 @@ def _discounted(rule, dec: int, rates: list[Decimal], total: int, paid: int) -> 
     return lo <= short <= hi
 
 
-def _fitting(rule, dec: int, target: int, cands: list[int], amounts: dict[int, int]) -> list[tuple[int, ...]]:
-    """The subsets of cands whose sum fits the target, largest first (exact rule: 2 lines or more; a
-    one-line exact match is the 1:1 rules' business)."""
+def _fitting(rule, dec: int, target: int, cands: list[int], amounts: dict[int, int]) -> list[tuple[int, ...]] | None:
+    """The subsets of cands whose sum fits the target, largest first (exact rule: 2 lines or more, at least one of
+    the bank line's sign; a one-line exact match is the 1:1 rules' business). Amounts are signed as the bank line's
+    (a discount or credit line the ledger booked apart counts against the invoices). A discount is only computed
+    on lines of the bank line's sign, and None says the ledger already booked the difference: lines of both signs
+    fit exactly, so proposing it would post it twice."""
     out = []
     rates = _rates(rule)
     smallest = 2 if not rule.discount_rate_max else 1
     for k in range(len(cands), smallest - 1, -1):
         for sub in combinations(cands, k):
             total = sum(amounts[g] for g in sub)
-            if (_discounted(rule, dec, rates, total, target) if rule.discount_rate_max else total == target):
+            mixed = any(amounts[g] < 0 for g in sub)
+            if rule.discount_rate_max:
+                if mixed and total == target:
+                    return None
+                if not mixed and _discounted(rule, dec, rates, total, target):
+                    out.append(sub)
+            elif total == target and not all(amounts[g] < 0 for g in sub):
                 out.append(sub)
     return out
 
@@ -118,7 +128,8 @@ def run(state, rule) -> None:
         if len(cands) > rule.max_group_size:
             figures.bound_exceeded += 1
             continue
-        amounts = {g: abs(int(ledger.amount[g])) for g in cands}
+        sign = 1 if bank.amount[b] > 0 else -1
+        amounts = {g: sign * int(ledger.amount[g]) for g in cands}
         fits = _fitting(rule, dec, abs(int(bank.amount[b])), cands, amounts)
         if fits and (len(fits) == 1 or len(fits[0]) > len(fits[1])):
             chosen[b] = fits[0]

@@ -17,6 +17,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _CHECK_REF = re.compile(r"(?:CHECK|CHEQUE|CHK|CK|NO)?0*(\d{1,12})")
 _NON_DIGIT = re.compile(r"\D+")
 _DIGIT_RUN = re.compile(r"(\d{5,})\D*$")
+_YEAR_HEAD = re.compile(r"(?:19|20)\d\d")
 
 # Words that say what kind of company a name is, not which one: left out of counterparty keys.
 LEGAL_WORDS = frozenset(fold_word(w) for w in """
@@ -164,8 +165,19 @@ def numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
         return False
     if not a.isdisjoint(b):
         return True
-    return any(len(x) >= LINK_NUMBER_DIGITS and len(y) >= LINK_NUMBER_DIGITS and (x in y or y in x)
+    return any(len(x) >= LINK_NUMBER_DIGITS and len(y) >= LINK_NUMBER_DIGITS and _contained(x, y)
                for x in a for y in b)
+
+
+def _contained(x: str, y: str) -> bool:
+    """One run inside the other; when both start with the same year the year is context, so what follows it must
+    still be a linking run ('202404' of a collection id cut to 'LS-202404' is not invoice '2024041234')."""
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if short not in long_:
+        return False
+    if long_.startswith(short) and _YEAR_HEAD.match(short):
+        return len(short) - 4 >= LINK_NUMBER_DIGITS
+    return True
 
 
 def numbers_conflict(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -94,12 +94,25 @@ def _one(n: int, out, dense: bool = False) -> None:
     q = evaluate(data, fm.member_rows(), [p.bank_line_id for p in fm.proposals()])
     stats = fm.statistics()
     by_kind = evaluate_by_kind(data, fm.member_rows())
+    proposals_by_kind = _proposals_by_kind(data, fm.proposals())
     out.put(dict(n=n, by_kind=by_kind, span=int((data.bank.date.max() - data.bank.date.min()).days) + 1, bank=len(data.bank), ledger=len(data.ledger), gen_s=gen_s, join_s=join_s, join_rows=join_rows,
                  wall=wall, cpu=cpu,
                  peak_mib=peak / 1024, before_mib=before / 1024, peak_is_matcher=reset,
                  slowest=sorted(fm.timings, key=lambda x: -x[2])[:4],
                  bound_exceeded=sum(r.bound_exceeded for r in stats.by_rule),
-                 suggested=stats.groups_suggested, **q))
+                 suggested=stats.groups_suggested, proposals_by_kind=proposals_by_kind, **q))
+
+
+def _proposals_by_kind(data, proposals) -> dict[str, list[int]]:
+    """Proposed transactions per category of their bank line: [right, wrong, expected] (right: the truth expects a
+    proposal on that bank line; wrong: a posting it does not, e.g. a difference the ledger already booked)."""
+    kinds = data.line_kinds or {}
+    out: dict[str, list[int]] = {}
+    for line_id in data.proposals:
+        out.setdefault(kinds.get(line_id, "?"), [0, 0, 0])[2] += 1
+    for line_id in {p.bank_line_id for p in proposals}:
+        out.setdefault(kinds.get(line_id, "?"), [0, 0, 0])[0 if line_id in data.proposals else 1] += 1
+    return out
 
 
 def _dials(dials):
@@ -166,6 +179,9 @@ def run() -> None:
         print(f"  memory   peak {r['peak_mib']:,.0f} MiB while matching (inputs held: {r['before_mib']:,.0f} MiB)"
               + ("" if r["peak_is_matcher"] else " [peak of the whole process: could not reset the mark]"))
         _settlement_line(r["by_kind"])
+        if r["proposals_by_kind"]:
+            print("  proposals right/wrong/expected per category: " + ", ".join(
+                f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in sorted(r["proposals_by_kind"].items())))
         print("  slowest  " + ", ".join(f"{name} {c:.2f} s CPU" for name, _, c in r["slowest"]))
         print(f"  (generating the lines took {r['gen_s']:.1f} s)", flush=True)
     if os.environ.get("TIEOUT_BENCH_DATA") in ("easy", "settlements", "euro", "euroworld", "euroworld-hard"):
