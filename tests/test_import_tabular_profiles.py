@@ -50,7 +50,7 @@ def isolated_home(tmp_path, monkeypatch):
 def test_shipped_profiles_load_and_cover_the_layouts():
     names = {p.name for p in load_profiles()}
     assert {"chase_checking", "bofa_checking", "wells_fargo", "uk_paid_in_out", "sparkasse_de", "ing_nl",
-            "ocbc_sg", "bunq_nl", "generic"} <= names
+            "ocbc_sg", "bunq_nl", "bancoposta_it", "generic"} <= names
     assert sum(1 for p in load_profiles() if p.fallback) == 1
     assert all(p.source.parent == SHIPPED_DIR for p in load_profiles())
 

@@ -15,9 +15,8 @@ from wild_corpus import differences, expected, names, options_for
 
 D = Decimal
 # EXPECTED.json counts spkfr_simple2's "Umsatz vorgemerkt" row (a pending line by the corpus's own conventions)
-# and its 0,00 ABSCHLUSS notice as transactions; bancoposta states no currency anywhere, yet is marked
-# currency_stated_in_file. Both are tested below with what is right.
-ARGUED = {"csv/spkfr_simple2.csv", "csv/bancoposta_bancoposta.csv"}
+# and its 0,00 ABSCHLUSS notice as transactions. It is tested below with what is right.
+ARGUED = {"csv/spkfr_simple2.csv"}
 
 
 @pytest.mark.parametrize("name", [n for n in names("csv", "xlsx") if n not in ARGUED])
@@ -41,17 +40,28 @@ def test_pending_and_zero_rows_of_the_sparkasse_export_are_reported_apart(wild):
     assert len(st.transactions) == 16 and st.total == D("107.17") - D("-22.59")
 
 
-def test_a_file_that_states_no_currency_is_refused_until_one_is_given(wild):
-    name = "csv/bancoposta_bancoposta.csv"
-    with pytest.raises(BankFileError) as err:
-        import_file(wild / name)
-    assert "does not state its currency" in str(err.value)
-    assert differences(wild, name, currency="EUR") == []
-    result = import_file(wild / name, options=ImportOptions(currency="EUR"))
+def test_bancoposta_states_no_currency_and_its_profile_gives_the_euro(wild):
+    """The export names no currency anywhere; BancoPosta accounts are held in euro, which the bank's built-in
+    profile says (as ING NL's does). SALDO INIZIALE / SALDO FINALE rows are balances, never transactions."""
+    result = import_file(wild / "csv/bancoposta_bancoposta.csv")
+    assert (result.layout.name, result.layout.source) == ("bancoposta_it", "builtin")
     st = result.statements[0]
-    # SALDO INIZIALE / SALDO FINALE rows are balances, never transactions; the sample's own figures disagree
+    assert st.currency == "EUR" and len(st.transactions) == 4 and st.total == D("996.10")
+    # the sample's own figures disagree: imported, with the finding the user must see
     assert (st.opening_balance, st.closing_balance) == (D("26851.95"), D("28359.05"))
     assert [f.code for f in st.findings] == ["balance_mismatch"]
+
+
+def test_a_file_that_states_no_currency_and_no_profile_knows_is_refused_until_one_is_given(wild, tmp_path):
+    text = (wild / "csv/bancoposta_bancoposta.csv").read_text(encoding="ascii")
+    unknown = tmp_path / "statement.csv"  # the same rows under headers no built-in profile knows
+    unknown.write_text(text.replace("Data;Valuta;Addebiti;Accrediti;Descrizione operazioni",
+                                    "Date;Value date;Debit;Credit;Details"), encoding="ascii")
+    with pytest.raises(BankFileError) as err:
+        import_file(unknown)
+    assert "does not state its currency" in str(err.value) and "statement.csv" in str(err.value)
+    st = import_file(unknown, options=ImportOptions(currency="EUR")).statements[0]
+    assert (st.currency, len(st.transactions), st.total) == ("EUR", 4, D("996.10"))
 
 
 @pytest.mark.parametrize("name", ["csv/csv2ofx_outbank.csv", "csv/ofxlt_danske.csv"])
