@@ -28,7 +28,23 @@ def reference_contained(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray
     sub = np.flatnonzero(ledger.sizes("ref_sq", li) >= MIN_REFERENCE_LENGTH)
     t, g = bank.derived("text_sq", bi[sub]), ledger.derived("ref_sq", li[sub])
     out[sub] = np.fromiter((y in x for x, y in zip(t, g)), dtype=bool, count=len(sub))
+    hit = sub[out[sub]]
+    if len(hit):  # a reference field cut short: the whole number its booking text spells must be there too
+        t, g = bank.derived("text_sq", bi[hit]), _whole_references(ledger, li[hit])
+        out[hit] = np.fromiter((y in x for x, y in zip(t, g)), dtype=bool, count=len(hit))
     return out
+
+
+def _whole_references(ledger: Side, li: np.ndarray) -> np.ndarray:
+    """The reference, or the longer word of the description it starts (a DATEV Belegfeld cut to 12 characters:
+    'RE-2024-0891' of 'RE-2024-08917'), so that a cut reference is not found inside another invoice's number."""
+    def make(rows):
+        out = []
+        for ref, desc in zip(ledger.derived("ref_sq", rows), ledger.col("description", rows)):
+            longer = [w for w in map(tx.squash, desc.split()) if len(w) > len(ref) and w.startswith(ref)]
+            out.append(max(longer, key=len) if longer else ref)
+        return out
+    return ledger.memo("whole_reference", li, make)
 
 
 def check_equal(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
