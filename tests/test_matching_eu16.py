@@ -81,3 +81,15 @@ def test_a_bank_text_quoting_no_id_does_not_pick_a_run_out_of_the_day():
 def test_identifiers_keep_words_with_digits_and_drop_inner_separators():
     assert identifiers("SEPA Core Einzug LS-20240315-07; RE 12/2024") == frozenset({"LS2024031507"})
     assert identifiers("MSG-ID ZV2024031512 ANZAHL 12") == frozenset({"ZV2024031512"})
+
+
+def test_a_reference_cut_short_is_found_only_with_the_whole_number_of_its_booking_text():
+    """The export cut both references to 12 characters ('RE-2024-0891'); the booking texts keep RE-2024-08917 and
+    RE-2024-08916, and the bank text (broken at a field boundary) names the second: it alone is the payment's."""
+    bank = [bank_line("B1", "2024-01-15", "1380.30", "transfer",
+                      "Weiss & Krueger A/SSEPA-GUTSCHRIFT SVWZ+ Rechnung RE-2024-0891 6 EREF+ 255149645430",
+                      currency="EUR")]
+    ledger = KNOWN + [ledger_line(f"L{k}", day, "1380.30", reference="RE-2024-0891", counterparty="Weiß & Krüger A/S",
+                                  currency="EUR", description=f"Zahlungseingang RE-2024-0891{k} Weiß & Krüger A/S")
+                      for k, day in ((7, "2024-01-17"), (6, "2024-01-16"))]
+    assert _groups(auto_match(bank, ledger))[("B1",)] == (("L6",), "exact_amount_reference_in_text")
