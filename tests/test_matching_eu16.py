@@ -93,3 +93,15 @@ def test_a_reference_cut_short_is_found_only_with_the_whole_number_of_its_bookin
                                   currency="EUR", description=f"Zahlungseingang RE-2024-0891{k} Weiß & Krüger A/S")
                       for k, day in ((7, "2024-01-17"), (6, "2024-01-16"))]
     assert _groups(auto_match(bank, ledger))[("B1",)] == (("L6",), "exact_amount_reference_in_text")
+
+
+def test_a_tax_number_that_reads_like_a_debtor_account_names_no_one():
+    """Debtor 12586 is booked under its account number elsewhere; the tax office's transfer quotes a tax number with
+    the digits 12586: that names no one, so the tax line (account 1790, no name in its text) is still its pair."""
+    ledger = KNOWN + [ledger_line("D1", "2024-01-03", "55.00", counterparty="12586", currency="EUR",
+                                  description="Zahlungseingang RE-2024-00001"),
+                      ledger_line("L1", "2024-09-10", "-4312.77", reference="08/24", counterparty="1790", currency="EUR",
+                                  description="Lohnsteuer 08/2024")]
+    bank = [bank_line("B1", "2024-09-10", "-4312.77", "other",
+                      "BONIFICO SEPA ORD: AGENZIA ENTRATE F24 STNR 848/541/12586 LOHNST 08.2024", currency="EUR")]
+    assert _groups(auto_match(bank, ledger))[("B1",)][0] == ("L1",)

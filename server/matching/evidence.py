@@ -231,7 +231,8 @@ def names_known_party(vocab: Vocabulary, bank_words: np.ndarray) -> np.ndarray:
     of its own item, not that line's (euroworld books, 100k lines: most wrong pairs of the exact-amount window)."""
     index, starts, memo = name_index(vocab), name_starts(vocab), _memo(vocab, "names_party_memo")
 
-    def names(words):
+    def names(words):  # a digit run ('12586' of a tax number) is no name, though a debtor account reads like one
+        words = frozenset(w for w in words if not w.isdigit())
         return index.other_named_in_full(words, (), _word_in) or starts.starts_any(words)
     return np.fromiter((_cached(memo, w, names, w) for w in bank_words), dtype=bool, count=len(bank_words))
 
