@@ -13,6 +13,7 @@ from . import name_forms
 from . import text as tx
 from .distinct_pairs import column_codes, derived_codes, test_distinct
 from .frames import Side
+from .stand_in_names import stand_in_codes, stand_in_names
 from .text import MIN_REFERENCE_LENGTH
 
 
@@ -27,7 +28,23 @@ def reference_contained(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray
     sub = np.flatnonzero(ledger.sizes("ref_sq", li) >= MIN_REFERENCE_LENGTH)
     t, g = bank.derived("text_sq", bi[sub]), ledger.derived("ref_sq", li[sub])
     out[sub] = np.fromiter((y in x for x, y in zip(t, g)), dtype=bool, count=len(sub))
+    hit = sub[out[sub]]
+    if len(hit):  # a reference field cut short: the whole number its booking text spells must be there too
+        t, g = bank.derived("text_sq", bi[hit]), _whole_references(ledger, li[hit])
+        out[hit] = np.fromiter((y in x for x, y in zip(t, g)), dtype=bool, count=len(hit))
     return out
+
+
+def _whole_references(ledger: Side, li: np.ndarray) -> np.ndarray:
+    """The reference, or the longer word of the description it starts (a DATEV Belegfeld cut to 12 characters:
+    'RE-2024-0891' of 'RE-2024-08917'), so that a cut reference is not found inside another invoice's number."""
+    def make(rows):
+        out = []
+        for ref, desc in zip(ledger.derived("ref_sq", rows), ledger.col("description", rows)):
+            longer = [w for w in map(tx.squash, desc.split()) if len(w) > len(ref) and w.startswith(ref)]
+            out.append(max(longer, key=len) if longer else ref)
+        return out
+    return ledger.memo("whole_reference", li, make)
 
 
 def check_equal(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
@@ -191,7 +208,7 @@ def counterparty_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.n
         words = bank.derived("words", ub[i:i + 1])[0]
         if starts.starts_any(words):
             bank_distinct[i] = words
-    cps = ledger.col("counterparty", li[rest])
+    cps = stand_in_names(ledger, vocab, li[rest])  # an account number: the name its booking text spells
     ask = np.fromiter((not account_only(c) and (bool(bank_distinct[i]) or bool(c) and tx.counterparty_words(c)
                                                 in vocab.siblings)
                        for i, c in zip(inv, cps)), dtype=bool, count=len(rest))
@@ -200,7 +217,24 @@ def counterparty_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.n
         other = (_names_known_other(vocab, bank.derived("words", ub[i:i + 1])[0], c) if c
                  else bool(bank_distinct[i]))
         out[rest[k]] = other or bool(c) and vocab.sibling_named(bank.derived("padded", ub[i:i + 1])[0], c)
+    nameless = np.flatnonzero([account_only(c) for c in cps])  # an account number its booking text names no one for
+    if len(nameless):
+        out[rest[nameless]] = names_known_party(vocab, bank.derived("words", bi[rest[nameless]]))
     return out
+
+
+def names_known_party(vocab: Vocabulary, bank_words: np.ndarray) -> np.ndarray:
+    """Per bank text (its words), whether it spells a name the ledger knows in full or starts one.
+
+    Why: held against a ledger line whose counterparty is an account number and whose booking text names no one (a
+    day's card takings, a charge): a transfer from a customer the ledger knows by name is that customer's payment
+    of its own item, not that line's (euroworld books, 100k lines: most wrong pairs of the exact-amount window)."""
+    index, starts, memo = name_index(vocab), name_starts(vocab), _memo(vocab, "names_party_memo")
+
+    def names(words):  # a digit run ('12586' of a tax number) is no name, though a debtor account reads like one
+        words = frozenset(w for w in words if not w.isdigit())
+        return index.other_named_in_full(words, (), _word_in) or starts.starts_any(words)
+    return np.fromiter((_cached(memo, w, names, w) for w in bank_words), dtype=bool, count=len(bank_words))
 
 
 def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: np.ndarray) -> np.ndarray:
@@ -213,7 +247,7 @@ def counterparty_not_contradicted(bank: Side, ledger: Side, bi: np.ndarray, li: 
 
     def names_anyone(w):  # a word that may be a name, or common words that start a known name
         return vocab.names_anyone(w) or starts.starts_any(w)
-    return named | test_distinct(derived_codes(bank, "words", bi), column_codes(ledger, "counterparty", li),
+    return named | test_distinct(derived_codes(bank, "words", bi), stand_in_codes(ledger, vocab, li),
                                  lambda w, c: not c or account_only(c) or not _cached(anyone, w, names_anyone, w)
                                  or not _names_known_other(vocab, w, c))
 

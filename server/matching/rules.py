@@ -114,9 +114,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("proposal_description", "text", "", doc="description of the proposed transaction"),
     FieldSpec("confidence", "confidence", Decimal("0.95"), doc="confidence of a clean match, 0..1"),
     # settlements, structured references, FX (settlements/ package, reference_rules.py, fx_rules.py)
-    FieldSpec("settle_by", "choice", "counterparty", ("counterparty", "source"),
+    FieldSpec("settle_by", "choice", "counterparty", ("counterparty", "source", "reference"),
               "settlement: the ledger lines of one settlement share the counterparty the bank text names "
-              "(card acquirer), or the source (journal) and booking day (collection, payment run, payroll)"),
+              "(card acquirer), or the source (journal) and booking day (collection, payment run, payroll), or "
+              "(reference) an identifier the bank text quotes and the lines of one journal and day share (a run id)"),
     FieldSpec("settle_days", "int", 1, doc="settlement: most consecutive booking days one bank line settles "
                                            "(3: Friday to Sunday)"),
     FieldSpec("fee_rate_min", "rate", Decimal(0), doc="settlement: lowest fee as a fraction of the sales "

@@ -26,6 +26,7 @@ from .emit import emit_matches, emit_suggestions
 from .fee_model import FeeModel
 from .resolve import resolve
 from .search import MAX_SOLUTIONS, fits_for
+from .shared_references import quoted_keys
 
 
 def run(state, rule) -> None:
@@ -46,7 +47,8 @@ def run(state, rule) -> None:
     cut = np.flatnonzero(np.r_[True, (group_key[1:] != group_key[:-1]).any(axis=1)])
     for s, e in zip(cut, np.r_[cut[1:], len(days.day)]):
         runs[(int(days.cur[s]), int(days.key[s]), int(days.sign[s]))] = np.arange(s, e)
-    keys_of = _named_keys(state, bpos, days) if rule.settle_by == "counterparty" else None
+    keys_of = _named_keys(state, bpos, days) if rule.settle_by == "counterparty" else \
+        quoted_keys(bank.texts(bpos), days.names) if rule.settle_by == "reference" else None
     all_keys = np.arange(len(days.names))
     model = FeeModel.of(rule, state.decimals)
     bday = day_coordinate(bank, rule, bpos)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..join import shared_codes, window_pairs
 from ..one_to_one import day_coordinate
+from .shared_references import shared_keys
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,11 @@ class Days:
 
 def booked_days(state, rule, lpos: np.ndarray, rejected: np.ndarray) -> Days:
     ledger = state.ledger
-    key_text = ledger.col("counterparty" if rule.settle_by == "counterparty" else "source", lpos)
-    key_text = np.array([k.strip().upper() for k in key_text], dtype=object)
+    if rule.settle_by == "reference":  # lines of one journal and day sharing an identifier (shared_references.py)
+        key_text = np.array([k or None for k in shared_keys(ledger, lpos)], dtype=object)
+    else:
+        key_text = ledger.col("counterparty" if rule.settle_by == "counterparty" else "source", lpos)
+        key_text = np.array([k.strip().upper() for k in key_text], dtype=object)
     codes, names = pd.factorize(key_text)
     sign = np.zeros(len(lpos), dtype=np.int64) if rule.settle_by == "counterparty" else np.sign(ledger.amount[lpos])
     frame = pd.DataFrame({"cur": ledger.cur[lpos], "key": codes, "sign": sign, "day": ledger.day[lpos],
