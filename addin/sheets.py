@@ -199,7 +199,7 @@ def summary_sums(state: State) -> tuple[Decimal, Decimal, Decimal, Decimal]:
     """Deposits in transit, outstanding payments, bank credits and debits not in the GL: added up here when
     the state holds the lines, else the server's sums of the same lines (a Refresh that redraws only the
     Summary then reads no line)."""
-    if state.holds(state.bank) and state.holds(state.ledger) or state.sums is None:
+    if (state.holds(state.bank) and state.holds(state.ledger)) or state.sums is None:
         return (*_signed(state.ledger), *_signed(state.bank))
     return tuple(Decimal(state.sums[k]) for k in SUMS)
 

@@ -259,7 +259,6 @@ class Held:
             self.answers[path] = (tag, parsed)
         return parsed
 
-
     def probe(self, path: str, etag: str) -> bool:
         """Whether `etag` (what a sheet was drawn from) still names the answer at `path`, asked without its body
         (304). When it does not, the new answer is kept unparsed for the read that follows (no second body)."""
