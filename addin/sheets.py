@@ -192,14 +192,32 @@ def _signed(lines: Sequence[Line]) -> tuple[Decimal, Decimal]:
     return (sum((a for a in amounts if a > 0), Decimal(0)), sum((a for a in amounts if a < 0), Decimal(0)))
 
 
+SUMS = ("deposits_in_transit", "outstanding_payments", "bank_credits_not_in_gl", "bank_debits_not_in_gl")
+
+
+def summary_sums(state: State) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """Deposits in transit, outstanding payments, bank credits and debits not in the GL: added up here when
+    the state holds the lines, else the server's sums of the same lines (a Refresh that redraws only the
+    Summary then reads no line)."""
+    if (state.holds(state.bank) and state.holds(state.ledger)) or state.sums is None:
+        return (*_signed(state.ledger), *_signed(state.bank))
+    return tuple(Decimal(state.sums[k]) for k in SUMS)
+
+
+def proposed_count(state: State) -> int:
+    """Auto-matches waiting to be accepted: counted here when the state holds the matches, else the server's."""
+    if state.holds(state.matches) or state.sums is None:
+        return len(state.proposed_keys)
+    return state.sums["proposed_matches"]
+
+
 def summary_rows(state: State) -> list[tuple]:
     if manual_layout.is_manual(state):
         from .manual import render as manual
 
         return manual.summary_rows(state)
     f = state.figure
-    dit, outstanding = _signed(state.ledger)
-    credits, debits = _signed(state.bank)
+    dit, outstanding, credits, debits = summary_sums(state)
     stmt, gl = f("statement_balance"), state.gl_balance
     return [
         ("Statement closing balance", stmt, statement_balance_note(state) if stmt is not None else "import a bank file"),
@@ -255,7 +273,7 @@ def summary_cells(state: State) -> dict[str, object]:
                                                                 ("approved", rec.get("approved_by"))) if who)
     if rec.get("approved_at"):
         signoffs += f" at {rec['approved_at']}"
-    proposed = len(state.proposed_keys)
+    proposed = proposed_count(state)
     values = {
         "Account": f"{state.account['name']} (bank account {state.account.get('bank_account') or 'not set'}, "
                    f"GL account {state.cash_account or 'not set'})",

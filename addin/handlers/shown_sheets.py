@@ -17,12 +17,13 @@ A row after it means the Audit sheet changed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..locking import policy
 from ..manual import layout as manual_layout
 from .context import Context
-from .state import LazyRows, State
+from .state import Held, LazyRows, State
 
 # The listings (server paths under the reconciliation) each data sheet is drawn from. Unmatched also shows the
 # last auto-match's suggestions, which follow from the data and the account's rules: the review's ETag names both.
@@ -35,6 +36,7 @@ SETTINGS = {"Bank Statement": "ShownBank", "GL Lines": "ShownGL", "Matched": "Sh
             "Unmatched": "ShownUnmatched", "New Transactions": "ShownTransactions", "Review": "ShownReview",
             "Audit": "ShownAudit"}
 HISTORY = "ShownHistory"
+TAGS = "ShownTags"  # the listings' ETags the sheets were last drawn from: asked again without their bodies
 RENDER = "render-1"  # bump when a sheet's rows or layout are drawn differently: every workbook is drawn anew
 
 
@@ -54,7 +56,7 @@ def plan(ctx: Context, state: State) -> Plan:
     audit = _audit_tag(ctx, state)
     if audit is None:
         return Plan(None, frozenset())
-    tags = {**_tags(state), "audit": audit}
+    tags = {**_tags(state, _probe(ctx, state)), "audit": audit}
     present = set(ctx.book.sheet_names())
     only, untouched = set(), set()
     for sheet in DEPENDS:
@@ -78,12 +80,16 @@ def record(ctx: Context, state: State, done: Plan) -> None:
         return
     last = _last_audit(ctx, state, done)
     if last is None:
-        for name in (HISTORY, *SETTINGS.values()):
+        for name in (HISTORY, TAGS, *SETTINGS.values()):
             if ctx.setting(name):
                 ctx.book.set_setting(name, "")
         return
     ctx.book.set_setting(HISTORY, f"{state.id}:{last}")
-    tags = {**_tags(state), "audit": last}
+    listed = _tags(state, _probe(ctx, state))
+    held = ";".join(f"{part}={tag}" for part, tag in listed.items() if tag)
+    if ctx.setting(TAGS) != held:
+        ctx.book.set_setting(TAGS, held)
+    tags = {**listed, "audit": last}
     present = set(ctx.book.sheet_names())
     for sheet, name in SETTINGS.items():
         content, lock = _key(state, sheet, tags)
@@ -92,11 +98,37 @@ def record(ctx: Context, state: State, done: Plan) -> None:
             ctx.book.set_setting(name, value)
 
 
-def _tags(state: State) -> dict[str, str | None]:
-    """The ETags of the listings this state holds (read now if not yet: the render's Summary reads them all)."""
-    len(state.bank), len(state.ledger), len(state.matches)
-    (state.review or {}).get("checks")
+def showing(ctx: Context, state: State) -> frozenset[str]:
+    """The data sheets that show exactly this state's data as the add-in drew them (drawn from these ETags, their
+    parts unchanged since): comparing their cells with the server's data could find nothing (handlers/refresh)."""
+    done = plan(ctx, state)
+    if done.only is None:
+        return frozenset()
+    return frozenset(s for s in DEPENDS if s in ctx.book.sheet_names() and s not in done.only)
+
+
+def _probe(ctx: Context, state: State) -> Callable[[str, str], bool]:
+    """Asks whether a listing's ETag the workbook keeps (setting ShownTags) is still the server's, without its
+    body (state.Held.probe): a press whose sheets show current data then reads no listing it does not draw."""
+    kept = dict(item.split("=", 1) for item in (ctx.setting(TAGS) or "").split(";") if "=" in item)
+    held = Held(ctx.client, ctx.held, state.tags)
     base = f"/api/reconciliations/{state.id}"
+
+    def probe(part: str, path: str) -> bool:
+        return part in kept and held.probe(base + path, kept[part])
+    return probe
+
+
+def _tags(state: State, probe: Callable[[str, str], bool] | None = None) -> dict[str, str | None]:
+    """The ETags of the listings this state holds: read now if not yet, unless `probe` confirms the tag the
+    workbook was drawn from (then the listing is read only if a sheet drawn now needs it)."""
+    base = f"/api/reconciliations/{state.id}"
+    reads = {"bank": lambda: len(state.bank), "ledger": lambda: len(state.ledger),
+             "matches": lambda: len(state.matches), "transactions": lambda: len(state.txns),
+             "review": lambda: (state.review or {}).get("checks")}
+    for part, path in LISTINGS.items():
+        if base + path not in state.tags and not (probe is not None and probe(part, path)):
+            reads[part]()
     return {part: state.tags.get(base + path) for part, path in LISTINGS.items()}
 
 

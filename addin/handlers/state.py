@@ -134,6 +134,13 @@ class State:
     # path -> the ETag of the answer this state holds for it (filled as its listings are read): what the sheets
     # drawn from this state show, named by the server (handlers/shown_sheets.py)
     tags: dict = field(default_factory=dict, compare=False, repr=False)
+    # GET .../summary-sums (lazy): the Summary's sums of unmatched lines and count of proposed matches, asked for
+    # only when the lines (or matches) are not read anyway (sheets.summary_sums)
+    sums: Mapping | None = field(default=None, compare=False, repr=False)
+
+    def holds(self, listing: Sequence) -> bool:
+        """Whether the listing's rows are here (read, or a tuple): adding them up then costs no server call."""
+        return not isinstance(listing, _Deferred) or listing.fetched
 
     def suggested_for(self, side: str, line_id: str) -> list[dict]:
         """Suggestions naming a line, whose lines are all still unmatched (a suggestion is never a match)."""
@@ -220,6 +227,13 @@ def _ledger(d: dict) -> Line:
                 carried=bool(d.get("carried_forward")))
 
 
+class _Unparsed:
+    """An answer a probe received (its tag was stale), kept to be parsed by the read that needs it."""
+
+    def __init__(self, answer):
+        self.answer = answer
+
+
 class Held:
     """What a press already read of the listings and the review that carry ETags (bank and GL lines, matches,
     new transactions, the review), parsed: read again, each is asked with If-None-Match and kept when the server
@@ -234,6 +248,9 @@ class Held:
         etag, parsed = self.answers.get(path, (None, None))
         tag, answer = self.client.get_if_changed(path, etag)
         if answer is NOT_MODIFIED:
+            if type(parsed) is _Unparsed:
+                parsed = parse(parsed.answer)
+                self.answers[path] = (etag, parsed)
             self.tags[path] = etag
             return parsed
         parsed = parse(answer)
@@ -241,6 +258,19 @@ class Held:
         if tag:
             self.answers[path] = (tag, parsed)
         return parsed
+
+    def probe(self, path: str, etag: str) -> bool:
+        """Whether `etag` (what a sheet was drawn from) still names the answer at `path`, asked without its body
+        (304). When it does not, the new answer is kept unparsed for the read that follows (no second body)."""
+        if path in self.tags:
+            return self.tags[path] == etag
+        tag, answer = self.client.get_if_changed(path, etag)
+        if answer is NOT_MODIFIED:
+            self.tags[path] = etag
+            return True
+        if tag:
+            self.answers[path] = (tag, _Unparsed(answer))
+        return False
 
 
 def load_state(client: Client, rec_id: int, cash_account: str = "", lazy: bool = False,
@@ -271,7 +301,7 @@ def load_state(client: Client, rec_id: int, cash_account: str = "", lazy: bool =
                  review(lambda: get(base + "/review", lambda answer: answer)),
                  tuple(client.get(f"/api/accounts/{rec['account']['id']}/chart")["accounts"]),
                  tuple(client.get(f"/api/accounts/{account['id']}/settings/rules")["value"].get("rows") or ()),
-                 tags=tags)
+                 tags=tags, sums=LazyReview(lambda: client.get(base + "/summary-sums")))
 
 
 def _now(fetch: Callable[[], object]):

@@ -27,7 +27,7 @@ def conditional(rec_id: int, tag_of: Callable[[object, object], str], build: Cal
         tag = f"r{rec_id}-{tag_of(session, rec)}{_query()}"
         if request.if_none_match.contains(tag):
             return tag, None
-        return tag, ext().store.answers.get(tag, lambda: _encoded(build(session)))
+        return tag, ext().store.answers.get(tag, lambda: _encoded(build(session)), family=(request.path, _query()))
 
     tag, body = read(answer)
     if body is None:

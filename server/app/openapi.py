@@ -105,6 +105,10 @@ OPERATIONS.update({  # the reviewer's workpaper (routes_review.py)
                    "put": ("accounts", "Replace the chart of accounts: {\"accounts\": [...]}", "json", 200)},
 })
 
+# The Summary sheet's sums (server/figures/summary_sums.py): what it draws without reading every line.
+OPERATIONS[R + "/summary-sums"] = {"get": ("reconciliations", "The Summary's sums: unmatched GL receipts and payments, "
+                                                              "unmatched bank credits and debits, proposed matches",
+                                           None, 200)}
 INT_PARAMS = {"rec_id", "account_id", "item_id", "txn_id", "job_id", "statement_id"}
 OPERATIONS.update(openapi_ledgers.OPERATIONS)  # ledger against ledger (issue 16)
 INT_PARAMS |= openapi_ledgers.INT_PARAMS

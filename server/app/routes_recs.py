@@ -5,6 +5,7 @@ from flask import Blueprint, g, jsonify
 
 from ..services import lines, posting, recs, review, summary
 from ..controls.workflow import Refusal
+from ..figures.summary_sums import summary_sums
 from .access import visible_accounts
 from .etags import conditional, listing_tag
 from .http import body, ext, query_int, read, write
@@ -152,3 +153,6 @@ def delete_transaction(rec_id: int, txn_id: int):
     return "", 204
 
 
+@bp.get("/<int:rec_id>/summary-sums")
+def get_summary_sums(rec_id: int):
+    return jsonify(read(lambda s: summary_sums(_exists(s, rec_id), rec_id)))

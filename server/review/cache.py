@@ -28,7 +28,7 @@ def kept(session, rec, what: str, compute: Callable[[], object]):
     memo = session.info.get("memo")
     if memo is None or versions.changed_here(session):
         return compute()
-    return memo.get((what, *key(session, rec)), compute)
+    return memo.get((what, *key(session, rec)), compute, family=(what, rec.id))  # a newer version replaces it
 
 
 def key(session, rec) -> tuple:
