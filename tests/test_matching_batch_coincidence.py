@@ -48,3 +48,29 @@ def test_coincidence_grows_with_the_receipts_of_the_day_and_leaves_the_target_ou
     assert few < 0.01 < 0.1 < many
     # two receipts whose only subsets are 1.00, 2.00 and 3.00: nothing near 3.00 but itself
     assert DaySubsets([(0,), (1,)], np.array([100, 200]), 8, 1).chance(np.array([300]), np.array([50]))[0] == 0
+
+
+def _elsewhere(count, day="2024-03-06"):
+    """Receipts booked on another day of the deposit's window, each larger than the deposit: they can be in
+    no subset adding up to it, so they change only where its receipts may be."""
+    return [ledger_line(f"E{k}", day, f"{300 + k}.00", "", f"Other {k}", f"Receipt E{k}", "AR")
+            for k in range(count)]
+
+
+def test_a_lone_subset_on_the_day_holding_the_window_s_receipts_matches():
+    """Eight receipts, all of the window's: about 0.01 subsets would reach 209.87 by chance. The deposit's
+    receipts, if in sight, can only be on that day, so the odds are the day's coincidences alone (not seven
+    times them, one per day of the window, as if the receipts were as likely on a day that holds none)."""
+    r = auto_match([bank_line("B1", "2024-03-05", "209.87", "deposit", "DEPOSIT")], _day(CROWD[:8]), RULES)
+    assert [(g.bank_ids, g.ledger_ids) for g in r.matched] == [(("B1",), ("L0", "L1", "L2"))]
+
+
+def test_the_same_subset_is_offered_when_the_window_s_receipts_are_mostly_on_other_days():
+    """The same day, and thirty receipts on another day of the window that no subset of could add up to the
+    deposit: the deposit's own receipts were likelier to be there (and out of sight) than on the day of the
+    lone subset, so the same coincidence figure is now too high: offered, with the reason."""
+    r = auto_match([bank_line("B1", "2024-03-05", "209.87", "deposit", "DEPOSIT")],
+                   _day(CROWD[:8]) + _elsewhere(30), RULES)
+    assert r.matched == ()
+    assert [g.ledger_ids for g in r.suggested] == [("L0", "L1", "L2")]
+    assert "by chance" in r.suggested[0].reason

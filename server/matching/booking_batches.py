@@ -24,8 +24,9 @@ How (a rule with shape one_bank_to_many_ledger and link = "booking_day"):
 - the coincidence guard: at real density (30 or more open receipts a day) some subset reaches almost any
   amount by chance. A subset without a deposit slip is accepted only when the expected number of subsets of
   the receipts its day's other chosen deposits leave free adding up to the deposit by coincidence
-  (day_subsets.DaySubsets.chance), times the days of the window and one plus its days past the bound, is at
-  most MAX_COINCIDENCE (see _risk); otherwise it is offered for review with that figure in its reason;
+  (day_subsets.DaySubsets.chance), times the window's unexplained receipts over the day's and one plus its
+  days past the bound, is at most MAX_COINCIDENCE (see _risk); otherwise it is offered for review with that
+  figure in its reason;
 - a deposit for which a receipt of exactly its amount is held for review by an earlier rule is offered, not
   matched: that receipt may be its own, out of this search's sight;
 - rounds: what one round matches leaves the pools, which may settle another day (and lowers the risk of
@@ -175,6 +176,7 @@ def _round(rule: Rule, pools: _Pools):
     searched: dict[int, int] = {}
     chance: dict[int, float] = {}  # expected coincidental subsets per deposit, over its window
     days: dict[tuple, _DayCandidates] = {}
+    day_targets: dict[tuple, np.ndarray] = {}
     for parts, targets in pools.days(rule):
         sig = (parts.tobytes(), targets.tobytes())
         key = (int(pools.p_key[parts[0]]), int(pools.p_day[parts[0]]))
@@ -183,6 +185,7 @@ def _round(rule: Rule, pools: _Pools):
             cached = (sig, _day_candidates(rule, pools, parts, targets))
             pools.decided[key] = cached
         day = days[key] = cached[1]
+        day_targets[key] = targets
         for t in targets.tolist() if day.crowded else ():
             crowded[t] = crowded.get(t, 0) + 1
         for t, v in day.odds.items():
@@ -197,9 +200,14 @@ def _round(rule: Rule, pools: _Pools):
         return packs[(key, excluded)][0]
 
     excluded = cross_day.exclusions(sorted(days), pack)
+    unexplained: dict[int, int] = {}  # per deposit: receipts of its window's days no chosen deposit holds
     for key in sorted(days):
         pack(key, excluded[key])
         day = days[key]
+        held_all = {p for _, lines, held in packs[(key, excluded[key])][1] if held == "all" for p in lines}
+        left = sum(len(it) for it in day.items) - len(held_all)
+        for t in day_targets[key].tolist():
+            unexplained[t] = unexplained.get(t, 0) + left
         for t, lines, held in packs[(key, excluded[key])][1]:
             cands.setdefault(t, []).append(lines)
             if held == "all":
@@ -211,7 +219,7 @@ def _round(rule: Rule, pools: _Pools):
     for t, subs in cands.items():
         p = picks.get(t, [])
         risk = _risk(rule, pools, days[p[0][1]], packs[(p[0][1], excluded[p[0][1]])][1], t, p[0][0],
-                     crowded.get(t, 0)) if len(p) == 1 and t not in undecided else 0.0
+                     unexplained.get(t, 0), crowded.get(t, 0)) if len(p) == 1 and t not in undecided else 0.0
         if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and pools.twin_held[t]:
             risky[t] = "a receipt of exactly this amount is held for review elsewhere: the deposit may be that one"
         if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and risk <= MAX_COINCIDENCE \
@@ -227,7 +235,7 @@ def _round(rule: Rule, pools: _Pools):
 
 
 def _risk(rule: Rule, pools: _Pools, day: _DayCandidates, entries, t: int, lines: tuple[int, ...],
-          crowded_days: int) -> float:
+          window_unexplained: int, crowded_days: int) -> float:
     """How likely a subset holding no deposit slip is a coincidence rather than the deposit's receipts.
 
     If the deposit's true receipts were on another fully searched day, that day would have shown a candidate
@@ -238,9 +246,14 @@ def _risk(rule: Rule, pools: _Pools, day: _DayCandidates, entries, t: int, lines
     coincidences on the day are the density of the subset sums of those free receipts at the deposit's amount
     (day_subsets.DaySubsets.chance): on a day its deposits explain almost entirely few receipts are free.
     Against that stands the chance that the true receipts are on this very day of the window rather than on
-    another: one in the window's days (no day of the window is assumed likelier). Hence the risk:
+    another: the day's share of the window's receipts that no chosen deposit explains (a deposit's receipts
+    are among the receipts of one day that no other deposit takes, so the day holding most of those is where
+    they most likely are; before, one in the window's days, as likely on a day whose receipts its deposits
+    explain entirely as on one with forty left over). Hence the risk:
 
-        expected coincidences among the free receipts x days of the window x (1 + days past the bound)
+        expected coincidences among the free receipts
+          x (receipts of the window's days no chosen deposit holds / free receipts of the day)
+          x (1 + days past the bound)
 
     (the odds of a coincidence against the true subset, counting the receipts out of sight as likely as not,
     and each day past the bound as another place the true receipts may hide). A slip among the lines is
@@ -254,8 +267,9 @@ def _risk(rule: Rule, pools: _Pools, day: _DayCandidates, entries, t: int, lines
         table = DaySubsets(list(free), pools.p_abs, rule.max_group_size, 1)
         pools.free_chance[(free, t)] = float(table.chance(amount, np.maximum(100, amount // COINCIDENCE_BAND),
                                                           RISK_SAMPLE)[0])
-    window = rule.days_before + rule.days_after + 1
-    return pools.free_chance[(free, t)] * window * (1 + crowded_days)
+    # the deposit's own lines are held by its choice on this day: counted back as receipts no other explains
+    share = (window_unexplained + len(lines)) / max(sum(len(it) for it in free), 1)
+    return pools.free_chance[(free, t)] * share * (1 + crowded_days)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,10 @@ Reasons: matched right / wrong (by which rule); suggested, by the reason text (c
 because a day of the window was past the search bound; a receipt taken by another rule; or unmatched with the
 booking-day rule's last verdict (ambiguous / refused as risky, and whether its first subset was the true one).
 The verdicts are read by wrapping booking_batches._round: a diagnosis, not a product path (it reads the private
-function's return value and changes nothing).
+function's return value and changes nothing). Only the ordered pass's verdicts count: the global assignment
+re-runs the group rules on scratch pools (global_assignment._scratch) that lend no held receipt, and a verdict
+from there is not why the deposit was left (before this, deposits past the bound in every round of the ordered
+pass were reported as "ambiguous no-true" by the scratch run that came last).
 """
 from __future__ import annotations
 
@@ -21,15 +24,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from books_data import Dials, dense_dials, evaluate_by_kind, generate_books  # noqa: E402
 
 from tieout.server.matching import booking_batches as bb  # noqa: E402
+from tieout.server.matching import global_assignment as ga  # noqa: E402
 from tieout.server.matching import match_frames  # noqa: E402
 
 SEED = 20240301
 VERDICT: dict[str, tuple[str, list[frozenset]]] = {}  # bank line id -> last verdict of a booking-day round
+SCRATCH: set[int] = set()  # ids of the global assignment's scratch states, whose verdicts are not recorded
+
+
+def _mark_scratch(original):
+    def wrapped(state):
+        scratch = original(state)
+        SCRATCH.add(id(scratch))
+        return scratch
+    return wrapped
 
 
 def _watch(original):
     def wrapped(rule, pools):
         found, ambiguous, unsearched, risky = original(rule, pools)
+        if id(pools.state) in SCRATCH:
+            return found, ambiguous, unsearched, risky
         b_ids, l_ids = pools.state.bank.ids, pools.state.ledger.ids
         for t, (parts, _) in found.items():
             VERDICT[b_ids[pools.tpos[t]]] = ("found", [frozenset(l_ids[pools.ppos[list(parts)]])])
@@ -61,6 +76,7 @@ def main(argv: list[str]) -> None:
         dials = replace(dials, **{k: type(getattr(dials, k))(v)})
     data = generate_books(n, seed=SEED, dials=dense_dials(dials) if mode == "dense" else dials)
     bb._round = _watch(bb._round)
+    ga._scratch = _mark_scratch(ga._scratch)
     c = time.process_time()
     fm = match_frames(data.bank, data.ledger)
     print(f"{n:,} lines a side ({mode}); match_frames {time.process_time() - c:.1f} s CPU")
