@@ -216,14 +216,17 @@ def _round(rule: Rule, pools: _Pools):
                 undecided.add(t)
     undecided.update(t for t, v in chance.items() if v > MAX_CHANCE)
     found, ambiguous, risky = {}, {}, {}
+    twin = pools.twin_open(rule)  # an open receipt of exactly the deposit's amount: the 1:1 rules decide it
     for t, subs in cands.items():
         p = picks.get(t, [])
         risk = _risk(rule, pools, days[p[0][1]], packs[(p[0][1], excluded[p[0][1]])][1], t, p[0][0],
                      unexplained.get(t, 0), crowded.get(t, 0)) if len(p) == 1 and t not in undecided else 0.0
         if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and pools.twin_held[t]:
             risky[t] = "a receipt of exactly this amount is held for review elsewhere: the deposit may be that one"
+        if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and twin[t]:
+            risky[t] = "a receipt of exactly this amount is open in its window: the deposit may be that one"
         if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and risk <= MAX_COINCIDENCE \
-                and not pools.twin_held[t]:
+                and not pools.twin_held[t] and not twin[t]:
             found[t] = (p[0][0], searched[t])
         elif any(len(x) >= 2 for x in subs):  # a deposit only single receipts add up to is a 1:1 rule's
             chosen = [x for x, _ in p]
