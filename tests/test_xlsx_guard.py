@@ -131,3 +131,32 @@ def test_a_gl_template_with_a_stray_cell_far_below_its_lines_is_refused(tmp_path
     wb.save(path)
     with pytest.raises(TemplateError, match=r"row 818,779 holds a value \(cell C818779\) .* delete the stray cell"):
         read_gl_template(path)
+
+
+SEEN_COLUMN = {
+    "row beyond the grid": ('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A1048577"><v>1</v></c></row>',
+                            "cell reference 'A1048577' is beyond Excel's last cell XFD1048576"),
+    "row 0": ('<row r="1"><c r="B1"><v>1</v></c><c r="B0"><v>1</v></c></row>',
+              "cell reference 'B0' is beyond Excel's last cell XFD1048576"),
+    "no letters": ('<row r="1"><c r="C1"><v>1</v></c><c r="7"><v>1</v></c></row>',
+                   "cell reference '7' is not a cell reference"),
+    "column beyond the grid": ('<row r="1"><c r="XFE1"><v>1</v></c></row>',
+                               "cell reference 'XFE1' is beyond Excel's last cell XFD1048576"),
+    "letters and digits twice": ('<row r="1"><c r="A1"><v>1</v></c><c r="A1A2"><v>1</v></c></row>',
+                                 "cell reference 'A1A2' is not a cell reference"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SEEN_COLUMN))
+def test_a_cell_whose_column_was_seen_before_is_still_checked_in_full(tmp_path, case):
+    """The survey keeps the numbers of column letters it has placed (a regex per cell cost a third of the pass):
+    a later cell of a known column is still refused beyond the grid or when it is no cell reference."""
+    xml, problem = SEEN_COLUMN[case]
+    sheet = survey(xlsx_with_sheet_data(tmp_path / "seen.xlsx", xml))["Sheet1"]
+    assert sheet.problem == problem
+
+
+def test_leading_zeros_and_lower_case_letters_place_a_cell_as_calamine_does(tmp_path):
+    xml = '<row r="1"><c r="b1"><v>1</v></c></row><row r="2"><c r="B02"><v>2</v></c><c r="b0003"><v>3</v></c></row>'
+    sheet = survey(xlsx_with_sheet_data(tmp_path / "zeros.xlsx", xml))["Sheet1"]
+    assert (sheet.rows, sheet.columns, sheet.value_rows, sheet.far_cell, sheet.problem) == (3, 2, 3, "B3", None)
