@@ -32,6 +32,10 @@ UNVERSIONED = {"audit_head", "jobs", "reconciliation_versions", "users", "period
 # Columns of a reconciliation's own row that only the workflow reads (GET .../review and the listings never do).
 WORKFLOW_COLUMNS = {"status", "prepared_by", "submitted_at", "submitted_hash", "submitted_snapshot",
                     "reviewed_by", "approved_by", "approved_at", "last_comment", "updated_at"}
+# Columns of a match that only say who accepted it and when: the matches listing shows them (and Submit's hash
+# seals them), the review does not (no check reads acceptance), so accepting 20,000 proposed matches bumps
+# `matches` but not `data`, and the review kept for this data version still holds (seconds at 20,000 lines).
+ACCEPTANCE_COLUMNS = {"accepted_by", "accepted_at"}
 ACCOUNT_TABLES = {"accounts": "id", "account_roles": "account_id", "chart_accounts": "account_id",
                   "account_settings": "account_id", "schedules": "account_id"}
 KEY = "tieout_versions"
@@ -96,6 +100,9 @@ def install(engine) -> None:
         name = getattr(table, "name", "")
         if name in UNVERSIONED or name == "reconciliations":  # its own row: told by the ORM's flush
             return
+        if name == "matches" and context.isupdate and _updated_columns(compiled) <= ACCEPTANCE_COLUMNS:
+            _touched(conn).parts.add("matches")  # the reconciliation: named by the change's audit row
+            return
         note(conn, name, context.compiled_parameters or ())
 
     @event.listens_for(engine, "begin")
@@ -105,6 +112,14 @@ def install(engine) -> None:
     @event.listens_for(engine, "rollback")
     def _forget(conn):
         conn.info.pop(KEY, None)
+
+
+def _updated_columns(compiled) -> set[str]:
+    """The names of the columns an UPDATE sets (an unknown statement: a name no set of columns holds)."""
+    values = getattr(compiled.statement, "_values", None)
+    if not values:
+        return {"?"}
+    return {getattr(k, "key", k) for k in values}
 
 
 def note(conn, name: str, params) -> None:
