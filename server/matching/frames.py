@@ -17,7 +17,7 @@ from ..errors import InputError, Problem
 from ..records import BANK_COLUMNS, LEDGER_COLUMNS, BankLine, LedgerLine
 from . import bank_types, references
 from . import text as tx
-from .two_cores import map_texts
+from .text_memo import TextMemo
 
 MAX_DECIMALS = 6
 _INT64_LIMIT = 2 ** 62
@@ -161,26 +161,34 @@ def _numbers(texts: np.ndarray) -> np.ndarray:
         return out
     hit = references.may_hold_reference(texts)
     rest = np.flatnonzero(~hit)
-    out[rest] = _map(tx.doc_numbers, texts[rest], parallel=True)
+    out[rest] = _map(tx.doc_numbers, texts[rest], memo=_PLAIN_NUMBERS)
     some = np.flatnonzero(hit)
-    out[some] = _map(lambda t: tx.doc_numbers(references.as_numbers(t)), texts[some])
+    out[some] = _map(_reference_numbers, texts[some], memo=_REFERENCE_NUMBERS)
     return out
 
 
+def _reference_numbers(text: str) -> frozenset[str]:
+    return tx.doc_numbers(references.as_numbers(text))
+
+
+# Document numbers kept per text across runs (text_memo.py): the review's pair evidence reads the same texts
+# right after the auto-match job. 250,000 texts a kind: a month of 100,000 lines a side.
+_PLAIN_NUMBERS = TextMemo(tx.doc_numbers, 250_000)
+_REFERENCE_NUMBERS = TextMemo(_reference_numbers, 250_000)
 _BATCH = {"numbers": _numbers}  # derived keys computed for many lines at once (same values as _DERIVED's)
 
 
-def _map(fn, raw, parallel: bool = False) -> np.ndarray:
+def _map(fn, raw, memo: TextMemo | None = None) -> np.ndarray:
     """fn of each value, computed once per distinct value (names, types and texts repeat from line to line;
-    a hash pass in C costs far less than the normalisation it saves). `parallel`: fn is costly enough for a
-    second core on a million texts (two_cores.py)."""
+    a hash pass in C costs far less than the normalisation it saves). `memo`: fn's values kept across runs
+    for a costly fn, whose new texts it computes on a second core where that pays (two_cores.py)."""
     out = np.empty(len(raw), dtype=object)
     if len(raw) < 64:
-        out[:] = [fn(v) for v in raw]
+        out[:] = memo.many(list(raw)) if memo is not None else [fn(v) for v in raw]
         return out
     codes, uniques = pd.factorize(raw)
     done = np.empty(len(uniques), dtype=object)
-    done[:] = map_texts(fn, uniques) if parallel else [fn(v) for v in uniques]
+    done[:] = memo.many(list(uniques)) if memo is not None else [fn(v) for v in uniques]
     out[:] = done[codes]
     return out
 

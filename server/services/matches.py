@@ -12,9 +12,11 @@ from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, bindparam, func, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, func, insert, select, type_coerce, update
 
 from ..records import BankLine, LedgerLine, ProposedTransaction
+from ..store.bulk_insert import insert_columns
+from ..store.bulk_update import set_by_id
 from ..store.models import BankLineRow, GLLineRow, Match, MatchItem, NewTransaction, Reconciliation, User
 from ..store.types import money_str, units_str
 from ..controls.workflow import Refusal
@@ -328,7 +330,8 @@ def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], N
                rule_set: dict | None = None) -> dict:
     """Write the engine's match groups in one transaction, after checking no line changed meanwhile.
 
-    Plain Core executemany statements: the ORM's bulk paths issue one statement per row here."""
+    Columns sent to the driver in one executemany each (store/bulk_insert.py, bulk_update.py): the ORM's bulk
+    paths issue one statement per row here, and Core's executemany builds every row's parameters in Python."""
     rec = recs.for_change(ch, rec_id, "match")
     groups = list(result.matched)
     b_ids = {i for g in groups for i in g.bank_ids}
@@ -338,39 +341,45 @@ def store_auto(ch: Change, rec_id: int, result, progress: Callable[[int, str], N
         raise Refusal("stale", "lines were matched, edited or deleted while the auto-match ran: nothing was "
                                "stored; run it again")
     keys = _next_key(ch.session, rec.id, len(groups))
-    conn = ch.session.connection()
     stamp = now()
     if groups:
-        conn.execute(insert(Match.__table__), [
-            {"reconciliation_id": rec.id, "key": k, "kind": "auto", "rule": g.rule[:80],
-             "confidence": g.confidence, "reason": g.reason, "created_by": ch.actor.id, "created_at": stamp,
-             "undo_reason": "", "accepted_by": None, "accepted_at": None} for k, g in zip(keys, groups)])
-    ids = dict(conn.execute(select(Match.key, Match.id).where(Match.reconciliation_id == rec.id,
-                                                               Match.key.in_(keys))).all()) if keys else {}
+        n = len(groups)
+        insert_columns(ch.session, Match.__table__, {
+            "reconciliation_id": [rec.id] * n, "key": keys, "kind": ["auto"] * n,
+            "rule": [g.rule[:80] for g in groups], "confidence": [g.confidence for g in groups],
+            "reason": [g.reason for g in groups], "created_by": [ch.actor.id] * n, "created_at": [stamp] * n,
+            "undo_reason": [""] * n})
+    conn = ch.session.connection()
+    wanted = set(keys)  # one pass over the reconciliation's matches: an IN (...) of 20,000 keys costs more
+    ids = {k: i for k, i in conn.execute(select(Match.key, Match.id).where(Match.reconciliation_id == rec.id))
+           if k in wanted} if keys else {}
     if progress:
         progress(85, f"storing {len(groups)} match groups")
-    items, b_upd, g_upd, txns = [], [], [], []
+    items = {"match_id": [], "side": [], "bank_line_id": [], "gl_line_id": []}
+    placed = {"bank": ([], []), "ledger": ([], [])}  # side: (row ids, their new match_id)
+    txns = []
     for k, g in zip(keys, groups):
         mid = ids[k]
-        for i in g.bank_ids:
-            items.append({"match_id": mid, "side": "bank", "bank_line_id": bank[i], "gl_line_id": None})
-            b_upd.append({"row_id": bank[i], "new_match": mid})
-        for i in g.ledger_ids:
-            items.append({"match_id": mid, "side": "ledger", "bank_line_id": None, "gl_line_id": gl[i]})
-            g_upd.append({"row_id": gl[i], "new_match": mid})
+        for side, members, rows in (("bank", g.bank_ids, bank), ("ledger", g.ledger_ids, gl)):
+            row_ids, new_match = placed[side]
+            for i in members:
+                row = rows[i]
+                items["match_id"].append(mid)
+                items["side"].append(side)
+                items["bank_line_id"].append(row if side == "bank" else None)
+                items["gl_line_id"].append(row if side == "ledger" else None)
+                row_ids.append(row)
+                new_match.append(mid)
         for p in g.proposed:
             if isinstance(p, ProposedTransaction):
                 txns.append({"reconciliation_id": rec.id, "date": p.date, "amount": p.amount,
                              "currency": p.currency or rec_currency(ch, rec), "gl_account": p.gl_account,
                              "description": p.description, "kind": p.kind, "bank_line_id": p.bank_line_id,
                              "rule": p.rule, "created_by": ch.actor.id})
-    if items:
-        conn.execute(insert(MatchItem.__table__), items)
-    for model, rows in ((BankLineRow, b_upd), (GLLineRow, g_upd)):
-        if rows:
-            t = model.__table__
-            conn.execute(t.update().where(t.c.id == bindparam("row_id")).values(match_id=bindparam("new_match")),
-                         rows)
+    insert_columns(ch.session, MatchItem.__table__, items)
+    for model, side in ((BankLineRow, "bank"), (GLLineRow, "ledger")):
+        row_ids, new_match = placed[side]
+        set_by_id(ch.session, model.__table__, "match_id", new_match, row_ids, rec.id)
     if txns:
         conn.execute(insert(NewTransaction.__table__), txns)
     if groups:

@@ -47,7 +47,7 @@ def insert_columns(session, table: Table, columns: Mapping[str, Sequence]) -> in
     unknown = set(columns) - set(names)
     if unknown:
         raise ValueError(f"{table.name}: no column {', '.join(sorted(unknown))}")
-    mark = _PLACEHOLDERS[dialect.paramstyle]
+    mark = placeholder(dialect)
     quote = dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))}) "
            f"VALUES ({', '.join(repeat(mark, len(names)))})")
@@ -56,3 +56,8 @@ def insert_columns(session, table: Table, columns: Mapping[str, Sequence]) -> in
         recs = columns.get("reconciliation_id", ())
         versions.note(conn, table.name, [{"reconciliation_id": r} for r in set(recs)])
     return count
+
+
+def placeholder(dialect) -> str:
+    """The driver's parameter mark (its paramstyle) for a statement sent past SQLAlchemy's compiler."""
+    return _PLACEHOLDERS[dialect.paramstyle]
