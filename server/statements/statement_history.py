@@ -30,6 +30,7 @@ from ..controls.audit import canonical_json
 from ..gc_pause import paused_gc
 from ..importers.line_ids import NOT_STABLE, occurrence_base
 from ..records import BankLine, ImportResult, Statement
+from .fingerprint_lines import lines_json
 
 # Line ids an importer made up from a line's position because the file gave no bank id: they differ between
 # two downloads of the same transactions, so such lines are known by their content. "<account>" and
@@ -153,9 +154,14 @@ def statement_fingerprint(st: Statement) -> str:
     entered, which are not the file's: the file imported again without them is the same statement)."""
     opening = None if st.opening_source == "entered" else st.opening_balance
     closing = None if st.closing_source == "entered" else st.closing_balance
-    body = [st.account, st.currency, opening, closing, st.period_start, st.period_end,
-            [[occurrence_base(ln.line_id), ln.date, ln.amount, ln.pending] for ln in st.lines]]
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    head = [st.account, st.currency, opening, closing, st.period_start, st.period_end]
+    lines = lines_json(st.lines)  # the same text as canonical_json's, by column (fingerprint_lines.py)
+    if lines is None:
+        text = canonical_json(head + [[[occurrence_base(ln.line_id), ln.date, ln.amount, ln.pending]
+                                       for ln in st.lines]])
+    else:
+        text = canonical_json(head)[:-1] + "," + lines + "]"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def account_key(account: str, currency: str) -> tuple[str, str]:
