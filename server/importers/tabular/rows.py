@@ -262,6 +262,9 @@ class TableReader:
             sides = one_side_each(data.column(cols["debit"]), data.column(cols["credit"]), self.decimal)
             if sides is not None:  # the same values as _one_side_each's below, from one column
                 values, has_debit = sides
+                if sign == 1:  # the usual profile: "* 1" would only copy each Decimal (same digits and places)
+                    return values if debit_negative else \
+                        [-v if d and v is not None else v for v, d in zip(values, has_debit)]
                 if debit_negative:
                     return [v * sign if v is not None else None for v in values]
                 return [(-v if d else v) * sign if v is not None else None for v, d in zip(values, has_debit)]
