@@ -76,8 +76,11 @@ def test_cli_import_whose_reader_runs_out_of_memory_exits_2_with_the_reason(tmp_
     done = subprocess.run([str(TIEOUT), "import", str(path), "--out", str(tmp_path / "out.csv")], env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.strip() == (f"error: {path}: could not be read safely: the reader ran out of its 64 MiB "
-                                   "memory budget")
+    # a MemoryError in Python, or compiled code dying on an allocation that failed under the limit (seen under load)
+    assert done.stderr.strip() in (
+        f"error: {path}: could not be read safely: the reader ran out of its 64 MiB memory budget",
+        *(f"error: {path}: could not be read safely: the reader crashed ({sig}), most likely when its 64 MiB "
+          "memory budget ran out" for sig in ("SIGSEGV", "SIGBUS")))
     assert "Traceback" not in done.stderr and not (tmp_path / "out.csv").exists()
 
 

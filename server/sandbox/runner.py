@@ -106,6 +106,9 @@ def _verdict(outcome, exitcode, stderr: str, budget: Budget, source, error):
     raise error(source, "could not be read safely: " + _death(outcome, exitcode, stderr, budget))
 
 
+_ALLOCATION_CRASHES = frozenset({signal.SIGSEGV, signal.SIGBUS})
+
+
 def _death(outcome, exitcode, stderr: str, budget: Budget) -> str:
     """Why the worker ended without an answer, in the user's words."""
     if outcome == "timeout":
@@ -117,6 +120,10 @@ def _death(outcome, exitcode, stderr: str, budget: Budget) -> str:
         return f"the reader ran out of its {budget.cpu_text()} CPU budget"
     if sig == signal.SIGKILL:
         return f"the reader was killed (its {budget.cpu_text()} CPU budget or the machine's memory ran out)"
+    if sig in _ALLOCATION_CRASHES:
+        # compiled code that does not check a failed allocation dies this way when the address-space limit is hit
+        return (f"the reader crashed ({signal.Signals(sig).name}), most likely when its {budget.memory_text()} "
+                "memory budget ran out")
     if sig is not None:
         return f"the reader crashed ({signal.Signals(sig).name})"
     return f"the reader stopped unexpectedly (exit code {exitcode})"
