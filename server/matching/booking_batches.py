@@ -221,12 +221,12 @@ def _round(rule: Rule, pools: _Pools):
         p = picks.get(t, [])
         risk = _risk(rule, pools, days[p[0][1]], packs[(p[0][1], excluded[p[0][1]])][1], t, p[0][0],
                      unexplained.get(t, 0), crowded.get(t, 0)) if len(p) == 1 and t not in undecided else 0.0
-        if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and pools.twin_held[t]:
+        one_group = len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided  # a single decided subset
+        if one_group and pools.twin_held[t]:
             risky[t] = "a receipt of exactly this amount is held for review elsewhere: the deposit may be that one"
-        if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and twin[t]:
+        if one_group and twin[t]:
             risky[t] = "a receipt of exactly this amount is open in its window: the deposit may be that one"
-        if len(p) == 1 and len(p[0][0]) >= 2 and t not in undecided and risk <= MAX_COINCIDENCE \
-                and not pools.twin_held[t] and not twin[t]:
+        if one_group and risk <= MAX_COINCIDENCE and not pools.twin_held[t] and not twin[t]:
             found[t] = (p[0][0], searched[t])
         elif any(len(x) >= 2 for x in subs):  # a deposit only single receipts add up to is a 1:1 rule's
             chosen = [x for x, _ in p]
